@@ -1,0 +1,1 @@
+"""Making the film: backends, the render plan, the take store, the editor and the command line."""

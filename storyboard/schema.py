@@ -1,0 +1,250 @@
+"""The screenplay as validated data: pydantic models for a film and everything in it.
+
+Unknown fields are errors (``extra="forbid"``), never silently dropped: a misspelt ``camra:``
+would otherwise render a shot without its camera. Units are parsed here (see ``units``) so the
+rest of longcut only sees exact values.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+
+from .units import Duration, parse_duration, parse_fps, parse_gain, parse_size
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+ID_HINT = "ids use letters, digits, '-' and '_' (at most 64), starting with a letter or digit"
+MENTION = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)")
+
+
+def _duration(value: Any) -> Duration:
+    return parse_duration(value)
+
+
+def _positive_duration(value: Any) -> Duration:
+    duration = parse_duration(value)
+    if duration.is_zero():
+        raise ValueError(f"duration {value!r} is zero; a shot needs at least one frame")
+    if duration.seconds is not None and duration.seconds > 4 * 3600:
+        raise ValueError(f"duration {value!r} is over 4 hours; split it into several shots")
+    return duration
+
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+DurationValue = Annotated[Duration, BeforeValidator(_duration), PlainSerializer(str)]
+ShotDuration = Annotated[Duration, BeforeValidator(_positive_duration), PlainSerializer(str)]
+FrameRate = Annotated[Fraction, BeforeValidator(parse_fps), PlainSerializer(str)]
+FrameSize = Annotated[tuple[int, int], BeforeValidator(parse_size)]
+Gain = Annotated[float, BeforeValidator(parse_gain)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+References = Annotated[list[str], BeforeValidator(_one_or_many)]
+
+
+class Character(Strict):
+    name: str | None = None
+    description: str = ""
+    reference: References = Field(default_factory=list)  # images relative to the film file
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+
+
+class Location(Strict):
+    name: str | None = None
+    description: str = ""
+    reference: References = Field(default_factory=list)
+
+
+class ShotSize(str, Enum):
+    EXTREME_WIDE = "extreme-wide"
+    WIDE = "wide"
+    FULL = "full"
+    MEDIUM_WIDE = "medium-wide"
+    MEDIUM = "medium"
+    MEDIUM_CLOSE_UP = "medium-close-up"
+    CLOSE_UP = "close-up"
+    EXTREME_CLOSE_UP = "extreme-close-up"
+    TWO_SHOT = "two-shot"
+    OVER_THE_SHOULDER = "over-the-shoulder"
+    INSERT = "insert"
+
+
+class CameraMove(str, Enum):
+    STATIC = "static"
+    PUSH_IN = "push-in"
+    PULL_OUT = "pull-out"
+    PAN_LEFT = "pan-left"
+    PAN_RIGHT = "pan-right"
+    TILT_UP = "tilt-up"
+    TILT_DOWN = "tilt-down"
+    TRUCK_LEFT = "truck-left"
+    TRUCK_RIGHT = "truck-right"
+    CRANE_UP = "crane-up"
+    CRANE_DOWN = "crane-down"
+
+
+class Camera(Strict):
+    size: ShotSize = ShotSize.MEDIUM
+    move: CameraMove = CameraMove.STATIC
+
+
+class TransitionType(str, Enum):
+    CUT = "cut"
+    CROSSFADE = "crossfade"
+    FADE_BLACK = "fade-black"
+    FADE_WHITE = "fade-white"
+    WIPE = "wipe"
+    DIP = "dip"
+
+
+class WipeDirection(str, Enum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+NAMED_COLORS = {"black": "#000000", "white": "#FFFFFF", "red": "#B01E23", "blue": "#1D3A7A", "grey": "#808080",
+                "gray": "#808080", "amber": "#FFB000"}
+
+
+class Transition(Strict):
+    """How a shot enters from the one before it. Every type but `cut` overlaps the two shots."""
+
+    type: TransitionType = TransitionType.CUT
+    duration: DurationValue | None = None
+    direction: WipeDirection = WipeDirection.LEFT  # wipe only
+    color: str = "black"  # dip only: a name or #RRGGBB
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+    @field_validator("color")
+    @classmethod
+    def _check_color(cls, value: str) -> str:
+        if value.lower() in NAMED_COLORS or _COLOR.match(value):
+            return value
+        raise ValueError(f"colour {value!r} is not a name ({', '.join(NAMED_COLORS)}) or #RRGGBB")
+
+    @property
+    def overlaps(self) -> bool:
+        return self.type is not TransitionType.CUT
+
+    def length(self) -> Duration:
+        """The overlap: none for a cut, 1s unless written for the others."""
+        if not self.overlaps:
+            return Duration(seconds=Fraction(0))
+        return self.duration if self.duration is not None else Duration(seconds=Fraction(1))
+
+
+class DialogueLine(Strict):
+    """One spoken line, written `- mara: "Still standing."` or `{character: mara, line: ...}`."""
+
+    character: Id
+    line: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, value: Any) -> Any:
+        if isinstance(value, dict) and len(value) == 1:
+            (speaker, text), = value.items()
+            if speaker not in ("character", "line"):
+                return {"character": speaker, "line": text}
+        return value
+
+
+class Shot(Strict):
+    id: Id
+    prompt: str = ""
+    duration: ShotDuration
+    camera: Camera = Camera()
+    transition: Transition = Transition()
+    continues: Id | None = None  # this shot's first frame is that shot's last frame
+    loop: bool = False  # the shot ends on its own first frame
+    location: Id | None = None  # overrides the scene's location
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+    take: int | None = Field(default=None, ge=1, le=999)
+    dialogue: list[DialogueLine] = Field(default_factory=list)
+
+    def mentions(self) -> list[str]:
+        """Character ids named with @ in the prompt, in order, without repeats."""
+        return list(dict.fromkeys(MENTION.findall(self.prompt)))
+
+
+class Scene(Strict):
+    id: Id
+    heading: str = ""
+    location: Id | None = None
+    description: str = ""
+    shots: list[Shot] = Field(min_length=1)
+
+
+class ScoreSpec(Strict):
+    """The built-in score generator's settings."""
+
+    mood: str = "calm"
+    key: str = "C major"
+    bpm: int = Field(default=72, ge=30, le=240)
+
+
+class MusicCue(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Id
+    file: str | None = None
+    generate: ScoreSpec | None = None
+    start: str | None = Field(default=None, alias="from")  # a scene id, shot id or timecode
+    end: str | None = Field(default=None, alias="to")
+    gain: Gain = 0.0
+    fade_in: DurationValue = Duration(seconds=Fraction(0))
+    fade_out: DurationValue = Duration(seconds=Fraction(0))
+
+    @model_validator(mode="after")
+    def _one_source(self) -> MusicCue:
+        if (self.file is None) == (self.generate is None):
+            raise ValueError("a music cue needs exactly one of `file:` (an audio file) or `generate:` (the built-in score)")
+        return self
+
+
+class BackendSpec(BaseModel):
+    """Which backend renders the shots; every other key is that backend's own setting."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str = "animatic"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Film(Strict):
+    title: str
+    author: str = ""
+    fps: FrameRate = Fraction(24)
+    size: FrameSize = (1280, 720)
+    seed: int = Field(default=0, ge=0, lt=2**63)
+    style: str = ""
+    negative: str = ""
+    backend: BackendSpec = BackendSpec()
+    characters: dict[Id, Character] = Field(default_factory=dict)
+    locations: dict[Id, Location] = Field(default_factory=dict)
+    music: list[MusicCue] = Field(default_factory=list)
+    scenes: list[Scene] = Field(min_length=1)

@@ -1,0 +1,96 @@
+"""A loaded screenplay: the validated Film, where it came from, and the lookups every later step needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+
+from .errors import Mark
+from .schema import Film, Location, Scene, Shot
+from .source import SourceMap
+
+
+@dataclass(frozen=True)
+class ShotEntry:
+    """A shot in editorial order, with the scene it belongs to and where it is written."""
+
+    index: int  # editorial position in the film, from 0
+    scene_index: int
+    shot_index: int  # position in its scene
+    scene: Scene
+    shot: Shot
+
+    @property
+    def path(self) -> tuple:
+        return ("scenes", self.scene_index, "shots", self.shot_index)
+
+
+@dataclass(frozen=True)
+class Warning_:
+    message: str
+    mark: Mark | None = None
+
+
+@dataclass(eq=False)
+class Screenplay:
+    film: Film
+    path: Path  # the film file
+    source: SourceMap = field(repr=False)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        """The folder relative paths (references, music) resolve against."""
+        return self.path.parent
+
+    @property
+    def fps(self) -> Fraction:
+        return self.film.fps
+
+    @cached_property
+    def entries(self) -> list[ShotEntry]:
+        result: list[ShotEntry] = []
+        for scene_index, scene in enumerate(self.film.scenes):
+            for shot_index, shot in enumerate(scene.shots):
+                result.append(ShotEntry(len(result), scene_index, shot_index, scene, shot))
+        return result
+
+    @cached_property
+    def by_id(self) -> dict[str, ShotEntry]:
+        return {entry.shot.id: entry for entry in self.entries}
+
+    def entry(self, shot_id: str) -> ShotEntry:
+        try:
+            return self.by_id[shot_id]
+        except KeyError:
+            from .errors import did_you_mean
+
+            raise KeyError(f"no shot `{shot_id}` in {self.path.name}; {did_you_mean(shot_id, self.by_id, 'shots')}") from None
+
+    def frames(self, shot: Shot) -> int:
+        return shot.duration.to_frames(self.fps)
+
+    def transition_frames(self, shot: Shot) -> int:
+        return shot.transition.length().to_frames(self.fps)
+
+    def location_of(self, entry: ShotEntry) -> tuple[str, Location] | None:
+        location_id = entry.shot.location or entry.scene.location
+        if location_id is None:
+            return None
+        return location_id, self.film.locations[location_id]
+
+    def characters_in(self, shot: Shot) -> list[str]:
+        """Characters a shot shows: those @mentioned, then those who speak, in order of appearance."""
+        speakers = [line.character for line in shot.dialogue]
+        return list(dict.fromkeys(shot.mentions() + speakers))
+
+    def total_frames(self) -> int:
+        """Sum of every shot's frames."""
+        return sum(self.frames(entry.shot) for entry in self.entries)
+
+    def running_frames(self) -> int:
+        """The cut's length: every overlapping transition shortens the film by its own length."""
+        overlap = sum(self.transition_frames(entry.shot) for entry in self.entries[1:])
+        return self.total_frames() - overlap
