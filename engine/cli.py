@@ -71,6 +71,9 @@ def check(film: FilmArg) -> None:
     """Validate a screenplay and summarise it: scenes, shots, running time, who appears where."""
     screenplay = storyboard.load(film)
     graph = ShotGraph(screenplay)
+    from .backends import create_backend
+
+    create_backend(screenplay)  # the backend's settings are part of the screenplay: check them too
     _print_summary(screenplay, graph)
 
 
@@ -162,6 +165,218 @@ def _graph_tree(shot_graph: ShotGraph) -> Tree:
         if len(group) > 1:
             summary.add(" → ".join(group))
     return tree
+
+
+# -- render, shot, takes, pick, status -------------------------------------------------------------
+
+StoreOption = Annotated[Path | None, typer.Option("--store", help="the take store (default: .longcut beside the film)")]
+SizeOption = Annotated[str | None, typer.Option("--size", help="render at another size, e.g. 640x360 or 480p "
+                                                "(a draft: its takes are kept apart from full-size ones)")]
+
+
+def _size(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    from storyboard.units import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise LongcutError(f"--size: {error}") from None
+
+
+@app.command()
+@reports_errors
+def render(
+    film: FilmArg,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan; render nothing")] = False,
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="the film to write (default: beside the film file)")] = None,
+    size: SizeOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Render every shot that is not cached, in dependency order, then join them into the film."""
+    from .project import Project
+
+    project = Project.open(film, store)
+    plan = project.plan(size=_size(size))
+    if dry_run:
+        _print_plan(plan)
+        return
+    result = _render_with_progress(project, plan)
+    _print_result(result, plan)
+    _write_film(project, project.plan(size=_size(size)), output)
+
+
+@app.command()
+@reports_errors
+def shot(
+    film: FilmArg,
+    shot_id: Annotated[str, typer.Argument(help="the shot to render", show_default=False)],
+    take: Annotated[str | None, typer.Option("--take", help="`new` for another take, or a take number")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=2**31 - 1, help="make a take with this seed")] = None,
+    size: SizeOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Render one shot, and the shots that continue from it; --take new makes another take and uses it."""
+    from continuity import TakeChoice
+
+    from .project import Project
+
+    project = Project.open(film, store)
+    shot_id = project.shot(shot_id)
+    choice = project.current_choice(shot_id)
+    if take is not None or seed is not None:
+        if take is None or take == "new":
+            number = project.next_take(shot_id)
+        elif take.isdigit() and int(take) >= 1:
+            number = int(take)
+        else:
+            raise LongcutError(f"--take {take!r} is not `new` or a take number", hint="e.g. --take new, --take 2")
+        choice = TakeChoice(number, seed)
+    plan = project.plan({shot_id: choice}, size=_size(size))
+    only = {shot_id, *project.graph.descendants(shot_id)}
+    picked = {shot_id} if (take is not None or seed is not None) else set()
+    result = _render_with_progress(project, plan, only=only, picked=picked)
+    _print_result(result, plan)
+    if all(planned.cached or planned.shot_id in result.rendered for planned in plan.shots.values()):
+        _write_film(project, project.plan(size=_size(size)), None)
+
+
+@app.command()
+@reports_errors
+def takes(
+    film: FilmArg,
+    shot_id: Annotated[str, typer.Argument(help="the shot whose takes to list", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="contact sheet PNG (default: in the store)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """List a shot's takes and write a contact sheet of their first, middle and last frames."""
+    from .project import Project
+    from .sheets import contact_sheet
+
+    project = Project.open(film, store)
+    shot_id = project.shot(shot_id)
+    records = sorted((record for record in project.store.records() if record.shot == shot_id),
+                     key=lambda record: (record.take, record.created))
+    if not records:
+        raise LongcutError(f"shot `{shot_id}` has no takes yet", hint=f"render it: longcut shot {film} {shot_id}")
+    in_cut = project.lock.shots.get(shot_id)
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("", "take", "seed", "size", "frames", "made", "key"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("prompt", no_wrap=True, overflow="ellipsis", max_width=48)
+    for record in records:
+        mark = "▶" if in_cut and in_cut.key == record.key else ""
+        table.add_row(mark, str(record.take), str(record.seed), f"{record.width}x{record.height}", str(record.frames),
+                      record.created.replace("T", " ")[:16], record.key[:10], Text(record.prompt))
+    out.print(table)
+    target = output or project.store.root / "sheets" / f"{shot_id}.png"
+    contact_sheet(project.store, records, target)
+    out.print(f"contact sheet: {target}   (▶ = the take the cut uses)")
+
+
+@app.command()
+@reports_errors
+def pick(
+    film: FilmArg,
+    shot_id: Annotated[str, typer.Argument(help="the shot", show_default=False)],
+    take_number: Annotated[int, typer.Argument(metavar="TAKE", min=1, help="the take the cut uses from now on")],
+    store: StoreOption = None,
+) -> None:
+    """Make the cut use one take of a shot from now on."""
+    from continuity import TakeChoice
+
+    from .project import Project
+
+    project = Project.open(film, store)
+    shot_id = project.shot(shot_id)
+    made = [record for record in project.store.records() if record.shot == shot_id and record.take == take_number]
+    seed = next((record.seed for record in reversed(made) if record.seed_override), None)
+    choice = TakeChoice(take_number, seed)
+    plan = project.plan({shot_id: choice})
+    planned = plan.shots[shot_id]
+    if not planned.cached:
+        raise LongcutError(f"take {take_number} of shot `{shot_id}` is not rendered for the screenplay as it is now",
+                           hint=f"render it first: longcut shot {film} {shot_id} --take {take_number}")
+    project.lock.record(shot_id, take_number, planned.key, seed=seed, picked=True)
+    project.lock.save()
+    waiting = [shot for shot in project.graph.descendants(shot_id) if not plan.shots[shot].cached]
+    out.print(f"the cut now uses take {take_number} of {shot_id}")
+    if waiting:
+        out.print(f"{len(waiting)} shot(s) continue from it and need rendering: {', '.join(waiting)}; "
+                  f"run longcut render {film}")
+
+
+@app.command()
+@reports_errors
+def status(film: FilmArg, size: SizeOption = None, store: StoreOption = None) -> None:
+    """Per shot: cached, stale (the screenplay changed since its take) or missing, and which take."""
+    from .project import Project
+
+    project = Project.open(film, store)
+    plan = project.plan(size=_size(size))
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("shot", "take", "status", "frames", "key"):
+        table.add_column(column)
+    counts: dict[str, int] = {}
+    for shot_id, planned in plan.shots.items():
+        entry = project.lock.shots.get(shot_id)
+        if planned.cached:
+            state, style = "cached", "green"
+        elif entry and entry.key and project.store.has(entry.key):
+            state, style = "stale", "yellow"
+        else:
+            state, style = "missing", "red"
+        counts[state] = counts.get(state, 0) + 1
+        picked = " (picked)" if entry and entry.picked else ""
+        table.add_row(shot_id, f"{planned.request.take}{picked}", Text(state, style=style), str(planned.request.frames),
+                      planned.key[:10])
+    out.print(table)
+    out.print(", ".join(f"{count} {state}" for state, count in sorted(counts.items())))
+
+
+def _print_plan(plan) -> None:
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("#", "shot", "action", "frames", "calls", "starts on", "seed", "key"):
+        table.add_column(column)
+    position = {shot: number for number, shot in enumerate(plan.order, start=1)}
+    for shot_id in plan.order:
+        planned = plan.shots[shot_id]
+        action = Text("cached", style="green") if planned.cached else Text("render", style="yellow")
+        table.add_row(str(position[shot_id]), shot_id, action, str(planned.request.frames), str(planned.segments),
+                      planned.parent or "-", str(planned.request.seed), planned.key[:10])
+    out.print(table)
+    todo = plan.to_render()
+    out.print(f"{len(todo)} of {len(plan.shots)} shots to render ({plan.frames_to_render()} frames) with "
+              f"{plan.backend.name}; {len(plan.shots) - len(todo)} cached")
+
+
+def _render_with_progress(project, plan, only=None, picked=None):
+    from .render import render as run_render
+    from .rich_progress import RichProgress
+
+    if not plan.to_render(only):  # nothing to draw: no progress bar, just the bookkeeping
+        return run_render(plan, project.store, project.lock, only=only, picked=picked)
+    with RichProgress(out, plan, only) as progress:
+        return run_render(plan, project.store, project.lock, progress, only=only, picked=picked)
+
+
+def _print_result(result, plan) -> None:
+    out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached, in {result.seconds:.1f}s")
+
+
+def _write_film(project, plan, output: Path | None) -> None:
+    """Until the editor lands: the takes joined end to end, so the film can be watched."""
+    from .ffmpeg import concat_copy
+
+    clips = [project.store.clip(planned.key) for planned in plan.shots.values()]
+    target = output or project.default_output()
+    if project.store.output_is_current(target, [planned.key for planned in plan.shots.values()]):
+        out.print(f"{target} is up to date")
+        return
+    concat_copy(clips, target)
+    project.store.note_output(target, [planned.key for planned in plan.shots.values()])
+    out.print(f"wrote {target} (the shots joined end to end; transitions and music come with the editor)")
 
 
 def main() -> None:

@@ -1,0 +1,120 @@
+"""Backends turn one ShotRequest into frames. They register under the entry-point group `longcut.backends`.
+
+A backend is a class (or factory) called with the screenplay's backend settings and the film's
+frame rate. It names itself and its version, reports the settings that shape its pictures (they
+go into every cache key), says the longest clip one call can make, and yields frames: uint8
+arrays of shape (height, width, 3), one at a time, so a long shot never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from importlib.metadata import entry_points
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from continuity import ShotRequest
+from storyboard import Problem, Screenplay, ScreenplayError
+from storyboard.errors import did_you_mean
+
+from ..errors import LongcutError
+
+GROUP = "longcut.backends"
+# Built-ins also work from a source tree that was never pip-installed (no entry-point metadata).
+BUILT_IN = {"animatic": "engine.backends.animatic:AnimaticBackend"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One call's share of a shot: frames [start, start + count) of it.
+
+    first_frame: the call's frame 0 must be this frame (the last frame of the shot or segment it
+    continues). last_frame: the call's last frame must be this frame (a loop's end).
+    """
+
+    start: int
+    count: int
+    first_frame: np.ndarray | None = None
+    last_frame: np.ndarray | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+    version: str
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting that shapes the pictures, JSON-serialisable; it goes into each take's cache key."""
+
+    def model(self) -> str | None:
+        """The model the frames come from, for take records and credits (None for the animatic)."""
+
+    def max_frames(self, request: ShotRequest) -> int:
+        """The longest clip one generate call can make; longer shots are made segment by segment."""
+
+    def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
+        """Yield segment.count frames, uint8 (height, width, 3)."""
+
+
+class BackendSettingsError(ValueError):
+    """A backend's setting has a bad value; `setting` names it so the error can point at its line."""
+
+    def __init__(self, setting: str | None, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.hint = hint
+
+
+def known_backends() -> dict[str, str]:
+    """Backend name -> 'module:attribute', the built-ins and every installed plug-in."""
+    found = dict(BUILT_IN)
+    for point in entry_points(group=GROUP):
+        found[point.name] = point.value
+    return found
+
+
+def _load_factory(target: str):
+    from importlib import import_module
+
+    module_name, _, attribute = target.partition(":")
+    try:
+        return getattr(import_module(module_name), attribute)
+    except ImportError as error:
+        raise LongcutError(f"backend `{target}` cannot be imported: {error}",
+                           hint="install the extra it needs, e.g. pip install 'longcut[diffusers]'") from None
+
+
+def create_backend(screenplay: Screenplay) -> Backend:
+    """The backend the screenplay names, configured; bad names and settings point at the screenplay."""
+    spec = screenplay.film.backend
+    known = known_backends()
+    if spec.name not in known:
+        mark = screenplay.source.value(("backend", "name")) or screenplay.source.value(("backend",))
+        raise ScreenplayError([Problem(f"unknown backend `{spec.name}`", mark,
+                                       hint=did_you_mean(spec.name, known, "backends") + f" (known: {', '.join(known)})")])
+    factory = _load_factory(known[spec.name])
+    try:
+        return factory(spec.settings, screenplay.fps)
+    except BackendSettingsError as error:
+        path = ("backend", error.setting) if error.setting else ("backend",)
+        mark = screenplay.source.key(path) if error.setting else screenplay.source.value(path)
+        raise ScreenplayError([Problem(f"backend `{spec.name}`: {error}", mark, hint=error.hint)]) from None
+
+
+def check_settings(settings: dict[str, Any], known: dict[str, type], backend: str) -> None:
+    """Refuse settings a backend does not know, with a did-you-mean, so typos never pass silently."""
+    for key, value in settings.items():
+        if key not in known:
+            raise BackendSettingsError(key, f"unknown setting `{key}`", hint=did_you_mean(key, known, f"{backend} settings"))
+        expected = known[key]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            continue
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise BackendSettingsError(key, f"setting `{key}` should be {expected.__name__}, got {value!r}")
+
+
+def frames_per(seconds: float, fps: Fraction) -> int:
+    return max(1, round(Fraction(str(seconds)) * fps))

@@ -1,0 +1,211 @@
+"""The animatic: longcut's built-in, deterministic CPU previz. No model weights, no GPU.
+
+For each shot it paints the location (its reference image, or a set read from its description:
+time of day, inside or out, palette, props) and the characters in it (their reference images, or
+figures dressed from their descriptions, the same in every shot), frames them by shot size, moves
+the camera, and captions the frame with the scene heading, shot, prompt and the line being spoken.
+A handed first frame is the clip's exact first frame; the picture eases from it into the shot.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from continuity import ShotRequest
+
+from .. import Segment, check_settings, frames_per
+from . import camera
+from .captions import Captions
+from .drawing import Figure, Painter, ground_line, paint_figures, paint_set
+from .look import FigureLook, SetLook, figure_look, set_look
+
+SETTINGS: dict[str, type] = {"max_seconds": float, "captions": bool, "weather": bool}
+DEFAULTS: dict[str, Any] = {"max_seconds": 20.0, "captions": True, "weather": True}
+HANDOFF_SECONDS = 0.5  # how long the picture takes to ease from a handed frame into the shot
+
+
+class AnimaticBackend:
+    name = "animatic"
+    version = "1"
+
+    def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
+        from .. import BackendSettingsError
+
+        settings = dict(settings or {})
+        check_settings(settings, SETTINGS, self.name)
+        self._settings = {**DEFAULTS, **settings}
+        self._settings["max_seconds"] = float(self._settings["max_seconds"])
+        if not 0 < self._settings["max_seconds"] <= 3600:
+            raise BackendSettingsError("max_seconds", f"max_seconds must be between 0 and 3600, got "
+                                       f"{self._settings['max_seconds']}")
+        self.fps = fps
+        self._stage: tuple[ShotRequest, Stage] | None = None
+
+    def settings(self) -> dict[str, Any]:
+        # max_seconds only decides where segments fall; the animatic's seams are exact, so the frames
+        # do not depend on it and it stays out of the cache key.
+        return {key: value for key, value in self._settings.items() if key != "max_seconds"}
+
+    def model(self) -> str | None:
+        return None
+
+    def max_frames(self, request: ShotRequest) -> int:
+        return frames_per(self._settings["max_seconds"], request.fps)
+
+    def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
+        stage = self._stage_for(request)
+        ease_frames = max(1, min(round(HANDOFF_SECONDS * request.fps), request.frames // 3))
+        handed = segment.first_frame
+        if handed is not None and np.array_equal(handed, stage.frame(segment.start)):
+            handed = None  # a seam between our own segments: already exact, nothing to ease from
+        for offset in range(segment.count):
+            index = segment.start + offset
+            frame = stage.frame(index)
+            if handed is not None and offset < ease_frames:
+                frame = _blend(handed, frame, offset / ease_frames)
+            remaining = segment.count - 1 - offset
+            if segment.last_frame is not None and remaining < ease_frames:
+                frame = _blend(segment.last_frame, frame, remaining / ease_frames)
+            yield frame
+
+    def _stage_for(self, request: ShotRequest) -> Stage:
+        # Segments of one shot arrive one after another: build its set once.
+        if self._stage is None or self._stage[0] != request:
+            self._stage = (request, Stage(request, self._settings))
+        return self._stage[1]
+
+
+def _blend(handed: np.ndarray, own: np.ndarray, weight: float) -> np.ndarray:
+    """weight 0: exactly the handed frame; 1: exactly our own; eased between."""
+    w = camera.ease(weight)
+    if w <= 0.0:
+        return handed.copy()
+    if w >= 1.0:
+        return own
+    mixed = handed.astype(np.float32) * (1.0 - w) + own.astype(np.float32) * w
+    return np.rint(mixed).astype(np.uint8)
+
+
+class Stage:
+    """One shot's set, painted once, and the camera that films it."""
+
+    def __init__(self, request: ShotRequest, settings: dict[str, Any]) -> None:
+        self.request = request
+        self.size = (request.width, request.height)
+        self.aspect = request.width / request.height
+        location = request.location
+        self.look: SetLook = set_look(location.description if location else "", request.heading, request.exterior,
+                                      seed=request.seed if location is None else _stable(location.id),
+                                      in_view=request.text)
+        self.figures, subject = _place_figures(request, self.aspect)
+        view = camera.base_view(request.camera_size, subject, self.aspect)
+        self.start, self.end = camera.move_views(view, request.camera_move, self.aspect)
+        bounds = camera.union([self.start, self.end], self.aspect)
+        scale = request.width / min(self.start.w, self.end.w)  # the tightest view maps 1:1 to pixels
+        painter = Painter(bounds, scale)
+        if location is not None and location.references:
+            _paste_location(painter, location.references[0], self.aspect)
+            paint_figures(painter, self.look, self.figures)
+        else:
+            paint_set(painter, self.look, self.aspect, self.figures)
+        self.painter = painter
+        self.captions = Captions(request) if settings["captions"] else None
+        self.weather = settings["weather"]
+
+    def frame(self, index: int) -> np.ndarray:
+        request = self.request
+        t = index / max(1, request.frames - 1)
+        view = camera.view_at(self.start, self.end, t)
+        x0, y0, x1, y1 = view.bounds(self.aspect)
+        p = self.painter
+        box = ((x0 - p.x0) * p.scale, (y0 - p.y0) * p.scale, (x1 - p.x0) * p.scale, (y1 - p.y0) * p.scale)
+        if abs(box[2] - box[0] - self.size[0]) < 0.5 and abs(box[3] - box[1] - self.size[1]) < 0.5:
+            # A pan or tilt at the set's own scale: a whole-pixel crop, not a resample (ten times cheaper).
+            left = min(max(0, round(box[0])), p.size[0] - self.size[0])
+            top = min(max(0, round(box[1])), p.size[1] - self.size[1])
+            image = p.image.crop((left, top, left + self.size[0], top + self.size[1]))
+        else:
+            image = p.image.resize(self.size, Image.Resampling.BILINEAR, box=box)
+        if self.weather:
+            _weather(image, self.look, index, request)
+        if self.captions:
+            self.captions.apply(image, index)
+        return np.asarray(image)
+
+
+def _paste_location(painter: Painter, path, aspect: float) -> None:
+    """A location's reference image covers a fixed world rectangle, so every shot there sees the same place."""
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    world = (-0.25, -0.25 / aspect, 1.25, 1.25 / aspect)  # 1.5 times the wide frame
+    world_w, world_h = world[2] - world[0], world[3] - world[1]
+    # cover-fit the image to the world rectangle
+    scale = max(world_w / image.width, world_h / image.height)
+    offset_x = (image.width * scale - world_w) / 2
+    offset_y = (image.height * scale - world_h) / 2
+    width, height = painter.size
+    region = (painter.x0, painter.y0, painter.x0 + width / painter.scale, painter.y0 + height / painter.scale)
+    box = tuple((value - world[index % 2] + (offset_x if index % 2 == 0 else offset_y)) / scale
+                for index, value in enumerate(region))
+    painter.image.paste(image.resize(painter.size, Image.Resampling.BILINEAR, box=box), (0, 0))
+
+
+def _stable(text: str) -> int:
+    from continuity import derive_seed
+
+    return derive_seed(0, "location", text)
+
+
+def _place_figures(request: ShotRequest, aspect: float) -> tuple[list[Figure], camera.Subject | None]:
+    cast = request.characters
+    if not cast:
+        return [], None
+    count = len(cast)
+    spreads = {1: [0.5], 2: [0.4, 0.6], 3: [0.32, 0.5, 0.68]}
+    xs = spreads.get(count) or [0.2 + 0.6 * i / (count - 1) for i in range(count)]
+    if count == 1 and request.camera_size in ("wide", "extreme-wide"):
+        xs = [0.42]
+    feet = ground_line(aspect)
+    # The shot's seed stages it: each take places the cast a little differently (their looks never change).
+    staging = random.Random(request.seed)
+    xs = [x + staging.uniform(-0.05, 0.05) for x in xs]
+    figures = []
+    for x, look_of in zip(xs, cast):
+        look: FigureLook = figure_look(look_of.description, look_of.seed)
+        height = 0.34 * (0.72 if look.child else 1.0)
+        reference = look_of.references[0] if look_of.references else None
+        figures.append(Figure(x, feet, height, look, reference))
+    body = (min(f.x - f.height * 0.25 for f in figures), min(f.feet - f.height for f in figures),
+            max(f.x + f.height * 0.25 for f in figures), feet)
+    first = figures[0]
+    head_y = first.feet - first.height * (0.91 if first.reference is None else 0.75)
+    return figures, camera.Subject(body, (first.x, head_y), first.height * 0.1)
+
+
+def _weather(image: Image.Image, look: SetLook, index: int, request: ShotRequest) -> None:
+    """Rain, snow and lightning move from frame to frame; they are drawn on the frame, not the set."""
+    if not (look.exterior and (look.rain or look.snow or look.lightning)):
+        return
+    rng = random.Random(request.seed * 100_003 + index)
+    width, height = image.size
+    draw = ImageDraw.Draw(image)
+    if look.rain:
+        length = height * 0.05
+        for _ in range(90):
+            x, y = rng.uniform(0, width), rng.uniform(-length, height)
+            draw.line([(x, y), (x - length * 0.2, y + length)], fill=(190, 200, 214), width=max(1, width // 900))
+    if look.snow:
+        for _ in range(120):
+            x, y, r = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(1, 2.5) * width / 1280
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=(240, 242, 246))
+    if look.lightning:
+        fps = max(1, round(request.fps))
+        if (index // fps) % 5 == 2 and index % fps < 3:
+            pixels = np.asarray(image, dtype=np.uint16) + 90
+            image.paste(Image.fromarray(np.minimum(pixels, 255).astype(np.uint8)))

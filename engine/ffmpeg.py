@@ -1,0 +1,215 @@
+"""ffmpeg, driven through ffmpeg-python's argument builder and run as an argument list (never a shell).
+
+The binary: $LONGCUT_FFMPEG, else a system `ffmpeg`, else the one imageio-ffmpeg ships, so a fresh
+machine needs nothing but pip.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import ffmpeg as ffmpeg_python
+import numpy as np
+
+from .errors import StepFailed
+
+# How shots are encoded for editing: one fixed GOP of a second with a keyframe on its first frame, closed,
+# no scene-cut keyframes, so every clip of a film shares codec settings and cut points are predictable.
+QUEUED_FRAMES = 8
+ENCODING = {"codec": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv420p", "gop_seconds": 1,
+            "color": "bt709"}
+
+
+@lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    override = os.environ.get("LONGCUT_FFMPEG")
+    if override:
+        return override
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+    except ImportError:  # pragma: no cover - it is a core dependency
+        raise StepFailed("no ffmpeg found", hint="pip install imageio-ffmpeg, or put ffmpeg on the PATH") from None
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def rate_text(fps: Fraction) -> str:
+    return f"{fps.numerator}/{fps.denominator}"
+
+
+def gop_frames(fps: Fraction) -> int:
+    return max(1, round(fps * ENCODING["gop_seconds"]))
+
+
+def timescale(fps: Fraction) -> int:
+    """An MP4 timescale in which every frame lasts a whole number of ticks (24 -> 24000, 24000/1001 -> 24000)."""
+    return fps.numerator * (1000 if fps.denominator == 1 else 1)
+
+
+def run(args: list[str], what: str, hint: str | None = None) -> subprocess.CompletedProcess:
+    """Run ffmpeg; on failure raise StepFailed with the end of its error output."""
+    result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True)
+    if result.returncode != 0:
+        raise StepFailed(f"ffmpeg failed to {what}: {_tail(result.stderr)}", hint=hint)
+    return result
+
+
+def _tail(stderr: bytes, lines: int = 6) -> str:
+    text = stderr.decode("utf-8", errors="replace").strip().splitlines()
+    return " | ".join(text[-lines:]) if text else "no error output"
+
+
+class Encoder:
+    """Frames in (uint8, height x width x 3), an H.264 clip out. Memory stays flat: frames go straight to ffmpeg."""
+
+    def __init__(self, path: Path, width: int, height: int, fps: Fraction) -> None:
+        self.path, self.width, self.height, self.fps = Path(path), width, height, fps
+        self.frames = 0
+        gop = gop_frames(fps)
+        stream = ffmpeg_python.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{width}x{height}",
+                                     framerate=rate_text(fps))
+        stream = stream.filter("scale", out_color_matrix=ENCODING["color"], out_range="tv")
+        stream = ffmpeg_python.output(
+            stream, str(self.path), vcodec=ENCODING["codec"], preset=ENCODING["preset"], crf=ENCODING["crf"],
+            pix_fmt=ENCODING["pix_fmt"], g=gop, flags="+cgop", colorspace="bt709", color_primaries="bt709",
+            color_trc="bt709", video_track_timescale=timescale(fps), movflags="+faststart",
+            **{"x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0", "r": rate_text(fps)},
+        )
+        args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
+        args[1:1] = ["-hide_banner", "-nostats", "-loglevel", "error"]
+        # stderr goes to a file: a pipe nobody reads would block ffmpeg once it filled.
+        self._log = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        # A writer thread feeds the pipe, so drawing the next frames overlaps with ffmpeg encoding the last
+        # ones instead of waiting on a 64 KB pipe; the queue bounds how many frames wait in memory.
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=QUEUED_FRAMES)
+        self._broken = False
+        self._writer = threading.Thread(target=self._feed, name=f"encode {self.path.name}", daemon=True)
+        self._writer.start()
+
+    def _feed(self) -> None:
+        while (frame := self._queue.get()) is not None:
+            if self._broken:
+                continue  # drain, so write() never blocks on a dead encoder
+            try:
+                self._process.stdin.write(memoryview(frame).cast("B"))
+            except (BrokenPipeError, ValueError):
+                self._broken = True
+
+    def write(self, frame: np.ndarray) -> None:
+        if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint8:
+            self.abort()
+            raise StepFailed(f"a frame of shape {frame.shape} {frame.dtype} cannot go into a {self.width}x{self.height} "
+                             "clip", hint="a backend must yield uint8 frames of the request's height and width, RGB")
+        if self._broken:
+            self._finish()  # raises with ffmpeg's own message
+        self._queue.put(np.ascontiguousarray(frame))
+        self.frames += 1
+
+    def close(self) -> None:
+        self._finish()
+
+    def _stop_writer(self) -> None:
+        if self._writer.is_alive():
+            self._queue.put(None)
+            self._writer.join()
+
+    def _finish(self) -> None:
+        self._stop_writer()
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._process.wait()
+        self._log.seek(0)
+        log = self._log.read()
+        self._log.close()
+        if code != 0:
+            raise StepFailed(f"ffmpeg could not encode {self.path.name}: {_tail(log)}",
+                             hint="check free disk space, or set LONGCUT_FFMPEG to another ffmpeg build")
+
+    def abort(self) -> None:
+        self._broken = True
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._stop_writer()
+        self._log.close()
+
+    def __enter__(self) -> Encoder:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def read_frame(path: Path, index: int, fps: Fraction, width: int, height: int) -> np.ndarray:
+    """Decode one frame (counted from 0) of a clip, exactly: seek to its time, take one frame."""
+    seconds = float(Fraction(index) / fps)
+    stream = ffmpeg_python.input(str(path), ss=f"{seconds:.6f}")
+    stream = ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24", vframes=1)
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    data = run(args, f"read frame {index} of {path.name}").stdout
+    if len(data) != width * height * 3:
+        raise StepFailed(f"could not read frame {index} of {path.name} (got {len(data)} bytes)")
+    return np.frombuffer(data, np.uint8).reshape(height, width, 3)
+
+
+def decode_frames(path: Path, width: int, height: int):
+    """Every frame of a clip, one at a time (for checks and tests)."""
+    stream = ffmpeg_python.output(ffmpeg_python.input(str(path)), "pipe:", format="rawvideo", pix_fmt="rgb24")
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    size = width * height * 3
+    try:
+        while chunk := process.stdout.read(size):
+            if len(chunk) < size:
+                break
+            yield np.frombuffer(chunk, np.uint8).reshape(height, width, 3)
+    finally:
+        process.stdout.close()
+        process.wait()
+
+
+def concat_copy(clips: list[Path], target: Path) -> None:
+    """Join clips that share codec settings end to end, without re-encoding (the concat demuxer)."""
+    from .atomic import atomic_path
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as listing:
+        for clip in clips:
+            # the concat demuxer's quoting: a ' inside '...' is written '\''
+            listing.write("file '" + str(Path(clip).resolve()).replace("'", "'\\''") + "'\n")
+    try:
+        with atomic_path(target) as temporary:
+            stream = ffmpeg_python.input(listing.name, format="concat", safe=0)
+            stream = ffmpeg_python.output(stream, str(temporary), c="copy", movflags="+faststart")
+            args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
+            args[1:1] = ["-hide_banner", "-loglevel", "error"]
+            run(args, f"join {len(clips)} clips into {target.name}")
+    finally:
+        os.unlink(listing.name)
+
+
+def probe_frames(path: Path) -> int:
+    """Count a clip's video frames by decoding it (exact, independent of container metadata)."""
+    args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:v:0", "-f", "null", "-"]
+    result = subprocess.run(args + ["-progress", "pipe:1"], stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StepFailed(f"ffmpeg could not read {path.name}: {result.stderr.strip().splitlines()[-1:]}")
+    counts = [line.split("=", 1)[1] for line in result.stdout.splitlines() if line.startswith("frame=")]
+    return int(counts[-1]) if counts else 0

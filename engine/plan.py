@@ -1,0 +1,147 @@
+"""The render plan: a cache key for every shot, what is cached, and what must be rendered in which order.
+
+A shot's key hashes everything that shapes its frames: its request (prompt, seed, size, rate,
+frames, camera, looks, dialogue...), the backend's name, version and settings, the encoding, the
+content of its reference images, and the key of the shot it takes its first frame from. So a key
+changes exactly when the picture would, and a change flows down a continuity chain and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from continuity import ShotRequest, TakeChoice, resolve
+from storyboard import Screenplay, ShotGraph
+
+from .backends import Backend
+from .ffmpeg import ENCODING
+from .lock import LockFile
+from .store import TakeStore
+
+KEY_VERSION = "longcut-take-v1"
+
+
+@dataclass(frozen=True)
+class PlannedShot:
+    request: ShotRequest
+    key: str
+    parent: str | None  # the shot whose last frame this one starts on
+    parent_key: str | None
+    cached: bool
+    segments: int  # generate calls the backend needs for it
+    seed_override: int | None = None  # a seed a person gave (--seed), kept in the lock file
+
+    @property
+    def shot_id(self) -> str:
+        return self.request.shot_id
+
+
+@dataclass
+class RenderPlan:
+    screenplay: Screenplay
+    graph: ShotGraph
+    backend: Backend
+    shots: dict[str, PlannedShot]  # editorial order
+    order: list[str]  # dependency order
+
+    def to_render(self, only: set[str] | None = None) -> list[PlannedShot]:
+        return [self.shots[shot] for shot in self.order
+                if not self.shots[shot].cached and (only is None or shot in only)]
+
+    def frames_to_render(self, only: set[str] | None = None) -> int:
+        return sum(planned.request.frames for planned in self.to_render(only))
+
+
+def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: TakeStore, lock: LockFile,
+         choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None) -> RenderPlan:
+    """Key every shot in dependency order (a key needs its parent's key). choices override the lock's."""
+    merged = {**lock.choices(), **(choices or {})}
+    requests = resolve(screenplay, graph, merged)
+    if size is not None:
+        requests = {shot: dataclasses.replace(request, width=size[0], height=size[1]) for shot, request in requests.items()}
+    backend_identity = {"name": backend.name, "version": backend.version, "settings": backend.settings()}
+    digests = ReferenceDigests()
+    keys: dict[str, str] = {}
+    planned: dict[str, PlannedShot] = {}
+    order = graph.dependency_order()
+    for shot in order:
+        request = requests[shot]
+        parent = request.starts_on
+        parent_key = keys[parent] if parent else None
+        keys[shot] = take_key(request, backend_identity, digests, parent_key)
+        limit = max(2, backend.max_frames(request))
+        choice = merged.get(shot)
+        planned[shot] = PlannedShot(request, keys[shot], parent, parent_key, store.has(keys[shot]),
+                                    segment_count(request.frames, limit), choice.seed if choice else None)
+    ordered = {shot: planned[shot] for shot in graph.editorial_order()}
+    return RenderPlan(screenplay, graph, backend, ordered, order)
+
+
+def segment_count(frames: int, limit: int) -> int:
+    from .segments import seam_frames
+
+    if frames <= limit:
+        return 1
+    step = limit - seam_frames(limit) - 1
+    return 1 + -(-(frames - limit) // step)
+
+
+def take_key(request: ShotRequest, backend: dict, digests: ReferenceDigests, parent_key: str | None) -> str:
+    payload = {
+        "version": KEY_VERSION,
+        "request": request_fingerprint(request, digests),
+        "backend": backend,
+        "encoding": ENCODING,
+        "parent": parent_key,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_default)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict:
+    """The request as plain data, with reference paths replaced by their content digests.
+
+    Left out: the editorial position and the parent's id (the parent's key stands for its frames),
+    so moving a shot or renaming the one it continues from does not re-render it by itself.
+    """
+    data = dataclasses.asdict(request)
+    data.pop("index")
+    data.pop("starts_on")
+    data["fps"] = f"{request.fps.numerator}/{request.fps.denominator}"
+    for look in data["characters"]:
+        look["references"] = [digests.of(Path(path)) for path in look["references"]]
+    if data["location"]:
+        data["location"]["references"] = [digests.of(Path(path)) for path in data["location"]["references"]]
+    return data
+
+
+def _json_default(value):
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot key a {type(value).__name__}")
+
+
+class ReferenceDigests:
+    """sha256 of reference images, read once per file (and again only when it changes)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int, int], str] = {}
+
+    def of(self, path: Path) -> str:
+        stat = os.stat(path)
+        token = (str(path), stat.st_mtime_ns, stat.st_size)
+        if token not in self._known:
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            self._known[token] = "sha256:" + digest.hexdigest()
+        return self._known[token]

@@ -1,0 +1,90 @@
+"""Make a shot of any length from a backend that makes clips of a limited length.
+
+The first call makes up to the backend's limit. Each later call starts on the last frame already
+emitted (its frame 0 repeats that frame and is dropped) and also remakes the last few frames of the
+call before; those overlapping frames are cross-faded, old to new, so the seam is blended instead
+of cut. Only the overlap is held back, so memory never grows with the shot.
+
+A loop shot ends on its first frame: the final call is given that frame as its last.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from continuity import ShotRequest
+
+from .backends import Backend, Segment
+from .errors import StepFailed
+
+SEAM_FRAMES = 8
+
+
+def seam_frames(limit: int) -> int:
+    """How many frames two neighbouring calls share (and blend); fewer for very short limits."""
+    return max(0, min(SEAM_FRAMES, (limit - 2) // 4))
+
+
+def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray | None) -> Iterator[np.ndarray]:
+    total = request.frames
+    limit = backend.max_frames(request)
+    if limit < 2:
+        raise StepFailed(f"backend `{backend.name}` makes clips of {limit} frame(s); chaining needs at least 2")
+    loop_target = None
+    if request.loop:
+        if first_frame is None:  # a loop with no handed frame: make its first frame, then end on it
+            first_frame = next(iter(_checked(backend, request, Segment(0, 1))))
+        loop_target = first_frame
+    if total <= limit:
+        yield from _checked(backend, request, Segment(0, total, first_frame, loop_target))
+        return
+    seam = seam_frames(limit)
+    held: deque[np.ndarray] = deque()
+    last_emitted: np.ndarray | None = None
+    produced = 0  # frames of the shot made so far (emitted + held)
+    while produced < total:
+        if produced == 0:
+            start, count, handed = 0, limit, first_frame
+        else:
+            start = produced - len(held) - 1  # the call starts on the last frame emitted
+            count = min(limit, total - start)
+            handed = last_emitted
+        final = start + count == total
+        frames = iter(_checked(backend, request, Segment(start, count, handed, loop_target if final else None)))
+        if produced:
+            next(frames)  # repeats last_emitted
+            overlap = len(held)
+            for k in range(overlap):
+                weight = (k + 1) / (overlap + 1)
+                mixed = held.popleft().astype(np.float32) * (1 - weight) + next(frames).astype(np.float32) * weight
+                last_emitted = np.rint(mixed).astype(np.uint8)
+                yield last_emitted
+        for frame in frames:
+            held.append(frame)
+            if len(held) > (0 if final else seam):
+                last_emitted = held.popleft()
+                yield last_emitted
+        produced = start + count
+    yield from held
+
+
+def _checked(backend: Backend, request: ShotRequest, segment: Segment) -> Iterable[np.ndarray]:
+    """The backend's frames, each checked for shape and type; exactly segment.count of them."""
+    made = 0
+    expected = (request.height, request.width, 3)
+    for frame in backend.generate(request, segment):
+        if made == segment.count:
+            raise StepFailed(f"backend `{backend.name}` made more than the {segment.count} frames asked for "
+                             f"(shot `{request.shot_id}`, frames {segment.start}..)")
+        if not isinstance(frame, np.ndarray) or frame.shape != expected or frame.dtype != np.uint8:
+            shape = getattr(frame, "shape", type(frame).__name__)
+            raise StepFailed(f"backend `{backend.name}` made a frame of {shape} for shot `{request.shot_id}`; "
+                             f"expected uint8 {expected}")
+        made += 1
+        yield frame
+    if made != segment.count:
+        raise StepFailed(f"backend `{backend.name}` made {made} of the {segment.count} frames asked for "
+                         f"(shot `{request.shot_id}`, frames {segment.start}..)")

@@ -1,0 +1,201 @@
+"""The take store: every take written once under its cache key, atomically, as DVC keeps its run cache.
+
+    <store>/takes/ab/abcdef.../clip.mp4    the shot, encoded for editing
+                              first.png   its first frame, lossless
+                              last.png    its last frame, lossless: the next shot starts on it
+                              take.json   what made it (prompt, seed, backend, model, frames, time taken)
+
+A take is assembled in a temporary folder inside the store and renamed into place in one step, so
+a reader (or a render killed mid-shot and started again) never sees half of one. Temporary folders
+of processes that died are swept up on the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .errors import LongcutError
+
+RECORD = "take.json"
+
+
+@dataclass(frozen=True)
+class TakeRecord:
+    key: str
+    shot: str
+    take: int
+    seed: int
+    prompt: str
+    negative: str
+    backend: str
+    backend_version: str
+    model: str | None
+    width: int
+    height: int
+    fps: str
+    frames: int
+    duration: float
+    frames_sha256: str
+    parent_key: str | None
+    seconds_taken: float
+    created: str
+    seed_override: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict) -> TakeRecord:
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
+
+
+class TakeStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.takes = self.root / "takes"
+        self.scratch = self.root / "tmp"
+
+    def folder(self, key: str) -> Path:
+        return self.takes / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        return (self.folder(key) / RECORD).is_file()
+
+    def clip(self, key: str) -> Path:
+        return self.folder(key) / "clip.mp4"
+
+    def record(self, key: str) -> TakeRecord:
+        path = self.folder(key) / RECORD
+        try:
+            return TakeRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise LongcutError(f"no take {key[:12]} in the store at {self.root}",
+                               hint="render it first: longcut render FILM") from None
+        except (ValueError, TypeError) as error:
+            raise LongcutError(f"the take record {path} is damaged ({error})",
+                               hint=f"delete the folder {path.parent} and render again") from None
+
+    def last_frame(self, key: str) -> np.ndarray:
+        return _read_png(self.folder(key) / "last.png")
+
+    def first_frame(self, key: str) -> np.ndarray:
+        return _read_png(self.folder(key) / "first.png")
+
+    def records(self) -> Iterator[TakeRecord]:
+        if not self.takes.is_dir():
+            return
+        for path in sorted(self.takes.glob(f"??/*/{RECORD}")):
+            try:
+                yield TakeRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, TypeError):
+                continue  # a damaged record is reported when that take is used, not while listing
+
+    @contextmanager
+    def writer(self, key: str) -> Iterator[Path]:
+        """A fresh folder to write a take into; on success it becomes the take, on failure it is removed.
+
+        Writing the same key twice (two workers, a retried shot) is harmless: the first complete
+        take wins and the second is discarded, since equal keys mean equal inputs.
+        """
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        temporary = self.scratch / f"{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        temporary.mkdir()
+        try:
+            yield temporary
+            for path in temporary.iterdir():
+                _fsync(path)
+            final = self.folder(key)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.rename(temporary, final)  # atomic on one file system; fails if final exists
+            except OSError:
+                if not self.has(key):
+                    raise
+            else:
+                _fsync(final.parent)
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+    def _output_note(self, target: Path) -> Path:
+        name = hashlib.sha256(str(Path(target).resolve()).encode()).hexdigest()[:16]
+        return self.root / "outputs" / f"{name}.json"
+
+    def output_is_current(self, target: Path, keys: list[str]) -> bool:
+        """Whether target was last written from exactly these takes and has not been touched since."""
+        note = self._output_note(target)
+        if not (note.is_file() and Path(target).is_file()):
+            return False
+        try:
+            data = json.loads(note.read_text(encoding="utf-8"))
+        except ValueError:
+            return False
+        stat = Path(target).stat()
+        return data == {"keys": keys, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+    def note_output(self, target: Path, keys: list[str]) -> None:
+        from .atomic import atomic_path
+
+        stat = Path(target).stat()
+        with atomic_path(self._output_note(target)) as temporary:
+            temporary.write_text(json.dumps({"keys": keys, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}))
+
+    def sweep(self) -> int:
+        """Remove temporary folders left by processes that no longer run. Returns how many."""
+        if not self.scratch.is_dir():
+            return 0
+        removed = 0
+        for folder in self.scratch.iterdir():
+            parts = folder.name.split(".")
+            pid = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+            stale = pid is None or not _alive(pid) or time.time() - folder.stat().st_mtime > 7 * 24 * 3600
+            if stale:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def write_record(folder: Path, record: TakeRecord) -> None:
+    (folder / RECORD).write_text(json.dumps(asdict(record), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def write_png(path: Path, frame: np.ndarray) -> None:
+    Image.fromarray(frame).save(path, compress_level=1)
+
+
+def _read_png(path: Path) -> np.ndarray:
+    try:
+        with Image.open(path) as image:
+            return np.asarray(image.convert("RGB"))
+    except FileNotFoundError:
+        raise LongcutError(f"a take's frame {path} is missing", hint=f"delete {path.parent} and render again") from None
+
+
+def _fsync(path: Path) -> None:
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    descriptor = os.open(path, flags)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
