@@ -39,7 +39,7 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
             first_frame = next(iter(_checked(backend, request, Segment(0, 1))))
         loop_target = first_frame
     if total <= limit:
-        yield from _checked(backend, request, Segment(0, total, first_frame, loop_target))
+        yield from _checked(backend, request, Segment(0, total, first_frame, loop_target, first_frame))
         return
     seam = seam_frames(limit)
     held: deque[np.ndarray] = deque()
@@ -53,7 +53,8 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
             count = min(limit, total - start)
             handed = last_emitted
         final = start + count == total
-        frames = iter(_checked(backend, request, Segment(start, count, handed, loop_target if final else None)))
+        segment = Segment(start, count, handed, loop_target if final else None, first_frame)
+        frames = iter(_checked(backend, request, segment))
         if produced:
             next(frames)  # repeats last_emitted
             overlap = len(held)

@@ -33,12 +33,15 @@ class Segment:
 
     first_frame: the call's frame 0 must be this frame (the last frame of the shot or segment it
     continues). last_frame: the call's last frame must be this frame (a loop's end).
+    shot_first_frame: the first frame of the whole shot, the same for every segment, for backends
+    that shape the whole shot around it (a model may ignore it).
     """
 
     start: int
     count: int
     first_frame: np.ndarray | None = None
     last_frame: np.ndarray | None = None
+    shot_first_frame: np.ndarray | None = None
 
 
 @runtime_checkable
@@ -94,7 +97,7 @@ def create_backend(screenplay: Screenplay) -> Backend:
     if spec.name not in known:
         mark = screenplay.source.value(("backend", "name")) or screenplay.source.value(("backend",))
         raise ScreenplayError([Problem(f"unknown backend `{spec.name}`", mark,
-                                       hint=did_you_mean(spec.name, known, "backends") + f" (known: {', '.join(known)})")])
+                                       hint=_backend_hint(spec.name, known))])
     factory = _load_factory(known[spec.name])
     try:
         return factory(spec.settings, screenplay.fps)
@@ -102,6 +105,14 @@ def create_backend(screenplay: Screenplay) -> Backend:
         path = ("backend", error.setting) if error.setting else ("backend",)
         mark = screenplay.source.key(path) if error.setting else screenplay.source.value(path)
         raise ScreenplayError([Problem(f"backend `{spec.name}`: {error}", mark, hint=error.hint)]) from None
+
+
+def _backend_hint(name: str, known: dict[str, str]) -> str:
+    hint = did_you_mean(name, known, "backends")
+    listing = ", ".join(sorted(known))
+    if hint.startswith("did you mean"):
+        return f"{hint} (known backends: {listing})"
+    return f"{hint}; a backend installs as a package registering the entry point group `{GROUP}`"
 
 
 def check_settings(settings: dict[str, Any], known: dict[str, type], backend: str) -> None:

@@ -60,18 +60,38 @@ class AnimaticBackend:
 
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
         stage = self._stage_for(request)
+        shot_first = segment.shot_first_frame
+        if shot_first is None and segment.start == 0:
+            shot_first = segment.first_frame
+        # The shot eases out of its handed first frame, and a loop eases back into it, by the frame's place in
+        # the whole shot: so a shot made in segments is the very same shot as one made in one call.
         ease_frames = max(1, min(round(HANDOFF_SECONDS * request.fps), request.frames // 3))
-        handed = segment.first_frame
-        if handed is not None and np.array_equal(handed, stage.frame(segment.start)):
-            handed = None  # a seam between our own segments: already exact, nothing to ease from
-        for offset in range(segment.count):
-            index = segment.start + offset
+        loop_target = None
+        if request.loop:
+            loop_target = shot_first if shot_first is not None else stage.frame(0)
+
+        def ours(index: int) -> np.ndarray:
             frame = stage.frame(index)
+            if shot_first is not None and index < ease_frames:
+                frame = _blend(shot_first, frame, index / ease_frames)
+            remaining = request.frames - 1 - index
+            if loop_target is not None and remaining < ease_frames:
+                frame = _blend(loop_target, frame, remaining / ease_frames)
+            return frame
+
+        end = segment.start + segment.count - 1
+        handed = segment.first_frame
+        if handed is not None and (segment.start == 0 and shot_first is handed or np.array_equal(handed, ours(segment.start))):
+            handed = None  # already where we are: a seam between our own segments
+        last = segment.last_frame
+        if last is not None and np.array_equal(last, ours(end)):
+            last = None
+        for offset in range(segment.count):
+            frame = ours(segment.start + offset)
             if handed is not None and offset < ease_frames:
                 frame = _blend(handed, frame, offset / ease_frames)
-            remaining = segment.count - 1 - offset
-            if segment.last_frame is not None and remaining < ease_frames:
-                frame = _blend(segment.last_frame, frame, remaining / ease_frames)
+            if last is not None and segment.count - 1 - offset < ease_frames:
+                frame = _blend(last, frame, (segment.count - 1 - offset) / ease_frames)
             yield frame
 
     def _stage_for(self, request: ShotRequest) -> Stage:
