@@ -53,10 +53,13 @@ class LockFile:
         """Take choices a person made; other shots follow the screenplay."""
         return {shot: TakeChoice(entry.take, entry.seed) for shot, entry in self.shots.items() if entry.picked}
 
-    def record(self, shot: str, take: int, key: str, seed: int | None = None, picked: bool | None = None) -> None:
+    def record(self, shot: str, take: int, key: str, seed: int | None = None, picked: bool | None = None) -> bool:
+        """Note the take a shot uses; returns whether anything changed (so unchanged files are not rewritten)."""
         before = self.shots.get(shot)
         keep_pick = before.picked if (before and picked is None) else bool(picked)
-        self.shots[shot] = LockEntry(take=take, key=key, picked=keep_pick, seed=seed)
+        entry = LockEntry(take=take, key=key, picked=keep_pick, seed=seed)
+        self.shots[shot] = entry
+        return entry != before
 
     def save(self) -> None:
         data = {"version": VERSION, "shots": {shot: asdict(entry) for shot, entry in sorted(self.shots.items())}}

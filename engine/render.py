@@ -58,9 +58,9 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
         else:
             make_take(planned, plan, store, progress)
             result.rendered.append(shot)
-        lock.record(shot, planned.request.take, planned.key, seed=planned.seed_override,
-                    picked=True if shot in picked else None)
-        lock.save()
+        if lock.record(shot, planned.request.take, planned.key, seed=planned.seed_override,
+                       picked=True if shot in picked else None):
+            lock.save()  # at once: a render stopped later keeps the record of every take it finished
     result.seconds = time.perf_counter() - started
     return result
 

@@ -144,7 +144,9 @@ class Stage:
         view = camera.view_at(self.start, self.end, t)
         x0, y0, x1, y1 = view.bounds(self.aspect)
         p = self.painter
-        box = ((x0 - p.x0) * p.scale, (y0 - p.y0) * p.scale, (x1 - p.x0) * p.scale, (y1 - p.y0) * p.scale)
+        width, height = p.size  # the set covers every view of the shot; clamp away floating-point slivers
+        box = (max(0.0, (x0 - p.x0) * p.scale), max(0.0, (y0 - p.y0) * p.scale),
+               min(float(width), (x1 - p.x0) * p.scale), min(float(height), (y1 - p.y0) * p.scale))
         if abs(box[2] - box[0] - self.size[0]) < 0.5 and abs(box[3] - box[1] - self.size[1]) < 0.5:
             # A pan or tilt at the set's own scale: a whole-pixel crop, not a resample (ten times cheaper).
             left = min(max(0, round(box[0])), p.size[0] - self.size[0])
