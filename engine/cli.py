@@ -185,18 +185,37 @@ def _size(value: str | None) -> tuple[int, int] | None:
         raise LongcutError(f"--size: {error}") from None
 
 
+OutputOption = Annotated[Path | None, typer.Option("--out", "-o", help="the film to write (default: beside the film file)")]
+PresetOption = Annotated[str | None, typer.Option("--preset", help="deliver as 1080p, 720p, 4k, vertical, square or "
+                                                  "portrait (default: the film's own size)")]
+FitOption = Annotated[str, typer.Option("--fit", help="for a preset of another shape: crop, or blur (pad on a "
+                                        "blurred copy)")]
+LoudnessOption = Annotated[float, typer.Option("--loudness", min=-31.0, max=-5.0,
+                                               help="integrated loudness target in LUFS: -14 (streaming), -16, -23 "
+                                               "(broadcast)")]
+TitlesOption = Annotated[bool, typer.Option("--titles/--no-titles", help="the opening title card and end credits")]
+BurnOption = Annotated[bool, typer.Option("--burn-subtitles", help="draw the dialogue onto the picture too")]
+
+
 @app.command()
 @reports_errors
 def render(
     film: FilmArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan; render nothing")] = False,
-    output: Annotated[Path | None, typer.Option("--out", "-o", help="the film to write (default: beside the film file)")] = None,
+    output: OutputOption = None,
     size: SizeOption = None,
     store: StoreOption = None,
+    preset: PresetOption = None,
+    fit: FitOption = "blur",
+    loudness: LoudnessOption = -14.0,
+    titles: TitlesOption = True,
+    burn_subtitles: BurnOption = False,
 ) -> None:
-    """Render every shot that is not cached, in dependency order, then join them into the film."""
+    """Render every shot that is not cached, in dependency order, then cut them into the film."""
+    from .editor.deliver import check_delivery
     from .project import Project
 
+    check_delivery(preset, fit)
     project = Project.open(film, store)
     plan = project.plan(size=_size(size))
     if dry_run:
@@ -204,7 +223,48 @@ def render(
         return
     result = _render_with_progress(project, plan)
     _print_result(result, plan)
-    _write_film(project, project.plan(size=_size(size)), output)
+    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles)
+
+
+@app.command()
+@reports_errors
+def cut(
+    film: FilmArg,
+    output: OutputOption = None,
+    size: SizeOption = None,
+    store: StoreOption = None,
+    preset: PresetOption = None,
+    fit: FitOption = "blur",
+    loudness: LoudnessOption = -14.0,
+    titles: TitlesOption = True,
+    burn_subtitles: BurnOption = False,
+) -> None:
+    """Assemble the film from the current takes: transitions, titles, score, subtitles."""
+    from .editor.deliver import check_delivery
+    from .project import Project
+
+    check_delivery(preset, fit)
+    project = Project.open(film, store)
+    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles)
+
+
+def _cut(project, plan, output, preset, fit, loudness, titles, burn_subtitles) -> None:
+    from .editor import CutOptions, cut as run_cut
+    from .editor.deliver import Delivery
+
+    options = CutOptions(output=output or project.default_output(), titles=titles, loudness=loudness,
+                         delivery=Delivery(preset, fit, burn_subtitles))
+    result = run_cut(plan, project.store, options)
+    timeline = result.timeline
+    if result.up_to_date:
+        out.print(f"{result.output} is up to date")
+        return
+    seconds = float(timeline.total_frames / timeline.fps)
+    sound = "sound made" if result.audio_made else "sound reused"
+    out.print(f"cut {result.output}: {timeline.total_frames} frames ({seconds:.1f}s); {result.pieces_made} piece(s) "
+              f"made, {result.pieces_reused} reused, {sound}; in {result.seconds:.1f}s")
+    for path in result.subtitle_files:
+        out.print(f"subtitles: {path}")
 
 
 @app.command()
@@ -238,8 +298,9 @@ def shot(
     picked = {shot_id} if (take is not None or seed is not None) else set()
     result = _render_with_progress(project, plan, only=only, picked=picked)
     _print_result(result, plan)
-    if all(planned.cached or planned.shot_id in result.rendered for planned in plan.shots.values()):
-        _write_film(project, project.plan(size=_size(size)), None)
+    after = project.plan(size=_size(size))
+    if all(planned.cached for planned in after.shots.values()):
+        _cut(project, after, None, None, "blur", -14.0, True, False)
 
 
 @app.command()
@@ -363,20 +424,6 @@ def _render_with_progress(project, plan, only=None, picked=None):
 
 def _print_result(result, plan) -> None:
     out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached, in {result.seconds:.1f}s")
-
-
-def _write_film(project, plan, output: Path | None) -> None:
-    """Until the editor lands: the takes joined end to end, so the film can be watched."""
-    from .ffmpeg import concat_copy
-
-    clips = [project.store.clip(planned.key) for planned in plan.shots.values()]
-    target = output or project.default_output()
-    if project.store.output_is_current(target, [planned.key for planned in plan.shots.values()]):
-        out.print(f"{target} is up to date")
-        return
-    concat_copy(clips, target)
-    project.store.note_output(target, [planned.key for planned in plan.shots.values()])
-    out.print(f"wrote {target} (the shots joined end to end; transitions and music come with the editor)")
 
 
 def main() -> None:

@@ -21,11 +21,12 @@ import numpy as np
 
 from .errors import StepFailed
 
-# How shots are encoded for editing: one fixed GOP of a second with a keyframe on its first frame, closed,
-# no scene-cut keyframes, so every clip of a film shares codec settings and cut points are predictable.
 QUEUED_FRAMES = 8
+# How shots are encoded for editing: one fixed GOP of a second with a keyframe on its first frame, closed,
+# no scene-cut keyframes, and no B-frames, so every clip of a film shares codec settings, a stretch can be
+# copied from any keyframe and stopped on any frame, and the editor re-encodes only transitions.
 ENCODING = {"codec": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv420p", "gop_seconds": 1,
-            "color": "bt709"}
+            "bframes": 0, "color": "bt709"}
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,18 @@ def timescale(fps: Fraction) -> int:
     return fps.numerator * (1000 if fps.denominator == 1 else 1)
 
 
+def encoder_output_options(fps: Fraction) -> dict:
+    """ffmpeg output options of ENCODING: the takes, the editor's re-encoded pieces and cards all use these."""
+    gop = gop_frames(fps)
+    return {
+        "vcodec": ENCODING["codec"], "preset": ENCODING["preset"], "crf": ENCODING["crf"],
+        "pix_fmt": ENCODING["pix_fmt"], "g": gop, "bf": ENCODING["bframes"], "flags": "+cgop",
+        "colorspace": ENCODING["color"], "color_primaries": ENCODING["color"], "color_trc": ENCODING["color"],
+        "video_track_timescale": timescale(fps), "movflags": "+faststart", "r": rate_text(fps),
+        "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes={ENCODING['bframes']}",
+    }
+
+
 def run(args: list[str], what: str, hint: str | None = None) -> subprocess.CompletedProcess:
     """Run ffmpeg; on failure raise StepFailed with the end of its error output."""
     result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True)
@@ -75,16 +88,10 @@ class Encoder:
     def __init__(self, path: Path, width: int, height: int, fps: Fraction) -> None:
         self.path, self.width, self.height, self.fps = Path(path), width, height, fps
         self.frames = 0
-        gop = gop_frames(fps)
         stream = ffmpeg_python.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{width}x{height}",
                                      framerate=rate_text(fps))
         stream = stream.filter("scale", out_color_matrix=ENCODING["color"], out_range="tv")
-        stream = ffmpeg_python.output(
-            stream, str(self.path), vcodec=ENCODING["codec"], preset=ENCODING["preset"], crf=ENCODING["crf"],
-            pix_fmt=ENCODING["pix_fmt"], g=gop, flags="+cgop", colorspace="bt709", color_primaries="bt709",
-            color_trc="bt709", video_track_timescale=timescale(fps), movflags="+faststart",
-            **{"x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0", "r": rate_text(fps)},
-        )
+        stream = ffmpeg_python.output(stream, str(self.path), **encoder_output_options(fps))
         args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
         args[1:1] = ["-hide_banner", "-nostats", "-loglevel", "error"]
         # stderr goes to a file: a pipe nobody reads would block ffmpeg once it filled.

@@ -28,6 +28,8 @@ from .films import TINY, tiny_film
 
 SHOTS = ["a", "b", "c", "d", "e"]
 FRAMES = {"a": 24, "b": 18, "c": 12, "d": 36, "e": 24}
+# the cut: a 4 s title card, the shots less the 0.5 s crossfade into d, 6 s of credits (12 fps)
+CUT_FRAMES = 48 + sum(FRAMES.values()) - 6 + 72
 
 
 def run(*args, code=0):
@@ -66,7 +68,7 @@ def test_render_makes_every_take_and_a_watchable_film(rendered):
         assert probe_frames(store.clip(record["key"])) == FRAMES[shot]
         assert record["backend"] == "animatic" and record["seed"] and record["prompt"]
     film = rendered.with_suffix(".mp4")
-    assert probe_frames(film) == sum(FRAMES.values())
+    assert probe_frames(film) == CUT_FRAMES
     lock = json.loads(rendered.with_name("film.lock.json").read_text())
     assert sorted(lock["shots"]) == SHOTS and all(entry["take"] == 1 for entry in lock["shots"].values())
     assert not list((rendered.parent / ".longcut" / "tmp").iterdir())
@@ -230,5 +232,5 @@ def test_dry_run_renders_nothing(tmp_path):
 def test_a_draft_size_keeps_its_takes_apart(rendered):
     result = run("render", rendered, "--size", "160x90", "--out", rendered.parent / "draft.mp4")
     assert "rendered 5 shot(s)" in result.stdout
-    assert probe_frames(rendered.parent / "draft.mp4") == sum(FRAMES.values())
+    assert probe_frames(rendered.parent / "draft.mp4") == CUT_FRAMES
     assert "rendered 0 shot(s), 5 cached" in run("render", rendered).stdout

@@ -1,0 +1,91 @@
+"""The editor: the takes in the lock file become the film.
+
+1. check every shot has its take, and build the Timeline (editorial order, transitions, cues, in frames);
+2. make the picture's pieces (copied stretches, re-encoded junctions, title cards), each cached;
+3. join the pieces without re-encoding;
+4. make the soundtrack (the score, mixed and normalised), cached;
+5. deliver: picture and sound into one MP4 with provenance tags (re-encoding only for another size
+   or burned-in subtitles), and the subtitles beside it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import LongcutError
+from ..ffmpeg import concat_copy
+from ..plan import ReferenceDigests
+from .audio import audio_key, make_soundtrack
+from .deliver import Delivery, deliver
+from .pieces import make_pieces, plan_pieces
+from .subtitles import write_subtitles
+from .timeline import Timeline, build_timeline
+
+DEFAULT_LOUDNESS = -14.0
+
+
+@dataclass(frozen=True)
+class CutOptions:
+    output: Path
+    titles: bool = True
+    loudness: float = DEFAULT_LOUDNESS
+    delivery: Delivery = field(default_factory=Delivery)
+    subtitles: bool = True
+
+
+@dataclass
+class CutResult:
+    output: Path
+    timeline: Timeline
+    pieces_made: int = 0
+    pieces_reused: int = 0
+    audio_made: bool = False
+    subtitle_files: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    up_to_date: bool = False
+
+
+def cut(plan, store, options: CutOptions, progress=None) -> CutResult:
+    started = time.perf_counter()
+    missing = [shot for shot, planned in plan.shots.items() if not planned.cached]
+    if missing:
+        shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+        raise LongcutError(f"{len(missing)} shot(s) have no take for the screenplay as it is: {shown}",
+                           hint="render them first: longcut render FILM")
+    timeline = build_timeline(plan, store, titles=options.titles)
+    result = CutResult(options.output, timeline)
+    # Everything the output is made of; when none of it changed and the file is as we left it, we are done.
+    inputs = [piece.cache_key(timeline) for piece in plan_pieces(timeline)]
+    inputs += [audio_key(timeline, options.loudness, ReferenceDigests()), repr(options.delivery),
+               str(options.subtitles)]
+    if store.output_is_current(options.output, inputs) and _subtitles_present(timeline, options):
+        result.up_to_date = True
+        result.pieces_reused = len(inputs) - 3
+        result.seconds = time.perf_counter() - started
+        return result
+    files = []
+    for piece, path, made in make_pieces(timeline, store.root, progress):
+        files.append(path)
+        if made:
+            result.pieces_made += 1
+        else:
+            result.pieces_reused += 1
+    soundtrack, result.audio_made = make_soundtrack(timeline, options.loudness, store.root)
+    with tempfile.TemporaryDirectory(prefix="longcut-cut-") as folder:
+        picture = Path(folder) / "picture.mp4"
+        concat_copy(files, picture)
+        deliver(timeline, picture, soundtrack, options.output, options.delivery)
+    if options.subtitles and timeline.subtitles:
+        result.subtitle_files = write_subtitles(timeline, options.output)
+    store.note_output(options.output, inputs)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _subtitles_present(timeline: Timeline, options: CutOptions) -> bool:
+    if not (options.subtitles and timeline.subtitles):
+        return True
+    return all(options.output.with_suffix(suffix).is_file() for suffix in (".srt", ".vtt"))

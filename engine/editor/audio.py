@@ -1,0 +1,190 @@
+"""The soundtrack: music cues mixed block by block, normalised to a loudness target with two-pass loudnorm.
+
+1. every cue is read as a source (the built-in score, or an audio file decoded once to 48 kHz float),
+   shaped by its gain and fades, and summed into a raw float mix, a few seconds at a time;
+2. loudnorm measures the mix, then a second pass applies the measured correction linearly, resampled
+   to 48 kHz, into AAC.
+
+The result is cached under a key of the cue layout, the sources and the target, so changing a shot's
+picture (not its length) leaves the sound alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from dataclasses import asdict
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg as ffmpeg_python
+import numpy as np
+
+from ..atomic import atomic_path
+from ..errors import LongcutError
+from ..ffmpeg import ffmpeg_exe, run
+from ..plan import ReferenceDigests
+from .score import RATE, Score
+from .timeline import MusicPlacement, Timeline
+
+AUDIO_VERSION = "longcut-audio-v1"
+BLOCK = RATE * 4
+TRUE_PEAK = -1.0
+LOUDNESS_RANGE = 20.0  # wide enough that loudnorm stays linear for music
+
+
+def samples(frames: int, fps: Fraction) -> int:
+    return round(Fraction(frames) * RATE / fps)
+
+
+def audio_key(timeline: Timeline, loudness: float, digests: ReferenceDigests) -> str:
+    cues = []
+    for cue in timeline.music:
+        spec = asdict(cue)
+        spec["file"] = digests.of(cue.file) if cue.file else None
+        cues.append(spec)
+    payload = {"version": AUDIO_VERSION, "samples": samples(timeline.total_frames, timeline.fps), "cues": cues,
+               "fps": str(timeline.fps), "loudness": loudness, "true_peak": TRUE_PEAK}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tuple[Path, bool]:
+    """The film's audio as AAC in an .m4a, made or taken from the cache; returns (path, made_now)."""
+    key = audio_key(timeline, loudness, ReferenceDigests())
+    target = store_root / "audio" / f"{key}.m4a"
+    if target.is_file():
+        return target, False
+    total = samples(timeline.total_frames, timeline.fps)
+    with tempfile.TemporaryDirectory(prefix="longcut-audio-") as folder:
+        mix = Path(folder) / "mix.f32"
+        sources = {index: _source(cue, Path(folder)) for index, cue in enumerate(timeline.music)}
+        peak = _mix(timeline, sources, total, mix)
+        with atomic_path(target) as temporary:
+            if peak == 0.0:
+                _silence(total, temporary)
+            else:
+                _normalise(mix, loudness, temporary)
+    return target, True
+
+
+def _source(cue: MusicPlacement, folder: Path):
+    if cue.source == "generate":
+        return Score(cue.mood, cue.key, cue.bpm)
+    assert cue.file is not None
+    decoded = folder / f"{cue.cue_id}.f32"
+    stream = ffmpeg_python.output(ffmpeg_python.input(str(cue.file)).audio, str(decoded), format="f32le", ac=2,
+                                  ar=RATE)
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    run(args, f"decode the music file {cue.file.name}", hint="check that it is an audio file ffmpeg can read")
+    data = np.memmap(decoded, dtype=np.float32, mode="r")
+    return data.reshape(-1, 2) if data.size else np.zeros((0, 2), np.float32)
+
+
+def _read(source, offset: int, count: int) -> np.ndarray:
+    if isinstance(source, Score):
+        return source.block(offset, count)
+    block = np.zeros((count, 2), np.float32)
+    available = source[offset:offset + count]
+    block[:len(available)] = available
+    return block
+
+
+def _spans(timeline: Timeline) -> list[tuple[MusicPlacement, int, int, int, int]]:
+    """Each cue's (cue, first sample, end sample, fade-in samples, fade-out samples).
+
+    A cue that ends where the next begins plays on under the next one's fade-in: a crossfade.
+    """
+    fps = timeline.fps
+    starts = {samples(cue.start, fps) for cue in timeline.music}
+    spans = []
+    for cue in timeline.music:
+        begin, end = samples(cue.start, fps), samples(cue.end, fps)
+        fade_out = samples(cue.fade_out, fps)
+        following = [other for other in timeline.music if samples(other.start, fps) == end and other is not cue]
+        if end in starts and following:
+            end += samples(following[0].fade_in, fps)
+        end = min(end, samples(timeline.total_frames, fps))
+        spans.append((cue, begin, end, samples(cue.fade_in, fps), fade_out))
+    return spans
+
+
+def _mix(timeline: Timeline, sources: dict, total: int, target: Path) -> float:
+    spans = _spans(timeline)
+    peak = 0.0
+    with open(target, "wb") as out:
+        for block_start in range(0, total, BLOCK):
+            count = min(BLOCK, total - block_start)
+            mix = np.zeros((count, 2), np.float32)
+            for index, (cue, begin, end, fade_in, fade_out) in enumerate(spans):
+                lo, hi = max(begin, block_start), min(end, block_start + count)
+                if hi <= lo:
+                    continue
+                position = np.arange(lo, hi, dtype=np.float64)
+                envelope = np.full(hi - lo, 10 ** (cue.gain_db / 20), np.float64)
+                if fade_in:
+                    envelope *= np.clip((position - begin) / fade_in, 0.0, 1.0)
+                if fade_out:
+                    envelope *= np.clip((end - position) / fade_out, 0.0, 1.0)
+                chunk = _read(sources[index], lo - begin, hi - lo)
+                mix[lo - block_start:hi - block_start] += chunk * envelope[:, None].astype(np.float32)
+            peak = max(peak, float(np.abs(mix).max(initial=0.0)))
+            out.write(mix.tobytes())
+    return peak
+
+
+def _raw_input(path: Path):
+    return ffmpeg_python.input(str(path), format="f32le", ar=RATE, ac=2)
+
+
+def _normalise(mix: Path, loudness: float, target: Path) -> None:
+    measure = {"I": loudness, "TP": TRUE_PEAK, "LRA": LOUDNESS_RANGE, "print_format": "json"}
+    stream = ffmpeg_python.output(_raw_input(mix).filter("loudnorm", **measure), "-", format="null")
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
+    args[1:1] = ["-hide_banner", "-nostats"]
+    measured = _loudnorm_json(run(args, "measure the soundtrack's loudness").stderr)
+    if measured["input_i"] in ("-inf", "inf"):
+        _silence_like(mix, target)
+        return
+    apply = {"I": loudness, "TP": TRUE_PEAK, "LRA": LOUDNESS_RANGE, "measured_I": measured["input_i"],
+             "measured_TP": measured["input_tp"], "measured_LRA": measured["input_lra"],
+             "measured_thresh": measured["input_thresh"], "offset": measured["target_offset"], "linear": "true"}
+    audio = _raw_input(mix).filter("loudnorm", **apply).filter("aresample", RATE)  # loudnorm works at 192 kHz
+    stream = ffmpeg_python.output(audio, str(target), acodec="aac", audio_bitrate="192k", ar=RATE, ac=2)
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    run(args, "normalise the soundtrack")
+
+
+def _loudnorm_json(stderr: bytes) -> dict:
+    text = stderr.decode("utf-8", errors="replace")
+    found = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
+    if not found:
+        raise LongcutError("ffmpeg's loudnorm printed no measurement", exit_code=1)
+    return json.loads(found[-1])
+
+
+def _silence(total: int, target: Path) -> None:
+    stream = ffmpeg_python.input(f"anullsrc=r={RATE}:cl=stereo", format="lavfi")
+    stream = ffmpeg_python.output(stream, str(target), acodec="aac", audio_bitrate="128k",
+                                  t=f"{total / RATE:.6f}")
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    run(args, "make a silent soundtrack")
+
+
+def _silence_like(mix: Path, target: Path) -> None:
+    _silence(mix.stat().st_size // 8, target)
+
+
+def measure_loudness(path: Path) -> float:
+    """Integrated loudness (LUFS) of a file's audio, as ebur128 measures it."""
+    args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a:0", "-af", "ebur128=framelog=quiet",
+            "-f", "null", "-"]
+    text = run(args, f"measure the loudness of {path.name}").stderr.decode("utf-8", errors="replace")
+    found = re.findall(r"I:\s+(-?[\d.]+) LUFS", text)
+    if not found:
+        raise LongcutError(f"could not measure the loudness of {path.name}", exit_code=1)
+    return float(found[-1])

@@ -1,0 +1,122 @@
+"""Delivery: the joined picture and the soundtrack into one MP4, with provenance tags; other sizes on request.
+
+The fast path copies the joined pieces and the AAC soundtrack into the file (no re-encode). A preset
+of another size or shape, or burned-in subtitles, re-encodes the picture once: ffmpeg scales and
+crops (or pads onto a blurred copy of itself), Python draws the subtitles, the Encoder encodes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg as ffmpeg_python
+import numpy as np
+
+from .. import __version__
+from ..atomic import atomic_path
+from ..errors import LongcutError
+from ..ffmpeg import Encoder, ffmpeg_exe, rate_text, run
+from .subtitles import BurnIn
+from .timeline import Timeline
+
+PRESETS: dict[str, tuple[int, int]] = {
+    "1080p": (1920, 1080), "720p": (1280, 720), "4k": (3840, 2160),
+    "vertical": (1080, 1920), "square": (1080, 1080), "portrait": (1080, 1350),
+}
+FITS = ("crop", "blur")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    preset: str | None = None
+    fit: str = "blur"  # how a frame of another shape is filled: crop to fill, or pad on a blurred copy
+    burn_subtitles: bool = False
+
+    def size(self, timeline: Timeline) -> tuple[int, int]:
+        return PRESETS[self.preset] if self.preset else (timeline.width, timeline.height)
+
+    def reencodes(self, timeline: Timeline) -> bool:
+        return self.burn_subtitles or self.size(timeline) != (timeline.width, timeline.height)
+
+
+def check_delivery(preset: str | None, fit: str) -> None:
+    if preset is not None and preset not in PRESETS:
+        raise LongcutError(f"unknown preset `{preset}`", hint=f"use one of {', '.join(PRESETS)}")
+    if fit not in FITS:
+        raise LongcutError(f"unknown fit `{fit}`", hint="use crop (fill the frame) or blur (pad on a blurred copy)")
+
+
+def provenance_tags(timeline: Timeline) -> dict[str, str]:
+    """MP4 metadata saying the film was made by AI, with what (kept as custom tags by use_metadata_tags)."""
+    models = ", ".join(timeline.models) or "none (animatic previz)"
+    return {
+        "title": timeline.title,
+        "comment": f"AI-generated with longcut {__version__}; backend {timeline.backend}; models: {models}",
+        "encoded_by": f"longcut {__version__}",
+        "ai_generated": "true",
+        "longcut_backend": timeline.backend,
+        "longcut_models": models,
+    }
+
+
+def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery: Delivery) -> None:
+    with tempfile.TemporaryDirectory(prefix="longcut-deliver-") as folder:
+        picture = video
+        if delivery.reencodes(timeline):
+            picture = Path(folder) / "picture.mp4"
+            _reencode(timeline, video, picture, delivery)
+        with atomic_path(target) as temporary:
+            _mux(picture, audio, temporary, provenance_tags(timeline))
+
+
+def _mux(video: Path, audio: Path, target: Path, tags: dict[str, str]) -> None:
+    args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video), "-i", str(audio),
+            "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-shortest"]
+    for key, value in tags.items():
+        args += ["-metadata", f"{key}={value}"]
+    args += ["-movflags", "+faststart+use_metadata_tags", str(target)]
+    run(args, f"write {target.name}")
+
+
+def reframe(stream, source: tuple[int, int], size: tuple[int, int], fit: str):
+    """Fit a picture into another frame: crop to fill, or pad it onto a blurred, filled copy of itself."""
+    width, height = size
+    if fit == "crop":
+        filled = stream.filter("scale", width, height, force_original_aspect_ratio="increase")
+        return filled.filter("crop", width, height).filter("setsar", 1)
+    split = stream.split()
+    background = (split[0].filter("scale", width, height, force_original_aspect_ratio="increase")
+                  .filter("crop", width, height).filter("gblur", sigma=30).filter("eq", brightness=-0.08))
+    foreground = split[1].filter("scale", width, height, force_original_aspect_ratio="decrease")
+    return ffmpeg_python.overlay(background, foreground, x="(W-w)/2", y="(H-h)/2").filter("setsar", 1)
+
+
+def _reencode(timeline: Timeline, video: Path, target: Path, delivery: Delivery) -> None:
+    width, height = delivery.size(timeline)
+    stream = ffmpeg_python.input(str(video)).video
+    if (width, height) != (timeline.width, timeline.height):
+        stream = reframe(stream, (timeline.width, timeline.height), (width, height), delivery.fit)
+    stream = ffmpeg_python.output(stream.filter("format", "rgb24"), "pipe:", format="rawvideo", pix_fmt="rgb24",
+                                  r=rate_text(timeline.fps))
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    burn = BurnIn(timeline, width, height) if delivery.burn_subtitles else None
+    decoder = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    size = width * height * 3
+    index = 0
+    try:
+        with Encoder(target, width, height, timeline.fps) as encoder:
+            while len(chunk := decoder.stdout.read(size)) == size:
+                frame = np.frombuffer(chunk, np.uint8).reshape(height, width, 3)
+                encoder.write(burn.apply(frame, index) if burn else frame)
+                index += 1
+    finally:
+        decoder.stdout.close()
+        decoder.wait()
+    if index != timeline.total_frames:
+        raise LongcutError(f"re-encoding the picture gave {index} frames, expected {timeline.total_frames}",
+                           exit_code=1)
+

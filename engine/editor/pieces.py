@@ -1,0 +1,184 @@
+"""The picture of the cut as pieces: stretches copied from the takes, and the few frames that must be re-encoded.
+
+Takes are encoded for editing (same codec settings, no B-frames, a keyframe every second), so:
+
+* a clip's untouched middle is copied without re-encoding, from its first keyframe after the
+  incoming transition up to where the outgoing one begins (a copy may end on any frame: without
+  B-frames nothing after it is needed);
+* a junction re-encodes only the transition and the frames up to the next shot's first keyframe;
+* title and credit cards are drawn and encoded once.
+
+Each piece is cached under a key of everything it is made from, so after one shot changes only the
+pieces that touch it are made again. Everything counts frames, never seconds: a stream copy cut by
+time keeps extra frames and drifts the sound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg as ffmpeg_python
+
+from ..atomic import atomic_path
+from ..ffmpeg import ENCODING, Encoder, encoder_output_options, ffmpeg_exe, gop_frames, rate_text, run
+from .timeline import Card, Clip, Timeline, TransitionIn
+from .titles import card_frames
+
+PIECE_VERSION = "longcut-piece-v1"
+XFADE = {"crossfade": "fade", "fade-black": "fadeblack", "fade-white": "fadewhite"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Frames [start, start + count) of a take."""
+
+    key: str
+    path: Path
+    start: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: str  # "copy" | "junction" | "card"
+    frames: int
+    span: Span | None = None  # copy: the stretch; junction: the incoming clip's head
+    tail: Span | None = None  # junction: the outgoing clip's tail (None for a fade in from black)
+    transition: TransitionIn | None = None
+    card: Card | None = None
+
+    def cache_key(self, timeline: Timeline) -> str:
+        spec = {"version": PIECE_VERSION, "encoding": ENCODING, "kind": self.kind, "frames": self.frames,
+                "fps": rate_text(timeline.fps), "size": [timeline.width, timeline.height],
+                "span": _span_spec(self.span), "tail": _span_spec(self.tail),
+                "transition": asdict(self.transition) if self.transition else None,
+                "card": [self.card.kind, self.card.frames, self.card.lines] if self.card else None}
+        return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _span_spec(span: Span | None) -> list | None:
+    return [span.key, span.start, span.count] if span else None
+
+
+def plan_pieces(timeline: Timeline) -> list[Piece]:
+    gop = gop_frames(timeline.fps)
+    pieces: list[Piece] = []
+    items = timeline.items
+    clips = [item for item in items if isinstance(item, Clip)]
+    outgoing = {clip.shot_id: (clips[i + 1].transition.frames if i + 1 < len(clips) else 0)
+                for i, clip in enumerate(clips)}
+    previous: Clip | None = None
+    for item in items:
+        if isinstance(item, Card):
+            pieces.append(Piece("card", item.frames, card=item))
+            continue
+        clip = item
+        body_end = clip.frames - outgoing[clip.shot_id]  # where the next transition takes over
+        entering = clip.transition
+        overlap = entering.frames if previous is not None else 0
+        fades_in = previous is None and entering.type in ("fade-black", "fade-white") and entering.frames > 0
+        if overlap or fades_in:
+            # re-encode the transition, then on to the first keyframe at or after it (within the body)
+            first_key = -(-entering.frames // gop) * gop
+            head = min(max(first_key, entering.frames), body_end)
+            tail = None
+            if overlap:
+                assert previous is not None
+                tail = Span(previous.key, previous.path, previous.frames - overlap, overlap)
+            pieces.append(Piece("junction", head, Span(clip.key, clip.path, 0, head), tail, entering))
+            copy_from = head
+        else:
+            copy_from = 0
+        if copy_from < body_end:
+            pieces.append(Piece("copy", body_end - copy_from, Span(clip.key, clip.path, copy_from, body_end - copy_from)))
+        previous = clip
+    return pieces
+
+
+def piece_path(store_root: Path, key: str) -> Path:
+    return store_root / "pieces" / key[:2] / f"{key}.mp4"
+
+
+def make_pieces(timeline: Timeline, store_root: Path, progress=None) -> Iterator[tuple[Piece, Path, bool]]:
+    """Yield (piece, file, made_now) for every piece, making the ones not cached."""
+    for piece in plan_pieces(timeline):
+        path = piece_path(store_root, piece.cache_key(timeline))
+        made = False
+        if not path.is_file():
+            with atomic_path(path) as temporary:
+                _make(piece, timeline, temporary)
+            made = True
+        if progress:
+            progress(piece, made)
+        yield piece, path, made
+
+
+def _make(piece: Piece, timeline: Timeline, target: Path) -> None:
+    if piece.kind == "card":
+        assert piece.card is not None
+        with Encoder(target, timeline.width, timeline.height, timeline.fps) as encoder:
+            for frame in card_frames(piece.card, timeline.width, timeline.height, timeline.fps):
+                encoder.write(frame)
+    elif piece.kind == "copy":
+        _copy(piece.span, target, timeline.fps)
+    else:
+        _junction(piece, timeline, target)
+
+
+def _seek(fps: Fraction, frame: int) -> dict:
+    """Input options that start decoding at exactly `frame` (half a frame early: the next frame is the one)."""
+    if frame == 0:
+        return {}
+    return {"ss": f"{float((Fraction(frame) - Fraction(1, 2)) / fps):.6f}"}
+
+
+def _copy(span: Span, target: Path, fps: Fraction) -> None:
+    # A copy starts on a keyframe; ffmpeg copies from the keyframe at or before the seek time, so aim a quarter
+    # of a frame past it: rounding the time can then never land on the keyframe before.
+    seek = {"ss": f"{float((Fraction(span.start) + Fraction(1, 4)) / fps):.6f}"} if span.start else {}
+    stream = ffmpeg_python.input(str(span.path), **seek)
+    stream = ffmpeg_python.output(stream.video, str(target), c="copy", vframes=span.count, movflags="+faststart",
+                                  avoid_negative_ts="make_zero")
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    run(args, f"copy {span.count} frames of a take")
+
+
+def _normalised(span: Span, fps: Fraction):
+    """A span's frames with one timebase, rate and pixel format, as xfade needs."""
+    stream = ffmpeg_python.input(str(span.path), **_seek(fps, span.start)).video
+    return (stream.trim(start_frame=0, end_frame=span.count).setpts("PTS-STARTPTS")
+            .filter("settb", "AVTB").filter("fps", rate_text(fps)).filter("format", "yuv420p").filter("setsar", 1))
+
+
+def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
+    fps, transition = timeline.fps, piece.transition
+    assert piece.span is not None and transition is not None
+    head = _normalised(piece.span, fps)
+    frames = transition.frames
+    seconds = float(Fraction(frames) / fps)
+    if piece.tail is None:  # the film's first shot fades in from black (or white)
+        video = head.filter("fade", type="in", start_frame=0, nb_frames=frames, color=transition.color)
+    else:
+        tail = _normalised(piece.tail, fps)
+        if transition.type == "dip":
+            half = frames // 2
+            out = tail.trim(start_frame=0, end_frame=half).setpts("PTS-STARTPTS").filter(
+                "fade", type="out", start_frame=0, nb_frames=max(1, half), color=transition.color)
+            into = head.trim(start_frame=half).setpts("PTS-STARTPTS").filter(
+                "fade", type="in", start_frame=0, nb_frames=max(1, frames - half), color=transition.color)
+            video = ffmpeg_python.concat(out, into, v=1, a=0)
+        else:
+            kind = XFADE.get(transition.type) or f"wipe{transition.direction}"
+            video = ffmpeg_python.filter([tail, head], "xfade", transition=kind, duration=f"{seconds:.6f}", offset=0)
+    stream = ffmpeg_python.output(video, str(target), vframes=piece.frames,
+                                  **encoder_output_options(timeline.fps))
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
+    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    run(args, f"make a {transition.type} of {frames} frames",
+        hint="a transition needs both clips; render the film again if a take is missing")

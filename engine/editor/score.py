@@ -1,0 +1,98 @@
+"""The built-in score: a deterministic ambient piece synthesised in numpy, so a film has music with no assets.
+
+`generate: {mood, key, bpm}` picks a chord progression for the mood in the key, and plays it as a
+soft pad (detuned sine partials, slow swells), a low bass note and a bell-like arpeggio on the beat.
+Every sample is a pure function of its index, so any stretch can be made on its own, block by
+block, and the same cue always sounds the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+RATE = 48_000
+NOTE_NAMES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+# Progressions as scale degrees (0-based), per mood; minor moods use the natural minor scale.
+PROGRESSIONS = {
+    "calm": [0, 5, 2, 6],  # i - VI - III - VII  /  I - vi - iii - vii
+    "hopeful": [0, 4, 5, 3],  # I - V - vi - IV
+    "tense": [0, 0, 5, 4],
+    "sad": [0, 3, 5, 4],
+    "warm": [0, 3, 0, 4],
+    "mysterious": [0, 1, 0, 6],
+}
+MAJOR = [0, 2, 4, 5, 7, 9, 11]
+MINOR = [0, 2, 3, 5, 7, 8, 10]
+BRIGHTNESS = {"calm": 0.35, "hopeful": 0.6, "tense": 0.25, "sad": 0.3, "warm": 0.45, "mysterious": 0.3}
+
+
+class KeyError_(ValueError):
+    pass
+
+
+def parse_key(text: str) -> tuple[int, bool]:
+    """'D minor' -> (2, True); 'F# major' -> (6, False); 'Bb' -> (10, False)."""
+    match = re.fullmatch(r"\s*([A-Ga-g])([#b♯♭]?)\s*(major|minor|maj|min|m)?\s*", text)
+    if not match:
+        raise KeyError_(f"cannot read the key {text!r}; write it like 'D minor' or 'F# major'")
+    pitch = NOTE_NAMES[match.group(1).upper()] + {"#": 1, "♯": 1, "b": -1, "♭": -1}.get(match.group(2), 0)
+    minor = (match.group(3) or "major").lower() in ("minor", "min", "m")
+    return pitch % 12, minor
+
+
+class Score:
+    """A stereo float32 signal in [-1, 1]; `block(start, count)` gives samples [start, start + count)."""
+
+    def __init__(self, mood: str, key: str, bpm: int) -> None:
+        self.root, self.minor = parse_key(key)
+        mood = mood.lower() if mood.lower() in PROGRESSIONS else "calm"
+        self.progression = PROGRESSIONS[mood]
+        self.brightness = BRIGHTNESS[mood]
+        self.beat = 60.0 / bpm
+        self.chord_seconds = self.beat * 8  # two bars of 4/4 per chord
+        scale = MINOR if self.minor else MAJOR
+        self.chords = [self._chord(scale, degree) for degree in self.progression]
+        self.tense = mood == "tense"
+
+    def _chord(self, scale: list[int], degree: int) -> list[float]:
+        """A triad with its octave, as frequencies, around the A below middle C."""
+        notes = [scale[(degree + step) % 7] + 12 * ((degree + step) // 7) for step in (0, 2, 4, 7)]
+        return [220.0 * 2 ** ((self.root - 9 + note) / 12) for note in notes]
+
+    def block(self, start: int, count: int) -> np.ndarray:
+        t = (start + np.arange(count, dtype=np.float64)) / RATE
+        chord_index = (t // self.chord_seconds).astype(np.int64) % len(self.chords)
+        in_chord = np.mod(t, self.chord_seconds)
+        left = np.zeros(count)
+        right = np.zeros(count)
+        swell = 0.55 + 0.45 * np.sin(np.pi * in_chord / self.chord_seconds) ** 2
+        for number, chord in enumerate(self.chords):
+            mask = chord_index == number
+            if not mask.any():
+                continue
+            tt = t[mask]
+            pad_l = np.zeros(tt.size)
+            pad_r = np.zeros(tt.size)
+            for frequency in chord[:3]:
+                for detune, gain in ((0.998, 0.5), (1.002, 0.5)):
+                    phase = 2 * np.pi * frequency * detune * tt
+                    tone = np.sin(phase) + self.brightness * 0.3 * np.sin(2 * phase)
+                    pad_l += gain * tone * (1.1 if detune < 1 else 0.9)
+                    pad_r += gain * tone * (0.9 if detune < 1 else 1.1)
+            bass = 0.6 * np.sin(2 * np.pi * chord[0] / 2 * tt)
+            if self.tense:  # a pulse on the beat
+                bass *= 0.6 + 0.4 * np.exp(-8 * np.mod(tt, self.beat))
+            # a bell on each beat, walking up the chord
+            beat_number = (tt // self.beat).astype(np.int64)
+            since = np.mod(tt, self.beat)
+            bell_frequency = np.take(np.array(chord) * 2, beat_number % 4)
+            bell = 0.35 * self.brightness * np.sin(2 * np.pi * bell_frequency * since) * np.exp(-3.5 * since)
+            left[mask] = (pad_l * 0.16 + bass * 0.2) * swell[mask] + bell * 0.9
+            right[mask] = (pad_r * 0.16 + bass * 0.2) * swell[mask] + bell * 1.1
+        # chords meet with a short crossfade: no click at the change
+        edge = np.minimum(in_chord, self.chord_seconds - in_chord)
+        soften = np.clip(edge / 0.05, 0.0, 1.0)
+        stereo = np.stack([left * soften, right * soften], axis=1) * 0.5
+        return stereo.astype(np.float32)

@@ -1,0 +1,214 @@
+"""The Timeline: the cut resolved to whole frames, built once from the render plan and the lock file's takes.
+
+Every later step reads it and nothing else: the assembly of the picture, the score, the subtitles,
+and the exports. Items follow in editorial order; each clip starts (`record_in`) where the one
+before it ends, less the overlap of the transition that joins them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from continuity import DialogueCue
+from storyboard.schema import NAMED_COLORS, TransitionType
+from storyboard.units import parse_timecode
+
+from ..plan import RenderPlan
+from ..store import TakeStore
+
+TITLE_SECONDS = 4
+CREDITS_SECONDS = 6
+
+
+@dataclass(frozen=True)
+class TransitionIn:
+    """How a clip enters: type, its overlap with the clip before (frames), a colour for dips, a wipe's direction."""
+
+    type: str = "cut"
+    frames: int = 0
+    color: str = "#000000"
+    direction: str = "left"
+
+
+@dataclass(frozen=True)
+class Clip:
+    shot_id: str
+    scene_id: str
+    take: int
+    key: str
+    path: Path
+    frames: int
+    record_in: int
+    transition: TransitionIn
+    dialogue: tuple[DialogueCue, ...] = ()
+    prompt: str = ""
+    seed: int = 0
+
+    @property
+    def record_out(self) -> int:
+        return self.record_in + self.frames
+
+
+@dataclass(frozen=True)
+class Card:
+    """A title card or the end credits, drawn by longcut."""
+
+    kind: str  # "title" | "credits"
+    frames: int
+    record_in: int
+    lines: tuple[tuple[str, str], ...]  # (style, text)
+
+    @property
+    def record_out(self) -> int:
+        return self.record_in + self.frames
+
+
+@dataclass(frozen=True)
+class MusicPlacement:
+    cue_id: str
+    source: str  # "generate" | "file"
+    start: int  # frames on the timeline
+    end: int
+    gain_db: float
+    fade_in: int
+    fade_out: int
+    file: Path | None = None
+    mood: str = "calm"
+    key: str = "C major"
+    bpm: int = 72
+
+
+@dataclass(frozen=True)
+class SubtitleCue:
+    start: int  # frames on the timeline
+    end: int
+    speaker: str
+    text: str
+    shot_id: str
+
+
+@dataclass
+class Timeline:
+    title: str
+    fps: Fraction
+    width: int
+    height: int
+    items: list[Clip | Card]
+    music: list[MusicPlacement] = field(default_factory=list)
+    subtitles: list[SubtitleCue] = field(default_factory=list)
+    backend: str = ""
+    models: tuple[str, ...] = ()
+
+    @property
+    def total_frames(self) -> int:
+        return self.items[-1].record_out if self.items else 0
+
+    @property
+    def clips(self) -> list[Clip]:
+        return [item for item in self.items if isinstance(item, Clip)]
+
+    def seconds(self, frames: int) -> Fraction:
+        return Fraction(frames) / self.fps
+
+
+def transition_in(plan: RenderPlan, shot_id: str, first: bool) -> TransitionIn:
+    shot = plan.screenplay.by_id[shot_id].shot
+    transition = shot.transition
+    frames = plan.screenplay.transition_frames(shot)
+    if transition.type is TransitionType.CUT or frames == 0:
+        return TransitionIn()
+    color = {"fade-black": "#000000", "fade-white": "#FFFFFF"}.get(transition.type.value)
+    if transition.type is TransitionType.DIP:
+        color = NAMED_COLORS.get(transition.color.lower(), transition.color)
+    return TransitionIn(transition.type.value, frames, (color or "#000000").upper(), transition.direction.value)
+
+
+def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> Timeline:
+    """Lay the plan's takes end to end in editorial order; every take must exist (render first)."""
+    sp = plan.screenplay
+    request0 = next(iter(plan.shots.values())).request
+    fps, width, height = request0.fps, request0.width, request0.height
+    items: list[Clip | Card] = []
+    position = 0
+    if titles:
+        card = title_card(sp, round(TITLE_SECONDS * fps))
+        items.append(card)
+        position = card.frames
+    scene_starts: dict[str, int] = {}
+    shot_starts: dict[str, int] = {}
+    for number, (shot_id, planned) in enumerate(plan.shots.items()):
+        entering = transition_in(plan, shot_id, number == 0)
+        overlap = entering.frames if number > 0 else 0  # the first shot fades in from black over itself
+        position -= overlap
+        request = planned.request
+        clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key), request.frames,
+                    position, entering, request.dialogue, request.text, request.seed)
+        items.append(clip)
+        scene_starts.setdefault(request.scene_id, position)
+        shot_starts[shot_id] = position
+        position += request.frames
+    body_end = position
+    if titles:
+        items.append(credits_card(plan, round(CREDITS_SECONDS * fps), position))
+    timeline = Timeline(sp.film.title, fps, width, height, items, backend=plan.backend.name,
+                        models=tuple(model for model in [plan.backend.model()] if model))
+    timeline.music = place_music(plan, fps, scene_starts, shot_starts, items[0].record_out if titles else 0, body_end)
+    timeline.subtitles = [SubtitleCue(clip.record_in + cue.start, clip.record_in + cue.end, cue.speaker, cue.line,
+                                      clip.shot_id)
+                          for clip in timeline.clips for cue in clip.dialogue]
+    return timeline
+
+
+def title_card(sp, frames: int) -> Card:
+    lines = [("title", sp.film.title)]
+    if sp.film.author:
+        lines.append(("small", f"by {sp.film.author}"))
+    return Card("title", frames, 0, tuple(lines))
+
+
+def credits_card(plan: RenderPlan, frames: int, record_in: int) -> Card:
+    sp = plan.screenplay
+    lines: list[tuple[str, str]] = [("heading", sp.film.title), ("gap", "")]
+    if sp.film.characters:
+        lines.append(("label", "CAST"))
+        for ident, character in sp.film.characters.items():
+            lines.append(("body", character.name or ident))
+        lines.append(("gap", ""))
+    lines.append(("label", "MADE WITH AI"))
+    model = plan.backend.model()
+    lines.append(("body", f"longcut · backend {plan.backend.name}" + (f" · model {model}" if model else "")))
+    return Card("credits", frames, record_in, tuple(lines))
+
+
+def place_music(plan: RenderPlan, fps: Fraction, scene_starts: dict[str, int], shot_starts: dict[str, int],
+                body_start: int, body_end: int) -> list[MusicPlacement]:
+    """Resolve each cue's `from`/`to` (scene, shot or timecode) to frames of the timeline."""
+    sp = plan.screenplay
+
+    def anchor(value: str | None, default: int) -> int:
+        if value is None:
+            return default
+        if value in scene_starts:
+            return scene_starts[value]
+        if value in shot_starts:
+            return shot_starts[value]
+        code = parse_timecode(value)
+        assert code is not None, value  # the screenplay checks refuse anything else
+        return body_start + code.to_frames(fps)
+
+    placements = []
+    for cue in sp.film.music:
+        start = min(anchor(cue.start, body_start), body_end)
+        end = min(max(anchor(cue.end, body_end), start), body_end)
+        if end <= start:
+            continue
+        common = dict(cue_id=cue.id, start=start, end=end, gain_db=cue.gain, fade_in=cue.fade_in.to_frames(fps),
+                      fade_out=cue.fade_out.to_frames(fps))
+        if cue.file is not None:
+            placements.append(MusicPlacement(source="file", file=(sp.root / cue.file).resolve(), **common))
+        else:
+            spec = cue.generate
+            placements.append(MusicPlacement(source="generate", mood=spec.mood, key=spec.key, bpm=spec.bpm, **common))
+    return placements

@@ -1,0 +1,164 @@
+"""The editor end to end: real takes, real ffmpeg; every cut frame-exact, every transition at its frame."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.editor.audio import measure_loudness
+from engine.editor.pieces import plan_pieces
+from engine.editor.timeline import build_timeline
+from engine.ffmpeg import decode_frames, ffmpeg_exe, probe_frames
+from engine.project import Project
+from engine.store import TakeStore
+
+from .films import TINY, tiny_film
+
+# the tiny film: a 24, b 18, c 12, d 36 (enters with a 6-frame crossfade), e 24; at 12 fps
+RUNNING = 24 + 18 + 12 + 36 + 24 - 6
+
+
+def run(*args, code=0):
+    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def streams(path: Path) -> dict:
+    """Duration of each stream, read by ffmpeg itself."""
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True)
+    return {"video": "Video:" in probe.stderr, "audio": "Audio:" in probe.stderr, "text": probe.stderr}
+
+
+def audio_seconds(path: Path) -> float:
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map", "0:a:0", "-f", "s16le", "-ac", "1",
+                             "-ar", "48000", "-"], capture_output=True)
+    return len(result.stdout) / 2 / 48000
+
+
+MUSIC = TINY.replace("scenes:\n", "music:\n  - {id: theme, generate: {mood: calm, key: D minor, bpm: 70}, from: one, "
+                     "gain: -16dB, fade_in: 1s, fade_out: 2s}\nscenes:\n", 1)
+
+
+@pytest.fixture(scope="module")
+def cut_film(tmp_path_factory):
+    film = tiny_film(tmp_path_factory.mktemp("cut"), text=MUSIC)
+    run("render", film)  # render ends with the cut
+    return film
+
+
+def test_render_ends_with_a_frame_exact_cut(cut_film):
+    project = Project.open(cut_film)
+    timeline = build_timeline(project.plan(), project.store)
+    film = cut_film.with_suffix(".mp4")
+    assert timeline.total_frames == 48 + RUNNING + 72  # title card, the shots, the credits
+    assert probe_frames(film) == timeline.total_frames
+    assert abs(audio_seconds(film) - timeline.total_frames / 12) <= 1 / 12
+
+
+def test_the_cut_shows_each_shot_where_the_timeline_puts_it(cut_film):
+    project = Project.open(cut_film)
+    timeline = build_timeline(project.plan(), project.store)
+    frames = list(decode_frames(cut_film.with_suffix(".mp4"), 128, 72))
+    store = project.store
+    for clip in timeline.clips:
+        takes = list(decode_frames(clip.path, 128, 72))
+        # a frame well inside each clip's untouched stretch is that take's frame (copied, not re-encoded)
+        middle = clip.frames // 4 if clip.shot_id != "d" else 20  # d re-encodes up to its first keyframe, 12
+        assert np.array_equal(frames[clip.record_in + middle], takes[middle]), clip.shot_id
+    d = next(clip for clip in timeline.clips if clip.shot_id == "d")
+    c_takes = list(decode_frames(timeline.clips[2].path, 128, 72))
+    d_takes = list(decode_frames(d.path, 128, 72))
+    # the crossfade into d: its 6 frames mix c's last 6 and d's first 6
+    for offset in range(1, 5):
+        mixed = frames[d.record_in + offset].astype(float)
+        c_frame, d_frame = c_takes[12 - 6 + offset].astype(float), d_takes[offset].astype(float)
+        assert np.abs(mixed - c_frame).mean() > 0.5 and np.abs(mixed - d_frame).mean() > 0.5
+        weight = offset / 6
+        assert np.abs(mixed - (c_frame * (1 - weight) + d_frame * weight)).mean() < 4
+    assert store
+
+
+def test_loudness_is_on_target(cut_film):
+    assert abs(measure_loudness(cut_film.with_suffix(".mp4")) - -14.0) <= 1.0
+
+
+def test_subtitles_are_written_beside_the_film(cut_film):
+    srt = cut_film.with_suffix(".srt").read_text()
+    vtt = cut_film.with_suffix(".vtt").read_text()
+    assert "ADA: Still standing." in srt
+    assert "<v Ada>Still standing.</v>" in vtt
+    assert "00:00:06,000 -->" in srt  # b starts after the 4 s title and a's 2 s
+
+
+def test_provenance_tags(cut_film):
+    text = streams(cut_film.with_suffix(".mp4"))["text"]
+    assert "ai_generated" in text and "longcut" in text and "animatic" in text
+
+
+def test_one_changed_shot_redoes_only_its_pieces(cut_film, tmp_path):
+    project = Project.open(cut_film)
+    before = {piece.cache_key(build_timeline(project.plan(), project.store)) for piece in
+              plan_pieces(build_timeline(project.plan(), project.store))}
+    cut_film.write_text(cut_film.read_text().replace("@jun runs up", "@jun runs up the path"))
+    result = run("render", cut_film)
+    assert "rendered 1 shot(s)" in result.stdout
+    project = Project.open(cut_film)
+    timeline = build_timeline(project.plan(), project.store)
+    after = [piece.cache_key(timeline) for piece in plan_pieces(timeline)]
+    changed = [piece for piece, key in zip(plan_pieces(timeline), after) if key not in before]
+    assert {piece.span.key for piece in changed} <= {project.plan().shots["c"].key, project.plan().shots["d"].key}
+    assert "sound reused" in result.stdout
+    assert probe_frames(cut_film.with_suffix(".mp4")) == timeline.total_frames
+
+
+@pytest.mark.parametrize("kind", ["crossfade", "fade-black", "fade-white", "wipe", "dip"])
+def test_every_transition_is_frame_exact(tmp_path, kind):
+    text = TINY.replace("transition: {type: crossfade, duration: 0.5s}",
+                        "transition: {type: " + kind + ", duration: 0.5s, color: red}" if kind == "dip" else
+                        "transition: {type: " + kind + ", duration: 0.5s}")
+    film = tiny_film(tmp_path, text=text)
+    run("render", film, "--no-titles")
+    assert probe_frames(film.with_suffix(".mp4")) == RUNNING
+    frames = list(decode_frames(film.with_suffix(".mp4"), 128, 72))
+    d_in = 24 + 18 + 12 - 6
+    middle = frames[d_in + 3].astype(int)
+    if kind == "fade-black":
+        assert middle.mean() < frames[d_in - 1].mean() and middle.mean() < frames[d_in + 7].mean()
+    if kind == "fade-white":
+        assert middle.mean() > frames[d_in - 1].mean() and middle.mean() > frames[d_in + 7].mean()
+    if kind == "dip":
+        red = middle[..., 0].mean() - middle[..., 2].mean()
+        assert red > 60, red
+
+
+def test_titles_off_and_a_vertical_delivery(tmp_path):
+    film = tiny_film(tmp_path, text=MUSIC)
+    run("render", film, "--no-titles")
+    out = tmp_path / "vertical.mp4"
+    run("cut", film, "--preset", "vertical", "--fit", "crop", "--out", out, "--no-titles", "--burn-subtitles")
+    assert probe_frames(out) == RUNNING
+    assert "1080x1920" in streams(out)["text"]
+
+
+def test_a_cut_before_rendering_says_what_is_missing(tmp_path):
+    film = tiny_film(tmp_path)
+    result = run("cut", film, code=2)
+    assert "5 shot(s) have no take" in result.stderr and "longcut render" in result.stderr
+
+
+def test_hostile_dialogue_is_harmless(tmp_path):
+    nasty = "It's 50%: \\ 'quoted' \"x\" %{pts} ; [out] , -> <b> \\n:"
+    text = MUSIC.replace('"Still standing."', json.dumps(nasty))  # a JSON string is a YAML string
+    film = tiny_film(tmp_path, text=text)
+    run("render", film, "--no-titles")
+    run("cut", film, "--no-titles", "--burn-subtitles", "--out", tmp_path / "burned.mp4")
+    assert probe_frames(tmp_path / "burned.mp4") == RUNNING
+    vtt = film.with_suffix(".vtt").read_text()
+    assert "&lt;b&gt;" in vtt and "%{pts}" in vtt
