@@ -195,6 +195,9 @@ LoudnessOption = Annotated[float, typer.Option("--loudness", min=-31.0, max=-5.0
                                                "(broadcast)")]
 TitlesOption = Annotated[bool, typer.Option("--titles/--no-titles", help="the opening title card and end credits")]
 BurnOption = Annotated[bool, typer.Option("--burn-subtitles", help="draw the dialogue onto the picture too")]
+SignOption = Annotated[tuple[Path, Path] | None, typer.Option("--sign", metavar="CERT KEY",
+                                                              help="sign a C2PA manifest with this certificate chain "
+                                                              "and private key (PEM); needs longcut[sign]")]
 
 
 @app.command()
@@ -210,6 +213,7 @@ def render(
     loudness: LoudnessOption = -14.0,
     titles: TitlesOption = True,
     burn_subtitles: BurnOption = False,
+    sign: SignOption = None,
 ) -> None:
     """Render every shot that is not cached, in dependency order, then cut them into the film."""
     from .editor.deliver import check_delivery
@@ -223,7 +227,7 @@ def render(
         return
     result = _render_with_progress(project, plan)
     _print_result(result, plan)
-    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles)
+    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles, sign)
 
 
 @app.command()
@@ -238,6 +242,7 @@ def cut(
     loudness: LoudnessOption = -14.0,
     titles: TitlesOption = True,
     burn_subtitles: BurnOption = False,
+    sign: SignOption = None,
 ) -> None:
     """Assemble the film from the current takes: transitions, titles, score, subtitles."""
     from .editor.deliver import check_delivery
@@ -245,15 +250,15 @@ def cut(
 
     check_delivery(preset, fit)
     project = Project.open(film, store)
-    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles)
+    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles, sign)
 
 
-def _cut(project, plan, output, preset, fit, loudness, titles, burn_subtitles) -> None:
+def _cut(project, plan, output, preset, fit, loudness, titles, burn_subtitles, sign=None) -> None:
     from .editor import CutOptions, cut as run_cut
     from .editor.deliver import Delivery
 
     options = CutOptions(output=output or project.default_output(), titles=titles, loudness=loudness,
-                         delivery=Delivery(preset, fit, burn_subtitles))
+                         delivery=Delivery(preset, fit, burn_subtitles), sign=sign)
     result = run_cut(plan, project.store, options)
     timeline = result.timeline
     if result.up_to_date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -162,3 +163,60 @@ def test_hostile_dialogue_is_harmless(tmp_path):
     assert probe_frames(tmp_path / "burned.mp4") == RUNNING
     vtt = film.with_suffix(".vtt").read_text()
     assert "&lt;b&gt;" in vtt and "%{pts}" in vtt
+
+
+def test_a_signed_film_carries_content_credentials(cut_film, tmp_path):
+    c2pa = pytest.importorskip("c2pa")
+    from .certs import make_signing_certificate
+
+    chain, key = make_signing_certificate(tmp_path)
+    out = tmp_path / "signed.mp4"
+    run("cut", cut_film, "--out", out, "--sign", chain, key)
+    report = json.loads(c2pa.Reader(str(out)).json())
+    manifest = report["manifests"][report["active_manifest"]]
+    actions = next(a for a in manifest["assertions"] if a["label"].startswith("c2pa.actions"))["data"]["actions"]
+    assert actions[0]["digitalSourceType"].endswith("trainedAlgorithmicMedia")
+    assert report["validation_state"] in ("Valid", "Trusted")
+    assert probe_frames(out) == 48 + RUNNING + 72
+
+
+def test_a_self_signed_certificate_is_refused_clearly(cut_film, tmp_path):
+    pytest.importorskip("c2pa")
+    from .certs import make_signing_certificate
+
+    chain, key = make_signing_certificate(tmp_path)
+    leaf_only = tmp_path / "leaf.pem"
+    leaf_only.write_text(chain.read_text().split("-----END CERTIFICATE-----")[1] + "-----END CERTIFICATE-----\n")
+    result = run("cut", cut_film, "--out", tmp_path / "x.mp4", "--sign", leaf_only, key, code=2)
+    assert "C2PA signing failed" in result.stderr and "issued by a CA" in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["chain.pem", "key.pem", "leaf.pem"]  # no unsigned film
+
+
+def test_ntsc_rate_music_files_and_timecodes(tmp_path):
+    import wave
+
+    tone = tmp_path / "music" / "tone.wav"
+    tone.parent.mkdir()
+    with wave.open(str(tone), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(44100)
+        t = np.arange(44100 * 3) / 44100
+        handle.writeframes((np.sin(2 * np.pi * 330 * t) * 8000).astype("<i2").tobytes())
+    text = TINY.replace("fps: 12", "fps: 23.976").replace("scenes:\n", (
+        "music:\n  - {id: one, file: music/tone.wav, from: one, to: two, gain: -6dB, fade_out: 1s}\n"
+        "  - {id: two, generate: {mood: tense, key: C minor, bpm: 110}, from: two, fade_in: 1s}\n"
+        "  - {id: late, generate: {mood: hopeful, key: G major, bpm: 90}, from: '00:00:07:00', gain: -20dB}\n"
+        "scenes:\n"), 1)
+    film = tiny_film(tmp_path, text=text)
+    run("render", film, "--no-titles", "--loudness", "-23")
+    project = Project.open(film)
+    timeline = build_timeline(project.plan(), project.store, titles=False)
+    assert timeline.fps == Fraction(24000, 1001)
+    scene_two = next(clip for clip in timeline.clips if clip.shot_id == "d").record_in
+    # from a scene, from a scene, and from a timecode (non-drop: 7 s of 24 nominal frames)
+    assert [(cue.cue_id, cue.start) for cue in timeline.music] == [("one", 0), ("two", scene_two), ("late", 168)]
+    out = film.with_suffix(".mp4")
+    assert probe_frames(out) == timeline.total_frames
+    assert abs(audio_seconds(out) - float(timeline.total_frames / timeline.fps)) <= 1 / 24
+    assert abs(measure_loudness(out) - -23.0) <= 1.0

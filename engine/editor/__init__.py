@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..plan import ReferenceDigests
 from .audio import audio_key, make_soundtrack
 from .deliver import Delivery, deliver
 from .pieces import make_pieces, plan_pieces
+from .provenance import sign
 from .subtitles import write_subtitles
 from .timeline import Timeline, build_timeline
 
@@ -34,6 +36,7 @@ class CutOptions:
     loudness: float = DEFAULT_LOUDNESS
     delivery: Delivery = field(default_factory=Delivery)
     subtitles: bool = True
+    sign: tuple[Path, Path] | None = None  # certificate chain and private key (PEM) for a C2PA manifest
 
 
 @dataclass
@@ -48,7 +51,7 @@ class CutResult:
     up_to_date: bool = False
 
 
-def cut(plan, store, options: CutOptions, progress=None) -> CutResult:
+def cut(plan, store, options: CutOptions) -> CutResult:
     started = time.perf_counter()
     missing = [shot for shot, planned in plan.shots.items() if not planned.cached]
     if missing:
@@ -60,29 +63,41 @@ def cut(plan, store, options: CutOptions, progress=None) -> CutResult:
     # Everything the output is made of; when none of it changed and the file is as we left it, we are done.
     inputs = [piece.cache_key(timeline) for piece in plan_pieces(timeline)]
     inputs += [audio_key(timeline, options.loudness, ReferenceDigests()), repr(options.delivery),
-               str(options.subtitles)]
+               str(options.subtitles), _signing_token(options)]
     if store.output_is_current(options.output, inputs) and _subtitles_present(timeline, options):
         result.up_to_date = True
-        result.pieces_reused = len(inputs) - 3
+        result.pieces_reused = len(inputs) - 4
         result.seconds = time.perf_counter() - started
         return result
-    files = []
-    for piece, path, made in make_pieces(timeline, store.root, progress):
-        files.append(path)
-        if made:
-            result.pieces_made += 1
-        else:
-            result.pieces_reused += 1
-    soundtrack, result.audio_made = make_soundtrack(timeline, options.loudness, store.root)
+    # The sound does not depend on the picture: make it while the pieces are made.
+    with ThreadPoolExecutor(max_workers=1) as sound:
+        soundtrack_job = sound.submit(make_soundtrack, timeline, options.loudness, store.root)
+        made = make_pieces(timeline, store.root)
+        soundtrack, result.audio_made = soundtrack_job.result()
+    files = [path for _, path, _ in made]
+    result.pieces_made = sum(1 for _, _, fresh in made if fresh)
+    result.pieces_reused = len(made) - result.pieces_made
     with tempfile.TemporaryDirectory(prefix="longcut-cut-") as folder:
         picture = Path(folder) / "picture.mp4"
         concat_copy(files, picture)
-        deliver(timeline, picture, soundtrack, options.output, options.delivery)
+        if options.sign:  # signed last (a remux after it would drop the manifest); only a signed film appears
+            unsigned = Path(folder) / "unsigned.mp4"
+            deliver(timeline, picture, soundtrack, unsigned, options.delivery)
+            sign(unsigned, options.output, timeline, *options.sign)
+        else:
+            deliver(timeline, picture, soundtrack, options.output, options.delivery)
     if options.subtitles and timeline.subtitles:
         result.subtitle_files = write_subtitles(timeline, options.output)
     store.note_output(options.output, inputs)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _signing_token(options: CutOptions) -> str:
+    if not options.sign:
+        return "unsigned"
+    digests = ReferenceDigests()
+    return "signed:" + ",".join(digests.of(path) for path in options.sign)
 
 
 def _subtitles_present(timeline: Timeline, options: CutOptions) -> bool:

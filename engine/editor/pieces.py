@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -104,18 +105,26 @@ def piece_path(store_root: Path, key: str) -> Path:
     return store_root / "pieces" / key[:2] / f"{key}.mp4"
 
 
-def make_pieces(timeline: Timeline, store_root: Path, progress=None) -> Iterator[tuple[Piece, Path, bool]]:
-    """Yield (piece, file, made_now) for every piece, making the ones not cached."""
-    for piece in plan_pieces(timeline):
-        path = piece_path(store_root, piece.cache_key(timeline))
-        made = False
-        if not path.is_file():
-            with atomic_path(path) as temporary:
-                _make(piece, timeline, temporary)
-            made = True
-        if progress:
-            progress(piece, made)
-        yield piece, path, made
+def make_pieces(timeline: Timeline, store_root: Path, workers: int | None = None) -> list[tuple[Piece, Path, bool]]:
+    """(piece, file, made_now) for every piece in order, making the missing ones a few at a time.
+
+    Each piece is its own small ffmpeg process, mostly start-up and one GOP of encoding: running a
+    few side by side keeps the cores busy.
+    """
+    pieces = plan_pieces(timeline)
+    paths = [piece_path(store_root, piece.cache_key(timeline)) for piece in pieces]
+    missing = list({path: piece for piece, path in zip(pieces, paths) if not path.is_file()}.items())
+
+    def make(job: tuple[Path, Piece]) -> None:
+        path, piece = job
+        with atomic_path(path) as temporary:
+            _make(piece, timeline, temporary)
+
+    with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 2)) as pool:
+        for _ in pool.map(make, missing):  # re-raises the first failure
+            pass
+    made = {path for path, _ in missing}
+    return [(piece, path, path in made) for piece, path in zip(pieces, paths)]
 
 
 def _make(piece: Piece, timeline: Timeline, target: Path) -> None:
