@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import numpy as np
+
 from .errors import LongcutError, StepFailed
 from .ffmpeg import Encoder
 from .lock import LockFile
@@ -29,6 +31,8 @@ class Progress:
     def frames_done(self, planned: PlannedShot, count: int) -> None: ...
 
     def shot_finished(self, planned: PlannedShot, record: TakeRecord) -> None: ...
+
+    def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
 
 
 @dataclass
@@ -69,6 +73,8 @@ def make_take(planned: PlannedShot, plan: RenderPlan, store: TakeStore, progress
     request, backend = planned.request, plan.backend
     first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
     progress.shot_started(planned)
+    if hasattr(backend, "on_step"):  # model backends report each denoising step
+        backend.on_step = lambda step, steps: progress.denoising(planned, step, steps)
     started = time.perf_counter()
     digest = hashlib.sha256()
     with store.writer(planned.key) as folder:
@@ -77,6 +83,7 @@ def make_take(planned: PlannedShot, plan: RenderPlan, store: TakeStore, progress
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
                 for frame in shot_frames(backend, request, first_frame):
+                    frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
                     encoder.write(frame)

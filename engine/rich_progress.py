@@ -19,9 +19,12 @@ class RichProgress(Progress):
                        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False)
         self.task = self.bar.add_task(self._describe(None), total=max(1, sum(p.request.frames for p in todo)))
 
-    def _describe(self, planned: PlannedShot | None) -> str:
+    def _describe(self, planned: PlannedShot | None, detail: str = "") -> str:
         current = f" · {planned.shot_id}" if planned else ""
-        return f"shots {self.done_shots}/{self.total_shots}{current}"
+        return f"shots {self.done_shots}/{self.total_shots}{current}{detail}"
+
+    def denoising(self, planned: PlannedShot, step: int, steps: int) -> None:
+        self.bar.update(self.task, description=self._describe(planned, f" · step {step}/{steps}"))
 
     def __enter__(self) -> RichProgress:
         self.bar.__enter__()

@@ -24,7 +24,8 @@ from ..errors import LongcutError
 
 GROUP = "longcut.backends"
 # Built-ins also work from a source tree that was never pip-installed (no entry-point metadata).
-BUILT_IN = {"animatic": "engine.backends.animatic:AnimaticBackend"}
+BUILT_IN = {"animatic": "engine.backends.animatic:AnimaticBackend",
+            "diffusers": "engine.backends.diffusers:DiffusersBackend"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,340 @@
+"""The diffusers backend: real video models (LTX-Video, Wan, CogVideoX, Stable Video Diffusion) on the user's GPU.
+
+    backend:
+      name: diffusers
+      model: Lightricks/LTX-Video      # a hub id or a local folder
+      steps: 30
+      guidance: 3.0
+
+Per call the pipeline follows what the segment needs: no frame -> text-to-video; a first frame ->
+image-to-video; a first and a last frame (a loop's end) -> first/last-frame, where the family has
+it. A pipeline is loaded once per process and reused for every shot (LTX's three pipelines share one
+set of weights through `from_pipe`). Frame counts and sizes snap to what the family accepts, and the
+frames are brought back to the shot's exact size and count: a shot's length never changes silently.
+torch and diffusers are imported only when a shot is made, so reading and checking need neither.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from continuity import ShotRequest, derive_seed
+
+from ...errors import LongcutError, StepFailed
+from .. import BackendSettingsError, Segment, check_settings, frames_per
+from .families import FAMILIES, Family, family_of_id, family_of_pipeline, first_last_families
+
+SETTINGS: dict[str, type] = {
+    "model": str, "image_model": str, "first_last_model": str, "family": str, "dtype": str, "device": str,
+    "steps": int, "guidance": float, "max_seconds": float, "cpu_offload": bool, "vae_tiling": bool,
+    "attention_slicing": bool, "reference_keyframes": bool, "call": dict,
+}
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+INSTALL_HINT = "pip install 'longcut[diffusers]' (install the torch build for your platform first)"
+MEMORY_HINT = ("lower the memory a shot needs: set cpu_offload: true, vae_tiling: true or attention_slicing: true "
+               "under backend:, make shorter calls with max_seconds, or render a draft with --size")
+
+LOADS: Counter[str] = Counter()  # from_pretrained calls per model, for tests and the curious
+_PIPELINES: dict[tuple, Any] = {}  # loaded once per process, reused by every backend instance
+
+
+class DiffusersBackend:
+    name = "diffusers"
+    version = "1"
+
+    def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
+        settings = dict(settings or {})
+        check_settings(settings, SETTINGS, self.name)
+        if "model" not in settings:
+            raise BackendSettingsError(None, "the diffusers backend needs `model:` (a hub id or a local folder)",
+                                       hint="e.g. model: Lightricks/LTX-Video")
+        self.fps = fps
+        self.family = _family(settings)
+        self.steps = settings.get("steps", 30)
+        self.guidance = float(settings.get("guidance", 3.0))
+        self.dtype_name = settings.get("dtype", "auto")
+        if self.dtype_name not in DTYPES:
+            raise BackendSettingsError("dtype", f"dtype `{self.dtype_name}` is not one of {', '.join(DTYPES)}")
+        if not 1 <= self.steps <= 1000:
+            raise BackendSettingsError("steps", f"steps must be between 1 and 1000, got {self.steps}")
+        self.device_name = settings.get("device", "auto")
+        self.settings_given = settings
+        self.on_step: Callable[[int, int], None] | None = None  # set by the renderer to show denoising steps
+        missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]
+        if missing:
+            raise LongcutError(f"the diffusers backend needs {' and '.join(missing)}, which is not installed",
+                               hint=INSTALL_HINT)
+
+    # -- what the cache key sees -----------------------------------------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        # Device and memory options change where and how a shot is made, not (beyond float noise) what it shows.
+        keyed = {key: value for key, value in self.settings_given.items()
+                 if key not in ("device", "cpu_offload", "attention_slicing")}
+        keyed["family"] = self.family.name
+        for key in ("model", "image_model", "first_last_model"):
+            if key in keyed:
+                keyed[key] = _model_identity(keyed[key])
+        return keyed
+
+    def model(self) -> str | None:
+        return str(self.settings_given["model"])
+
+    def max_frames(self, request: ShotRequest) -> int:
+        limit = self.family.max_frames
+        if "max_seconds" in self.settings_given:
+            limit = min(limit, frames_per(self.settings_given["max_seconds"], request.fps))
+        return max(2, limit)
+
+    # -- making frames ---------------------------------------------------------------------------
+
+    def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
+        # 1. what the call needs, checked before anything is loaded
+        first, last = segment.first_frame, segment.last_frame
+        if first is None and self.settings_given.get("reference_keyframes"):
+            first = _reference_keyframe(request)
+        mode = "first_last" if (first is not None and last is not None) else "image" if first is not None else "text"
+        self._check_mode(mode)
+        # 2. the pipeline, loaded once
+        pipe = self._pipeline(mode)
+        # 3. shapes the family accepts
+        width, height = self.family.side(request.width), self.family.side(request.height)
+        frames = self.family.frames_for(segment.count)
+        # 4. the call
+        torch = _torch()
+        seed = request.seed if segment.start == 0 else derive_seed(request.seed, "segment", segment.start)
+        generator = torch.Generator(device="cpu").manual_seed(seed)
+        arguments = self._arguments(request, mode, first, last, width, height, frames, generator)
+        try:
+            output = pipe(**arguments)
+        except Exception as error:  # noqa: BLE001 - a model's failures come in many types
+            if _out_of_memory(error):
+                raise StepFailed(f"the GPU ran out of memory on shot `{request.shot_id}`", hint=MEMORY_HINT) from error
+            raise
+        # 5. back to the shot's exact size and frame count, one frame at a time
+        video = np.asarray(output.frames[0])
+        keep = _frame_indices(len(video), segment.count, keep_last=mode == "first_last")
+        for index in keep:
+            frame = (np.clip(video[index], 0.0, 1.0) * 255).round().astype(np.uint8)
+            if frame.shape[:2] != (request.height, request.width):
+                frame = np.asarray(Image.fromarray(frame).resize((request.width, request.height), Image.Resampling.LANCZOS))
+            yield frame
+
+    def _check_mode(self, mode: str) -> None:
+        family = self.family
+        if mode == "first_last" and not family.first_last:
+            raise StepFailed(f"the {family.name} family cannot make a clip that ends on a given frame (a loop)",
+                             hint=f"families with first/last-frame conditioning: {', '.join(first_last_families())}")
+        if mode == "text" and not family.text_to_video:
+            raise StepFailed(f"the {family.name} family makes video from an image, and this shot starts on none",
+                             hint="start the shot on another with `continues:`, or set reference_keyframes: true to "
+                             "start on a character's reference image")
+
+    def _arguments(self, request: ShotRequest, mode: str, first, last, width: int, height: int, frames: int,
+                   generator) -> dict[str, Any]:
+        arguments: dict[str, Any] = {"height": height, "width": width, "num_frames": frames,
+                                     "num_inference_steps": self.steps, "generator": generator, "output_type": "np"}
+        if self.family.uses_prompt:
+            arguments.update(prompt=request.prompt, negative_prompt=request.negative or None,
+                             guidance_scale=self.guidance)
+        else:  # Stable Video Diffusion: no prompt; guidance is a range over the frames
+            arguments.update(max_guidance_scale=self.guidance, fps=max(1, round(request.fps) - 1), decode_chunk_size=8)
+        if self.on_step is not None:
+            total = self.steps
+
+            def report(pipe, step, timestep, tensors):
+                self.on_step(step + 1, total)
+                return tensors
+
+            arguments["callback_on_step_end"] = report
+        first_image = _pil(first, width, height) if first is not None else None
+        if mode == "image":
+            arguments["image"] = first_image
+        elif mode == "first_last":
+            last_image = _pil(last, width, height)
+            if self.family.name == "ltx":
+                from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+                arguments["conditions"] = [LTXVideoCondition(image=first_image, frame_index=0),
+                                           LTXVideoCondition(image=last_image, frame_index=frames - 1)]
+            else:
+                arguments.update(image=first_image, last_image=last_image)
+        arguments.update(self.settings_given.get("call", {}))
+        return arguments
+
+    def _pipeline(self, mode: str):
+        family = self.family
+        class_name = {"text": family.text_to_video, "image": family.image_to_video, "first_last": family.first_last}[mode]
+        model = self.settings_given["model"]
+        if not family.one_checkpoint:
+            model = {"image": self.settings_given.get("image_model", model),
+                     "first_last": self.settings_given.get("first_last_model", model)}.get(mode, model)
+        torch = _torch()
+        device = _device(self.device_name)
+        dtype = _dtype(self.dtype_name, device)
+        key = (str(model), class_name, str(dtype), device)
+        if key in _PIPELINES:
+            return _PIPELINES[key]
+        import diffusers
+
+        pipeline_class = getattr(diffusers, class_name)
+        if family.one_checkpoint:  # one set of weights: load it once, derive the other pipelines from it
+            loaded = next((pipe for (path, _, kind, where), pipe in _PIPELINES.items()
+                           if path == str(model) and kind == str(dtype) and where == device), None)
+            if loaded is not None:
+                pipe = pipeline_class.from_pipe(loaded)
+                _PIPELINES[key] = pipe
+                return pipe
+        pipe = _load(pipeline_class, model, dtype)
+        pipe.set_progress_bar_config(disable=True)
+        if device.startswith("cuda"):  # memory savers work (and are needed) on a GPU only
+            if self.settings_given.get("cpu_offload"):
+                pipe.enable_model_cpu_offload()
+            else:
+                pipe.to(device)
+            if self.settings_given.get("vae_tiling") and hasattr(pipe, "vae") and hasattr(pipe.vae, "enable_tiling"):
+                pipe.vae.enable_tiling()
+            if self.settings_given.get("attention_slicing") and hasattr(pipe, "enable_attention_slicing"):
+                pipe.enable_attention_slicing()
+        else:
+            pipe.to(device)
+        _PIPELINES[key] = pipe
+        del torch
+        return pipe
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def _family(settings: dict[str, Any]) -> Family:
+    if "family" in settings:
+        if settings["family"] not in FAMILIES:
+            raise BackendSettingsError("family", f"unknown model family `{settings['family']}`",
+                                       hint=f"known families: {', '.join(FAMILIES)}")
+        return FAMILIES[settings["family"]]
+    model = settings["model"]
+    index = Path(model) / "model_index.json"
+    if index.is_file():
+        try:
+            class_name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
+        except ValueError:
+            class_name = ""
+        found = family_of_pipeline(class_name)
+        if found:
+            return found
+        raise BackendSettingsError("model", f"the pipeline `{class_name}` in {index} is not one longcut knows",
+                                   hint=f"known families: {', '.join(FAMILIES)}; set family: to one of them")
+    if _looks_like_path(model) and not Path(model).exists():
+        raise BackendSettingsError("model", f"model folder `{model}` not found",
+                                   hint="give a folder holding model_index.json, or a hub id such as Lightricks/LTX-Video")
+    found = family_of_id(model)
+    if found:
+        return found
+    raise BackendSettingsError("family", f"cannot tell the model family of `{model}`",
+                               hint=f"add family: one of {', '.join(FAMILIES)}")
+
+
+def _looks_like_path(model: str) -> bool:
+    return model.startswith((".", "/", "~")) or os.sep in model.strip("/").split("/", 1)[-1] or Path(model).exists()
+
+
+def _model_identity(model: str) -> str:
+    """A local model folder is keyed by its files (names and sizes), so replacing the weights re-renders."""
+    folder = Path(model)
+    if not folder.is_dir():
+        return model
+    files = sorted((str(path.relative_to(folder)), path.stat().st_size) for path in folder.rglob("*") if path.is_file())
+    return f"{folder.name}:{hash_text(json.dumps(files))}"
+
+
+def hash_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _device(name: str) -> str:
+    torch = _torch()
+    if name != "auto":
+        return name
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def _dtype(name: str, device: str):
+    torch = _torch()
+    if name == "auto":
+        return torch.bfloat16 if device.startswith("cuda") else torch.float32
+    return getattr(torch, name)
+
+
+def _load(pipeline_class, model: str, dtype):
+    """from_pretrained, with errors that say what to do; never waits on a hub it cannot reach."""
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+    local = Path(model).is_dir()
+    options = {"local_files_only": True} if (offline or local) else {}
+    try:
+        try:
+            pipe = pipeline_class.from_pretrained(model, dtype=dtype, **options)
+        except TypeError:  # diffusers before `dtype=`
+            pipe = pipeline_class.from_pretrained(model, torch_dtype=dtype, **options)
+    except (OSError, ValueError) as error:
+        if local:
+            raise LongcutError(f"cannot load the model folder `{model}` as a {pipeline_class.__name__}: {error}",
+                               hint="check that it was saved with save_pretrained and matches the family") from None
+        where = "offline (HF_HUB_OFFLINE is set)" if offline else "and the hub could not be reached"
+        raise LongcutError(f"model `{model}` is not in the local Hugging Face cache {where}",
+                           hint="download it once with network access (huggingface-cli download "
+                           f"{model}), or point model: at a local folder") from None
+    LOADS[str(model)] += 1
+    return pipe
+
+
+def _out_of_memory(error: Exception) -> bool:
+    return type(error).__name__ == "OutOfMemoryError" or "out of memory" in str(error).lower()
+
+
+def _pil(frame: np.ndarray, width: int, height: int) -> Image.Image:
+    image = Image.fromarray(frame)
+    return image if image.size == (width, height) else image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def _frame_indices(made: int, wanted: int, keep_last: bool) -> list[int]:
+    """Which of the frames made to keep: the first `wanted` (or, to keep the last frame, evenly spread);
+    too few frames are padded by holding the last one."""
+    if made >= wanted:
+        if keep_last and made > wanted:
+            return [round(index) for index in np.linspace(0, made - 1, wanted)]
+        return list(range(wanted))
+    return list(range(made)) + [made - 1] * (wanted - made)
+
+
+def _reference_keyframe(request: ShotRequest) -> np.ndarray | None:
+    """The first character reference image, fitted to the frame (cover), as the shot's first frame."""
+    for path in request.references:
+        with Image.open(path) as image:
+            image = image.convert("RGB")
+            scale = max(request.width / image.width, request.height / image.height)
+            resized = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+            left, top = (resized.width - request.width) // 2, (resized.height - request.height) // 2
+            return np.asarray(resized.crop((left, top, left + request.width, top + request.height)))
+    return None

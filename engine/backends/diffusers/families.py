@@ -1,0 +1,60 @@
+"""Model families: which diffusers pipeline classes make which kind of clip, and the shapes they need.
+
+Each family knows its text-to-video, image-to-video and first/last-frame pipelines, how frame counts
+and sizes snap (LTX: 8k+1 frames, sides in 32s; Wan: 4k+1, 16s ...), the longest clip one call
+makes, and how a first/last-frame call is spelt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    text_to_video: str | None  # pipeline class names in diffusers
+    image_to_video: str | None
+    first_last: str | None
+    frame_step: int  # frames = frame_step * k + 1 (1: any count)
+    size_step: int  # width and height are multiples of this
+    max_frames: int  # the longest clip one call makes, by the model's own documentation
+    uses_prompt: bool = True
+    one_checkpoint: bool = True  # one checkpoint serves every kind of call (LTX); else one per kind
+    pipeline_names: tuple[str, ...] = ()  # model_index.json class names that identify the family
+
+    def frames_for(self, count: int) -> int:
+        """The smallest frame count the model accepts that holds `count` frames."""
+        if self.frame_step <= 1:
+            return count
+        return max(1, -(-(count - 1) // self.frame_step)) * self.frame_step + 1
+
+    def side(self, pixels: int) -> int:
+        """The nearest accepted side (at least one step)."""
+        return max(self.size_step, round(pixels / self.size_step) * self.size_step)
+
+
+FAMILIES: dict[str, Family] = {
+    "ltx": Family("ltx", "LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline", 8, 32, 257,
+                  pipeline_names=("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline")),
+    "wan": Family("wan", "WanPipeline", "WanImageToVideoPipeline", "WanImageToVideoPipeline", 4, 16, 81,
+                  one_checkpoint=False, pipeline_names=("WanPipeline", "WanImageToVideoPipeline")),
+    "cogvideox": Family("cogvideox", "CogVideoXPipeline", "CogVideoXImageToVideoPipeline", None, 4, 16, 49,
+                        one_checkpoint=False, pipeline_names=("CogVideoXPipeline", "CogVideoXImageToVideoPipeline")),
+    "svd": Family("svd", None, "StableVideoDiffusionPipeline", None, 1, 64, 25, uses_prompt=False,
+                  pipeline_names=("StableVideoDiffusionPipeline",)),
+}
+HUB_HINTS = {"ltx": "ltx", "wan": "wan", "cogvideo": "cogvideox", "stable-video-diffusion": "svd", "svd": "svd"}
+
+
+def family_of_pipeline(class_name: str) -> Family | None:
+    return next((family for family in FAMILIES.values() if class_name in family.pipeline_names), None)
+
+
+def family_of_id(model: str) -> Family | None:
+    lowered = model.lower()
+    return next((FAMILIES[name] for hint, name in HUB_HINTS.items() if hint in lowered), None)
+
+
+def first_last_families() -> list[str]:
+    return [family.name for family in FAMILIES.values() if family.first_last]

@@ -1,0 +1,196 @@
+"""The diffusers backend on tiny random pipelines: the real from_pretrained and __call__ path, offline, on CPU."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("diffusers")
+
+from continuity import ShotRequest  # noqa: E402
+from engine.backends import Segment  # noqa: E402
+from engine.backends import diffusers as backend_module  # noqa: E402
+from engine.backends.diffusers import DiffusersBackend  # noqa: E402
+from engine.cli import app  # noqa: E402
+from engine.errors import LongcutError, StepFailed  # noqa: E402
+from engine.ffmpeg import probe_frames  # noqa: E402
+
+from . import tiny_models  # noqa: E402
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+torch.set_num_threads(1)  # on two busy cores more threads run 30-100x slower
+
+
+@pytest.fixture(scope="session")
+def models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("models")
+    return {
+        "ltx": tiny_models.ltx(root / "ltx"),
+        "wan": tiny_models.wan_t2v(root / "wan"),
+        "wan-i2v": tiny_models.wan_i2v(root / "wan-i2v"),
+        "wan-flf": tiny_models.wan_i2v(root / "wan-flf", first_last=True),
+        "cogvideox": tiny_models.cogvideox_t2v(root / "cogvideox"),
+        "cogvideox-i2v": tiny_models.cogvideox_i2v(root / "cogvideox-i2v"),
+        "svd": tiny_models.svd(root / "svd"),
+    }
+
+
+def request(frames: int = 10, seed: int = 1) -> ShotRequest:
+    return ShotRequest("s", "sc", "", 0, 1, seed, "a lighthouse at dusk", "blurry", "a lighthouse", 64, 64,
+                       Fraction(8), frames, "wide", "static")
+
+
+def frame(level: int) -> np.ndarray:
+    image = np.zeros((64, 64, 3), np.uint8)
+    image[:, :32] = level
+    image[:, 32:] = 255 - level
+    return image
+
+
+def make(backend, segment: Segment, req: ShotRequest | None = None) -> np.ndarray:
+    return np.stack(list(backend.generate(req or request(segment.count), segment)))
+
+
+def test_ltx_picks_the_pipeline_for_each_conditioning_and_loads_once(models):
+    backend_module.LOADS.clear()
+    backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
+    text = make(backend, Segment(0, 10))
+    image = make(backend, Segment(0, 10, first_frame=frame(30)))
+    both = make(backend, Segment(0, 10, first_frame=frame(30), last_frame=frame(220)))
+    assert text.shape == image.shape == both.shape == (10, 64, 64, 3)
+    kinds = {type(backend._pipeline(mode)).__name__ for mode in ("text", "image", "first_last")}
+    assert kinds == {"LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"}
+    assert backend_module.LOADS[str(models["ltx"])] == 1  # three pipelines, one set of weights, one load
+    again = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
+    make(again, Segment(0, 10))
+    assert backend_module.LOADS[str(models["ltx"])] == 1  # a second backend reuses the loaded pipeline
+
+
+def test_the_handed_first_frame_reaches_the_pipeline(models):
+    backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
+    dark = make(backend, Segment(0, 9, first_frame=frame(10)))
+    light = make(backend, Segment(0, 9, first_frame=frame(240)))
+    assert np.abs(dark.astype(int) - light.astype(int)).mean() > 1
+
+
+def test_seeds_decide_the_frames(models):
+    backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
+    one = make(backend, Segment(0, 9), request(9, seed=5))
+    same = make(backend, Segment(0, 9), request(9, seed=5))
+    other = make(backend, Segment(0, 9), request(9, seed=6))
+    assert np.array_equal(one, same) and not np.array_equal(one, other)
+
+
+@pytest.mark.parametrize("count", [1, 8, 10, 17])
+def test_frame_counts_are_exact_whatever_the_family_snaps_to(models, count):
+    backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
+    assert len(make(backend, Segment(0, count))) == count
+
+
+@pytest.mark.parametrize(("model", "mode"), [("wan", "text"), ("wan-i2v", "image"), ("wan-flf", "first_last"),
+                                             ("cogvideox", "text"), ("cogvideox-i2v", "image"), ("svd", "image")])
+def test_every_family_renders(models, model, mode):
+    settings = {"model": str(models[model]), "steps": 2}
+    if model.startswith("cogvideox"):  # the tiny CogVideoX reads 16 text tokens; the real one 226
+        settings["call"] = {"max_sequence_length": 16}
+    backend = DiffusersBackend(settings)
+    first = frame(60) if mode != "text" else None
+    last = frame(200) if mode == "first_last" else None
+    frames = make(backend, Segment(0, 9, first_frame=first, last_frame=last))
+    assert frames.shape == (9, 64, 64, 3) and frames.dtype == np.uint8
+
+
+def test_a_family_without_first_last_frames_says_which_have_them(models):
+    backend = DiffusersBackend({"model": str(models["cogvideox-i2v"]), "steps": 2})
+    with pytest.raises(StepFailed, match="cannot make a clip that ends on a given frame") as caught:
+        make(backend, Segment(0, 9, first_frame=frame(1), last_frame=frame(2)))
+    assert "ltx" in caught.value.hint and "wan" in caught.value.hint
+
+
+def test_svd_needs_a_first_frame(models):
+    backend = DiffusersBackend({"model": str(models["svd"]), "steps": 2})
+    with pytest.raises(StepFailed, match="makes video from an image"):
+        make(backend, Segment(0, 9))
+
+
+def test_progress_reports_each_denoising_step(models):
+    backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 3})
+    steps = []
+    backend.on_step = lambda step, total: steps.append((step, total))
+    make(backend, Segment(0, 9))
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+
+
+FILM = """title: Tiny model film
+fps: 8
+size: 64x64
+seed: 3
+backend: {{name: diffusers, model: "{model}", steps: 2, max_seconds: 1.5}}
+characters: {{ada: {{description: "a keeper in a red scarf"}}}}
+locations: {{cliff: {{description: "a lighthouse on a cliff"}}}}
+scenes:
+  - id: one
+    location: cliff
+    shots:
+      - {{id: a, prompt: "@ada climbs", duration: 1s}}
+      - {{id: b, continues: a, prompt: "@ada looks up", duration: 3s}}
+      - {{id: c, prompt: "the beam", duration: 1s, loop: true, transition: {{type: crossfade, duration: 2f}}}}
+"""
+
+
+def test_a_short_film_renders_end_to_end(models, tmp_path):
+    film = tmp_path / "film.yaml"
+    film.write_text(FILM.format(model=models["ltx"]))
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "rendered 3 shot(s)" in result.stdout
+    assert probe_frames(film.with_suffix(".mp4")) == 8 + 24 + 8 - 2  # b is longer than a call: made in segments
+    again = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert "rendered 0 shot(s), 3 cached" in again.stdout
+
+
+def test_a_missing_model_folder_is_a_clear_error(tmp_path):
+    film = tmp_path / "film.yaml"
+    film.write_text(FILM.format(model=tmp_path / "nowhere"))
+    result = CliRunner().invoke(app, ["check", str(film)])
+    assert result.exit_code == 2 and "model folder" in result.stderr and "not found" in result.stderr
+    assert "film.yaml:5:" in result.stderr
+
+
+def test_a_hub_model_offline_is_a_clear_error():
+    backend = DiffusersBackend({"model": "Lightricks/LTX-Video", "steps": 2})
+    with pytest.raises(LongcutError, match="not in the local Hugging Face cache offline"):
+        make(backend, Segment(0, 9))
+
+
+def test_without_torch_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # what find_spec sees when torch is not installed
+    with pytest.raises(LongcutError, match="needs torch") as caught:
+        DiffusersBackend({"model": "Lightricks/LTX-Video"})
+    assert "longcut[diffusers]" in caught.value.hint
+
+
+def test_settings_that_shape_frames_are_keyed(models):
+    base = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
+    assert base.settings()["family"] == "ltx" and str(models["ltx"]) not in str(base.settings())
+    assert DiffusersBackend({"model": str(models["ltx"]), "steps": 3}).settings() != base.settings()
+    assert DiffusersBackend({"model": str(models["ltx"]), "steps": 2, "device": "cpu"}).settings() == base.settings()
+
+
+def test_a_snapped_size_comes_back_to_the_shot_size(models):
+    backend = DiffusersBackend({"model": str(models["wan"]), "steps": 2})
+    wide = dataclasses.replace(request(5), width=72, height=64)  # Wan wants sides in 16s: made at 80x64
+    assert make(backend, Segment(0, 5), wide).shape == (5, 64, 72, 3)
+
+
+def test_model_paths_can_be_relative_to_the_working_directory(models, monkeypatch):
+    monkeypatch.chdir(Path(models["ltx"]).parent)
+    assert DiffusersBackend({"model": "./ltx", "steps": 2}).family.name == "ltx"

@@ -1,0 +1,168 @@
+"""Tiny, randomly initialised video pipelines, saved with save_pretrained: the way diffusers tests itself.
+
+Component sizes follow `get_dummy_components` in diffusers' own pipeline tests. Those pull a tiny T5
+from the hub; offline, the tokenizer is built in memory instead (a Unigram vocabulary of letters).
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import torch
+
+TEXT_DIM = 32
+
+
+def tokenizer():
+    from transformers import T5Tokenizer
+
+    pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("▁", -2.0)]
+    pieces += [(f"▁{letter}", -3.0) for letter in string.ascii_lowercase]
+    pieces += [(letter, -4.0) for letter in string.ascii_lowercase + string.digits + ".,'!?-:;()"]
+    return T5Tokenizer(vocab=pieces, extra_ids=0)
+
+
+def t5_encoder(umt5: bool = False):
+    from transformers import T5Config, T5EncoderModel, UMT5Config, UMT5EncoderModel
+
+    options = dict(vocab_size=128, d_model=TEXT_DIM, d_ff=37, d_kv=8, num_layers=2, num_heads=4,
+                   relative_attention_num_buckets=8, dropout_rate=0.0)
+    torch.manual_seed(0)
+    return UMT5EncoderModel(UMT5Config(**options)) if umt5 else T5EncoderModel(T5Config(**options))
+
+
+def ltx(folder: Path) -> Path:
+    from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+
+    torch.manual_seed(0)
+    transformer = LTXVideoTransformer3DModel(in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
+                                             num_attention_heads=4, attention_head_dim=8, cross_attention_dim=32,
+                                             num_layers=1, caption_channels=TEXT_DIM)
+    torch.manual_seed(0)
+    vae = AutoencoderKLLTXVideo(in_channels=3, out_channels=3, latent_channels=8, block_out_channels=(8, 8, 8, 8),
+                                decoder_block_out_channels=(8, 8, 8, 8), layers_per_block=(1, 1, 1, 1, 1),
+                                decoder_layers_per_block=(1, 1, 1, 1, 1),
+                                spatio_temporal_scaling=(True, True, False, False),
+                                decoder_spatio_temporal_scaling=(True, True, False, False),
+                                decoder_inject_noise=(False, False, False, False, False),
+                                upsample_residual=(False, False, False, False), upsample_factor=(1, 1, 1, 1),
+                                timestep_conditioning=False, patch_size=1, patch_size_t=1, encoder_causal=True,
+                                decoder_causal=False)
+    vae.use_framewise_encoding = False
+    vae.use_framewise_decoding = False
+    pipe = LTXPipeline(transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(),
+                       text_encoder=t5_encoder(), tokenizer=tokenizer())
+    pipe.save_pretrained(folder)
+    return folder
+
+
+def _wan_parts(in_channels: int, image_dim: int | None = None, pos_embed_seq_len: int | None = None):
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    extra = {"image_dim": image_dim} if image_dim else {}
+    if pos_embed_seq_len:
+        extra["pos_embed_seq_len"] = pos_embed_seq_len
+    transformer = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+                                        in_channels=in_channels, out_channels=16, text_dim=TEXT_DIM, freq_dim=256,
+                                        ffn_dim=32, num_layers=2, cross_attn_norm=True,
+                                        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, **extra)
+    return dict(vae=vae, transformer=transformer, scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+                text_encoder=t5_encoder(umt5=True), tokenizer=tokenizer())
+
+
+def _clip_vision(image_size: int, hidden: int = 4, patch: int = 1, layers: int = 2, heads: int = 2, inner: int = 16):
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    torch.manual_seed(0)
+    encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(
+        hidden_size=hidden, projection_dim=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+        image_size=image_size, intermediate_size=inner, patch_size=patch))
+    return encoder, CLIPImageProcessor(crop_size=image_size, size=image_size)
+
+
+def wan_t2v(folder: Path) -> Path:
+    from diffusers import WanPipeline
+
+    WanPipeline(**_wan_parts(16)).save_pretrained(folder)
+    return folder
+
+
+def wan_i2v(folder: Path, first_last: bool = False) -> Path:
+    from diffusers import WanImageToVideoPipeline
+
+    encoder, processor = _clip_vision(32)
+    # the first/last-frame model embeds the tokens of both images: 2 x (32 x 32 patches + the class token)
+    parts = _wan_parts(36, image_dim=4, pos_embed_seq_len=2 * (32 * 32 + 1) if first_last else None)
+    WanImageToVideoPipeline(**parts, image_encoder=encoder, image_processor=processor).save_pretrained(folder)
+    return folder
+
+
+def _cogvideox_vae():
+    from diffusers import AutoencoderKLCogVideoX
+
+    torch.manual_seed(0)
+    return AutoencoderKLCogVideoX(in_channels=3, out_channels=3, down_block_types=("CogVideoXDownBlock3D",) * 4,
+                                  up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
+                                  latent_channels=4, layers_per_block=1, norm_num_groups=2,
+                                  temporal_compression_ratio=4)
+
+
+def cogvideox_t2v(folder: Path) -> Path:
+    from diffusers import CogVideoXPipeline, CogVideoXTransformer3DModel, DDIMScheduler
+
+    torch.manual_seed(0)
+    transformer = CogVideoXTransformer3DModel(num_attention_heads=4, attention_head_dim=8, in_channels=4,
+                                              out_channels=4, time_embed_dim=2, text_embed_dim=TEXT_DIM, num_layers=1,
+                                              sample_width=2, sample_height=2, sample_frames=9, patch_size=2,
+                                              temporal_compression_ratio=4, max_text_seq_length=16)
+    CogVideoXPipeline(transformer=transformer, vae=_cogvideox_vae(), scheduler=DDIMScheduler(),
+                      text_encoder=t5_encoder(), tokenizer=tokenizer()).save_pretrained(folder)
+    return folder
+
+
+def cogvideox_i2v(folder: Path) -> Path:
+    from diffusers import CogVideoXImageToVideoPipeline, CogVideoXTransformer3DModel, DDIMScheduler
+
+    torch.manual_seed(0)
+    transformer = CogVideoXTransformer3DModel(num_attention_heads=2, attention_head_dim=16, in_channels=8,
+                                              out_channels=4, time_embed_dim=2, text_embed_dim=TEXT_DIM, num_layers=1,
+                                              # learned position embeddings fix the size: 8 latents = 64 pixels
+                                              sample_width=8, sample_height=8, sample_frames=9, patch_size=2,
+                                              temporal_compression_ratio=4, max_text_seq_length=16,
+                                              use_rotary_positional_embeddings=True,
+                                              use_learned_positional_embeddings=True)
+    CogVideoXImageToVideoPipeline(transformer=transformer, vae=_cogvideox_vae(), scheduler=DDIMScheduler(),
+                                  text_encoder=t5_encoder(), tokenizer=tokenizer()).save_pretrained(folder)
+    return folder
+
+
+def svd(folder: Path) -> Path:
+    from diffusers import (AutoencoderKLTemporalDecoder, EulerDiscreteScheduler, StableVideoDiffusionPipeline,
+                           UNetSpatioTemporalConditionModel)
+
+    torch.manual_seed(0)
+    unet = UNetSpatioTemporalConditionModel(block_out_channels=(32, 64), layers_per_block=2, sample_size=32,
+                                            in_channels=8, out_channels=4,
+                                            down_block_types=("CrossAttnDownBlockSpatioTemporal",
+                                                              "DownBlockSpatioTemporal"),
+                                            up_block_types=("UpBlockSpatioTemporal", "CrossAttnUpBlockSpatioTemporal"),
+                                            cross_attention_dim=32, num_attention_heads=8,
+                                            projection_class_embeddings_input_dim=96, addition_time_embed_dim=32)
+    scheduler = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+                                       interpolation_type="linear", num_train_timesteps=1000,
+                                       prediction_type="v_prediction", sigma_max=700.0, sigma_min=0.002,
+                                       steps_offset=1, timestep_spacing="leading", timestep_type="continuous",
+                                       use_karras_sigmas=True)
+    torch.manual_seed(0)
+    vae = AutoencoderKLTemporalDecoder(block_out_channels=[32, 64], in_channels=3, out_channels=3,
+                                       down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"], latent_channels=4)
+    # with PIL images the pipeline resizes to 224 for CLIP, so the tiny encoder takes 224-pixel images
+    encoder, processor = _clip_vision(224, hidden=32, patch=14, layers=2, heads=4, inner=37)
+    StableVideoDiffusionPipeline(vae=vae, image_encoder=encoder, unet=unet, scheduler=scheduler,
+                                 feature_extractor=processor).save_pretrained(folder)
+    return folder
