@@ -53,18 +53,24 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
     store.sweep()
     result = RenderResult()
     started = time.perf_counter()
-    for shot in plan.order:
-        planned = plan.shots[shot]
-        if only is not None and shot not in only:
-            continue
-        if planned.cached:
-            result.cached.append(shot)
-        else:
-            make_take(planned, plan, store, progress)
-            result.rendered.append(shot)
-        if lock.record(shot, planned.request.take, planned.key, seed=planned.seed_override,
-                       picked=True if shot in picked else None):
-            lock.save()  # at once: a render stopped later keeps the record of every take it finished
+    changed = False
+    try:
+        for shot in plan.order:
+            planned = plan.shots[shot]
+            if only is not None and shot not in only:
+                continue
+            if planned.cached:
+                result.cached.append(shot)
+            else:
+                make_take(planned, plan, store, progress)
+                result.rendered.append(shot)
+            changed |= lock.record(shot, planned.request.take, planned.key, seed=planned.seed_override,
+                                   picked=True if shot in picked else None)
+    finally:
+        # Saved once, also when a shot fails. Were the process killed first, nothing is lost: the takes are in
+        # the store under keys the next plan computes again, and that render writes the lock file.
+        if changed:
+            lock.save()
     result.seconds = time.perf_counter() - started
     return result
 

@@ -179,7 +179,6 @@ class DiffusersBackend:
         if not family.one_checkpoint:
             model = {"image": self.settings_given.get("image_model", model),
                      "first_last": self.settings_given.get("first_last_model", model)}.get(mode, model)
-        torch = _torch()
         device = _device(self.device_name)
         dtype = _dtype(self.dtype_name, device)
         key = (str(model), class_name, str(dtype), device)
@@ -193,6 +192,7 @@ class DiffusersBackend:
                            if path == str(model) and kind == str(dtype) and where == device), None)
             if loaded is not None:
                 pipe = pipeline_class.from_pipe(loaded)
+                pipe.set_progress_bar_config(disable=True)
                 _PIPELINES[key] = pipe
                 return pipe
         pipe = _load(pipeline_class, model, dtype)
@@ -209,7 +209,6 @@ class DiffusersBackend:
         else:
             pipe.to(device)
         _PIPELINES[key] = pipe
-        del torch
         return pipe
 
 
