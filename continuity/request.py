@@ -76,6 +76,7 @@ class ShotRequest:
     starts_on: str | None = None  # the shot whose last frame is this shot's first frame
     loop: bool = False  # the last frame equals the first
     exterior: bool | None = None  # from the heading (INT./EXT.), None when it does not say
+    card: str | None = None  # a title card's text: longcut draws it, no backend is asked
 
     @property
     def references(self) -> tuple[Path, ...]:
@@ -139,6 +140,7 @@ def request_for(screenplay: Screenplay, graph: ShotGraph, shot_id: str, choice: 
         starts_on=graph.parent(shot.id),
         loop=shot.loop,
         exterior=_exterior(scene.heading),
+        card=shot.card,
     )
 
 

@@ -431,6 +431,41 @@ def _print_result(result, plan) -> None:
     out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached, in {result.seconds:.1f}s")
 
 
+@app.command("import")
+@reports_errors
+def import_script(
+    script: Annotated[Path, typer.Argument(help="a Fountain (.fountain) or Final Draft (.fdx) screenplay",
+                                           show_default=False)],
+    output: Annotated[Path, typer.Option("--out", "-o", help="the folder for film.yaml and scenes/")],
+    force: Annotated[bool, typer.Option("--force", help="replace a film already in that folder")] = False,
+) -> None:
+    """Turn a screenplay into a film file and one scene file per scene, ready to check and render."""
+    import shutil
+    import tempfile
+
+    from storyboard.fountain import read_script, write_film
+
+    if not script.is_file():
+        raise LongcutError(f"script `{script}` not found", hint="give the path of a .fountain or .fdx file")
+    if (output / "film.yaml").exists() and not force:
+        raise LongcutError(f"{output / 'film.yaml'} already exists", hint="choose another --out, or add --force")
+    parsed = read_script(script)
+    output.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and moved into place whole: a failure leaves no half-imported film.
+    with tempfile.TemporaryDirectory(dir=output, prefix=".import-") as folder:
+        film = write_film(parsed, Path(folder), script)
+        storyboard.load(film)  # what we wrote must be a screenplay longcut reads
+        if force:
+            shutil.rmtree(output / "scenes", ignore_errors=True)
+        (Path(folder) / "scenes").rename(output / "scenes")
+        film.rename(output / "film.yaml")
+    screenplay = storyboard.load(output / "film.yaml")
+    out.print(f"wrote {output / 'film.yaml'} and {len(screenplay.film.scenes)} scene files: "
+              f"{len(screenplay.entries)} shots, {len(screenplay.film.characters)} characters, running time "
+              f"{format_seconds(screenplay.running_frames() / screenplay.fps)}")
+    out.print(f"next: describe the characters in film.yaml, then longcut render {output / 'film.yaml'}")
+
+
 def main() -> None:
     app(prog_name="longcut")
 

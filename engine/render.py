@@ -75,6 +75,17 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
     return result
 
 
+def _frames(backend, request, first_frame):
+    """The backend's frames, or, for a title card, the card drawn by longcut."""
+    if request.card is None:
+        return shot_frames(backend, request, first_frame)
+    from .editor.timeline import Card
+    from .editor.titles import card_frames
+
+    return card_frames(Card("card", request.frames, 0, (("heading", request.card),)), request.width, request.height,
+                       request.fps)
+
+
 def make_take(planned: PlannedShot, plan: RenderPlan, store: TakeStore, progress: Progress) -> TakeRecord:
     request, backend = planned.request, plan.backend
     first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
@@ -88,7 +99,7 @@ def make_take(planned: PlannedShot, plan: RenderPlan, store: TakeStore, progress
         last = None
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
-                for frame in shot_frames(backend, request, first_frame):
+                for frame in _frames(backend, request, first_frame):
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)

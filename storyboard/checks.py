@@ -186,7 +186,7 @@ def _warnings(sp: Screenplay) -> list[Warning_]:
         located = sp.location_of(entry)
         if located:
             used_locations.add(located[0])
-        if not entry.shot.prompt.strip():
+        if not entry.shot.prompt.strip() and entry.shot.card is None:
             warnings.append(Warning_(f"shot `{entry.shot.id}` has no prompt", sp.source.value(entry.path)))
         if located is None:
             warnings.append(Warning_(f"shot `{entry.shot.id}` has no location (neither the shot nor scene "

@@ -177,6 +177,7 @@ class Shot(Strict):
     seed: int | None = Field(default=None, ge=0, lt=2**63)
     take: int | None = Field(default=None, ge=1, le=999)
     dialogue: list[DialogueLine] = Field(default_factory=list)
+    card: str | None = None  # a title card: this text on black, drawn by longcut rather than the backend
 
     def mentions(self) -> list[str]:
         """Character ids named with @ in the prompt, in order, without repeats."""
