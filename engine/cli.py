@@ -431,6 +431,37 @@ def _print_result(result, plan) -> None:
     out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached, in {result.seconds:.1f}s")
 
 
+@app.command()
+@reports_errors
+def export(
+    film: FilmArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="otio, edl, xml (FCP 7: Premiere, Resolve), srt or vtt")],
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="the file (default: beside the film file)")] = None,
+    start: Annotated[str, typer.Option("--start", help="the record timecode of the first frame")] = "01:00:00:00",
+    size: SizeOption = None,
+    store: StoreOption = None,
+    titles: TitlesOption = True,
+) -> None:
+    """Export the cut for an editing suite, every clip linked to its take."""
+    from .editor.timeline import build_timeline
+    from .export import FORMATS
+    from .export import export as run_export
+    from .project import Project
+
+    if fmt not in FORMATS:
+        raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(FORMATS)}")
+    project = Project.open(film, store)
+    plan = project.plan(size=_size(size))
+    missing = [shot for shot, planned in plan.shots.items() if not planned.cached]
+    if missing:
+        raise LongcutError(f"{len(missing)} shot(s) have no take yet: {', '.join(missing[:6])}",
+                           hint=f"render first: longcut render {film}")
+    timeline = build_timeline(plan, project.store, titles=titles)
+    target = output or project.screenplay.path.with_suffix(f".{fmt}")
+    for path in run_export(timeline, project.store.root, fmt, target, start):
+        out.print(f"wrote {path}")
+
+
 @app.command("import")
 @reports_errors
 def import_script(

@@ -45,6 +45,7 @@ class Clip:
     dialogue: tuple[DialogueCue, ...] = ()
     prompt: str = ""
     seed: int = 0
+    starts_on: str | None = None  # the shot whose last frame this clip starts on
 
     @property
     def record_out(self) -> int:
@@ -144,7 +145,7 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
         position -= overlap
         request = planned.request
         clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key), request.frames,
-                    position, entering, request.dialogue, request.text, request.seed)
+                    position, entering, request.dialogue, request.text, request.seed, request.starts_on)
         items.append(clip)
         scene_starts.setdefault(request.scene_id, position)
         shot_starts[shot_id] = position

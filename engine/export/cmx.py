@@ -1,0 +1,78 @@
+"""CMX 3600 edit decision lists: the picture (one video track) and, in a second list, the score.
+
+A dissolve in CMX 3600 starts on the incoming clip's first frame and runs on the outgoing clip's
+handle: exactly longcut's overlap, so the events are the Timeline's own record points.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..editor.timeline import Clip, Timeline
+from .common import drop_frame, item_name, media_path, reel_names, soundtrack_path, start_frames, timecode
+
+WIPE_CODES = {"left": "W001", "right": "W002"}
+
+
+def _header(title: str, fps) -> list[str]:
+    clean = "".join(ch for ch in title.upper() if ch.isprintable())[:70]
+    return [f"TITLE: {clean}", f"FCM: {'DROP FRAME' if drop_frame(fps) else 'NON-DROP FRAME'}", ""]
+
+
+def _line(number: int, reel: str, track: str, edit: str, src_in: int, src_out: int, rec_in: int, rec_out: int,
+          fps) -> str:
+    return (f"{number:03d}  {reel:<8} {track:<5} {edit:<8} {timecode(src_in, fps)} {timecode(src_out, fps)} "
+            f"{timecode(rec_in, fps)} {timecode(rec_out, fps)}")
+
+
+def to_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> str:
+    fps = timeline.fps
+    offset = start_frames(start, fps)
+    items = timeline.items
+    reels = reel_names([item_name(item) for item in items])
+    lines = _header(timeline.title, fps)
+    for index, item in enumerate(items):
+        nxt = items[index + 1] if index + 1 < len(items) else None
+        overlap_next = nxt.record_in < item.record_out if nxt is not None else False
+        # this clip is seen until the next one starts; the rest is the next dissolve's handle
+        source_out = (nxt.record_in - item.record_in) if overlap_next else item.frames
+        number = index + 1
+        incoming = isinstance(item, Clip) and index > 0 and items[index - 1].record_out > item.record_in
+        if incoming:
+            previous, before_reel = items[index - 1], reels[index - 1]
+            handle = item.record_in - previous.record_in  # where the outgoing clip is when the dissolve starts
+            lines.append(_line(number, before_reel, "V", "C", handle, handle, offset + item.record_in,
+                               offset + item.record_in, fps))
+            frames = previous.record_out - item.record_in
+            code = WIPE_CODES.get(item.transition.direction, "W001") if item.transition.type == "wipe" else "D"
+            lines.append(_line(number, reels[index], "V", f"{code}    {frames:03d}", 0, source_out,
+                               offset + item.record_in, offset + item.record_in + source_out, fps))
+            if item.transition.type not in ("crossfade", "wipe"):
+                lines.append(f"* LONGCUT TRANSITION: {item.transition.type} {item.transition.color}")
+        else:
+            lines.append(_line(number, reels[index], "V", "C", 0, source_out, offset + item.record_in,
+                               offset + item.record_in + source_out, fps))
+        lines.append(f"* FROM CLIP NAME: {item_name(item)}")
+        path = media_path(item, timeline, store_root)
+        lines.append(f"* SOURCE FILE: {path.relative_to(store_root) if path.is_relative_to(store_root) else path}")
+        if isinstance(item, Clip):
+            lines.append(f"* LONGCUT SHOT: {item.shot_id} TAKE {item.take} SEED {item.seed} KEY {item.key[:12]}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_audio_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> str:
+    """The score as audio events on A1 (the soundtrack runs from the film's first frame, so source = record)."""
+    fps = timeline.fps
+    offset = start_frames(start, fps)
+    soundtrack = soundtrack_path(timeline, store_root)
+    lines = _header(f"{timeline.title} SCORE", fps)
+    cues = sorted(timeline.music, key=lambda cue: cue.start)
+    reels = reel_names([f"MUSIC{number:02d}" for number in range(1, len(cues) + 1)])
+    for number, (cue, reel) in enumerate(zip(cues, reels), start=1):
+        lines.append(_line(number, reel, "A", "C", cue.start, cue.end, offset + cue.start, offset + cue.end, fps))
+        lines.append(f"* FROM CLIP NAME: {cue.cue_id}")
+        lines.append(f"* SOURCE FILE: {soundtrack.name}")
+        lines.append(f"* LONGCUT CUE: {cue.source} GAIN {cue.gain_db:g}DB FADE IN {cue.fade_in} FADE OUT {cue.fade_out}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""What every export needs from the Timeline: the media of each item, centred cut points, timecodes, reels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from storyboard.units import parse_timecode
+
+from ..editor.audio import audio_key
+from ..editor.pieces import Piece, piece_path
+from ..editor.timeline import Card, Clip, Timeline
+from ..errors import LongcutError
+from ..plan import ReferenceDigests
+
+
+@dataclass(frozen=True)
+class Event:
+    """One item of the video track as an editing suite sees it."""
+
+    name: str
+    reel: str
+    path: Path
+    media_frames: int  # the whole file
+    source_in: int  # with centred transitions (OTIO, XML)
+    source_out: int
+    record_in: int
+    record_out: int
+    incoming: tuple[str, int, int] | None  # (type, before the cut, after the cut) of the transition into it
+    item: Clip | Card
+
+
+def media_path(item: Clip | Card, timeline: Timeline, store_root: Path) -> Path:
+    if isinstance(item, Clip):
+        return item.path
+    # a title card is a piece the editor made; it is made here if the cut has not been run yet
+    piece = Piece("card", item.frames, card=item)
+    path = piece_path(store_root, piece.cache_key(timeline))
+    if not path.is_file():
+        from ..editor.pieces import make_pieces
+
+        make_pieces(timeline, store_root)
+    return path
+
+
+def soundtrack_path(timeline: Timeline, store_root: Path, loudness: float = -14.0) -> Path:
+    from ..editor.audio import make_soundtrack
+
+    path = store_root / "audio" / f"{audio_key(timeline, loudness, ReferenceDigests())}.m4a"
+    return path if path.is_file() else make_soundtrack(timeline, loudness, store_root)[0]
+
+
+def centred_events(timeline: Timeline, store_root: Path) -> list[Event]:
+    """Items with their cut points centred in each overlap (a frames before the cut, b after: a + b = overlap)."""
+    items = timeline.items
+    splits = []  # (before, after) of the transition into item i
+    for index, item in enumerate(items):
+        overlap = item.transition.frames if isinstance(item, Clip) and index > 0 else 0
+        overlap = overlap if index > 0 and items[index - 1].record_out > item.record_in else 0
+        splits.append((overlap // 2, overlap - overlap // 2))
+    reels = reel_names([item_name(item) for item in items])
+    events = []
+    for index, item in enumerate(items):
+        before, _ = splits[index]
+        after_next = splits[index + 1][1] if index + 1 < len(items) else 0
+        source_in, source_out = before, item.frames - after_next
+        incoming = None
+        if sum(splits[index]):
+            incoming = (item.transition.type, *splits[index])
+        events.append(Event(item_name(item), reels[index], media_path(item, timeline, store_root), item.frames,
+                            source_in, source_out, item.record_in + source_in, item.record_in + source_out,
+                            incoming, item))
+    return events
+
+
+def item_name(item: Clip | Card) -> str:
+    return item.shot_id if isinstance(item, Clip) else item.kind
+
+
+def reel_names(names: list[str]) -> list[str]:
+    """Unique reel names of at most 8 characters, letters and digits, as CMX 3600 allows."""
+    used: set[str] = set()
+    reels = []
+    for name in names:
+        base = re.sub(r"[^A-Z0-9]", "", name.upper())[:8] or "CLIP"
+        reel, counter = base, 1
+        while reel in used:
+            suffix = str(counter)
+            reel, counter = base[:8 - len(suffix)] + suffix, counter + 1
+        used.add(reel)
+        reels.append(reel)
+    return reels
+
+
+def start_frames(start: str, fps: Fraction) -> int:
+    code = parse_timecode(start)
+    if code is None:
+        raise LongcutError(f"cannot read the start timecode {start!r}", hint="write it as HH:MM:SS:FF, e.g. 01:00:00:00")
+    return code.to_frames(fps)
+
+
+def drop_frame(fps: Fraction) -> bool:
+    return fps in (Fraction(30000, 1001), Fraction(60000, 1001))
+
+
+def timecode(frames: int, fps: Fraction) -> str:
+    """SMPTE timecode of a frame count; drop-frame (with ;) only at 29.97 and 59.94."""
+    nominal = round(fps)
+    if drop_frame(fps):
+        dropped = 2 if nominal == 30 else 4
+        per_ten = nominal * 600 - dropped * 9
+        tens, rest = divmod(frames, per_ten)
+        if rest > dropped:
+            frames += dropped * 9 * tens + dropped * ((rest - dropped) // (nominal * 60 - dropped))
+        else:
+            frames += dropped * 9 * tens
+        separator = ";"
+    else:
+        separator = ":"
+    ff = frames % nominal
+    ss = frames // nominal % 60
+    mm = frames // (nominal * 60) % 60
+    hh = frames // (nominal * 3600)
+    return f"{hh:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"

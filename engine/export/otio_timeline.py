@@ -1,0 +1,94 @@
+"""The cut as an OpenTimelineIO timeline: V1 with the clips and centred transitions, A1 with the score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opentimelineio as otio
+
+from ..editor.timeline import Clip, Timeline
+from .common import centred_events, soundtrack_path, start_frames
+
+
+def _range(start: int, duration: int, rate: float) -> otio.opentime.TimeRange:
+    return otio.opentime.TimeRange(otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(duration, rate))
+
+
+def to_otio(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> otio.schema.Timeline:
+    rate = float(timeline.fps)
+    result = otio.schema.Timeline(name=timeline.title)
+    result.global_start_time = otio.opentime.RationalTime(start_frames(start, timeline.fps), rate)
+    result.metadata["longcut"] = {"fps": f"{timeline.fps.numerator}/{timeline.fps.denominator}",
+                                  "size": [timeline.width, timeline.height], "backend": timeline.backend,
+                                  "models": list(timeline.models)}
+    video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    previous_shots: list[str] = []
+    for event in centred_events(timeline, store_root):
+        if event.incoming:
+            kind, before, after = event.incoming
+            transition = otio.schema.Transition(
+                name=kind, transition_type=(otio.schema.TransitionTypes.SMPTE_Dissolve if kind == "crossfade"
+                                            else otio.schema.TransitionTypes.Custom),
+                in_offset=otio.opentime.RationalTime(before, rate), out_offset=otio.opentime.RationalTime(after, rate))
+            item = event.item
+            transition.metadata["longcut"] = {"type": kind, "color": item.transition.color,
+                                              "direction": item.transition.direction}
+            video.append(transition)
+        reference = otio.schema.ExternalReference(target_url=event.path.resolve().as_uri(),
+                                                  available_range=_range(0, event.media_frames, rate))
+        clip = otio.schema.Clip(name=event.name, media_reference=reference,
+                                source_range=_range(event.source_in, event.source_out - event.source_in, rate))
+        clip.metadata["cmx_3600"] = {"reel": event.reel}
+        item = event.item
+        if isinstance(item, Clip):
+            clip.metadata["longcut"] = {"shot": item.shot_id, "scene": item.scene_id, "take": item.take,
+                                        "seed": item.seed, "key": item.key, "prompt": item.prompt,
+                                        "backend": timeline.backend, "model": ", ".join(timeline.models) or None,
+                                        "record_in": item.record_in, "frames": item.frames}
+            for note in continuity_notes(item, previous_shots, timeline):
+                clip.markers.append(otio.schema.Marker(name=note, marked_range=_range(event.source_in, 0, rate),
+                                                       color=otio.schema.MarkerColor.YELLOW))
+            previous_shots.append(item.shot_id)
+        else:
+            clip.metadata["longcut"] = {"card": item.kind, "lines": [text for _, text in item.lines if text]}
+        video.append(clip)
+    result.tracks.append(video)
+    if timeline.music:
+        result.tracks.append(_score_track(timeline, store_root, rate))
+    return result
+
+
+def continuity_notes(clip: Clip, before: list[str], timeline: Timeline) -> list[str]:
+    """Where the cut could break continuity: a shot starting on a frame the audience did not just see."""
+    notes = []
+    starts_on = clip.starts_on
+    if starts_on and before and before[-1] != starts_on:
+        notes.append(f"continuity: {clip.shot_id} starts on the last frame of {starts_on}, not of the shot before it")
+    if starts_on and clip.transition.frames:
+        notes.append(f"continuity: {clip.shot_id} continues {starts_on} but enters with a {clip.transition.type}")
+    return notes
+
+
+def _score_track(timeline: Timeline, store_root: Path, rate: float) -> otio.schema.Track:
+    track = otio.schema.Track(name="A1 score", kind=otio.schema.TrackKind.Audio)
+    soundtrack = soundtrack_path(timeline, store_root)
+    total = timeline.total_frames
+    reference_range = _range(0, total, rate)
+    position = 0
+    for cue in sorted(timeline.music, key=lambda cue: cue.start):
+        start, end = max(cue.start, position), cue.end
+        if end <= start:
+            continue
+        if start > position:
+            track.append(otio.schema.Gap(source_range=_range(0, start - position, rate)))
+        clip = otio.schema.Clip(name=cue.cue_id, source_range=_range(start, end - start, rate),
+                                media_reference=otio.schema.ExternalReference(target_url=soundtrack.resolve().as_uri(),
+                                                                              available_range=reference_range))
+        clip.metadata["longcut"] = {"cue": cue.cue_id, "source": cue.source, "gain_db": cue.gain_db,
+                                    "fade_in": cue.fade_in, "fade_out": cue.fade_out,
+                                    "file": str(cue.file) if cue.file else None, "mood": cue.mood, "key": cue.key,
+                                    "bpm": cue.bpm}
+        clip.metadata["cmx_3600"] = {"reel": f"MUSIC{len(track) + 1:02d}"[:8]}
+        track.append(clip)
+        position = end
+    return track

@@ -1,0 +1,137 @@
+"""Exports read back by OpenTimelineIO and an independent CMX 3600 parser, matched against the Timeline frame by frame."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import opentimelineio as otio
+import pycmx
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.editor.timeline import Clip, build_timeline
+from engine.export.common import centred_events, reel_names, timecode
+from engine.ffmpeg import probe_frames
+from engine.project import Project
+
+from .films import TINY, tiny_film
+
+GOLDEN = Path(__file__).parent / "golden"
+FILM_24 = TINY.replace("fps: 12", "fps: 24").replace("scenes:\n", (
+    "music:\n  - {id: theme, generate: {mood: calm, key: D minor, bpm: 70}, from: one, to: two, fade_out: 1s}\n"
+    "  - {id: storm, generate: {mood: tense, key: C minor, bpm: 110}, from: two}\nscenes:\n"), 1)
+
+
+def run(*args, code=0):
+    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("export")
+    film = tiny_film(folder, text=FILM_24)
+    run("render", film)
+    for fmt in ("otio", "edl", "xml", "srt", "vtt"):
+        run("export", film, "--format", fmt)
+    project = Project.open(film)
+    return film, build_timeline(project.plan(), project.store), project.store.root
+
+
+def frames_of(code: str, rate: int = 24, start: int = 24 * 3600) -> int:
+    hh, mm, ss, ff = (int(part) for part in re.split("[:;]", code))
+    return ((hh * 60 + mm) * 60 + ss) * rate + ff - start
+
+
+def test_otio_reads_back_as_the_film(exported):
+    film, timeline, store = exported
+    read = otio.adapters.read_from_file(str(film.with_suffix(".otio")))
+    track = read.video_tracks()[0]
+    events = centred_events(timeline, store)
+    clips = [(index, child) for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)]
+    assert [child.name for _, child in clips] == [event.name for event in events]
+    for (index, child), event in zip(clips, events):
+        placed = track.range_of_child_at_index(index)
+        assert (placed.start_time.value, placed.duration.value) == (event.record_in, event.record_out - event.record_in)
+        assert Path(child.media_reference.target_url.removeprefix("file://")).is_file()
+    transitions = [child for child in track if isinstance(child, otio.schema.Transition)]
+    assert [(t.in_offset.value + t.out_offset.value) for t in transitions] == [12]  # the 0.5 s crossfade into d
+    assert track.duration().value == timeline.total_frames == probe_frames(film.with_suffix(".mp4"))
+    d = next(child for _, child in clips if child.name == "d")
+    assert d.metadata["longcut"]["shot"] == "d" and d.metadata["longcut"]["key"] and d.metadata["longcut"]["seed"]
+    assert read.global_start_time.value == 24 * 3600
+    music = read.audio_tracks()[0]
+    cues = [child for child in music if isinstance(child, otio.schema.Clip)]
+    assert [cue.name for cue in cues] == ["theme", "storm"]
+    assert cues[0].source_range.start_time.value == timeline.music[0].start
+
+
+def test_the_edl_has_the_films_events_to_the_frame(exported):
+    film, timeline, store = exported
+    with open(film.with_suffix(".edl")) as handle:
+        edl = pycmx.parse_cmx3600(handle)
+    edits = [edit for event in edl.events for edit in event.edits if edit.record_in != edit.record_out]
+    items = timeline.items
+    assert len(edits) == len(items)
+    for index, (edit, item) in enumerate(zip(edits, items)):
+        following = items[index + 1] if index + 1 < len(items) else None
+        seen_until = following.record_in if following and following.record_in < item.record_out else item.record_out
+        assert (frames_of(edit.record_in), frames_of(edit.record_out)) == (item.record_in, seen_until)
+        if isinstance(item, Clip) and item.shot_id == "d":
+            assert edit.transition.kind == pycmx.Transition.Dissolve and edit.transition.effect_duration == 12
+    reels = [edit.source for edit in edits]
+    assert len(set(reels)) == len(reels) and all(len(reel) <= 8 for reel in reels)
+    assert "* FROM CLIP NAME: d" in film.with_suffix(".edl").read_text()
+
+
+def test_opentimelineio_reads_the_edl_and_the_xml_with_the_same_cuts(exported):
+    film, timeline, store = exported
+    expected = [(event.name, event.record_in) for event in centred_events(timeline, store)]
+    from_xml = otio.adapters.read_from_file(str(film.with_suffix(".xml")), adapter_name="fcp_xml").video_tracks()[0]
+    placed = [(child.name, from_xml.range_of_child_at_index(index).start_time.value)
+              for index, child in enumerate(from_xml) if isinstance(child, otio.schema.Clip)]
+    assert placed == expected
+    from_edl = otio.adapters.read_from_file(str(film.with_suffix(".edl")), adapter_name="cmx_3600", rate=24)
+    track = from_edl.video_tracks()[0]
+    names = [child.name for child in track if isinstance(child, otio.schema.Clip)]
+    assert names == [event.name for event in centred_events(timeline, store)]
+    dissolve = next(child for child in track if isinstance(child, otio.schema.Transition))
+    assert dissolve.in_offset.value + dissolve.out_offset.value == 12
+
+
+def test_subtitles_are_timed_on_the_cut(exported):
+    film, timeline, _ = exported
+    srt = film.with_suffix(".srt").read_text()
+    b = next(clip for clip in timeline.clips if clip.shot_id == "b")
+    seconds = b.record_in / 24
+    assert f"00:00:{int(seconds):02d},{round((seconds % 1) * 1000):03d} -->" in srt
+
+
+def test_the_edl_matches_its_golden_file(exported):
+    film, _, _ = exported
+    text = film.with_suffix(".edl").read_text()
+    # keys and the store folders named after them change with the encoder; the events must not
+    text = re.sub(r"(takes|pieces)/[0-9a-f]{2}/[0-9a-f]{64}", r"\1/<key>", text)
+    text = re.sub(r"KEY [0-9a-f]{12}", "KEY <key>", text)
+    assert text == (GOLDEN / "tiny.edl").read_text()
+
+
+def test_drop_frame_timecode_only_at_29_97():
+    ntsc = Fraction(30000, 1001)
+    assert timecode(1800, ntsc) == "00:01:00;02" and timecode(17982, ntsc) == "00:10:00;00"
+    assert timecode(1800, Fraction(24000, 1001)) == "00:01:15:00"
+
+
+def test_reel_names_are_unique_and_short():
+    names = reel_names(["arrival-1", "arrival-10", "arrival 1", "", "storm"])
+    assert len(set(names)) == 5 and all(len(name) <= 8 and name.isalnum() for name in names)
+
+
+def test_an_unknown_format_is_refused(exported):
+    film, _, _ = exported
+    result = run("export", film, "--format", "aaf", code=2)
+    assert "unknown export format" in result.stderr
