@@ -462,6 +462,36 @@ def export(
         out.print(f"wrote {path}")
 
 
+@app.command()
+@reports_errors
+def conform(
+    film: FilmArg,
+    edited: Annotated[Path, typer.Argument(help="the cut as an editing suite exported it: .otio, .edl or .xml",
+                                           show_default=False)],
+    store: StoreOption = None,
+) -> None:
+    """Take an edited cut back: its order, trims and transitions go into the lock file; nothing is re-rendered."""
+    from .export.conform import conform as run_conform
+    from .export.conform import read_edited
+    from .project import Project
+
+    project = Project.open(film, store)
+    plan = project.plan()
+    result = run_conform(read_edited(edited, project.screenplay.fps),
+                         {shot: planned.request.frames for shot, planned in plan.shots.items()})
+    if not result.order:
+        raise LongcutError(f"no clip of `{edited.name}` is a shot of this film", hint="export the cut from longcut first")
+    project.lock.edit = result.as_edit()
+    project.lock.save()
+    out.print(f"conformed {len(result.order)} shots from {edited.name}: {len(result.trims)} trimmed, "
+              f"{sum(1 for frames in result.transitions.values() if frames)} transitions")
+    for shot in result.dropped:
+        out.print(Text(f"left out by the editor: {shot}", style="yellow"))
+    for note in result.unmapped:
+        out.print(Text(f"not mapped: {note}", style="yellow"))
+    out.print(f"the next `longcut cut {film}` follows this edit; the screenplay is unchanged")
+
+
 @app.command("import")
 @reports_errors
 def import_script(

@@ -30,9 +30,12 @@ class LockEntry:
 
 
 class LockFile:
-    def __init__(self, path: Path, shots: dict[str, LockEntry] | None = None) -> None:
+    def __init__(self, path: Path, shots: dict[str, LockEntry] | None = None, edit: dict | None = None) -> None:
         self.path = Path(path)
         self.shots: dict[str, LockEntry] = dict(shots or {})
+        # the cut as an editor left it (`longcut conform`): {"order": [...], "trims": {shot: [in, out]},
+        # "transitions": {shot: frames}, "unmapped": [...]}; None: the screenplay's order, whole takes
+        self.edit = edit
 
     @classmethod
     def beside(cls, film: Path) -> LockFile:
@@ -44,10 +47,13 @@ class LockFile:
             if data.get("version") != VERSION:
                 raise ValueError(f"version {data.get('version')!r}, expected {VERSION}")
             shots = {shot: LockEntry(**entry) for shot, entry in data["shots"].items()}
+            edit = data.get("edit")
+            if edit is not None and not isinstance(edit, dict):
+                raise ValueError("`edit` is not a mapping")
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise LongcutError(f"the lock file {path} cannot be read ({error})",
                                hint="fix it, or delete it to go back to the screenplay's takes") from None
-        return cls(path, shots)
+        return cls(path, shots, edit)
 
     def choices(self) -> dict[str, TakeChoice]:
         """Take choices a person made; other shots follow the screenplay."""
@@ -63,5 +69,7 @@ class LockFile:
 
     def save(self) -> None:
         data = {"version": VERSION, "shots": {shot: asdict(entry) for shot, entry in sorted(self.shots.items())}}
+        if self.edit is not None:
+            data["edit"] = self.edit
         with atomic_path(self.path) as temporary:
             temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -49,6 +49,7 @@ class RenderPlan:
     backend: Backend
     shots: dict[str, PlannedShot]  # editorial order
     order: list[str]  # dependency order
+    edit: dict | None = None  # the cut as an editor left it (order, trims, transitions), from the lock file
 
     def to_render(self, only: set[str] | None = None) -> list[PlannedShot]:
         return [self.shots[shot] for shot in self.order
@@ -80,7 +81,7 @@ def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: Take
         planned[shot] = PlannedShot(request, keys[shot], parent, parent_key, store.has(keys[shot]),
                                     segment_count(request.frames, limit), choice.seed if choice else None)
     ordered = {shot: planned[shot] for shot in graph.editorial_order()}
-    return RenderPlan(screenplay, graph, backend, ordered, order)
+    return RenderPlan(screenplay, graph, backend, ordered, order, lock.edit)
 
 
 def segment_count(frames: int, limit: int) -> int:

@@ -135,3 +135,62 @@ def test_an_unknown_format_is_refused(exported):
     film, _, _ = exported
     result = run("export", film, "--format", "aaf", code=2)
     assert "unknown export format" in result.stderr
+
+
+def test_a_round_trip_through_an_editor_conforms_without_rendering(exported, tmp_path):
+    film, timeline, store = exported
+    edited = otio.adapters.read_from_file(str(film.with_suffix(".otio")))
+    track = edited.video_tracks()[0]
+    clips = {child.name: child for child in track if isinstance(child, otio.schema.Clip)}
+
+    def trim(name, head, tail):
+        source = clips[name].source_range
+        clips[name].source_range = otio.opentime.TimeRange(
+            source.start_time + otio.opentime.RationalTime(head, 24),
+            source.duration - otio.opentime.RationalTime(head + tail, 24))
+
+    trim("a", 6, 4)  # trim two shots
+    trim("e", 0, 10)
+    order = list(track)
+    swap = [index for index, child in enumerate(order) if getattr(child, "name", "") in ("a", "b")]
+    order[swap[0]], order[swap[1]] = order[swap[1]], order[swap[0]]  # swap two
+    del track[:]
+    for child in order:
+        track.append(child)
+    path = tmp_path / "edited.otio"
+    otio.adapters.write_to_file(edited, str(path))
+
+    result = run("conform", film, path)
+    assert "conformed 5 shots" in result.stdout and "2 trimmed" in result.stdout
+    cut = run("cut", film)
+    assert "rendered" not in cut.stdout  # nothing re-rendered, only cut again
+    project = Project.open(film)
+    after = build_timeline(project.plan(), project.store)
+    assert [clip.shot_id for clip in after.clips] == ["b", "a", "c", "d", "e"]
+    expected = [(child.name, track.range_of_child_at_index(index).start_time.value)
+                for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)]
+    assert [(event.name, event.record_in) for event in centred_events(after, store)] == expected
+    assert probe_frames(film.with_suffix(".mp4")) == after.total_frames == track.duration().value
+
+
+def test_what_cannot_be_mapped_is_listed(exported, tmp_path):
+    film, _, _ = exported
+    edited = otio.adapters.read_from_file(str(film.with_suffix(".otio")))
+    track = edited.video_tracks()[0]
+    track.append(otio.schema.Clip(name="stock-footage", source_range=otio.opentime.TimeRange(
+        otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(24, 24))))
+    path = tmp_path / "edited.otio"
+    otio.adapters.write_to_file(edited, str(path))
+    result = run("conform", film, path)
+    assert "not mapped: clip `stock-footage`: not a shot of this film" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["edl", "xml", "otio"])
+def test_an_untouched_export_conforms_to_the_same_cut(exported, fmt):
+    film, timeline, store = exported  # exported before any edit: the cut as longcut made it
+    result = run("conform", film, film.with_suffix(f".{fmt}"))
+    assert "conformed 5 shots" in result.stdout and "0 trimmed" in result.stdout
+    project = Project.open(film)
+    after = build_timeline(project.plan(), project.store)
+    assert [(clip.shot_id, clip.record_in, clip.frames) for clip in after.clips] == \
+        [(clip.shot_id, clip.record_in, clip.frames) for clip in timeline.clips]

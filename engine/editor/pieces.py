@@ -79,22 +79,25 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
             pieces.append(Piece("card", item.frames, card=item))
             continue
         clip = item
-        body_end = clip.frames - outgoing[clip.shot_id]  # where the next transition takes over
+        start = clip.source_in  # the take's first frame in the cut
+        body_end = start + clip.frames - outgoing[clip.shot_id]  # in take frames: where the next transition takes over
         entering = clip.transition
         overlap = entering.frames if previous is not None else 0
         fades_in = previous is None and entering.type in ("fade-black", "fade-white") and entering.frames > 0
-        if overlap or fades_in:
-            # re-encode the transition, then on to the first keyframe at or after it (within the body)
-            first_key = -(-entering.frames // gop) * gop
-            head = min(max(first_key, entering.frames), body_end)
+        if overlap or fades_in or start % gop:
+            # re-encode the transition (or a trim off a keyframe), then on to the next keyframe within the body
+            first_key = -(-(start + entering.frames) // gop) * gop
+            head_end = min(max(first_key, start + entering.frames), body_end)
             tail = None
             if overlap:
                 assert previous is not None
-                tail = Span(previous.key, previous.path, previous.frames - overlap, overlap)
-            pieces.append(Piece("junction", head, Span(clip.key, clip.path, 0, head), tail, entering))
-            copy_from = head
+                tail = Span(previous.key, previous.path, previous.source_in + previous.frames - overlap, overlap)
+            shown = entering if (overlap or fades_in) else TransitionIn()
+            pieces.append(Piece("junction", head_end - start, Span(clip.key, clip.path, start, head_end - start), tail,
+                                shown))
+            copy_from = head_end
         else:
-            copy_from = 0
+            copy_from = start
         if copy_from < body_end:
             pieces.append(Piece("copy", body_end - copy_from, Span(clip.key, clip.path, copy_from, body_end - copy_from)))
         previous = clip
@@ -171,7 +174,9 @@ def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
     head = _normalised(piece.span, fps)
     frames = transition.frames
     seconds = float(Fraction(frames) / fps)
-    if piece.tail is None:  # the film's first shot fades in from black (or white)
+    if piece.tail is None and frames == 0:  # a trim that starts between keyframes: the frames as they are
+        video = head
+    elif piece.tail is None:  # the film's first shot fades in from black (or white)
         video = head.filter("fade", type="in", start_frame=0, nb_frames=frames, color=transition.color)
     else:
         tail = _normalised(piece.tail, fps)

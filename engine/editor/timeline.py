@@ -46,6 +46,8 @@ class Clip:
     prompt: str = ""
     seed: int = 0
     starts_on: str | None = None  # the shot whose last frame this clip starts on
+    source_in: int = 0  # the take's first frame in the cut (an editor's trim, from `longcut conform`)
+    take_frames: int = 0  # the whole take
 
     @property
     def record_out(self) -> int:
@@ -139,17 +141,28 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
         position = card.frames
     scene_starts: dict[str, int] = {}
     shot_starts: dict[str, int] = {}
-    for number, (shot_id, planned) in enumerate(plan.shots.items()):
+    edit = plan.edit or {}
+    order = [shot for shot in edit.get("order", []) if shot in plan.shots] or list(plan.shots)
+    for number, shot_id in enumerate(order):
+        planned = plan.shots[shot_id]
+        request = planned.request
+        source_in, source_out = _trim(edit, shot_id, request.frames)
         entering = transition_in(plan, shot_id, number == 0)
+        if shot_id in edit.get("transitions", {}):
+            frames = edit["transitions"][shot_id]
+            entering = TransitionIn(entering.type if entering.frames else "crossfade", frames, entering.color,
+                                    entering.direction) if frames else TransitionIn()
         overlap = entering.frames if number > 0 else 0  # the first shot fades in from black over itself
         position -= overlap
-        request = planned.request
-        clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key), request.frames,
-                    position, entering, request.dialogue, request.text, request.seed, request.starts_on)
+        dialogue = tuple(DialogueCue(max(0, cue.start - source_in), min(source_out, cue.end) - source_in, cue.speaker,
+                                     cue.line) for cue in request.dialogue if cue.end > source_in and cue.start < source_out)
+        clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key),
+                    source_out - source_in, position, entering, dialogue, request.text, request.seed, request.starts_on,
+                    source_in, request.frames)
         items.append(clip)
         scene_starts.setdefault(request.scene_id, position)
         shot_starts[shot_id] = position
-        position += request.frames
+        position += clip.frames
     body_end = position
     if titles:
         items.append(credits_card(plan, round(CREDITS_SECONDS * fps), position))
@@ -160,6 +173,15 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
                                       clip.shot_id)
                           for clip in timeline.clips for cue in clip.dialogue]
     return timeline
+
+
+def _trim(edit: dict, shot_id: str, frames: int) -> tuple[int, int]:
+    """The frames of a take the cut uses: all of them, or an editor's trim (kept within the take)."""
+    trim = edit.get("trims", {}).get(shot_id)
+    if not trim:
+        return 0, frames
+    source_in = min(max(0, int(trim[0])), frames - 1)
+    return source_in, min(max(source_in + 1, int(trim[1])), frames)
 
 
 def title_card(sp, frames: int) -> Card:

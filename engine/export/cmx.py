@@ -35,23 +35,24 @@ def to_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> 
         nxt = items[index + 1] if index + 1 < len(items) else None
         overlap_next = nxt.record_in < item.record_out if nxt is not None else False
         # this clip is seen until the next one starts; the rest is the next dissolve's handle
-        source_out = (nxt.record_in - item.record_in) if overlap_next else item.frames
+        first = item.source_in if isinstance(item, Clip) else 0  # an editor's trim
+        source_out = first + ((nxt.record_in - item.record_in) if overlap_next else item.frames)
         number = index + 1
         incoming = isinstance(item, Clip) and index > 0 and items[index - 1].record_out > item.record_in
         if incoming:
             previous, before_reel = items[index - 1], reels[index - 1]
-            handle = item.record_in - previous.record_in  # where the outgoing clip is when the dissolve starts
+            handle = (previous.source_in if isinstance(previous, Clip) else 0) + item.record_in - previous.record_in
             lines.append(_line(number, before_reel, "V", "C", handle, handle, offset + item.record_in,
                                offset + item.record_in, fps))
             frames = previous.record_out - item.record_in
             code = WIPE_CODES.get(item.transition.direction, "W001") if item.transition.type == "wipe" else "D"
-            lines.append(_line(number, reels[index], "V", f"{code}    {frames:03d}", 0, source_out,
-                               offset + item.record_in, offset + item.record_in + source_out, fps))
+            lines.append(_line(number, reels[index], "V", f"{code}    {frames:03d}", first, source_out,
+                               offset + item.record_in, offset + item.record_in + source_out - first, fps))
             if item.transition.type not in ("crossfade", "wipe"):
                 lines.append(f"* LONGCUT TRANSITION: {item.transition.type} {item.transition.color}")
         else:
-            lines.append(_line(number, reels[index], "V", "C", 0, source_out, offset + item.record_in,
-                               offset + item.record_in + source_out, fps))
+            lines.append(_line(number, reels[index], "V", "C", first, source_out, offset + item.record_in,
+                               offset + item.record_in + source_out - first, fps))
         lines.append(f"* FROM CLIP NAME: {item_name(item)}")
         path = media_path(item, timeline, store_root)
         lines.append(f"* SOURCE FILE: {path.relative_to(store_root) if path.is_relative_to(store_root) else path}")

@@ -69,9 +69,11 @@ def centred_events(timeline: Timeline, store_root: Path) -> list[Event]:
         incoming = None
         if sum(splits[index]):
             incoming = (item.transition.type, *splits[index])
-        events.append(Event(item_name(item), reels[index], media_path(item, timeline, store_root), item.frames,
-                            source_in, source_out, item.record_in + source_in, item.record_in + source_out,
-                            incoming, item))
+        first = item.source_in if isinstance(item, Clip) else 0  # an editor's trim shifts the take's frames
+        media = item.take_frames if isinstance(item, Clip) and item.take_frames else item.frames
+        events.append(Event(item_name(item), reels[index], media_path(item, timeline, store_root), media,
+                            first + source_in, first + source_out, item.record_in + source_in,
+                            item.record_in + source_out, incoming, item))
     return events
 
 
