@@ -114,6 +114,8 @@ def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict
     data = dataclasses.asdict(request)
     data.pop("index")
     data.pop("starts_on")
+    if data["card"] is None:  # fields added later stay out at their default: existing takes keep their keys
+        data.pop("card")
     data["fps"] = f"{request.fps.numerator}/{request.fps.denominator}"
     for look in data["characters"]:
         look["references"] = [digests.of(Path(path)) for path in look["references"]]
