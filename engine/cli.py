@@ -435,7 +435,8 @@ def _print_result(result, plan) -> None:
 @reports_errors
 def export(
     film: FilmArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="otio, edl, xml (FCP 7: Premiere, Resolve), srt or vtt")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="otio, edl, xml (FCP 7: Premiere, Resolve), fcpxml "
+                                     "(Final Cut Pro), srt or vtt")],
     output: Annotated[Path | None, typer.Option("--out", "-o", help="the file (default: beside the film file)")] = None,
     start: Annotated[str, typer.Option("--start", help="the record timecode of the first frame")] = "01:00:00:00",
     size: SizeOption = None,

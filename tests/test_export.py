@@ -36,7 +36,7 @@ def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("export")
     film = tiny_film(folder, text=FILM_24)
     run("render", film)
-    for fmt in ("otio", "edl", "xml", "srt", "vtt"):
+    for fmt in ("otio", "edl", "xml", "fcpxml", "srt", "vtt"):
         run("export", film, "--format", fmt)
     project = Project.open(film)
     return film, build_timeline(project.plan(), project.store), project.store.root
@@ -101,6 +101,26 @@ def test_opentimelineio_reads_the_edl_and_the_xml_with_the_same_cuts(exported):
     assert names == [event.name for event in centred_events(timeline, store)]
     dissolve = next(child for child in track if isinstance(child, otio.schema.Transition))
     assert dissolve.in_offset.value + dissolve.out_offset.value == 12
+
+
+def test_final_cut_reads_the_fcpxml_with_the_same_cuts(exported):
+    import xml.etree.ElementTree as ElementTree
+
+    from engine.export.fcpx import _time
+
+    film, timeline, store = exported
+    expected = [(event.name, event.record_in) for event in centred_events(timeline, store)]
+    read = otio.adapters.read_from_file(str(film.with_suffix(".fcpxml")), adapter_name="fcpx_xml")
+    read = read if isinstance(read, otio.schema.Timeline) else read[0]
+    track = read.video_tracks()[0]
+    placed = [(child.name, track.range_of_child_at_index(index).start_time.value)
+              for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)]
+    assert placed == expected
+    # the adapter's reader does not keep transitions; the file does, centred on the cut into d
+    transition = ElementTree.parse(film.with_suffix(".fcpxml")).getroot().find(".//spine/transition")
+    d = next(event for event in centred_events(timeline, store) if event.name == "d")
+    assert transition.get("offset") == _time(d.record_in - 6, Fraction(24)) and transition.get("duration") == "1/2s"
+    assert _time(24, Fraction(24000, 1001)) == "1001/1000s"  # exact at 23.976
 
 
 def test_subtitles_are_timed_on_the_cut(exported):

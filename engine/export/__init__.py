@@ -6,6 +6,7 @@
   because the adapter's drops the start timecode and needs handles it cannot see.
 * `.xml`   FCP 7 XML (Premiere, Resolve): longcut's own writer; the adapter's turns centred dissolves into
   dissolves from black, which moves a cut.
+* `.fcpxml` FCPXML 1.8 (Final Cut Pro): longcut's own writer; the adapter's fails at 23.976 and drops dissolves.
 * `.srt`, `.vtt`  the dialogue, timed on the cut.
 
 Two ways of writing a transition meet here. CMX 3600 starts a dissolve at the incoming clip's first
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from ..errors import LongcutError
 
-FORMATS = ("otio", "edl", "xml", "srt", "vtt")
+FORMATS = ("otio", "edl", "xml", "fcpxml", "srt", "vtt")
 
 
 def export(timeline, store_root: Path, fmt: str, target: Path, start: str = "01:00:00:00") -> list[Path]:
@@ -27,6 +28,7 @@ def export(timeline, store_root: Path, fmt: str, target: Path, start: str = "01:
     from ..editor.subtitles import to_srt, to_vtt
     from .cmx import to_audio_edl, to_edl
     from .fcp7 import to_fcp7_xml
+    from .fcpx import to_fcpxml
     from .otio_timeline import to_otio
 
     if fmt not in FORMATS:
@@ -35,6 +37,7 @@ def export(timeline, store_root: Path, fmt: str, target: Path, start: str = "01:
         "otio": lambda: to_otio(timeline, store_root, start).to_json_string(indent=2),
         "edl": lambda: to_edl(timeline, store_root, start),
         "xml": lambda: to_fcp7_xml(timeline, store_root, start),
+        "fcpxml": lambda: to_fcpxml(timeline, store_root, start),
         "srt": lambda: to_srt(timeline),
         "vtt": lambda: to_vtt(timeline),
     }
