@@ -528,7 +528,19 @@ def import_script(
     out.print(f"next: describe the characters in film.yaml, then longcut render {output / 'film.yaml'}")
 
 
+def _fixed_mmap_threshold() -> None:
+    """Frames are megabytes each and freed on another thread; glibc's sliding mmap threshold would then keep
+    them on the heap and the heap would only grow. A fixed threshold hands each frame back to the system."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD = 1 MiB
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def main() -> None:
+    _fixed_mmap_threshold()
     app(prog_name="longcut")
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import StepFailed
 
-QUEUED_FRAMES = 8
+QUEUED_FRAMES = 4
 # How shots are encoded for editing: one fixed GOP of a second with a keyframe on its first frame, closed,
 # no scene-cut keyframes, and no B-frames, so every clip of a film shares codec settings, a stretch can be
 # copied from any keyframe and stopped on any frame, and the editor re-encodes only transitions.

@@ -104,6 +104,16 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
     return pieces
 
 
+ENCODER_BYTES_PER_PIXEL = 112  # x264 veryfast's resident memory, measured: about 233 MB at 1080p
+ENCODERS_MEMORY = 300_000_000  # what the pieces' encoders may take together
+
+
+def parallel_encoders(pixels: int) -> int:
+    """How many pieces to make at once: as many as the cores allow and the memory budget holds (1 at 1080p)."""
+    by_memory = ENCODERS_MEMORY // (ENCODER_BYTES_PER_PIXEL * max(1, pixels))
+    return int(max(1, min(4, os.cpu_count() or 2, by_memory)))
+
+
 def piece_path(store_root: Path, key: str) -> Path:
     return store_root / "pieces" / key[:2] / f"{key}.mp4"
 
@@ -123,7 +133,7 @@ def make_pieces(timeline: Timeline, store_root: Path, workers: int | None = None
         with atomic_path(path) as temporary:
             _make(piece, timeline, temporary)
 
-    with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 2)) as pool:
+    with ThreadPoolExecutor(max_workers=workers or parallel_encoders(timeline.width * timeline.height)) as pool:
         for _ in pool.map(make, missing):  # re-raises the first failure
             pass
     made = {path for path, _ in missing}

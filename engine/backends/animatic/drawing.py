@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from .look import RGB, FigureLook, SetLook, _mix, lit
 
@@ -79,7 +79,11 @@ class Painter:
         self.image.paste(Image.fromarray(np.ascontiguousarray(block)), (col0, row0))
 
     def glow(self, cx: float, cy: float, radius: float, colour: RGB, strength: float) -> None:
-        """Add light around a point (a lamp, the sun), falling off smoothly."""
+        """Add light around a point (a lamp, the sun), falling off smoothly.
+
+        The falloff is computed on a grid of at most 256 x 256 and scaled up: a glow is smooth, and a
+        close-up's lamp can span thousands of pixels (full-size float arrays would cost hundreds of MB).
+        """
         width, height = self.size
         px, py = self.px(cx, cy)
         r = self.length(radius)
@@ -87,11 +91,17 @@ class Painter:
         right, bottom = int(min(width, px + r)), int(min(height, py + r))
         if right <= left or bottom <= top:
             return
-        ys, xs = np.mgrid[top:bottom, left:right].astype(np.float32)
-        falloff = np.clip(1.0 - np.hypot(xs - px, ys - py) / r, 0.0, 1.0) ** 2 * strength
-        patch = np.asarray(self.image.crop((left, top, right, bottom)), dtype=np.float32)
-        patch += falloff[..., None] * np.array(colour, np.float32)
-        self.image.paste(Image.fromarray(np.clip(patch, 0, 255).astype(np.uint8)), (left, top))
+        step = max(1.0, max(right - left, bottom - top) / 256)
+        cols, rows = max(1, round((right - left) / step)), max(1, round((bottom - top) / step))
+        xs = left + (np.arange(cols, dtype=np.float32) + 0.5) * (right - left) / cols
+        ys = top + (np.arange(rows, dtype=np.float32) + 0.5) * (bottom - top) / rows
+        distance = np.hypot(xs[None, :] - px, ys[:, None] - py)
+        falloff = np.clip(1.0 - distance / r, 0.0, 1.0) ** 2 * min(1.0, strength)
+        mask = Image.fromarray(np.rint(falloff * 255).astype(np.uint8), "L").resize((right - left, bottom - top),
+                                                                                   Image.Resampling.BILINEAR)
+        light = ImageChops.multiply(Image.new("RGB", mask.size, colour), Image.merge("RGB", (mask, mask, mask)))
+        box = (left, top, right, bottom)
+        self.image.paste(ImageChops.add(self.image.crop(box), light), box)
 
 
 # -- the set -------------------------------------------------------------------------------------
