@@ -10,6 +10,7 @@ Run: python bench/diffusers_overhead.py [--steps N]
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
@@ -42,7 +43,7 @@ def film_text(model: Path, steps: int) -> str:
 def main() -> None:
     steps = int(sys.argv[sys.argv.index("--steps") + 1]) if "--steps" in sys.argv else 12
     torch.set_num_threads(1)
-    from engine.backends.diffusers import DiffusersBackend  # noqa: F401  (imports before timing)
+    importlib.import_module("engine.backends.diffusers")  # import before timing
     from engine.project import Project
     from engine.render import render
     from tests import tiny_models

@@ -1,6 +1,6 @@
 """Load and plan a generated screenplay of 10,000 shots (100 scene files of 100 shots).
 
-Baseline: libyaml parsing the same files into Python objects (yaml.load with CSafeLoader), the floor
+Baseline: libyaml parsing the same files into Python objects (PyYAML's CSafeLoader), the floor
 for anything that reads them. Run: python bench/load_plan.py
 """
 
@@ -44,7 +44,11 @@ def write_film(folder: Path) -> Path:
 def parse_only(folder: Path) -> None:
     for path in sorted(folder.rglob("*.yaml")):
         with open(path) as handle:
-            yaml.load(handle, Loader=yaml.CSafeLoader)
+            loader = yaml.CSafeLoader(handle)  # libyaml's safe loader: the fastest safe parse PyYAML has
+            try:
+                loader.get_single_data()
+            finally:
+                loader.dispose()
 
 
 def load_and_plan(film: Path) -> None:
@@ -60,7 +64,7 @@ def main() -> None:
         film = write_film(Path(folder))
         base = median_seconds(lambda: parse_only(Path(folder)))
         ours = median_seconds(lambda: load_and_plan(film))
-    report(f"load + shot graph of {SCENES * SHOTS_PER_SCENE} shots in {SCENES} scene files", ("yaml.load (libyaml)", base),
+    report(f"load + shot graph of {SCENES * SHOTS_PER_SCENE} shots in {SCENES} scene files", ("PyYAML CSafeLoader (libyaml)", base),
            [("longcut load + ShotGraph + orders + groups", ours)])
     print(f"  target: under 3 s -> {'ok' if ours < 3 else 'TOO SLOW'}")
 

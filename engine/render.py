@@ -3,7 +3,8 @@
 1. take the first frame (the parent's lossless last frame) from the store;
 2. stream the shot's frames (segment by segment where the backend needs it) into ffmpeg, hashing them;
 3. keep the first and last frames as PNG, write the record, and move the take into the store in one step;
-4. note the take in the lock file at once, so a render stopped later loses nothing finished.
+4. note the takes in the lock file (saved once, also when a shot fails; after a kill the next plan finds the
+   finished takes under the same keys).
 """
 
 from __future__ import annotations

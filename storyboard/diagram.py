@@ -97,7 +97,7 @@ def to_svg(graph: ShotGraph) -> str:
            f'viewBox="0 0 {plan.width} {plan.height}" font-family="Helvetica, Arial, sans-serif">',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>',
-           f'<rect width="100%" height="100%" fill="#FAFAF7"/>',
+           '<rect width="100%" height="100%" fill="#FAFAF7"/>',
            f'<text x="{MARGIN}" y="{MARGIN + 22}" font-size="20" font-weight="bold">{escape(plan.title)}</text>',
            f'<text x="{MARGIN}" y="{MARGIN + 42}" font-size="12" fill="#555">arrow: the next shot starts on this '
            f'shot\'s last frame · one colour per group of shots that render in order</text>']

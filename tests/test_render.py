@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 import engine.backends
 from engine.cli import app
 from engine.ffmpeg import decode_frames, probe_frames
-from engine.lock import LockFile
 from engine.project import Project
 from engine.render import render
 from engine.store import TakeStore

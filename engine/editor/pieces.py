@@ -30,7 +30,7 @@ from ..ffmpeg import ENCODING, Encoder, encoder_output_options, ffmpeg_exe, gop_
 from .timeline import Card, Clip, Timeline, TransitionIn
 from .titles import card_frames
 
-PIECE_VERSION = "longcut-piece-v1"
+PIECE_VERSION = "longcut-piece-v2"  # v2: cards faded by Pillow
 XFADE = {"crossfade": "fade", "fade-black": "fadeblack", "fade-white": "fadewhite"}
 
 

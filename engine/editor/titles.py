@@ -46,16 +46,11 @@ def _fit(text: str, face, width: float) -> str:
 
 
 def card_frames(card: Card, width: int, height: int, fps: Fraction) -> Iterator[np.ndarray]:
-    """The card, faded in from black and out to black."""
-    still = draw_card(card, width, height).astype(np.float32)
+    """The card, faded in from black and out to black (blended by Pillow: no full-frame float arrays)."""
+    still = Image.fromarray(draw_card(card, width, height))
+    black = Image.new("RGB", (width, height))
+    solid = np.asarray(still)
     fade = max(1, min(round(FADE_SECONDS * fps), card.frames // 3))
-    black = np.zeros_like(still, dtype=np.uint8)
-    solid = still.astype(np.uint8)
     for index in range(card.frames):
         level = min(1.0, (index + 1) / fade, (card.frames - index) / fade)
-        if level >= 1.0:
-            yield solid
-        elif level <= 0.0:
-            yield black
-        else:
-            yield np.rint(still * level).astype(np.uint8)
+        yield solid if level >= 1.0 else np.asarray(Image.blend(black, still, max(0.0, level)))
