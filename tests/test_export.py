@@ -243,9 +243,10 @@ def test_both_examples_export_and_read_back(tmp_path, example):
     timeline = build_timeline(project.plan(size=(128, 72)), project.store, titles=True)
     store = project.store.root
     expected = [(event.name, event.record_in) for event in centred_events(timeline, store)]
-    for fmt, adapter in (("otio", "otio_json"), ("xml", "fcp_xml")):
+    for fmt, adapter in (("otio", "otio_json"), ("xml", "fcp_xml"), ("fcpxml", "fcpx_xml")):
         run("export", film, "--format", fmt, "--size", "128x72")
-        track = otio.adapters.read_from_file(str(film.with_suffix(f".{fmt}")), adapter_name=adapter).video_tracks()[0]
+        read = otio.adapters.read_from_file(str(film.with_suffix(f".{fmt}")), adapter_name=adapter)
+        track = (read if isinstance(read, otio.schema.Timeline) else read[0]).video_tracks()[0]
         assert [(child.name, track.range_of_child_at_index(index).start_time.value)
                 for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)] == expected
     run("export", film, "--format", "edl", "--size", "128x72")
@@ -253,3 +254,11 @@ def test_both_examples_export_and_read_back(tmp_path, example):
         edits = [edit for event in pycmx.parse_cmx3600(handle).events for edit in event.edits
                  if edit.record_in != edit.record_out]
     assert [frames_of(edit.record_in) for edit in edits] == [item.record_in for item in timeline.items]
+    overlaps = [item.transition.frames for index, item in enumerate(timeline.items)
+                if index and timeline.items[index - 1].record_out > item.record_in]
+    dissolves = [edit.transition.effect_duration for edit in edits
+                 if edit.transition.kind in (pycmx.Transition.Dissolve, pycmx.Transition.Wipe)]
+    assert dissolves == overlaps and overlaps  # every overlap is a dissolve of its length, to the frame
+    for fmt in ("srt", "vtt"):
+        run("export", film, "--format", fmt, "--size", "128x72")
+        assert film.with_suffix(f".{fmt}").read_text().count("-->") == len(timeline.subtitles)
