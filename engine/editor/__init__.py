@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..errors import LongcutError
 from ..ffmpeg import concat_copy
-from ..plan import ReferenceDigests
+from ..plan import ReferenceDigests, RenderPlan
+from ..store import TakeStore
 from .audio import audio_key, make_soundtrack
 from .deliver import Delivery, deliver
 from .pieces import make_pieces, plan_pieces
@@ -51,7 +52,7 @@ class CutResult:
     up_to_date: bool = False
 
 
-def cut(plan, store, options: CutOptions) -> CutResult:
+def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     started = time.perf_counter()
     missing = [shot for shot, planned in plan.shots.items() if not planned.cached]
     if missing:
@@ -61,12 +62,12 @@ def cut(plan, store, options: CutOptions) -> CutResult:
     timeline = build_timeline(plan, store, titles=options.titles)
     result = CutResult(options.output, timeline)
     # Everything the output is made of; when none of it changed and the file is as we left it, we are done.
-    inputs = [piece.cache_key(timeline) for piece in plan_pieces(timeline)]
-    inputs += [audio_key(timeline, options.loudness, ReferenceDigests()), repr(options.delivery),
-               str(options.subtitles), _signing_token(options)]
+    piece_keys = [piece.cache_key(timeline) for piece in plan_pieces(timeline)]
+    inputs = piece_keys + [audio_key(timeline, options.loudness, ReferenceDigests()), repr(options.delivery),
+                           str(options.subtitles), _signing_token(options)]
     if store.output_is_current(options.output, inputs) and _subtitles_present(timeline, options):
         result.up_to_date = True
-        result.pieces_reused = len(inputs) - 4
+        result.pieces_reused = len(piece_keys)
         result.seconds = time.perf_counter() - started
         return result
     # The sound does not depend on the picture: make it while the pieces are made.
