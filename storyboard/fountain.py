@@ -54,6 +54,7 @@ class ShotDraft:
     dialogue: list[Line] = field(default_factory=list)
     transition: str | None = None
     comments: list[str] = field(default_factory=list)
+    spoken_only: bool = False  # no action of its own: the prompt only names who speaks
 
 
 @dataclass
@@ -254,6 +255,7 @@ def _mention_characters(script: Script) -> None:
                 speakers = list(dict.fromkeys(line.character for line in shot.dialogue))
                 shot.prompt = " and ".join(f"@{ident}" for ident in speakers) + (" talk" if len(speakers) > 1 else
                                                                                    " speaks")
+                shot.spoken_only = True
 
 
 def slug(text: str) -> str:
@@ -280,13 +282,9 @@ def duration_of(shot: ShotDraft) -> float:
     if shot.card is not None:
         return 3.0
     words = len(shot.prompt.split())
-    seconds = min(20.0, max(3.0, 2.0 + 0.35 * words)) if shot.prompt and not _only_speakers(shot) else 0.0
+    seconds = min(20.0, max(3.0, 2.0 + 0.35 * words)) if shot.prompt and not shot.spoken_only else 0.0
     spoken = sum(len(line.text.split()) / WORDS_PER_SECOND + 0.5 for line in shot.dialogue)
     return max(2.0, round((seconds + spoken) * 2) / 2)
-
-
-def _only_speakers(shot: ShotDraft) -> bool:
-    return shot.prompt.endswith((" speaks", " talk")) and shot.prompt.startswith("@")
 
 
 # -- writing -----------------------------------------------------------------------------------

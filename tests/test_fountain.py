@@ -102,11 +102,10 @@ def test_durations_follow_the_stated_rules():
     assert duration_of(ShotDraft(prompt="one two three four five six seven eight nine ten")) == 5.5
     assert duration_of(ShotDraft(prompt="x")) == 3.0  # at least 3 s of action
     assert duration_of(ShotDraft(prompt=" ".join(["w"] * 200))) == 20.0  # at most 20 s
-    talk = ShotDraft(prompt="@ada speaks")
-    talk.dialogue = []
     from storyboard.fountain import Line
 
-    talk.dialogue.append(Line("ada", "one two three four five"))  # 2 s read + 0.5 s
+    talk = ShotDraft(prompt="@ada speaks", spoken_only=True, dialogue=[Line("ada", "one two three four five")])
+    # 2 s of reading at 150 words a minute, + 0.5 s for the line
     assert duration_of(talk) == 2.5
 
 

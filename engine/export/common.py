@@ -55,10 +55,9 @@ def soundtrack_path(timeline: Timeline, store_root: Path, loudness: float = -14.
 def centred_events(timeline: Timeline, store_root: Path) -> list[Event]:
     """Items with their cut points centred in each overlap (a frames before the cut, b after: a + b = overlap)."""
     items = timeline.items
-    splits = []  # (before, after) of the transition into item i
+    splits = []  # (before, after) of the transition into item i: its overlap with the item before, halved
     for index, item in enumerate(items):
-        overlap = item.transition.frames if isinstance(item, Clip) and index > 0 else 0
-        overlap = overlap if index > 0 and items[index - 1].record_out > item.record_in else 0
+        overlap = max(0, items[index - 1].record_out - item.record_in) if index > 0 else 0
         splits.append((overlap // 2, overlap - overlap // 2))
     reels = reel_names([item_name(item) for item in items])
     events = []
