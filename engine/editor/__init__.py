@@ -62,7 +62,8 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     timeline = build_timeline(plan, store, titles=options.titles)
     result = CutResult(options.output, timeline)
     # Everything the output is made of; when none of it changed and the file is as we left it, we are done.
-    piece_keys = [piece.cache_key(timeline) for piece in plan_pieces(timeline)]
+    pieces = plan_pieces(timeline)
+    piece_keys = [piece.cache_key(timeline) for piece in pieces]
     inputs = piece_keys + [audio_key(timeline, options.loudness, ReferenceDigests()), repr(options.delivery),
                            str(options.subtitles), _signing_token(options)]
     if store.output_is_current(options.output, inputs) and _subtitles_present(timeline, options):
@@ -73,7 +74,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     # The sound does not depend on the picture: make it while the pieces are made.
     with ThreadPoolExecutor(max_workers=1) as sound:
         soundtrack_job = sound.submit(make_soundtrack, timeline, options.loudness, store.root)
-        made = make_pieces(timeline, store.root)
+        made = make_pieces(timeline, store.root, pieces)
         soundtrack, result.audio_made = soundtrack_job.result()
     files = [path for _, path, _ in made]
     result.pieces_made = sum(1 for _, _, fresh in made if fresh)

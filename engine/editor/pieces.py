@@ -118,13 +118,15 @@ def piece_path(store_root: Path, key: str) -> Path:
     return store_root / "pieces" / key[:2] / f"{key}.mp4"
 
 
-def make_pieces(timeline: Timeline, store_root: Path, workers: int | None = None) -> list[tuple[Piece, Path, bool]]:
-    """(piece, file, made_now) for every piece in order, making the missing ones a few at a time.
+def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None = None,
+                workers: int | None = None) -> list[tuple[Piece, Path, bool]]:
+    """(piece, file, made_now) for every piece in order (all of the timeline's unless given), making the
+    missing ones a few at a time.
 
     Each piece is its own small ffmpeg process, mostly start-up and one GOP of encoding: running a
     few side by side keeps the cores busy.
     """
-    pieces = plan_pieces(timeline)
+    pieces = plan_pieces(timeline) if pieces is None else pieces
     paths = [piece_path(store_root, piece.cache_key(timeline)) for piece in pieces]
     missing = list({path: piece for piece, path in zip(pieces, paths) if not path.is_file()}.items())
 

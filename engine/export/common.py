@@ -10,7 +10,7 @@ from pathlib import Path
 from storyboard.units import parse_timecode
 
 from ..editor.audio import audio_key
-from ..editor.pieces import Piece, piece_path
+from ..editor.pieces import Piece
 from ..editor.timeline import Card, Clip, Timeline
 from ..errors import LongcutError
 from ..plan import ReferenceDigests
@@ -35,13 +35,10 @@ class Event:
 def media_path(item: Clip | Card, timeline: Timeline, store_root: Path) -> Path:
     if isinstance(item, Clip):
         return item.path
-    # a title card is a piece the editor made; it is made here if the cut has not been run yet
-    piece = Piece("card", item.frames, card=item)
-    path = piece_path(store_root, piece.cache_key(timeline))
-    if not path.is_file():
-        from ..editor.pieces import make_pieces
+    # a title card is a piece the editor made; that one piece is made here if the cut has not been run yet
+    from ..editor.pieces import make_pieces
 
-        make_pieces(timeline, store_root)
+    (_, path, _), = make_pieces(timeline, store_root, [Piece("card", item.frames, card=item)])
     return path
 
 
