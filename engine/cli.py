@@ -226,7 +226,7 @@ def render(
         _print_plan(plan)
         return
     result = _render_with_progress(project, plan)
-    _print_result(result, plan)
+    _print_result(result)
     _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles, sign)
 
 
@@ -302,7 +302,7 @@ def shot(
     only = {shot_id, *project.graph.descendants(shot_id)}
     picked = {shot_id} if (take is not None or seed is not None) else set()
     result = _render_with_progress(project, plan, only=only, picked=picked)
-    _print_result(result, plan)
+    _print_result(result)
     after = project.plan(size=_size(size))
     if all(planned.cached for planned in after.shots.values()):
         _cut(project, after, None, None, "blur", -14.0, True, False)
@@ -427,7 +427,7 @@ def _render_with_progress(project, plan, only=None, picked=None):
         return run_render(plan, project.store, project.lock, progress, only=only, picked=picked)
 
 
-def _print_result(result, plan) -> None:
+def _print_result(result) -> None:
     out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached, in {result.seconds:.1f}s")
 
 
@@ -453,10 +453,7 @@ def export(
         raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(FORMATS)}")
     project = Project.open(film, store)
     plan = project.plan(size=_size(size))
-    missing = [shot for shot, planned in plan.shots.items() if not planned.cached]
-    if missing:
-        raise LongcutError(f"{len(missing)} shot(s) have no take yet: {', '.join(missing[:6])}",
-                           hint=f"render first: longcut render {film}")
+    plan.require_takes()
     timeline = build_timeline(plan, project.store, titles=titles)
     target = output or project.screenplay.path.with_suffix(f".{fmt}")
     for path in run_export(timeline, project.store.root, fmt, target, start):

@@ -20,6 +20,7 @@ from continuity import ShotRequest, TakeChoice, resolve
 from storyboard import Screenplay, ShotGraph
 
 from .backends import Backend
+from .errors import LongcutError
 from .ffmpeg import ENCODING
 from .lock import LockFile
 from .store import TakeStore
@@ -57,6 +58,14 @@ class RenderPlan:
 
     def frames_to_render(self, only: set[str] | None = None) -> int:
         return sum(planned.request.frames for planned in self.to_render(only))
+
+    def require_takes(self) -> None:
+        """Refuse to cut or export a film some of whose shots have no take for the screenplay as it is."""
+        missing = [shot for shot, planned in self.shots.items() if not planned.cached]
+        if missing:
+            shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+            raise LongcutError(f"{len(missing)} shot(s) have no take for the screenplay as it is: {shown}",
+                               hint=f"render them first: longcut render {self.screenplay.path.name}")
 
 
 def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: TakeStore, lock: LockFile,

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import LongcutError
 from ..ffmpeg import concat_copy
 from ..plan import ReferenceDigests, RenderPlan
 from ..store import TakeStore
@@ -54,11 +53,7 @@ class CutResult:
 
 def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     started = time.perf_counter()
-    missing = [shot for shot, planned in plan.shots.items() if not planned.cached]
-    if missing:
-        shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
-        raise LongcutError(f"{len(missing)} shot(s) have no take for the screenplay as it is: {shown}",
-                           hint="render them first: longcut render FILM")
+    plan.require_takes()
     timeline = build_timeline(plan, store, titles=options.titles)
     result = CutResult(options.output, timeline)
     # Everything the output is made of; when none of it changed and the file is as we left it, we are done.
