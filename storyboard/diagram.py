@@ -50,9 +50,14 @@ class Layout:
     edges: list[tuple[str, str]]
 
 
+def group_colors(graph: ShotGraph) -> dict[str, str]:
+    """One colour per independent group of shots."""
+    return {shot: PALETTE[index % len(PALETTE)] for index, group in enumerate(graph.groups()) for shot in group}
+
+
 def layout(graph: ShotGraph) -> Layout:
     sp = graph.screenplay
-    colors = {shot: PALETTE[index % len(PALETTE)] for index, group in enumerate(graph.groups()) for shot in group}
+    colors = group_colors(graph)
     boxes: dict[str, Box] = {}
     bands: list[Band] = []
     y = MARGIN + HEADER_H
@@ -172,7 +177,7 @@ def _dot_quote(text: str) -> str:
 
 def to_dot(graph: ShotGraph) -> str:
     sp = graph.screenplay
-    colors = {shot: PALETTE[index % len(PALETTE)] for index, group in enumerate(graph.groups()) for shot in group}
+    colors = group_colors(graph)
     lines = [f"digraph {_dot_quote(sp.film.title)} {{", "  rankdir=LR;", '  node [shape=box, style="rounded"];']
     for number, scene in enumerate(sp.film.scenes):
         lines.append(f"  subgraph {_dot_quote('cluster_' + str(number))} {{")
