@@ -7,7 +7,6 @@ Errors are collected (every one is reported at once); warnings go on the screenp
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from .errors import Mark, Problem, ScreenplayError, did_you_mean
 from .schema import MENTION, TransitionType
@@ -214,7 +213,3 @@ def mark_of_text(mark: Mark | None, needle: str) -> Mark | None:
     except OSError:
         pass
     return mark
-
-
-def reference_paths(sp: Screenplay, references: list[str]) -> list[Path]:
-    return [(sp.root / reference).resolve() for reference in references]

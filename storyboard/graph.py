@@ -83,8 +83,5 @@ class ShotGraph:
         for generation in nx.topological_generations(self.graph):
             yield sorted(generation, key=lambda shot: self.graph.nodes[shot]["index"])
 
-    def roots(self) -> list[str]:
-        return [shot for shot in self.editorial_order() if self.graph.in_degree(shot) == 0]
-
     def __len__(self) -> int:
         return self.graph.number_of_nodes()

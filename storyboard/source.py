@@ -213,10 +213,6 @@ def _scalar(node: ScalarNode) -> Any:
     return node.value  # str, and timestamps kept as written
 
 
-def scalar_text(node: Node) -> str | None:
-    return node.value if isinstance(node, ScalarNode) else None
-
-
 def mapping_get(node: MappingNode, key: str) -> tuple[Node, Node] | None:
     for key_node, value_node in node.value:
         if isinstance(key_node, ScalarNode) and key_node.value == key:

@@ -77,8 +77,6 @@ class Duration:
         return format_seconds(self.seconds or Fraction(0))
 
 
-ZERO = Duration(seconds=Fraction(0))
-
 
 def format_seconds(seconds: Fraction | float) -> str:
     """1m30s style, the way a person writes it."""
