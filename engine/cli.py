@@ -200,11 +200,22 @@ SignOption = Annotated[tuple[Path, Path] | None, typer.Option("--sign", metavar=
                                                               "and private key (PEM); needs longcut[sign]")]
 
 
+ExecutorOption = Annotated[str | None, typer.Option("--executor", metavar="local|ray",
+                                                    help="where shots are rendered (default: the film's "
+                                                    "`executor:`, else local)")]
+AddressOption = Annotated[str | None, typer.Option("--address", metavar="auto|HOST:PORT",
+                                                   help="the Ray cluster to use (default: start Ray on this machine)")]
+WorkersOption = Annotated[int | None, typer.Option("--workers", min=1, help="at most this many Ray workers")]
+
+
 @app.command()
 @reports_errors
 def render(
     film: FilmArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan; render nothing")] = False,
+    executor: ExecutorOption = None,
+    address: AddressOption = None,
+    workers: WorkersOption = None,
     output: OutputOption = None,
     size: SizeOption = None,
     store: StoreOption = None,
@@ -225,7 +236,10 @@ def render(
     if dry_run:
         _print_plan(plan)
         return
-    result = _render_with_progress(project, plan)
+    from .executors import ExecutorOptions, create_executor
+
+    options = ExecutorOptions.from_spec(project.screenplay.film.executor, executor, address, workers)
+    result = _render_with_progress(project, plan, executor=create_executor(options))
     _print_result(result)
     _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles, sign)
 
@@ -417,14 +431,14 @@ def _print_plan(plan) -> None:
               f"{plan.backend.name}; {len(plan.shots) - len(todo)} cached")
 
 
-def _render_with_progress(project, plan, only=None, picked=None):
+def _render_with_progress(project, plan, only=None, picked=None, executor=None):
     from .render import render as run_render
     from .rich_progress import RichProgress
 
     if not plan.to_render(only):  # nothing to draw: no progress bar, just the bookkeeping
-        return run_render(plan, project.store, project.lock, only=only, picked=picked)
+        return run_render(plan, project.store, project.lock, only=only, picked=picked, executor=executor)
     with RichProgress(out, plan, only) as progress:
-        return run_render(plan, project.store, project.lock, progress, only=only, picked=picked)
+        return run_render(plan, project.store, project.lock, progress, only=only, picked=picked, executor=executor)
 
 
 def _print_result(result) -> None:

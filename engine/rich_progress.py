@@ -1,13 +1,15 @@
-"""The render's progress on screen: frames and shots done, the shot being made, time left."""
+"""The render's progress on screen: frames and shots done, the shot being made, time left, and on a
+cluster one line per worker (its machine, its GPU, the shot in hand, the shots it finished)."""
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .plan import PlannedShot, RenderPlan
-from .render import Progress
 from .store import TakeRecord
+from .take import Progress, WorkerInfo
 
 
 class RichProgress(Progress):
@@ -16,29 +18,54 @@ class RichProgress(Progress):
         self.total_shots = len(todo)
         self.done_shots = 0
         self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"),
-                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False)
+                       TimeElapsedColumn(), TimeRemainingColumn(), console=console)
         self.task = self.bar.add_task(self._describe(None), total=max(1, sum(p.request.frames for p in todo)))
+        self.worker_lines = Bar(TextColumn("  {task.description}"), console=console)
+        self.worker_tasks: dict[str, tuple[int, WorkerInfo]] = {}
+        self.worker_done: dict[str, int] = {}
+        self.live = Live(self.bar, console=console, refresh_per_second=8)
 
     def _describe(self, planned: PlannedShot | None, detail: str = "") -> str:
-        current = f" · {planned.shot_id}" if planned else ""
+        current = f" · {planned.shot_id}" if planned and not self.worker_tasks else ""
         return f"shots {self.done_shots}/{self.total_shots}{current}{detail}"
+
+    def __enter__(self) -> RichProgress:
+        self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.live.__exit__(*exc)
+        if not self.live.console.is_interactive:  # as rich's Progress does: end the last line when not a terminal
+            self.live.console.line()
+
+    def workers_ready(self, workers: list[WorkerInfo]) -> None:
+        self.live.update(Group(self.bar, self.worker_lines))
+        for worker in workers:
+            self.worker_done[worker.name] = 0
+            task = self.worker_lines.add_task("", total=None)
+            self.worker_tasks[worker.name] = (task, worker)
+            self._show_worker(worker.name, None)
+
+    def _show_worker(self, name: str, planned: PlannedShot | None) -> None:
+        task, info = self.worker_tasks[name]
+        doing = planned.shot_id if planned else "idle"
+        self.worker_lines.update(task, description=f"{name} · {info.host} · {info.device} · {doing} · "
+                                                   f"{self.worker_done[name]} shot(s) done")
 
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None:
         self.bar.update(self.task, description=self._describe(planned, f" · step {step}/{steps}"))
 
-    def __enter__(self) -> RichProgress:
-        self.bar.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.bar.__exit__(*exc)
-
-    def shot_started(self, planned: PlannedShot) -> None:
+    def shot_started(self, planned: PlannedShot, worker: str | None = None) -> None:
+        if worker in self.worker_tasks:
+            self._show_worker(worker, planned)
         self.bar.update(self.task, description=self._describe(planned))
 
     def frames_done(self, planned: PlannedShot, count: int) -> None:
         self.bar.advance(self.task, count)
 
-    def shot_finished(self, planned: PlannedShot, record: TakeRecord) -> None:
+    def shot_finished(self, planned: PlannedShot, record: TakeRecord, worker: str | None = None) -> None:
         self.done_shots += 1
+        if worker in self.worker_tasks:
+            self.worker_done[worker] += 1
+            self._show_worker(worker, None)
         self.bar.update(self.task, description=self._describe(None))

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from PIL import Image
 from .errors import LongcutError
 
 RECORD = "take.json"
+HOST = socket.gethostname()
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ class TakeStore:
         take wins and the second is discarded, since equal keys mean equal inputs.
         """
         self.scratch.mkdir(parents=True, exist_ok=True)
-        temporary = self.scratch / f"{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        # Named by host and process: on a shared store only this host's dead processes are swept.
+        temporary = self.scratch / f"{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{HOST}"
         temporary.mkdir()
         try:
             yield temporary
@@ -150,14 +153,20 @@ class TakeStore:
             temporary.write_text(json.dumps({"keys": keys, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}))
 
     def sweep(self) -> int:
-        """Remove temporary folders left by processes that no longer run. Returns how many."""
+        """Remove temporary folders left by this host's processes that no longer run (any host's after a week).
+
+        Another host's process cannot be seen from here, so its folders are left alone: on a shared store
+        they may be a take being written right now. Returns how many were removed.
+        """
         if not self.scratch.is_dir():
             return 0
         removed = 0
         for folder in self.scratch.iterdir():
-            parts = folder.name.split(".")
-            pid = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
-            stale = pid is None or not _alive(pid) or time.time() - folder.stat().st_mtime > 7 * 24 * 3600
+            parts = folder.name.split(".", 3)  # key.pid.random.host (a host name may hold dots)
+            pid = int(parts[1]) if len(parts) == 4 and parts[1].isdigit() else None
+            here = len(parts) == 4 and parts[3] == HOST
+            old = time.time() - folder.stat().st_mtime > 7 * 24 * 3600
+            stale = old or (here and (pid is None or not _alive(pid)))
             if stale:
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1

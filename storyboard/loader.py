@@ -245,7 +245,7 @@ def _describe(path: tuple, data: Any) -> str:
             ident = current.get("id") if isinstance(current, dict) and previous not in ("characters", "locations") else part
             label = names[previous]
             described = f"{label} `{ident}`" if isinstance(ident, str) else f"{label} {int(part) + 1}"
-        elif part in ("camera", "transition", "backend", "generate"):
+        elif part in ("camera", "transition", "backend", "executor", "generate"):
             described = f"the {part} of {described}" if described != "the film" else f"the {part}"
     return described
 

@@ -236,6 +236,28 @@ class BackendSpec(BaseModel):
         return dict(self.model_extra or {})
 
 
+class ExecutorName(str, Enum):
+    LOCAL = "local"
+    RAY = "ray"
+
+
+class ExecutorSpec(Strict):
+    """Where the shots are rendered: in this process (the default) or across a Ray cluster.
+
+    Nothing here shapes a picture, so none of it goes into a cache key: a film renders the same frames anywhere.
+    """
+
+    name: ExecutorName = ExecutorName.LOCAL
+    address: str | None = None  # ray: `auto` (the running cluster), HOST:PORT, or none to start Ray on this machine
+    workers: int | None = Field(default=None, ge=1)  # ray: how many workers (default: one per GPU, or per CPU)
+    gpus_per_worker: float | None = Field(default=None, ge=0)  # ray: default 1 for a model backend, 0 for the animatic
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+
 class Film(Strict):
     title: str
     author: str = ""
@@ -245,6 +267,7 @@ class Film(Strict):
     style: str = ""
     negative: str = ""
     backend: BackendSpec = BackendSpec()
+    executor: ExecutorSpec = ExecutorSpec()
     characters: dict[Id, Character] = Field(default_factory=dict)
     locations: dict[Id, Location] = Field(default_factory=dict)
     music: list[MusicCue] = Field(default_factory=list)

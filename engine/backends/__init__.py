@@ -91,6 +91,29 @@ def _load_factory(target: str):
                            hint="install the extra it needs, e.g. pip install 'longcut[diffusers]'") from None
 
 
+@dataclass(frozen=True)
+class BackendRecipe:
+    """What a worker process needs to build the same backend: plain data, so it travels to other machines."""
+
+    name: str
+    target: str  # 'module:attribute' of its factory
+    settings: dict[str, Any]
+    fps: Fraction
+
+    def build(self) -> Backend:
+        return _load_factory(self.target)(self.settings, self.fps)
+
+
+def backend_recipe(screenplay: Screenplay) -> BackendRecipe:
+    spec = screenplay.film.backend
+    return BackendRecipe(spec.name, known_backends()[spec.name], spec.settings, screenplay.fps)
+
+
+def wants_gpu(backend: Backend) -> bool:
+    """Whether the backend's workers should each hold a GPU (a model backend not pinned to the CPU)."""
+    return bool(getattr(backend, "wants_gpu", False))
+
+
 def create_backend(screenplay: Screenplay) -> Backend:
     """The backend the screenplay names, configured; bad names and settings point at the screenplay."""
     spec = screenplay.film.backend

@@ -68,6 +68,7 @@ class DiffusersBackend:
         if not 1 <= self.steps <= 1000:
             raise BackendSettingsError("steps", f"steps must be between 1 and 1000, got {self.steps}")
         self.device_name = settings.get("device", "auto")
+        self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.settings_given = settings
         self.on_step: Callable[[int, int], None] | None = None  # set by the renderer to show denoising steps
         missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]

@@ -1,0 +1,109 @@
+"""Make one take: a shot's frames streamed from the backend into the encoder and moved into the store whole.
+
+1. take the first frame (the parent's lossless last frame) from the store;
+2. stream the shot's frames (segment by segment where the backend needs it) into ffmpeg, hashing them;
+3. keep the first and last frames as PNG, write the record, and move the take into the store in one step.
+
+Executors (engine.executors) call this in this process or in a worker on another machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from .backends import Backend
+from .errors import LongcutError, StepFailed
+from .ffmpeg import Encoder
+from .plan import PlannedShot
+from .segments import shot_frames
+from .store import TakeRecord, TakeStore, write_png, write_record
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    """One worker of a cluster executor, for the progress display."""
+
+    name: str
+    host: str
+    device: str  # a GPU's name, or "CPU"
+
+
+class Progress:
+    """What the renderer reports; the CLI shows it with rich, tests may count it.
+
+    worker names the cluster worker a shot runs on (None in this process).
+    """
+
+    def workers_ready(self, workers: list[WorkerInfo]) -> None: ...
+
+    def shot_started(self, planned: PlannedShot, worker: str | None = None) -> None: ...
+
+    def frames_done(self, planned: PlannedShot, count: int) -> None: ...
+
+    def shot_finished(self, planned: PlannedShot, record: TakeRecord, worker: str | None = None) -> None: ...
+
+    def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
+
+
+def _frames(backend, request, first_frame):
+    """The backend's frames, or, for a title card, the card drawn by longcut."""
+    if request.card is None:
+        return shot_frames(backend, request, first_frame)
+    from .editor.timeline import Card
+    from .editor.titles import card_frames
+
+    return card_frames(Card("card", request.frames, 0, (("heading", request.card),)), request.width, request.height,
+                       request.fps)
+
+
+def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
+              worker: str | None = None) -> TakeRecord:
+    """Render one shot into the store; its parent's take must be there already."""
+    request = planned.request
+    first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
+    progress.shot_started(planned, worker)
+    if hasattr(backend, "on_step"):  # model backends report each denoising step
+        backend.on_step = lambda step, steps: progress.denoising(planned, step, steps)
+    started = time.perf_counter()
+    digest = hashlib.sha256()
+    with store.writer(planned.key) as folder:
+        frames = 0
+        last = None
+        with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
+            try:
+                for frame in _frames(backend, request, first_frame):
+                    frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
+                    if frames == 0:
+                        write_png(folder / "first.png", frame)
+                    encoder.write(frame)
+                    digest.update(frame.data)
+                    frames += 1
+                    last = frame
+                    if frames % 8 == 0:
+                        progress.frames_done(planned, 8)
+            except (LongcutError, KeyboardInterrupt):
+                raise
+            except Exception as error:  # a backend's own failure: name the shot, keep its message
+                raise StepFailed(f"shot `{request.shot_id}`: backend `{backend.name}` failed: "
+                                 f"{type(error).__name__}: {error}",
+                                 hint="every take finished before it is kept; fix the cause and render again") from error
+        progress.frames_done(planned, frames % 8)
+        assert last is not None
+        write_png(folder / "last.png", last)
+        record = TakeRecord(
+            key=planned.key, shot=request.shot_id, take=request.take, seed=request.seed, prompt=request.prompt,
+            negative=request.negative, backend=backend.name, backend_version=backend.version, model=backend.model(),
+            width=request.width, height=request.height, fps=f"{request.fps.numerator}/{request.fps.denominator}",
+            frames=frames, duration=round(frames / float(request.fps), 6), frames_sha256=digest.hexdigest(),
+            parent_key=planned.parent_key, seconds_taken=round(time.perf_counter() - started, 3),
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        write_record(folder, record)
+    progress.shot_finished(planned, record, worker)
+    return record
+
