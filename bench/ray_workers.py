@@ -84,9 +84,10 @@ def main() -> None:
             for _ in range(repeat):
                 for name, executor in executors.items():
                     times[name].append(timed_render(film, executor))
+                    print(f"  run: {name}: {times[name][-1]:.2f}s", flush=True)
             medians = {name: statistics.median(values) for name, values in times.items()}
             base = medians["ray, 1 worker"]
-            print(f"\n{title} ({len(Project.open(film).screenplay.shots)} shots, {SIZE[0]}x{SIZE[1]}):")
+            print(f"\n{title} ({len(Project.open(film).screenplay.by_id)} shots, {SIZE[0]}x{SIZE[1]}):")
             for name, seconds in medians.items():
                 print(f"  {name:<16} {seconds:8.2f}s   speed-up over 1 worker {base / seconds:5.2f}x")
         tiny = many_tiny_shots(Path(folder), 100)

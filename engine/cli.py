@@ -169,7 +169,8 @@ def _graph_tree(shot_graph: ShotGraph) -> Tree:
 
 # -- render, shot, takes, pick, status -------------------------------------------------------------
 
-StoreOption = Annotated[Path | None, typer.Option("--store", help="the take store (default: .longcut beside the film)")]
+StoreOption = Annotated[str | None, typer.Option("--store", help="the take store: a folder, or a URL such as "
+                                                 "s3://bucket/film (default: .longcut beside the film)")]
 SizeOption = Annotated[str | None, typer.Option("--size", help="render at another size, e.g. 640x360 or 480p "
                                                 "(a draft: its takes are kept apart from full-size ones)")]
 

@@ -18,6 +18,12 @@ from .plan import RenderPlan, plan
 from .store import TakeStore
 
 
+def is_url(where: str) -> bool:
+    """s3://bucket/path and the like; a local path (even a Windows one, C:\\...) is not."""
+    scheme, sep, _ = where.partition("://")
+    return bool(sep) and len(scheme) > 1 and scheme.replace("+", "").isalnum()
+
+
 @dataclass
 class Project:
     screenplay: Screenplay
@@ -27,12 +33,16 @@ class Project:
     lock: LockFile
 
     @classmethod
-    def open(cls, film: Path, store: Path | None = None) -> Project:
+    def open(cls, film: Path, store: str | Path | None = None) -> Project:
+        """store: a folder (local, or shared by a cluster), or an object-storage URL such as s3://bucket/film,
+        mirrored in .longcut beside the film. Default: $LONGCUT_STORE, else .longcut beside the film."""
         screenplay = storyboard.load(film)
         graph = ShotGraph(screenplay)
         backend = create_backend(screenplay)
-        root = store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut"
-        return cls(screenplay, graph, backend, TakeStore(Path(root)), LockFile.beside(screenplay.path))
+        where = str(store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut")
+        local = screenplay.root / ".longcut"
+        takes = TakeStore(local, remote=where) if is_url(where) else TakeStore(Path(where))
+        return cls(screenplay, graph, backend, takes, LockFile.beside(screenplay.path))
 
     def plan(self, choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None) -> RenderPlan:
         return plan(self.screenplay, self.graph, self.backend, self.store, self.lock, choices, size)

@@ -62,16 +62,22 @@ class TakeRecord:
 
 
 class TakeStore:
-    def __init__(self, root: Path) -> None:
+    """Takes in a local (or shared: NFS) folder; with `remote`, also in object storage, mirrored here."""
+
+    def __init__(self, root: Path, remote: str | None = None) -> None:
         self.root = Path(root)
         self.takes = self.root / "takes"
         self.scratch = self.root / "tmp"
+        self.remote = RemoteTakes(remote) if remote else None
 
     def folder(self, key: str) -> Path:
         return self.takes / key[:2] / key
 
     def has(self, key: str) -> bool:
-        return (self.folder(key) / RECORD).is_file()
+        """Whether the take is here; a take only in the remote store is fetched into this one first."""
+        if (self.folder(key) / RECORD).is_file():
+            return True
+        return self.remote is not None and self.remote.fetch(key, self)
 
     def clip(self, key: str) -> Path:
         return self.folder(key) / "clip.mp4"
@@ -88,6 +94,7 @@ class TakeStore:
                                hint=f"delete the folder {path.parent} and render again") from None
 
     def last_frame(self, key: str) -> np.ndarray:
+        self.has(key)  # a parent made on another machine comes from the remote store
         return _read_png(self.folder(key) / "last.png")
 
     def first_frame(self, key: str) -> np.ndarray:
@@ -107,8 +114,17 @@ class TakeStore:
         """A fresh folder to write a take into; on success it becomes the take, on failure it is removed.
 
         Writing the same key twice (two workers, a retried shot) is harmless: the first complete
-        take wins and the second is discarded, since equal keys mean equal inputs.
+        take wins and the second is discarded, since equal keys mean equal inputs. With a remote
+        store, the take is uploaded once it is in place here.
         """
+        with self._assembled(key) as folder:
+            yield folder
+        if self.remote is not None:
+            self.remote.upload(key, self.folder(key))
+
+    @contextmanager
+    def _assembled(self, key: str) -> Iterator[Path]:
+        """A temporary folder in the store that is fsynced and renamed into place as the take `key`."""
         self.scratch.mkdir(parents=True, exist_ok=True)
         # Named by host and process: on a shared store only this host's dead processes are swept.
         temporary = self.scratch / f"{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{HOST}"
@@ -171,6 +187,55 @@ class TakeStore:
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
         return removed
+
+
+class RemoteTakes:
+    """Takes in object storage (s3://, gs://, az://: any fsspec URL), laid out as in a local store.
+
+    A take is uploaded file by file with take.json last, and is seen only once take.json exists: on
+    object storage each object appears whole, so a take appears only when complete. Readers fetch
+    a take into their local store (a temporary folder renamed into place, as for a rendered take)
+    and use it from there: ffmpeg reads local files. fsspec's transactions are not used: locally they
+    stage files in the system temp folder and move them across file systems, which is not atomic.
+    """
+
+    FILES = ("clip.mp4", "first.png", "last.png", RECORD)  # the record last: it marks the take complete
+
+    def __init__(self, url: str) -> None:
+        try:
+            from fsspec.core import url_to_fs
+
+            self.fs, self.base = url_to_fs(url)
+        except ImportError as error:
+            raise LongcutError(f"the take store {url} needs a package that is not installed: {error}",
+                               hint="pip install 'longcut[cloud]' (fsspec and s3fs; gcsfs or adlfs for gs:// "
+                                    "or az://)") from None
+        except ValueError as error:
+            raise LongcutError(f"the take store {url} is not a storage URL fsspec knows: {error}",
+                               hint="e.g. s3://bucket/films/keeper, or a folder path") from None
+        self.url = url
+
+    def _path(self, key: str, name: str) -> str:
+        return f"{self.base.rstrip('/')}/takes/{key[:2]}/{key}/{name}"
+
+    def has(self, key: str) -> bool:
+        return self.fs.exists(self._path(key, RECORD))
+
+    def upload(self, key: str, folder: Path) -> None:
+        if self.has(key):  # equal keys, equal takes: the first upload stands
+            return
+        self.fs.makedirs(self._path(key, "").rstrip("/"), exist_ok=True)  # a no-op on object storage
+        for name in self.FILES:
+            self.fs.put_file(str(folder / name), self._path(key, name))
+
+    def fetch(self, key: str, store: TakeStore) -> bool:
+        """Copy the take into the local store; False when the remote store has no complete take of it."""
+        if not self.has(key):
+            return False
+        with store._assembled(key) as folder:
+            for name in self.FILES:
+                self.fs.get_file(self._path(key, name), str(folder / name))
+        return True
 
 
 def write_record(folder: Path, record: TakeRecord) -> None:

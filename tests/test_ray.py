@@ -197,3 +197,22 @@ def test_the_rest_of_longcut_never_imports_ray():
     code = ("import sys, engine.cli, engine.render, engine.executors, engine.project; "
             "assert 'ray' not in sys.modules, 'ray was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_ray_workers_share_takes_through_object_storage(cluster, tmp_path, in_process):
+    # Each worker keeps its own mirror and uploads what it makes; a child on another worker fetches its parent.
+    from engine.executors.ray import _mirror_folder
+
+    film, url = example_copy(tmp_path), f"file://{tmp_path / 'bucket'}"
+    project = Project.open(film, url)
+    result = render(project.plan(size=SIZE), project.store, project.lock,
+                    executor=create_executor(ExecutorOptions("ray", workers=2)))
+    try:
+        assert sorted(result.rendered) == sorted(in_process)
+        uploaded = {json.loads(path.read_text())["shot"]: json.loads(path.read_text())
+                    for path in (tmp_path / "bucket").glob("takes/*/*/take.json")}
+        assert {shot: (r["key"], r["frames_sha256"]) for shot, r in uploaded.items()} == in_process
+        # the driver's store fetches them for the cut: nothing is left to render
+        assert all(planned.cached for planned in Project.open(film, url).plan(size=SIZE).shots.values())
+    finally:
+        shutil.rmtree(_mirror_folder(url), ignore_errors=True)

@@ -45,9 +45,12 @@ def _ray():
 class ShotWorker:
     """Lives in a Ray worker process for the whole render: builds the backend once, then makes shot after shot."""
 
-    def __init__(self, recipe: BackendRecipe, store_root: str) -> None:
+    def __init__(self, recipe: BackendRecipe, store_root: str, remote: str | None, cpu_only: bool) -> None:
+        self.core = _hold_one_core() if cpu_only else None
         self.backend = recipe.build()
-        self.store = TakeStore(Path(store_root))
+        if remote:  # takes go to object storage; this machine keeps its own mirror of those it reads or makes
+            store_root = str(_mirror_folder(remote))
+        self.store = TakeStore(Path(store_root), remote)
 
     def describe(self) -> dict[str, str]:
         return {"host": socket.gethostname(), "pid": str(os.getpid()), "device": _device_name()}
@@ -56,6 +59,43 @@ class ShotWorker:
         if self.store.has(planned.key):  # a retried shot whose take landed before its worker died
             return self.store.record(planned.key)
         return make_take(planned, self.backend, self.store, Progress())
+
+
+def _mirror_folder(remote: str) -> Path:
+    import hashlib
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "longcut-takes" / hashlib.sha256(remote.encode()).hexdigest()[:16]
+
+
+def _hold_one_core():
+    """Pin a CPU worker, and the encoder it starts, to a core no other longcut worker on this machine holds.
+
+    Ray reserves one CPU for the worker but does not enforce it: unpinned, each worker's drawing and
+    its encoder spread over every core, so N workers on N cores crowd each other instead of adding
+    up. The core is claimed with a lock file held while the process lives (a killed worker's lock
+    goes with it). Returns the open lock file, or None where no core is free or pinning is not
+    available: the worker then runs unpinned.
+    """
+    import fcntl
+    import tempfile
+
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    for core in sorted(os.sched_getaffinity(0)):
+        handle = open(Path(tempfile.gettempdir()) / f"longcut-core-{core}.lock", "w")  # noqa: SIM115 - held
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        for thread in os.listdir("/proc/self/task"):  # every thread Ray started, and those started later
+            try:
+                os.sched_setaffinity(int(thread), {core})
+            except OSError:
+                pass
+        return handle
+    return None
 
 
 def _device_name() -> str:
@@ -141,8 +181,9 @@ class RayExecutor:
         worker_class = ray.remote(ShotWorker).options(
             num_cpus=1, num_gpus=gpus, max_restarts=-1, max_task_retries=-1)
         recipe = backend_recipe(plan.screenplay)
-        root = str(store.root.resolve())
-        workers = [_Worker(f"worker {number}", worker_class.remote(recipe, root)) for number in range(1, count + 1)]
+        root, remote = str(store.root.resolve()), store.remote.url if store.remote else None
+        workers = [_Worker(f"worker {number}", worker_class.remote(recipe, root, remote, gpus == 0))
+                   for number in range(1, count + 1)]
         try:
             described = ray.get([worker.actor.describe.remote() for worker in workers])
         except ray.exceptions.RayError as error:
@@ -187,7 +228,7 @@ class RayExecutor:
             try:
                 record = ray.get(done)
             except ray.exceptions.RayTaskError as error:  # the backend or the encoder failed: stop, as locally
-                raise _worker_failure(error, f"shot `{planned.shot_id}`") from None
+                raise _worker_failure(error, f"shot `{planned.shot_id}` on {worker.name}") from None
             except ray.exceptions.RayActorError:  # the worker is gone for good (its machine left): others go on
                 workers.remove(worker)
                 if not workers:
@@ -221,5 +262,5 @@ def _worker_failure(error, what: str) -> LongcutError:
     if isinstance(cause, LongcutError):
         return cause
     if cause is not None:
-        return LongcutError(f"{what} failed on a Ray worker: {type(cause).__name__}: {cause}", exit_code=1)
-    return LongcutError(f"{what} failed on a Ray worker: {error}", exit_code=1)
+        return LongcutError(f"{what} failed: {type(cause).__name__}: {cause}", exit_code=1)
+    return LongcutError(f"{what} failed: {error}", exit_code=1)

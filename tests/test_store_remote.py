@@ -1,0 +1,75 @@
+"""A take store in object storage, through an fsspec URL: every take uploaded whole (its record last),
+fetched back by another machine's store, and never seen half-uploaded. The URL here is file://, which
+fsspec serves through the same calls as s3://."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.project import Project, is_url
+from engine.store import RECORD, RemoteTakes
+
+from .conftest import EXAMPLES
+
+
+def cli(*args, code=0):
+    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def example_copy(root: Path) -> Path:
+    shutil.copytree(EXAMPLES / "short", root / "short", ignore=shutil.ignore_patterns(".longcut", "*.lock.json",
+                                                                                       "*.mp4", "*.srt", "*.vtt"))
+    return root / "short" / "film.yaml"
+
+
+def remote_takes(bucket: Path) -> list[Path]:
+    return sorted(bucket.glob(f"takes/*/*/{RECORD}"))
+
+
+def test_takes_go_to_object_storage_and_come_back_on_another_machine(tmp_path):
+    film, bucket = example_copy(tmp_path), tmp_path / "bucket"
+    url = f"file://{bucket}"
+    cli("render", film, "--store", url, "--size", "160x90")
+    uploaded = remote_takes(bucket)
+    assert len(uploaded) == 8
+    for record in uploaded:
+        assert sorted(path.name for path in record.parent.iterdir()) == sorted(RemoteTakes.FILES)
+    # another machine: no local takes at all; the cut fetches every take and renders none
+    shutil.rmtree(film.parent / ".longcut")
+    film.with_suffix(".mp4").unlink()
+    result = cli("render", film, "--store", url, "--size", "160x90")
+    assert "rendered 0 shot(s), 8 cached" in result.output
+    assert film.with_suffix(".mp4").is_file()
+    assert len(list((film.parent / ".longcut" / "takes").glob(f"*/*/{RECORD}"))) == 8
+
+
+def test_a_take_without_its_record_was_never_uploaded_whole(tmp_path):
+    film, bucket = example_copy(tmp_path), tmp_path / "bucket"
+    url = f"file://{bucket}"
+    cli("render", film, "--store", url, "--size", "160x90")
+    half = remote_takes(bucket)[0]
+    half.unlink()  # as if the uploader died before the last object
+    shutil.rmtree(film.parent / ".longcut")
+    project = Project.open(film, url)
+    plan = project.plan(size=(160, 90))
+    missing = [planned for planned in plan.shots.values() if not planned.cached]
+    assert [planned.key for planned in missing] == [half.parent.name]
+    result = cli("render", film, "--store", url, "--size", "160x90")
+    assert "rendered 1 shot(s), 7 cached" in result.output
+    assert half.is_file()  # uploaded whole this time
+
+
+def test_urls_and_paths_are_told_apart():
+    assert is_url("s3://bucket/film") and is_url("file:///tmp/x") and is_url("gs://b/p")
+    assert not is_url("/mnt/shared/store") and not is_url("C:\\films\\store") and not is_url("relative/path")
+
+
+def test_an_unknown_storage_scheme_is_a_clear_error(tmp_path):
+    result = cli("status", example_copy(tmp_path), "--store", "nosuchfs://bucket/x", code=2)
+    assert "the take store nosuchfs://bucket/x" in result.stderr
