@@ -22,10 +22,11 @@ import numpy as np
 from .errors import StepFailed
 
 QUEUED_FRAMES = 4
-# How shots are encoded for editing: one fixed GOP of a second with a keyframe on its first frame, closed,
+# How shots are encoded for editing: one fixed GOP of half a second (a half-second or one-second fade then
+# starts and ends on keyframes) with a keyframe on its first frame, closed,
 # no scene-cut keyframes, and no B-frames, so every clip of a film shares codec settings, a stretch can be
 # copied from any keyframe and stopped on any frame, and the editor re-encodes only transitions.
-ENCODING = {"codec": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv420p", "gop_seconds": 1,
+ENCODING = {"codec": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv420p", "gop_seconds": 0.5,
             "bframes": 0, "color": "bt709"}
 
 
@@ -69,9 +70,19 @@ def encoder_output_options(fps: Fraction) -> dict:
     }
 
 
-def run(args: list[str], what: str, hint: str | None = None) -> subprocess.CompletedProcess:
-    """Run ffmpeg; on failure raise StepFailed with the end of its error output."""
-    result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True)
+def run(args: list[str], what: str, hint: str | None = None, niceness: int = 0) -> subprocess.CompletedProcess:
+    """Run ffmpeg; on failure raise StepFailed with the end of its error output.
+
+    niceness > 0 runs it at a lower CPU priority, so that work on the critical path goes first.
+    """
+    with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        if niceness and hasattr(os, "setpriority"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, process.pid, niceness)
+            except OSError:  # it may have finished already
+                pass
+        stdout, stderr = process.communicate()
+    result = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
     if result.returncode != 0:
         raise StepFailed(f"ffmpeg failed to {what}: {_tail(result.stderr)}", hint=hint)
     return result

@@ -29,9 +29,10 @@ from ..plan import ReferenceDigests
 from .score import RATE, Score
 from .timeline import MusicPlacement, Timeline
 
-AUDIO_VERSION = "longcut-audio-v1"
+AUDIO_VERSION = "longcut-audio-v2"  # v2: the score repeats one cycle of chords
 BLOCK = RATE * 4
 TRUE_PEAK = -1.0
+AAC = {"acodec": "aac", "audio_bitrate": "192k"}
 LOUDNESS_RANGE = 20.0  # wide enough that loudnorm stays linear for music
 
 
@@ -158,7 +159,7 @@ def _normalise(mix: Path, loudness: float, target: Path) -> None:
             "loudnorm", I=loudness, TP=TRUE_PEAK, LRA=LOUDNESS_RANGE, measured_I=measured["I"],
             measured_TP=measured["TP"], measured_LRA=measured["LRA"], measured_thresh=measured["threshold"],
             linear="true").filter("aresample", RATE)  # loudnorm works at 192 kHz
-    stream = ffmpeg_python.output(audio, str(target), acodec="aac", audio_bitrate="192k", ar=RATE, ac=2)
+    stream = ffmpeg_python.output(audio, str(target), ar=RATE, ac=2, **AAC)
     args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
     args[1:1] = ["-hide_banner", "-loglevel", "error"]
     run(args, "normalise the soundtrack")

@@ -1,6 +1,6 @@
 """The picture of the cut as pieces: stretches copied from the takes, and the few frames that must be re-encoded.
 
-Takes are encoded for editing (same codec settings, no B-frames, a keyframe every second), so:
+Takes are encoded for editing (same codec settings, no B-frames, a keyframe every half second), so:
 
 * a clip's untouched middle is copied without re-encoding, from its first keyframe after the
   incoming transition up to where the outgoing one begins (a copy may end on any frame: without
@@ -104,6 +104,9 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
     return pieces
 
 
+# The pieces run beside the soundtrack, which is one long chain (mix, measure, encode) and so the critical
+# path of a full cut: the pieces' encoders yield to it and fill the cores around it.
+PIECES_NICENESS = 10
 ENCODER_BYTES_PER_PIXEL = 112  # x264 veryfast's resident memory, measured: about 233 MB at 1080p
 ENCODERS_MEMORY = 300_000_000  # what the pieces' encoders may take together
 
@@ -170,7 +173,7 @@ def _copy(span: Span, target: Path, fps: Fraction) -> None:
                                   avoid_negative_ts="make_zero")
     args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
     args[1:1] = ["-hide_banner", "-loglevel", "error"]
-    run(args, f"copy {span.count} frames of a take")
+    run(args, f"copy {span.count} frames of a take", niceness=PIECES_NICENESS)
 
 
 def _normalised(span: Span, fps: Fraction):
@@ -207,4 +210,4 @@ def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
     args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
     args[1:1] = ["-hide_banner", "-loglevel", "error"]
     run(args, f"make a {transition.type} of {frames} frames",
-        hint="a transition needs both clips; render the film again if a take is missing")
+        hint="a transition needs both clips; render the film again if a take is missing", niceness=PIECES_NICENESS)

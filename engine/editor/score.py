@@ -3,12 +3,15 @@
 `generate: {mood, key, bpm}` picks a chord progression for the mood in the key, and plays it as a
 soft pad (detuned sine partials, slow swells), a low bass note and a bell-like arpeggio on the beat.
 Every sample is a pure function of its index, so any stretch can be made on its own, block by
-block, and the same cue always sounds the same.
+block, and the same cue always sounds the same. Each chord starts afresh and fades through silence
+into the next, so the piece is one cycle of its chords repeated: the cycle is made once (about 30 s
+of sound), and the rest is looked up.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 import numpy as np
 
@@ -51,7 +54,7 @@ class Score:
         self.progression = PROGRESSIONS[mood]
         self.brightness = BRIGHTNESS[mood]
         self.beat = 60.0 / bpm
-        self.chord_seconds = self.beat * 8  # two bars of 4/4 per chord
+        self.chord_samples = round(self.beat * 8 * RATE)  # two bars of 4/4 per chord
         scale = MINOR if self.minor else MAJOR
         self.chords = [self._chord(scale, degree) for degree in self.progression]
         self.tense = mood == "tense"
@@ -62,37 +65,40 @@ class Score:
         return [220.0 * 2 ** ((self.root - 9 + note) / 12) for note in notes]
 
     def block(self, start: int, count: int) -> np.ndarray:
-        t = (start + np.arange(count, dtype=np.float64)) / RATE
-        chord_index = (t // self.chord_seconds).astype(np.int64) % len(self.chords)
-        in_chord = np.mod(t, self.chord_seconds)
-        left = np.zeros(count)
-        right = np.zeros(count)
-        swell = 0.55 + 0.45 * np.sin(np.pi * in_chord / self.chord_seconds) ** 2
-        for number, chord in enumerate(self.chords):
-            mask = chord_index == number
-            if not mask.any():
-                continue
-            tt = t[mask]
-            pad_l = np.zeros(tt.size)
-            pad_r = np.zeros(tt.size)
-            for frequency in chord[:3]:
-                for detune, gain in ((0.998, 0.5), (1.002, 0.5)):
-                    phase = 2 * np.pi * frequency * detune * tt
-                    tone = np.sin(phase) + self.brightness * 0.3 * np.sin(2 * phase)
-                    pad_l += gain * tone * (1.1 if detune < 1 else 0.9)
-                    pad_r += gain * tone * (0.9 if detune < 1 else 1.1)
-            bass = 0.6 * np.sin(2 * np.pi * chord[0] / 2 * tt)
-            if self.tense:  # a pulse on the beat
-                bass *= 0.6 + 0.4 * np.exp(-8 * np.mod(tt, self.beat))
-            # a bell on each beat, walking up the chord
-            beat_number = (tt // self.beat).astype(np.int64)
-            since = np.mod(tt, self.beat)
-            bell_frequency = np.take(np.array(chord) * 2, beat_number % 4)
-            bell = 0.35 * self.brightness * np.sin(2 * np.pi * bell_frequency * since) * np.exp(-3.5 * since)
-            left[mask] = (pad_l * 0.16 + bass * 0.2) * swell[mask] + bell * 0.9
-            right[mask] = (pad_r * 0.16 + bass * 0.2) * swell[mask] + bell * 1.1
-        # chords meet with a short crossfade: no click at the change
-        edge = np.minimum(in_chord, self.chord_seconds - in_chord)
+        """Samples [start, start + count): looked up in the one cycle of chords the piece repeats."""
+        index = (start + np.arange(count, dtype=np.int64)) % self.cycle.shape[0]
+        return self.cycle[index]
+
+    @cached_property
+    def cycle(self) -> np.ndarray:
+        """Every chord once, in order. Each chord is played from its own start and faded to silence at
+        both ends, so the piece is this cycle over and over: made once per cue, then only looked up."""
+        return np.concatenate([self._chord_block(chord) for chord in self.chords])
+
+    def _chord_block(self, chord: list[float]) -> np.ndarray:
+        tt = np.arange(self.chord_samples, dtype=np.float64) / RATE  # time since the chord began
+        length = self.chord_samples / RATE
+        swell = 0.55 + 0.45 * np.sin(np.pi * tt / length) ** 2
+        pad_l = np.zeros(tt.size)
+        pad_r = np.zeros(tt.size)
+        for frequency in chord[:3]:
+            for detune, gain in ((0.998, 0.5), (1.002, 0.5)):
+                phase = 2 * np.pi * frequency * detune * tt
+                tone = np.sin(phase) + self.brightness * 0.3 * np.sin(2 * phase)
+                pad_l += gain * tone * (1.1 if detune < 1 else 0.9)
+                pad_r += gain * tone * (0.9 if detune < 1 else 1.1)
+        bass = 0.6 * np.sin(2 * np.pi * chord[0] / 2 * tt)
+        if self.tense:  # a pulse on the beat
+            bass *= 0.6 + 0.4 * np.exp(-8 * np.mod(tt, self.beat))
+        # a bell on each beat, walking up the chord
+        beat_number = (tt // self.beat).astype(np.int64)
+        since = np.mod(tt, self.beat)
+        bell_frequency = np.take(np.array(chord) * 2, beat_number % 4)
+        bell = 0.35 * self.brightness * np.sin(2 * np.pi * bell_frequency * since) * np.exp(-3.5 * since)
+        left = (pad_l * 0.16 + bass * 0.2) * swell + bell * 0.9
+        right = (pad_r * 0.16 + bass * 0.2) * swell + bell * 1.1
+        # chords meet through silence for an instant: no click at the change
+        edge = np.minimum(tt, length - tt)
         soften = np.clip(edge / 0.05, 0.0, 1.0)
         stereo = np.stack([left * soften, right * soften], axis=1) * 0.5
         return stereo.astype(np.float32)
