@@ -19,7 +19,7 @@ AUDIO_SUFFIXES = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}
 
 def run(screenplay: Screenplay) -> None:
     problems: list[Problem] = []
-    for check in (_ids, _locations, _characters, _continues, _references, _timing, _music):
+    for check in (_ids, _locations, _characters, _continues, _references, _timing, _music, _shot_audio):
         problems.extend(check(screenplay))
     if problems:
         raise ScreenplayError(problems)
@@ -110,6 +110,18 @@ def _references(sp: Screenplay) -> list[Problem]:
             for index, reference in enumerate(item.reference):
                 path = (kind, ident, "reference") + ((index,) if len(item.reference) > 1 else ())
                 problems.extend(_file_problem(sp, reference, path, IMAGE_SUFFIXES, "reference image"))
+    return problems
+
+
+def _shot_audio(sp: Screenplay) -> list[Problem]:
+    problems = []
+    for entry in sp.entries:
+        audio = entry.shot.audio
+        if audio is not None:
+            path = entry.path + ("audio", "file")
+            if sp.source.value(path) is None:  # written as a plain path
+                path = entry.path + ("audio",)
+            problems.extend(_file_problem(sp, audio.file, path, AUDIO_SUFFIXES, f"shot `{entry.shot.id}`'s sound file"))
     return problems
 
 

@@ -165,6 +165,30 @@ class DialogueLine(Strict):
         return value
 
 
+class ShotAudio(Strict):
+    """The shot's own sound (a recorded line, production sound, an effect), from its first frame on.
+
+    Written `audio: lines/storm-1.wav` or `{file: ..., gain: -3dB, duck: -12dB}`. The music is ducked
+    by `duck` while this sound is heard (0dB: not at all, for ambience that should sit under the score).
+    """
+
+    file: str
+    gain: Gain = 0.0
+    duck: Gain = -12.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_path(cls, value: Any) -> Any:
+        return {"file": value} if isinstance(value, str) else value
+
+    @field_validator("duck")
+    @classmethod
+    def _duck_lowers(cls, value: float) -> float:
+        if value > 0:
+            raise ValueError(f"`duck` lowers the music under this sound: give 0dB or less (e.g. -12dB), not +{value:g}dB")
+        return value
+
+
 class Shot(Strict):
     id: Id
     prompt: str = ""
@@ -178,6 +202,7 @@ class Shot(Strict):
     take: int | None = Field(default=None, ge=1, le=999)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     card: str | None = None  # a title card: this text on black, drawn by longcut rather than the backend
+    audio: ShotAudio | None = None  # the shot's own sound, mixed under the score (which ducks under it)
 
     def mentions(self) -> list[str]:
         """Character ids named with @ in the prompt, in order, without repeats."""

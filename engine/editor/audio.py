@@ -1,12 +1,16 @@
-"""The soundtrack: music cues mixed block by block, normalised to a loudness target with two-pass loudnorm.
+"""The soundtrack: music cues and the shots' own sound mixed block by block, normalised to a loudness target.
 
 1. every cue is read as a source (the built-in score, or an audio file decoded once to 48 kHz float),
-   shaped by its gain and fades, and summed into a raw float mix, a few seconds at a time;
-2. the mix is measured (EBU R128, true peak), then a second pass applies the correction linearly
+   and so is every shot's sound (placed at its clip, trimmed with it, cross-faded at its transitions);
+2. where a shot's sound is heard, the music is ducked under it: its level per 10 ms decides, the
+   music starts down a little ahead and comes back slowly, as a mixer's sidechain would;
+3. cues and shots are shaped by their gains and fades and summed into a raw float mix, a few
+   seconds at a time;
+4. the mix is measured (EBU R128, true peak), then a second pass applies the correction linearly
    into 48 kHz AAC.
 
-The result is cached under a key of the cue layout, the sources and the target, so changing a shot's
-picture (not its length) leaves the sound alone.
+The result is cached under a key of the cue and shot-sound layout, the sources and the target, so
+changing a shot's picture (not its length) leaves the sound alone.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hashlib
 import json
 import re
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -27,9 +31,15 @@ from ..errors import LongcutError
 from ..ffmpeg import ffmpeg_exe, run
 from ..plan import ReferenceDigests
 from .score import RATE, Score
-from .timeline import MusicPlacement, Timeline
+from .timeline import ClipAudio, MusicPlacement, Timeline
 
 AUDIO_VERSION = "longcut-audio-v2"  # v2: the score repeats one cycle of chords
+WINDOW = RATE // 100  # ducking follows a shot's sound in steps of 10 ms
+HEARD_DB = -45.0  # a shot's sound is heard where its level over 10 ms is above this (dBFS, after its gain)
+DUCK_AHEAD = 0.08  # seconds: the music starts down this far ahead of the sound
+DUCK_ATTACK = 0.08  # seconds to go most of the way down
+DUCK_RELEASE = 0.6  # seconds to come most of the way back
+DECLICK = RATE // 200  # 5 ms fades where a shot's sound starts or stops on a cut
 BLOCK = RATE * 4
 TRUE_PEAK = -1.0
 AAC = {"acodec": "aac", "audio_bitrate": "192k"}
@@ -46,8 +56,12 @@ def audio_key(timeline: Timeline, loudness: float, digests: ReferenceDigests) ->
         spec = asdict(cue)
         spec["file"] = digests.of(cue.file) if cue.file else None
         cues.append(spec)
+    voices = [[digests.of(voice.audio.file), voice.begin, voice.end, voice.offset, voice.fade_in, voice.fade_out,
+               voice.audio.gain_db, voice.audio.duck_db] for voice in shot_voices(timeline)]
     payload = {"version": AUDIO_VERSION, "samples": samples(timeline.total_frames, timeline.fps), "cues": cues,
                "fps": str(timeline.fps), "loudness": loudness, "true_peak": TRUE_PEAK}
+    if voices:  # films without shot sound keep the keys they had
+        payload["voices"] = voices
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -61,7 +75,10 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
     with tempfile.TemporaryDirectory(prefix="longcut-audio-") as folder:
         mix = Path(folder) / "mix.f32"
         sources = {index: _source(cue, Path(folder)) for index, cue in enumerate(timeline.music)}
-        peak = _mix(timeline, sources, total, mix)
+        voices = shot_voices(timeline)
+        voice_sources = [_decoded(voice.audio.file, Path(folder) / f"shot-{number}.f32", f"the sound of shot "
+                                  f"`{voice.shot_id}`") for number, voice in enumerate(voices)]
+        peak = _mix(timeline, sources, total, mix, list(zip(voices, voice_sources)))
         with atomic_path(target) as temporary:
             if peak == 0.0:
                 _silence(total, temporary)
@@ -74,14 +91,98 @@ def _source(cue: MusicPlacement, folder: Path):
     if cue.source == "generate":
         return Score(cue.mood, cue.key, cue.bpm)
     assert cue.file is not None
-    decoded = folder / f"{cue.cue_id}.f32"
-    stream = ffmpeg_python.output(ffmpeg_python.input(str(cue.file)).audio, str(decoded), format="f32le", ac=2,
-                                  ar=RATE)
+    return _decoded(cue.file, folder / f"{cue.cue_id}.f32", f"the music file {cue.file.name}")
+
+
+def _decoded(file: Path, decoded: Path, what: str) -> np.ndarray:
+    """An audio file as 48 kHz stereo float, decoded once to disk and read through a memory map."""
+    stream = ffmpeg_python.output(ffmpeg_python.input(str(file)).audio, str(decoded), format="f32le", ac=2, ar=RATE)
     args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
     args[1:1] = ["-hide_banner", "-loglevel", "error"]
-    run(args, f"decode the music file {cue.file.name}", hint="check that it is an audio file ffmpeg can read")
+    run(args, f"decode {what}", hint="check that it is an audio file ffmpeg can read")
     data = np.memmap(decoded, dtype=np.float32, mode="r")
     return data.reshape(-1, 2) if data.size else np.zeros((0, 2), np.float32)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A shot's own sound on the timeline, in samples: [begin, end), starting at source sample `offset`."""
+
+    shot_id: str
+    audio: ClipAudio
+    begin: int
+    end: int
+    offset: int
+    fade_in: int
+    fade_out: int
+
+
+def shot_voices(timeline: Timeline) -> list[Voice]:
+    """Every clip's own sound, cross-faded over the transitions its picture is cross-faded over."""
+    fps, clips = timeline.fps, timeline.clips
+    voices = []
+    for number, clip in enumerate(clips):
+        if clip.audio is None:
+            continue
+        leaving = clips[number + 1].transition.frames if number + 1 < len(clips) else 0
+        voices.append(Voice(clip.shot_id, clip.audio, samples(clip.record_in, fps), samples(clip.record_out, fps),
+                            samples(clip.source_in, fps), max(DECLICK, samples(clip.transition.frames, fps)),
+                            max(DECLICK, samples(leaving, fps))))
+    return voices
+
+
+def _envelope(lo: int, hi: int, begin: int, end: int, gain_db: float, fade_in: int, fade_out: int) -> np.ndarray:
+    """Gain for samples [lo, hi) of something that plays over [begin, end) with linear fades at both ends."""
+    position = np.arange(lo, hi, dtype=np.float64)
+    envelope = np.full(hi - lo, 10 ** (gain_db / 20), np.float64)
+    if fade_in:
+        envelope *= np.clip((position - begin) / fade_in, 0.0, 1.0)
+    if fade_out:
+        envelope *= np.clip((end - position) / fade_out, 0.0, 1.0)
+    return envelope
+
+
+def _voice_block(voice: Voice, source: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Samples [lo, hi) of the timeline of one shot's sound, shaped (lo, hi within the voice)."""
+    chunk = _read(source, voice.offset + lo - voice.begin, hi - lo)
+    envelope = _envelope(lo, hi, voice.begin, voice.end, voice.audio.gain_db, voice.fade_in, voice.fade_out)
+    return chunk * envelope[:, None].astype(np.float32)
+
+
+def duck_gains(voices: list[tuple[Voice, np.ndarray]], total: int) -> np.ndarray | None:
+    """The music's gain in dB per 10 ms window of the film, or None where nothing ducks it.
+
+    A window where a shot's sound is heard asks for that shot's `duck` (the deepest, where several are);
+    the ask is moved DUCK_AHEAD earlier, then followed with a fast attack and a slow release.
+    """
+    windows = total // WINDOW + 1
+    target = np.zeros(windows)
+    for voice, source in voices:
+        if voice.audio.duck_db >= 0:
+            continue
+        first = voice.begin // WINDOW
+        energy = np.zeros(voice.end // WINDOW - first + 1)
+        for lo in range(voice.begin, voice.end, BLOCK):
+            hi = min(lo + BLOCK, voice.end)
+            block = _voice_block(voice, source, lo, hi)
+            index = np.arange(lo, hi) // WINDOW - first
+            energy += np.bincount(index, weights=np.square(block, dtype=np.float64).mean(axis=1), minlength=energy.size)
+        heard = 10 * np.log10(energy / WINDOW + 1e-12) > HEARD_DB
+        span = target[first:first + energy.size]
+        span[:] = np.minimum(span, np.where(heard, voice.audio.duck_db, 0.0))
+    if not target.any():
+        return None
+    asked = target.copy()
+    for step in range(1, round(DUCK_AHEAD * RATE / WINDOW) + 1):
+        asked[:-step] = np.minimum(asked[:-step], target[step:])
+    attack = 1 - np.exp(-WINDOW / (DUCK_ATTACK * RATE))
+    release = 1 - np.exp(-WINDOW / (DUCK_RELEASE * RATE))
+    gains = np.empty(windows)
+    level = 0.0
+    for index, want in enumerate(asked.tolist()):  # one step per 10 ms: a few thousand a minute
+        level += (want - level) * (attack if want < level else release)
+        gains[index] = level
+    return gains
 
 
 def _read(source, offset: int, count: int) -> np.ndarray:
@@ -112,27 +213,33 @@ def _spans(timeline: Timeline) -> list[tuple[MusicPlacement, int, int, int, int]
     return spans
 
 
-def _mix(timeline: Timeline, sources: dict, total: int, target: Path) -> float:
+def _mix(timeline: Timeline, sources: dict, total: int, target: Path,
+         voices: list[tuple[Voice, np.ndarray]] | None = None) -> float:
     spans = _spans(timeline)
+    voices = voices or []
+    ducking = duck_gains(voices, total)
+    centres = (np.arange(ducking.size) + 0.5) * WINDOW if ducking is not None else None
     peak = 0.0
     with open(target, "wb") as out:
         for block_start in range(0, total, BLOCK):
             count = min(BLOCK, total - block_start)
-            mix = np.zeros((count, 2), np.float32)
+            music = np.zeros((count, 2), np.float32)
             for index, (cue, begin, end, fade_in, fade_out) in enumerate(spans):
                 lo, hi = max(begin, block_start), min(end, block_start + count)
                 if hi <= lo:
                     continue
-                position = np.arange(lo, hi, dtype=np.float64)
-                envelope = np.full(hi - lo, 10 ** (cue.gain_db / 20), np.float64)
-                if fade_in:
-                    envelope *= np.clip((position - begin) / fade_in, 0.0, 1.0)
-                if fade_out:
-                    envelope *= np.clip((end - position) / fade_out, 0.0, 1.0)
+                envelope = _envelope(lo, hi, begin, end, cue.gain_db, fade_in, fade_out)
                 chunk = _read(sources[index], lo - begin, hi - lo)
-                mix[lo - block_start:hi - block_start] += chunk * envelope[:, None].astype(np.float32)
-            peak = max(peak, float(np.abs(mix).max(initial=0.0)))
-            out.write(mix.tobytes())
+                music[lo - block_start:hi - block_start] += chunk * envelope[:, None].astype(np.float32)
+            if ducking is not None:
+                position = np.arange(block_start, block_start + count, dtype=np.float64)
+                music *= (10 ** (np.interp(position, centres, ducking) / 20)).astype(np.float32)[:, None]
+            for voice, source in voices:
+                lo, hi = max(voice.begin, block_start), min(voice.end, block_start + count)
+                if hi > lo:
+                    music[lo - block_start:hi - block_start] += _voice_block(voice, source, lo, hi)
+            peak = max(peak, float(np.abs(music).max(initial=0.0)))
+            out.write(music.tobytes())
     return peak
 
 

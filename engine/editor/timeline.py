@@ -33,6 +33,15 @@ class TransitionIn:
 
 
 @dataclass(frozen=True)
+class ClipAudio:
+    """A shot's own sound: it starts with the take's first frame, so an editor's trim cuts it too."""
+
+    file: Path
+    gain_db: float = 0.0
+    duck_db: float = -12.0  # the music's level under it while it is heard
+
+
+@dataclass(frozen=True)
 class Clip:
     shot_id: str
     scene_id: str
@@ -48,6 +57,7 @@ class Clip:
     starts_on: str | None = None  # the shot whose last frame this clip starts on
     source_in: int = 0  # the take's first frame in the cut (an editor's trim, from `longcut conform`)
     take_frames: int = 0  # the whole take
+    audio: ClipAudio | None = None
 
     @property
     def record_out(self) -> int:
@@ -158,7 +168,7 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
                                      cue.line) for cue in request.dialogue if cue.end > source_in and cue.start < source_out)
         clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key),
                     source_out - source_in, position, entering, dialogue, request.text, request.seed, request.starts_on,
-                    source_in, request.frames)
+                    source_in, request.frames, _clip_audio(sp, shot_id))
         items.append(clip)
         scene_starts.setdefault(request.scene_id, position)
         shot_starts[shot_id] = position
@@ -173,6 +183,13 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
                                       clip.shot_id)
                           for clip in timeline.clips for cue in clip.dialogue]
     return timeline
+
+
+def _clip_audio(sp, shot_id: str) -> ClipAudio | None:
+    audio = sp.by_id[shot_id].shot.audio
+    if audio is None:
+        return None
+    return ClipAudio((sp.root / audio.file).resolve(), audio.gain, audio.duck)
 
 
 def _trim(edit: dict, shot_id: str, frames: int) -> tuple[int, int]:

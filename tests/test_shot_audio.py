@@ -1,0 +1,133 @@
+"""A shot's own sound in the cut: placed at its shot to the frame, cross-faded with its picture, and the
+music ducked under it. Pure tones make each part measurable in the delivered film: the score is a
+440 Hz tone, the shot's sound a 1 kHz tone, and an FFT tells them apart."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.editor.audio import measure_loudness
+from engine.ffmpeg import ffmpeg_exe
+
+RATE = 48_000
+MUSIC_HZ, VOICE_HZ = 440.0, 1000.0
+# three 2 s shots at 24 fps; the third cross-fades in over 0.5 s. No titles: shot b starts at 2.0 s.
+FILM = """title: Sound
+fps: 24
+size: 128x72
+music: [{id: bed, file: music.wav}]
+scenes:
+  - id: s
+    shots:
+      - {id: a, prompt: "the sea", duration: 2s}
+      - {id: b, prompt: "a keeper speaks", duration: 2s, audio: AUDIO}
+      - {id: c, prompt: "the lamp", duration: 2s, transition: {type: crossfade, duration: 0.5s}}
+"""
+VOICE_STARTS, VOICE_ENDS = 2.5, 3.5  # in the film: shot b's start + the tone's place in its file
+
+
+def tone(path: Path, hz: float, seconds: float, silent_before: float = 0.0, level: float = 0.3) -> None:
+    t = np.arange(round(seconds * RATE)) / RATE
+    signal = np.where(t >= silent_before, level * np.sin(2 * np.pi * hz * t), 0.0)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((signal * 32767).astype("<i2").tobytes())
+
+
+def cli(*args, code=0):
+    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def film_with_sound(folder: Path, audio: str = "{file: line.wav, duck: -12dB}") -> Path:
+    tone(folder / "music.wav", MUSIC_HZ, 10.0)
+    tone(folder / "line.wav", VOICE_HZ, 1.5, silent_before=0.5)
+    film = folder / "film.yaml"
+    film.write_text(FILM.replace("AUDIO", audio))
+    return film
+
+
+def decoded(film: Path) -> np.ndarray:
+    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(film), "-map", "0:a:0",
+                           "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"], capture_output=True, check=True)
+    return np.frombuffer(done.stdout, np.float32)
+
+
+def level(signal: np.ndarray, hz: float, start: float, end: float) -> float:
+    """Amplitude of one frequency over [start, end) seconds (Hann-windowed FFT)."""
+    part = signal[round(start * RATE):round(end * RATE)]
+    spectrum = np.abs(np.fft.rfft(part * np.hanning(part.size)))
+    frequencies = np.fft.rfftfreq(part.size, 1 / RATE)
+    return float(spectrum[np.abs(frequencies - hz) < 15].max() / part.size)
+
+
+def db(ratio: float) -> float:
+    return 20 * np.log10(ratio)
+
+
+@pytest.fixture(scope="module")
+def cut(tmp_path_factory):
+    film = film_with_sound(tmp_path_factory.mktemp("sound"))
+    cli("render", film, "--no-titles")
+    return film
+
+
+def test_the_shots_sound_plays_at_its_shot_to_the_frame(cut):
+    audio = decoded(cut.with_suffix(".mp4"))
+    heard = level(audio, VOICE_HZ, 2.6, 3.4)
+    assert heard > 0.01
+    assert level(audio, VOICE_HZ, 0.5, 2.4) < heard / 100  # silent before
+    assert level(audio, VOICE_HZ, 3.6, 5.4) < heard / 100  # and after
+    # where it starts: the first 5 ms step at half its level, within one frame (42 ms) of 2.5 s
+    steps = [level(audio, VOICE_HZ, t, t + 0.02) for t in np.arange(2.3, 2.7, 0.005)]
+    onset = 2.3 + 0.005 * next(i for i, value in enumerate(steps) if value > heard / 2)
+    assert abs(onset + 0.01 - VOICE_STARTS) < 1 / 24
+
+
+def test_the_music_ducks_under_it_and_comes_back(cut):
+    audio = decoded(cut.with_suffix(".mp4"))
+    before = level(audio, MUSIC_HZ, 0.5, 2.0)
+    under = level(audio, MUSIC_HZ, 2.7, 3.4)
+    after = level(audio, MUSIC_HZ, 4.6, 5.4)
+    assert db(under / before) == pytest.approx(-12, abs=1.5)
+    assert db(after / before) == pytest.approx(0, abs=1.0)
+
+
+def test_the_mix_with_a_shots_sound_is_on_the_loudness_target(cut):
+    assert measure_loudness(cut.with_suffix(".mp4")) == pytest.approx(-14, abs=1.0)
+
+
+def test_a_sound_that_does_not_duck_leaves_the_music_alone(tmp_path):
+    film = film_with_sound(tmp_path, "{file: line.wav, duck: 0dB}")
+    cli("render", film, "--no-titles")
+    audio = decoded(film.with_suffix(".mp4"))
+    assert level(audio, VOICE_HZ, 2.6, 3.4) > 0.01
+    assert db(level(audio, MUSIC_HZ, 2.7, 3.4) / level(audio, MUSIC_HZ, 0.5, 2.0)) == pytest.approx(0, abs=0.5)
+
+
+def test_changing_a_shots_sound_remakes_the_sound_and_only_the_sound(cut):  # last of the tests on `cut`: it edits it
+    again = cli("cut", cut, "--no-titles")
+    assert "up to date" in again.output
+    cut.write_text(cut.read_text().replace("duck: -12dB", "duck: -6dB"))
+    changed = " ".join(cli("cut", cut, "--no-titles").output.split())
+    assert "0 piece(s) made" in changed and "sound made" in changed
+    audio = decoded(cut.with_suffix(".mp4"))
+    ducked = db(level(audio, MUSIC_HZ, 2.7, 3.4) / level(audio, MUSIC_HZ, 0.5, 2.0))
+    assert ducked == pytest.approx(-6, abs=1.5)
+
+
+def test_a_missing_sound_file_points_at_the_shot(tmp_path):
+    film = film_with_sound(tmp_path, "sounds/missing.wav")
+    result = cli("check", film, code=2)
+    assert "film.yaml:9:65:" in result.stderr  # the path, where it is written
+    assert "shot `b`'s sound file `sounds/missing.wav` not found" in result.stderr
