@@ -33,14 +33,36 @@ scenes:
 VOICE_STARTS, VOICE_ENDS = 2.5, 3.5  # in the film: shot b's start + the tone's place in its file
 
 
-def tone(path: Path, hz: float, seconds: float, silent_before: float = 0.0, level: float = 0.3) -> None:
+def tone(path: Path, hz: float, seconds: float, silent_before: float = 0.0, level: float = 0.3,
+         clicks: float = 0.0) -> None:
+    """A sine (with `clicks`: plus 2 ms bursts of that peak every 100 ms: loud peaks, little loudness)."""
     t = np.arange(round(seconds * RATE)) / RATE
     signal = np.where(t >= silent_before, level * np.sin(2 * np.pi * hz * t), 0.0)
+    if clicks:
+        burst = (t >= silent_before) & (np.mod(t - silent_before, 0.1) < 0.002)
+        signal = np.where(burst, clicks * np.sin(2 * np.pi * 4000 * t), signal)
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(RATE)
         out.writeframes((signal * 32767).astype("<i2").tobytes())
+
+
+def _unlimited_peak(film: Path) -> float:
+    """The true peak the film's mix would have at the gain that meets -14 LUFS, were nothing limited."""
+    from engine.editor import audio
+    from engine.editor.timeline import build_timeline
+    from engine.project import Project
+
+    project = Project.open(film)
+    timeline = build_timeline(project.plan(), project.store, titles=False)
+    folder = film.parent
+    voices = audio.shot_voices(timeline)
+    decoded_voices = [audio._decoded(v.audio.file, folder / f"v{n}.f32", "sound") for n, v in enumerate(voices)]
+    audio._mix(timeline, {n: audio._source(cue, folder) for n, cue in enumerate(timeline.music)},
+               audio.samples(timeline.total_frames, timeline.fps), folder / "mix.f32", list(zip(voices, decoded_voices)))
+    measured = audio.measure_mix(folder / "mix.f32")
+    return measured["TP"] + (-14 - measured["I"])
 
 
 def cli(*args, code=0):
@@ -131,3 +153,24 @@ def test_a_missing_sound_file_points_at_the_shot(tmp_path):
     result = cli("check", film, code=2)
     assert "film.yaml:9:65:" in result.stderr  # the path, where it is written
     assert "shot `b`'s sound file `sounds/missing.wav` not found" in result.stderr
+
+
+def test_a_sound_far_louder_than_the_score_is_limited_not_squashed_off_target(tmp_path):
+    # A quiet score and a loud shot sound: the gain that meets -14 LUFS would push the peaks past -1 dBTP,
+    # so a limiter holds them, and the loudness it takes is measured and made up.
+    film = film_with_sound(tmp_path, "{file: line.wav, duck: 0dB}")
+    tone(tmp_path / "music.wav", MUSIC_HZ, 10.0, level=0.05)
+    tone(tmp_path / "line.wav", VOICE_HZ, 1.5, silent_before=0.5, level=0.05, clicks=0.95)
+    cli("render", film, "--no-titles")
+    assert _unlimited_peak(film) > -1.0, "a film that needs limiting: the path under test"
+    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(film.with_suffix(".mp4")), "-af",
+                           "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], capture_output=True, text=True)
+    from engine.editor.audio import _ebur128_summary
+
+    measured = _ebur128_summary(done.stderr)
+    assert measured["I"] == pytest.approx(-14, abs=1.0)
+    assert measured["TP"] <= -1.0 + 0.3  # the AAC encoder may overshoot by a little
+    audio = decoded(film.with_suffix(".mp4"))  # and the limiter's look-ahead did not move the sound
+    steps = [level(audio, VOICE_HZ, t, t + 0.02) for t in np.arange(2.3, 2.7, 0.005)]
+    onset = 2.3 + 0.005 * next(i for i, value in enumerate(steps) if value > max(steps) / 2)
+    assert abs(onset + 0.01 - VOICE_STARTS) < 1 / 24

@@ -33,7 +33,7 @@ from ..plan import ReferenceDigests
 from .score import RATE, Score
 from .timeline import ClipAudio, MusicPlacement, Timeline
 
-AUDIO_VERSION = "longcut-audio-v2"  # v2: the score repeats one cycle of chords
+AUDIO_VERSION = "longcut-audio-v2"  # v2: the score repeats one cycle of chords; a limiter, not loudnorm
 WINDOW = RATE // 100  # ducking follows a shot's sound in steps of 10 ms
 HEARD_DB = -45.0  # a shot's sound is heard where its level over 10 ms is above this (dBFS, after its gain)
 DUCK_AHEAD = 0.08  # seconds: the music starts down this far ahead of the sound
@@ -43,7 +43,8 @@ DECLICK = RATE // 200  # 5 ms fades where a shot's sound starts or stops on a cu
 BLOCK = RATE * 4
 TRUE_PEAK = -1.0
 AAC = {"acodec": "aac", "audio_bitrate": "192k"}
-LOUDNESS_RANGE = 20.0  # wide enough that loudnorm stays linear for music
+LIMITER_ROOM = 1.0  # dB between the limiter's sample ceiling and the true-peak ceiling
+LIMITER_PASSES = 3  # at most this many measurements of the limited mix, each making up the loudness the limiter took
 
 
 def samples(frames: int, fps: Fraction) -> int:
@@ -248,35 +249,56 @@ def _raw_input(path: Path):
 
 
 def _normalise(mix: Path, loudness: float, target: Path) -> None:
-    """Two passes: measure (EBU R128 with true peak), then apply one linear gain that meets the target.
+    """Two passes: measure (EBU R128 with true peak), then apply the one linear gain that meets the target.
 
     The measurement uses ffmpeg's ebur128 rather than loudnorm's first pass: the same numbers, ten times
-    faster (loudnorm analyses at 192 kHz). The gain is what loudnorm's linear mode applies; when the true
-    peak would then pass -1 dBTP, loudnorm itself takes over with the measured values.
+    faster (loudnorm analyses at 192 kHz). The gain is what loudnorm's linear mode applies. When the
+    true peak would then pass -1 dBTP, a limiter holds the peaks down; it takes a little loudness with
+    them, so what it leaves is measured and made up (loudnorm's dynamic mode, which it falls back to
+    there, missed the target by over 2 LU on a film whose shot sound is much louder than its score).
     """
     measured = measure_mix(mix)
     if measured["I"] is None:
         _silence_like(mix, target)
         return
     gain = loudness - measured["I"]
-    if measured["TP"] + gain <= TRUE_PEAK:
-        audio = _raw_input(mix).filter("volume", f"{gain:.3f}dB")
-    else:
-        audio = _raw_input(mix).filter(
-            "loudnorm", I=loudness, TP=TRUE_PEAK, LRA=LOUDNESS_RANGE, measured_I=measured["I"],
-            measured_TP=measured["TP"], measured_LRA=measured["LRA"], measured_thresh=measured["threshold"],
-            linear="true").filter("aresample", RATE)  # loudnorm works at 192 kHz
-    stream = ffmpeg_python.output(audio, str(target), ar=RATE, ac=2, **AAC)
+    limit = measured["TP"] + gain > TRUE_PEAK
+    slope = 1.0  # loudness gained per dB of gain: less than 1 where the limiter takes part of it
+    previous: tuple[float, float] | None = None
+    for _ in range(LIMITER_PASSES if limit else 0):
+        found = _measure(_gained(mix, gain, limit), "measure the limited soundtrack")["I"]
+        if found is None or abs(loudness - found) < 0.2:
+            break
+        if previous is not None and gain != previous[0]:
+            slope = min(1.0, max(0.2, (found - previous[1]) / (gain - previous[0])))
+        previous = (gain, found)
+        gain += min(3.0, (loudness - found) / slope)  # a secant step, at most 3 dB further into the limiter
+    stream = ffmpeg_python.output(_gained(mix, gain, limit), str(target), ar=RATE, ac=2, **AAC)
     args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
     args[1:1] = ["-hide_banner", "-loglevel", "error"]
     run(args, "normalise the soundtrack")
 
 
+def _gained(mix: Path, gain: float, limit: bool):
+    """The mix at this gain; with `limit`, through a look-ahead limiter a dB under the true-peak ceiling (its
+    ceiling is on samples; the dB is room for the peaks between them), delay compensated so every sound
+    stays on its frames."""
+    audio = _raw_input(mix).filter("volume", f"{gain:.3f}dB")
+    if limit:
+        ceiling = 10 ** ((TRUE_PEAK - LIMITER_ROOM) / 20)
+        audio = audio.filter("alimiter", limit=f"{ceiling:.4f}", attack=5, release=50, level="false", latency="true")
+    return audio
+
+
 def measure_mix(mix: Path) -> dict:
-    stream = ffmpeg_python.output(_raw_input(mix).filter("ebur128", peak="true", framelog="quiet"), "-", format="null")
+    return _measure(_raw_input(mix), "measure the soundtrack's loudness")
+
+
+def _measure(audio, what: str) -> dict:
+    stream = ffmpeg_python.output(audio.filter("ebur128", peak="true", framelog="quiet"), "-", format="null")
     args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
     args[1:1] = ["-hide_banner", "-nostats"]
-    return _ebur128_summary(run(args, "measure the soundtrack's loudness").stderr.decode("utf-8", errors="replace"))
+    return _ebur128_summary(run(args, what).stderr.decode("utf-8", errors="replace"))
 
 
 def _ebur128_summary(text: str) -> dict:
