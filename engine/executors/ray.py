@@ -187,6 +187,8 @@ class RayExecutor:
         try:
             described = ray.get([worker.actor.describe.remote() for worker in workers])
         except ray.exceptions.RayError as error:
+            for worker in workers:
+                ray.kill(worker.actor, no_restart=True)
             raise _worker_failure(error, "starting the backend on a Ray worker") from None
         progress.workers_ready([WorkerInfo(worker.name, info["host"], info["device"])
                                 for worker, info in zip(workers, described)])
