@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
@@ -44,6 +44,18 @@ Gain = Annotated[float, BeforeValidator(parse_gain)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Shorthand(BaseModel):
+    """A mapping that may also be written as one value: `transition: crossfade` is `{type: crossfade}`,
+    `audio: line.wav` is `{file: line.wav}`. `shorthand` names the field the value fills."""
+
+    shorthand: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_one_value(cls, value: Any) -> Any:
+        return {cls.shorthand: value} if isinstance(value, str) else value
 
 
 def _one_or_many(value: Any) -> Any:
@@ -118,18 +130,15 @@ NAMED_COLORS = {"black": "#000000", "white": "#FFFFFF", "red": "#B01E23", "blue"
                 "gray": "#808080", "amber": "#FFB000"}
 
 
-class Transition(Strict):
+class Transition(Strict, Shorthand):
     """How a shot enters from the one before it. Every type but `cut` overlaps the two shots."""
+
+    shorthand = "type"
 
     type: TransitionType = TransitionType.CUT
     duration: DurationValue | None = None
     direction: WipeDirection = WipeDirection.LEFT  # wipe only
     color: str = "black"  # dip only: a name or #RRGGBB
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_word(cls, value: Any) -> Any:
-        return {"type": value} if isinstance(value, str) else value
 
     @field_validator("color")
     @classmethod
@@ -165,21 +174,18 @@ class DialogueLine(Strict):
         return value
 
 
-class ShotAudio(Strict):
+class ShotAudio(Strict, Shorthand):
     """The shot's own sound (a recorded line, production sound, an effect), from its first frame on.
 
     Written `audio: lines/storm-1.wav` or `{file: ..., gain: -3dB, duck: -12dB}`. The music is ducked
     by `duck` while this sound is heard (0dB: not at all, for ambience that should sit under the score).
     """
 
+    shorthand = "file"
+
     file: str
     gain: Gain = 0.0
     duck: Gain = -12.0
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_path(cls, value: Any) -> Any:
-        return {"file": value} if isinstance(value, str) else value
 
     @field_validator("duck")
     @classmethod
@@ -244,17 +250,13 @@ class MusicCue(Strict):
         return self
 
 
-class BackendSpec(BaseModel):
+class BackendSpec(Shorthand):
     """Which backend renders the shots; every other key is that backend's own setting."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
+    shorthand = "name"
 
     name: str = "animatic"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_word(cls, value: Any) -> Any:
-        return {"name": value} if isinstance(value, str) else value
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -266,21 +268,18 @@ class ExecutorName(str, Enum):
     RAY = "ray"
 
 
-class ExecutorSpec(Strict):
+class ExecutorSpec(Strict, Shorthand):
     """Where the shots are rendered: in this process (the default) or across a Ray cluster.
 
     Nothing here shapes a picture, so none of it goes into a cache key: a film renders the same frames anywhere.
     """
 
+    shorthand = "name"
+
     name: ExecutorName = ExecutorName.LOCAL
     address: str | None = None  # ray: `auto` (the running cluster), HOST:PORT, or none to start Ray on this machine
     workers: int | None = Field(default=None, ge=1)  # ray: how many workers (default: one per GPU, or per CPU)
     gpus_per_worker: float | None = Field(default=None, ge=0)  # ray: default 1 for a model backend, 0 for the animatic
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_word(cls, value: Any) -> Any:
-        return {"name": value} if isinstance(value, str) else value
 
 
 class Film(Strict):
