@@ -219,7 +219,9 @@ class RemoteTakes:
         return f"{self.base.rstrip('/')}/takes/{key[:2]}/{key}/{name}"
 
     def has(self, key: str) -> bool:
-        return self.fs.exists(self._path(key, RECORD))
+        path = self._path(key, RECORD)
+        self.fs.invalidate_cache(path)  # another machine may have uploaded it since this one last looked
+        return self.fs.exists(path)
 
     def upload(self, key: str, folder: Path) -> None:
         if self.has(key):  # equal keys, equal takes: the first upload stands

@@ -1,12 +1,14 @@
 """A take store in object storage, through an fsspec URL: every take uploaded whole (its record last),
-fetched back by another machine's store, and never seen half-uploaded. The URL here is file://, which
-fsspec serves through the same calls as s3://."""
+fetched back by another machine's store, and never seen half-uploaded: through file:// URLs, which fsspec
+serves through the same calls as s3://, and through a real S3 API (moto's server on loopback)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
@@ -73,3 +75,38 @@ def test_urls_and_paths_are_told_apart():
 def test_an_unknown_storage_scheme_is_a_clear_error(tmp_path):
     result = cli("status", example_copy(tmp_path), "--store", "nosuchfs://bucket/x", code=2)
     assert "the take store nosuchfs://bucket/x" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def s3_bucket():
+    """A real S3 API on loopback (moto's server), reached by s3fs the way it reaches AWS: through an endpoint
+    set in the environment, as for MinIO or any S3-compatible store."""
+    pytest.importorskip("s3fs")
+    server_module = pytest.importorskip("moto.server")
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    saved = dict(os.environ)
+    os.environ.update({"AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ACCESS_KEY_ID": "testing",
+                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"})
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()
+    s3fs.S3FileSystem().mkdir("longcut-takes")
+    yield "s3://longcut-takes"
+    s3fs.S3FileSystem.clear_instance_cache()
+    os.environ.clear()
+    os.environ.update(saved)
+    server.stop()
+
+
+def test_takes_in_an_s3_bucket(tmp_path, s3_bucket):
+    import s3fs
+
+    film, url = example_copy(tmp_path), f"{s3_bucket}/keeper"
+    cli("render", film, "--store", url, "--size", "160x90")
+    records = s3fs.S3FileSystem().glob(f"{url[5:]}/takes/*/*/{RECORD}")
+    assert len(records) == 8
+    shutil.rmtree(film.parent / ".longcut")  # another machine: the takes come from the bucket
+    result = cli("render", film, "--store", url, "--size", "160x90")
+    assert "rendered 0 shot(s), 8 cached" in " ".join(result.output.split())
