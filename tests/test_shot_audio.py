@@ -4,6 +4,7 @@ music ducked under it. Pure tones make each part measurable in the delivered fil
 
 from __future__ import annotations
 
+import json
 import subprocess
 import wave
 from pathlib import Path
@@ -174,3 +175,19 @@ def test_a_sound_far_louder_than_the_score_is_limited_not_squashed_off_target(tm
     steps = [level(audio, VOICE_HZ, t, t + 0.02) for t in np.arange(2.3, 2.7, 0.005)]
     onset = 2.3 + 0.005 * next(i for i, value in enumerate(steps) if value > max(steps) / 2)
     assert abs(onset + 0.01 - VOICE_STARTS) < 1 / 24
+
+
+def test_an_editors_trim_cuts_the_shots_sound_with_its_picture(tmp_path):
+    # Trim the first half second off shot b, as `longcut conform` records it: the tone, half a second into
+    # the sound file, now starts on b's first frame. Shot b is 1.5 s long now, so b starts at 2.0 s still.
+    film = film_with_sound(tmp_path)
+    cli("render", film, "--no-titles")
+    lock = json.loads(film.with_name("film.lock.json").read_text())
+    lock["edit"] = {"order": ["a", "b", "c"], "trims": {"b": [12, 48]}, "transitions": {}, "unmapped": []}
+    film.with_name("film.lock.json").write_text(json.dumps(lock))
+    cli("cut", film, "--no-titles")
+    audio = decoded(film.with_suffix(".mp4"))
+    steps = [level(audio, VOICE_HZ, t, t + 0.02) for t in np.arange(1.8, 2.2, 0.005)]
+    onset = 1.8 + 0.005 * next(i for i, value in enumerate(steps) if value > max(steps) / 2)
+    assert abs(onset + 0.01 - 2.0) < 1 / 24
+    assert level(audio, VOICE_HZ, 2.1, 2.9) > 0.01
