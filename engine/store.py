@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .errors import LongcutError
+from .errors import LongcutError, StepFailed
 
 RECORD = "take.json"
 HOST = socket.gethostname()
@@ -117,14 +117,16 @@ class TakeStore:
         take wins and the second is discarded, since equal keys mean equal inputs. With a remote
         store, the take is uploaded once it is in place here.
         """
-        with self._assembled(key) as folder:
+        with self._assembled(key, self.remote.upload if self.remote else None) as folder:
             yield folder
-        if self.remote is not None:
-            self.remote.upload(key, self.folder(key))
 
     @contextmanager
-    def _assembled(self, key: str) -> Iterator[Path]:
-        """A temporary folder in the store that is fsynced and renamed into place as the take `key`."""
+    def _assembled(self, key: str, publish=None) -> Iterator[Path]:
+        """A temporary folder in the store that is fsynced and renamed into place as the take `key`.
+
+        publish(key, folder), when given, runs before the rename (the upload to a remote store): a take is
+        in this store only once it is published, so a failed upload is never hidden by a local copy.
+        """
         self.scratch.mkdir(parents=True, exist_ok=True)
         # Named by host and process: on a shared store only this host's dead processes are swept.
         temporary = self.scratch / f"{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{HOST}"
@@ -133,6 +135,8 @@ class TakeStore:
             yield temporary
             for path in temporary.iterdir():
                 _fsync(path)
+            if publish is not None:
+                publish(key, temporary)
             final = self.folder(key)
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -214,6 +218,7 @@ class RemoteTakes:
             raise LongcutError(f"the take store {url} is not a storage URL fsspec knows: {error}",
                                hint="e.g. s3://bucket/films/keeper, or a folder path") from None
         self.url = url
+        self.local = "file" in ((self.fs.protocol,) if isinstance(self.fs.protocol, str) else self.fs.protocol)
 
     def _path(self, key: str, name: str) -> str:
         return f"{self.base.rstrip('/')}/takes/{key[:2]}/{key}/{name}"
@@ -224,20 +229,35 @@ class RemoteTakes:
         return self.fs.exists(path)
 
     def upload(self, key: str, folder: Path) -> None:
-        if self.has(key):  # equal keys, equal takes: the first upload stands
-            return
-        self.fs.makedirs(self._path(key, "").rstrip("/"), exist_ok=True)  # a no-op on object storage
-        for name in self.FILES:
-            self.fs.put_file(str(folder / name), self._path(key, name))
+        with self._reporting(f"upload the take {key[:12]} to"):
+            if self.has(key):  # equal keys, equal takes: the first upload stands
+                return
+            if self.local:  # object storage has no folders; its makedirs would create a bucket from a typo
+                self.fs.makedirs(self._path(key, "").rstrip("/"), exist_ok=True)
+            for name in self.FILES:
+                self.fs.put_file(str(folder / name), self._path(key, name))
 
     def fetch(self, key: str, store: TakeStore) -> bool:
         """Copy the take into the local store; False when the remote store has no complete take of it."""
-        if not self.has(key):
-            return False
-        with store._assembled(key) as folder:
-            for name in self.FILES:
-                self.fs.get_file(self._path(key, name), str(folder / name))
+        with self._reporting(f"fetch the take {key[:12]} from"):
+            if not self.has(key):
+                return False
+            with store._assembled(key) as folder:
+                for name in self.FILES:
+                    self.fs.get_file(self._path(key, name), str(folder / name))
         return True
+
+    @contextmanager
+    def _reporting(self, what: str) -> Iterator[None]:
+        """A storage failure (network, credentials, a missing bucket) as a message, not a traceback."""
+        try:
+            yield
+        except LongcutError:
+            raise
+        except Exception as error:  # each fsspec backend raises its own kinds (OSError, botocore's, ...)
+            raise StepFailed(f"could not {what} {self.url}: {type(error).__name__}: {error}",
+                             hint="check the storage's credentials and endpoint (e.g. AWS_ENDPOINT_URL) and that "
+                                  "the bucket exists; every take already made is kept") from None
 
 
 def write_record(folder: Path, record: TakeRecord) -> None:

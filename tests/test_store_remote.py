@@ -110,3 +110,12 @@ def test_takes_in_an_s3_bucket(tmp_path, s3_bucket):
     shutil.rmtree(film.parent / ".longcut")  # another machine: the takes come from the bucket
     result = cli("render", film, "--store", url, "--size", "160x90")
     assert "rendered 0 shot(s), 8 cached" in " ".join(result.output.split())
+
+
+def test_a_bucket_that_does_not_exist_is_a_clear_error_and_keeps_nothing_half_done(tmp_path, s3_bucket):
+    film = example_copy(tmp_path)
+    result = cli("render", film, "--store", "s3://no-such-bucket-here/keeper", "--size", "160x90", code=1)
+    assert "could not upload the take" in result.stderr and "s3://no-such-bucket-here/keeper" in result.stderr
+    assert "Traceback" not in result.output
+    assert not list((film.parent / ".longcut" / "takes").glob(f"*/*/{RECORD}"))  # not kept unpublished
+    assert not list((film.parent / ".longcut" / "tmp").iterdir())
