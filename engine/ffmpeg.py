@@ -45,6 +45,17 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+QUIET = ("-hide_banner", "-loglevel", "error")
+
+
+def ffmpeg_args(stream, overwrite: bool = False, log: tuple[str, ...] = QUIET) -> list[str]:
+    """The argument list ffmpeg-python builds for a stream, run with our ffmpeg and `log` flags (quiet but for
+    errors, by default)."""
+    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=overwrite)
+    args[1:1] = list(log)
+    return args
+
+
 def rate_text(fps: Fraction) -> str:
     return f"{fps.numerator}/{fps.denominator}"
 
@@ -103,8 +114,7 @@ class Encoder:
                                      framerate=rate_text(fps))
         stream = stream.filter("scale", out_color_matrix=ENCODING["color"], out_range="tv")
         stream = ffmpeg_python.output(stream, str(self.path), **encoder_output_options(fps))
-        args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
-        args[1:1] = ["-hide_banner", "-nostats", "-loglevel", "error"]
+        args = ffmpeg_args(stream, overwrite=True, log=("-hide_banner", "-nostats", "-loglevel", "error"))
         # stderr goes to a file: a pipe nobody reads would block ffmpeg once it filled.
         self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
@@ -179,8 +189,7 @@ def read_frame(path: Path, index: int, fps: Fraction, width: int, height: int) -
     seconds = float(Fraction(index) / fps)
     stream = ffmpeg_python.input(str(path), ss=f"{seconds:.6f}")
     stream = ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24", vframes=1)
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream)
     data = run(args, f"read frame {index} of {path.name}").stdout
     if len(data) != width * height * 3:
         raise StepFailed(f"could not read frame {index} of {path.name} (got {len(data)} bytes)")
@@ -190,8 +199,7 @@ def read_frame(path: Path, index: int, fps: Fraction, width: int, height: int) -
 def decode_frames(path: Path, width: int, height: int):
     """Every frame of a clip, one at a time (for checks and tests)."""
     stream = ffmpeg_python.output(ffmpeg_python.input(str(path)), "pipe:", format="rawvideo", pix_fmt="rgb24")
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream)
     process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     size = width * height * 3
     try:
@@ -216,8 +224,7 @@ def concat_copy(clips: list[Path], target: Path) -> None:
         with atomic_path(target) as temporary:
             stream = ffmpeg_python.input(listing.name, format="concat", safe=0)
             stream = ffmpeg_python.output(stream, str(temporary), c="copy", movflags="+faststart")
-            args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
-            args[1:1] = ["-hide_banner", "-loglevel", "error"]
+            args = ffmpeg_args(stream, overwrite=True)
             run(args, f"join {len(clips)} clips into {target.name}")
     finally:
         os.unlink(listing.name)

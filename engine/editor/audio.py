@@ -28,7 +28,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import LongcutError
-from ..ffmpeg import ffmpeg_exe, run
+from ..ffmpeg import ffmpeg_args, ffmpeg_exe, run
 from ..plan import ReferenceDigests
 from .score import RATE, Score
 from .timeline import ClipAudio, MusicPlacement, Timeline
@@ -98,8 +98,7 @@ def _source(cue: MusicPlacement, folder: Path):
 def _decoded(file: Path, decoded: Path, what: str) -> np.ndarray:
     """An audio file as 48 kHz stereo float, decoded once to disk and read through a memory map."""
     stream = ffmpeg_python.output(ffmpeg_python.input(str(file)).audio, str(decoded), format="f32le", ac=2, ar=RATE)
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream, overwrite=True)
     run(args, f"decode {what}", hint="check that it is an audio file ffmpeg can read")
     data = np.memmap(decoded, dtype=np.float32, mode="r")
     return data.reshape(-1, 2) if data.size else np.zeros((0, 2), np.float32)
@@ -274,8 +273,7 @@ def _normalise(mix: Path, loudness: float, target: Path) -> None:
         previous = (gain, found)
         gain += min(3.0, (loudness - found) / slope)  # a secant step, at most 3 dB further into the limiter
     stream = ffmpeg_python.output(_gained(mix, gain, limit), str(target), ar=RATE, ac=2, **AAC)
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream, overwrite=True)
     run(args, "normalise the soundtrack")
 
 
@@ -296,8 +294,7 @@ def measure_mix(mix: Path) -> dict:
 
 def _measure(audio, what: str) -> dict:
     stream = ffmpeg_python.output(audio.filter("ebur128", peak="true", framelog="quiet"), "-", format="null")
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
-    args[1:1] = ["-hide_banner", "-nostats"]
+    args = ffmpeg_args(stream, log=("-hide_banner", "-nostats"))
     return _ebur128_summary(run(args, what).stderr.decode("utf-8", errors="replace"))
 
 
@@ -321,8 +318,7 @@ def _silence(total: int, target: Path) -> None:
     stream = ffmpeg_python.input(f"anullsrc=r={RATE}:cl=stereo", format="lavfi")
     stream = ffmpeg_python.output(stream, str(target), acodec="aac", audio_bitrate="128k",
                                   t=f"{total / RATE:.6f}")
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream, overwrite=True)
     run(args, "make a silent soundtrack")
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError
-from ..ffmpeg import Encoder, ffmpeg_exe, rate_text, run
+from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, rate_text, run
 from .subtitles import BurnIn
 from .timeline import Timeline
 
@@ -101,8 +101,7 @@ def _reencode(timeline: Timeline, video: Path, target: Path, delivery: Delivery)
         stream = reframe(stream, (timeline.width, timeline.height), (width, height), delivery.fit)
     stream = ffmpeg_python.output(stream.filter("format", "rgb24"), "pipe:", format="rawvideo", pix_fmt="rgb24",
                                   r=rate_text(timeline.fps))
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe())
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream)
     burn = BurnIn(timeline, width, height) if delivery.burn_subtitles else None
     decoder = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     size = width * height * 3

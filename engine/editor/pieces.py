@@ -26,7 +26,7 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 
 from ..atomic import atomic_path
-from ..ffmpeg import ENCODING, Encoder, encoder_output_options, ffmpeg_exe, gop_frames, rate_text, run
+from ..ffmpeg import ENCODING, Encoder, encoder_output_options, ffmpeg_args, gop_frames, rate_text, run
 from .timeline import Card, Clip, Timeline, TransitionIn
 from .titles import card_frames
 
@@ -171,8 +171,7 @@ def _copy(span: Span, target: Path, fps: Fraction) -> None:
     stream = ffmpeg_python.input(str(span.path), **seek)
     stream = ffmpeg_python.output(stream.video, str(target), c="copy", vframes=span.count, movflags="+faststart",
                                   avoid_negative_ts="make_zero")
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream, overwrite=True)
     run(args, f"copy {span.count} frames of a take", niceness=PIECES_NICENESS)
 
 
@@ -207,7 +206,6 @@ def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
             video = ffmpeg_python.filter([tail, head], "xfade", transition=kind, duration=f"{seconds:.6f}", offset=0)
     stream = ffmpeg_python.output(video, str(target), vframes=piece.frames,
                                   **encoder_output_options(timeline.fps))
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_exe(), overwrite_output=True)
-    args[1:1] = ["-hide_banner", "-loglevel", "error"]
+    args = ffmpeg_args(stream, overwrite=True)
     run(args, f"make a {transition.type} of {frames} frames",
         hint="a transition needs both clips; render the film again if a take is missing", niceness=PIECES_NICENESS)
