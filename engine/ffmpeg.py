@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -196,16 +197,18 @@ def read_frame(path: Path, index: int, fps: Fraction, width: int, height: int) -
     return np.frombuffer(data, np.uint8).reshape(height, width, 3)
 
 
-def decode_frames(path: Path, width: int, height: int):
+def decode_frames(path: Path, width: int, height: int) -> Iterator[np.ndarray]:
     """Every frame of a clip, one at a time (for checks and tests)."""
     stream = ffmpeg_python.output(ffmpeg_python.input(str(path)), "pipe:", format="rawvideo", pix_fmt="rgb24")
-    args = ffmpeg_args(stream)
+    return raw_frames(ffmpeg_args(stream), width, height)
+
+
+def raw_frames(args: list[str], width: int, height: int) -> Iterator[np.ndarray]:
+    """The frames an ffmpeg writing rgb24 rawvideo to its stdout makes, one at a time (a short tail is dropped)."""
     process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     size = width * height * 3
     try:
-        while chunk := process.stdout.read(size):
-            if len(chunk) < size:
-                break
+        while len(chunk := process.stdout.read(size)) == size:
             yield np.frombuffer(chunk, np.uint8).reshape(height, width, 3)
     finally:
         process.stdout.close()

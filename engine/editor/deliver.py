@@ -7,18 +7,17 @@ crops (or pads onto a blurred copy of itself), Python draws the subtitles, the E
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg as ffmpeg_python
-import numpy as np
 
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError
-from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, rate_text, run
+from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, rate_text, raw_frames, run
 from .subtitles import BurnIn
 from .timeline import Timeline
 
@@ -81,7 +80,7 @@ def _mux(video: Path, audio: Path, target: Path, tags: dict[str, str]) -> None:
     run(args, f"write {target.name}")
 
 
-def reframe(stream, source: tuple[int, int], size: tuple[int, int], fit: str):
+def reframe(stream, size: tuple[int, int], fit: str):
     """Fit a picture into another frame: crop to fill, or pad it onto a blurred, filled copy of itself."""
     width, height = size
     if fit == "crop":
@@ -98,23 +97,16 @@ def _reencode(timeline: Timeline, video: Path, target: Path, delivery: Delivery)
     width, height = delivery.size(timeline)
     stream = ffmpeg_python.input(str(video)).video
     if (width, height) != (timeline.width, timeline.height):
-        stream = reframe(stream, (timeline.width, timeline.height), (width, height), delivery.fit)
+        stream = reframe(stream, (width, height), delivery.fit)
     stream = ffmpeg_python.output(stream.filter("format", "rgb24"), "pipe:", format="rawvideo", pix_fmt="rgb24",
                                   r=rate_text(timeline.fps))
-    args = ffmpeg_args(stream)
     burn = BurnIn(timeline, width, height) if delivery.burn_subtitles else None
-    decoder = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    size = width * height * 3
     index = 0
-    try:
-        with Encoder(target, width, height, timeline.fps) as encoder:
-            while len(chunk := decoder.stdout.read(size)) == size:
-                frame = np.frombuffer(chunk, np.uint8).reshape(height, width, 3)
-                encoder.write(burn.apply(frame, index) if burn else frame)
-                index += 1
-    finally:
-        decoder.stdout.close()
-        decoder.wait()
+    with closing(raw_frames(ffmpeg_args(stream), width, height)) as frames, \
+            Encoder(target, width, height, timeline.fps) as encoder:
+        for frame in frames:
+            encoder.write(burn.apply(frame, index) if burn else frame)
+            index += 1
     if index != timeline.total_frames:
         raise LongcutError(f"re-encoding the picture gave {index} frames, expected {timeline.total_frames}",
                            exit_code=1)
