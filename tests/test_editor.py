@@ -217,3 +217,20 @@ def test_ntsc_rate_music_files_and_timecodes(tmp_path):
     assert probe_frames(out) == timeline.total_frames
     assert abs(audio_seconds(out) - float(timeline.total_frames / timeline.fps)) <= 1 / 24
     assert abs(measure_loudness(out) - -23.0) <= 1.0
+
+
+def test_burned_subtitles_show_on_exactly_their_frames():
+    from fractions import Fraction
+
+    import numpy as np
+
+    from engine.editor.subtitles import BurnIn
+    from engine.editor.timeline import SubtitleCue, Timeline
+
+    cues = [SubtitleCue(5, 9, "ada", "one", "a"), SubtitleCue(8, 12, "jun", "two", "b"),  # overlapping in a fade
+            SubtitleCue(20, 21, "ada", "three", "c")]
+    timeline = Timeline("t", Fraction(24), 160, 90, [], subtitles=cues)
+    burn = BurnIn(timeline, 160, 90)
+    black = np.zeros((90, 160, 3), np.uint8)
+    drawn = [bool(burn.apply(black, index).any()) for index in range(25)]
+    assert drawn == [any(cue.start <= index < cue.end for cue in cues) for index in range(25)]

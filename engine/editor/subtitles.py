@@ -62,13 +62,13 @@ def write_subtitles(timeline: Timeline, film: Path) -> list[Path]:
 
 
 class BurnIn:
-    """Draws the subtitle for each frame of the cut onto it (frames counted on the timeline)."""
+    """Draws the subtitle for each frame of the cut onto it (frames counted on the timeline, given in order)."""
 
     def __init__(self, timeline: Timeline, width: int, height: int) -> None:
         self.cues = sorted(timeline.subtitles, key=lambda cue: cue.start)
         self.width, self.height = width, height
         self._drawn: dict[int, Image.Image] = {}
-        self._next = 0
+        self._next = 0  # the first cue that has not ended yet
 
     def _band(self, cue: SubtitleCue) -> Image.Image:
         size = max(12, round(self.height / 22))
@@ -86,8 +86,11 @@ class BurnIn:
         return band
 
     def apply(self, frame: np.ndarray, index: int) -> np.ndarray:
-        cue = next((number for number, cue in enumerate(self.cues) if cue.start <= index < cue.end), None)
-        if cue is None:
+        """Frames come in order: the cues that have ended are passed once, not searched again for every frame."""
+        while self._next < len(self.cues) and self.cues[self._next].end <= index:
+            self._next += 1
+        cue = self._next
+        if cue == len(self.cues) or self.cues[cue].start > index:
             return frame
         if cue not in self._drawn:
             self._drawn = {cue: self._band(self.cues[cue])}  # one line at a time in memory
