@@ -9,11 +9,11 @@ from pathlib import Path
 
 from storyboard.units import parse_timecode
 
-from ..editor.audio import audio_key
+from ..editor import DEFAULT_LOUDNESS
+from ..editor.audio import make_soundtrack
 from ..editor.pieces import Piece
 from ..editor.timeline import Card, Clip, Timeline
 from ..errors import LongcutError
-from ..plan import ReferenceDigests
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,9 @@ def media_path(item: Clip | Card, timeline: Timeline, store_root: Path) -> Path:
     return path
 
 
-def soundtrack_path(timeline: Timeline, store_root: Path, loudness: float = -14.0) -> Path:
-    from ..editor.audio import make_soundtrack
-
-    path = store_root / "audio" / f"{audio_key(timeline, loudness, ReferenceDigests())}.m4a"
-    return path if path.is_file() else make_soundtrack(timeline, loudness, store_root)[0]
+def soundtrack_path(timeline: Timeline, store_root: Path, loudness: float = DEFAULT_LOUDNESS) -> Path:
+    """The cut's soundtrack: the one the cut made, or made now (make_soundtrack returns a cached one as it is)."""
+    return make_soundtrack(timeline, loudness, store_root)[0]
 
 
 def centred_events(timeline: Timeline, store_root: Path) -> list[Event]:
