@@ -13,17 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
-from storyboard.schema import ExecutorSpec
+from storyboard.schema import ExecutorName, ExecutorSpec
 
 from ..errors import LongcutError
 from ..plan import PlannedShot, RenderPlan
 from ..store import TakeRecord, TakeStore
 from ..take import Progress, make_take
 
-NAMES = ("local", "ray")
+NAMES = tuple(name.value for name in ExecutorName)  # what the screenplay accepts, the command line too
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,6 @@ class ExecutorOptions:
     address: str | None = None  # ray: `auto`, HOST:PORT or ray://HOST:PORT; None starts Ray on this machine
     workers: int | None = None  # ray: at most this many workers (default: as many as the cluster fits)
     gpus_per_worker: float | None = None  # ray: default 1 for a backend that wants a GPU, else 0
-    temp_dir: Path | None = None  # ray: where a Ray started here keeps its sockets and logs
 
     @classmethod
     def from_spec(cls, spec: ExecutorSpec, name: str | None = None, address: str | None = None,

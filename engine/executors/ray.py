@@ -153,9 +153,8 @@ class RayExecutor:
             return False
         quiet = {"log_to_driver": False, "logging_level": "ERROR", "include_dashboard": False}
         if address is None:
-            temp_dir = str(self.options.temp_dir) if self.options.temp_dir else None
             try:
-                ray.init(_temp_dir=temp_dir, **quiet)
+                ray.init(**quiet)  # its sockets and logs go under RAY_TMPDIR
             except (OSError, RuntimeError) as error:
                 raise LongcutError(f"could not start Ray on this machine: {error}",
                                    hint="Ray keeps sockets under RAY_TMPDIR (default /tmp/ray): give it a short, "
