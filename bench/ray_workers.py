@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import copy_example  # noqa: E402
 from engine.executors import ExecutorOptions, LocalExecutor, create_executor  # noqa: E402
 from engine.project import Project  # noqa: E402
 from engine.render import render  # noqa: E402
@@ -36,12 +37,6 @@ def independent_copy(film: Path) -> Path:
     for scene in (film.parent / "scenes").glob("*.yaml"):
         scene.write_text(re.sub(r"^\s*continues:.*\n", "", scene.read_text(), flags=re.M))
     return film
-
-
-def copy_example(name: str, into: Path) -> Path:
-    target = into / name
-    shutil.copytree(ROOT / "examples" / name, target, ignore=shutil.ignore_patterns(".longcut", "*.mp4", "*.lock.json"))
-    return target / "film.yaml"
 
 
 def many_tiny_shots(into: Path, count: int) -> Path:

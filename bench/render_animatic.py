@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import median_seconds, report  # noqa: E402
+from bench.common import copy_example, median_seconds, report  # noqa: E402
 from engine.ffmpeg import ENCODING, ffmpeg_exe, gop_frames  # noqa: E402
 
 LONGCUT = [sys.executable, "-m", "engine.cli"]
@@ -29,12 +29,6 @@ LONGCUT = [sys.executable, "-m", "engine.cli"]
 
 def longcut(*args: str, cwd: Path | None = None) -> None:
     subprocess.run([*LONGCUT, *args], check=True, stdout=subprocess.DEVNULL, cwd=cwd or ROOT)
-
-
-def copy_example(name: str, into: Path) -> Path:
-    target = into / name
-    shutil.copytree(ROOT / "examples" / name, target, ignore=shutil.ignore_patterns(".longcut", "*.mp4", "*.lock.json"))
-    return target / "film.yaml"
 
 
 def encoder_floor(frames: int, size: str, fps: int, out: Path) -> None:

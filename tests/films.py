@@ -43,3 +43,10 @@ def tiny_film(folder: Path, max_seconds: float = 20.0, text: str | None = None) 
     film = folder / "film.yaml"
     film.write_text((text or TINY).replace("MAX", str(max_seconds)))
     return film
+
+
+def example_copy(root: Path, name: str = "short") -> Path:
+    """An example film copied into root without anything a render left beside it; returns its film file."""
+    shutil.copytree(EXAMPLES / name, root / name, ignore=shutil.ignore_patterns(".longcut", "*.lock.json", "*.mp4",
+                                                                                 "*.srt", "*.vtt"))
+    return root / name / "film.yaml"

@@ -230,14 +230,9 @@ def test_an_untouched_export_conforms_to_the_same_cut(exported, fmt):
 
 @pytest.mark.parametrize("example", ["short", "long"])
 def test_both_examples_export_and_read_back(tmp_path, example):
-    import shutil
+    from .films import example_copy
 
-    from .conftest import EXAMPLES
-
-    folder = tmp_path / example
-    shutil.copytree(EXAMPLES / example, folder, ignore=shutil.ignore_patterns(".longcut", "*.mp4", "*.lock.json",
-                                                                              "*.srt", "*.vtt"))
-    film = folder / "film.yaml"
+    film = example_copy(tmp_path, example)
     run("render", film, "--size", "128x72", "--no-titles")
     project = Project.open(film)
     timeline = build_timeline(project.plan(size=(128, 72)), project.store, titles=True)

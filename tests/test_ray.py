@@ -25,7 +25,7 @@ from engine.project import Project
 from engine.render import render
 from engine.take import Progress
 
-from .conftest import EXAMPLES
+from .films import example_copy
 
 ray = pytest.importorskip("ray")
 
@@ -40,12 +40,6 @@ def cluster(tmp_path_factory):
              _temp_dir=str(tmp_path_factory.mktemp("ray")))
     yield ray
     ray.shutdown()
-
-
-def example_copy(root: Path) -> Path:
-    shutil.copytree(EXAMPLES / "short", root / "short", ignore=shutil.ignore_patterns(".longcut", "*.lock.json",
-                                                                                       "*.mp4", "*.srt", "*.vtt"))
-    return root / "short" / "film.yaml"
 
 
 class Recorder(Progress):

@@ -15,19 +15,13 @@ from engine.cli import app
 from engine.project import Project, is_url
 from engine.store import RECORD, RemoteTakes
 
-from .conftest import EXAMPLES
+from .films import example_copy
 
 
 def cli(*args, code=0):
     result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
     assert result.exit_code == code, result.output
     return result
-
-
-def example_copy(root: Path) -> Path:
-    shutil.copytree(EXAMPLES / "short", root / "short", ignore=shutil.ignore_patterns(".longcut", "*.lock.json",
-                                                                                       "*.mp4", "*.srt", "*.vtt"))
-    return root / "short" / "film.yaml"
 
 
 def remote_takes(bucket: Path) -> list[Path]:
