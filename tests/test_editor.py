@@ -9,25 +9,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from engine.cli import app
 from engine.editor.audio import measure_loudness
 from engine.editor.pieces import plan_pieces
 from engine.editor.timeline import build_timeline
 from engine.ffmpeg import decode_frames, ffmpeg_exe, probe_frames
 from engine.project import Project
 
+from .cli import run
 from .films import TINY, tiny_film
 
 # the tiny film: a 24, b 18, c 12, d 36 (enters with a 6-frame crossfade), e 24; at 12 fps
 RUNNING = 24 + 18 + 12 + 36 + 24 - 6
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def streams(path: Path) -> dict:

@@ -9,26 +9,19 @@ from pathlib import Path
 import opentimelineio as otio
 import pycmx
 import pytest
-from typer.testing import CliRunner
 
-from engine.cli import app
 from engine.editor.timeline import Clip, build_timeline
 from engine.export.common import centred_events, reel_names, timecode
 from engine.ffmpeg import probe_frames
 from engine.project import Project
 
+from .cli import run
 from .films import TINY, tiny_film
 
 GOLDEN = Path(__file__).parent / "golden"
 FILM_24 = TINY.replace("fps: 12", "fps: 24").replace("scenes:\n", (
     "music:\n  - {id: theme, generate: {mood: calm, key: D minor, bpm: 70}, from: one, to: two, fade_out: 1s}\n"
     "  - {id: storm, generate: {mood: tense, key: C minor, bpm: 110}, from: two}\nscenes:\n"), 1)
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -5,20 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import storyboard
-from engine.cli import app
 from engine.ffmpeg import probe_frames
 from storyboard.fountain import ShotDraft, duration_of, location_of, read_script
 
+from .cli import run
+
 SCRIPTS = Path(__file__).parent / "data" / "scripts"
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def script_of(tmp_path, text: str, suffix: str = ".fountain"):

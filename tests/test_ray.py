@@ -14,10 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import engine.backends
-from engine.cli import app
 from engine.errors import LongcutError
 from engine.executors import ExecutorOptions, LocalExecutor, create_executor
 from engine.ffmpeg import probe_frames
@@ -25,6 +23,7 @@ from engine.project import Project
 from engine.render import render
 from engine.take import Progress
 
+from .cli import run as cli
 from .films import example_copy
 
 ray = pytest.importorskip("ray")
@@ -151,12 +150,6 @@ def test_a_backend_failing_on_a_worker_stops_the_render_with_its_message(cluster
     kept = takes(project)  # the shots finished before it are kept, in the store and the lock file
     assert kept and "storm-1" not in kept
     assert sorted(project.lock.shots) == sorted(kept)
-
-
-def cli(*args, code=0, env=None):
-    result = CliRunner(env=env).invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def test_the_cli_starts_ray_itself_and_cuts_the_film(tmp_path, tmp_path_factory):

@@ -13,28 +13,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from typer.testing import CliRunner
 
 import engine.backends
-from engine.cli import app
 from engine.ffmpeg import decode_frames, probe_frames
 from engine.project import Project
 from engine.render import render
 from engine.store import TakeStore
 
 from .backends import CountingAnimatic
+from .cli import run
 from .films import TINY, tiny_film
 
 SHOTS = ["a", "b", "c", "d", "e"]
 FRAMES = {"a": 24, "b": 18, "c": 12, "d": 36, "e": 24}
 # the cut: a 4 s title card, the shots less the 0.5 s crossfade into d, 6 s of credits (12 fps)
 CUT_FRAMES = 48 + sum(FRAMES.values()) - 6 + 72
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def records(film: Path) -> dict[str, dict]:

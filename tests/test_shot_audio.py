@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from engine.cli import app
 from engine.editor.audio import measure_loudness
 from engine.ffmpeg import ffmpeg_exe
+
+from .cli import run as cli
 
 RATE = 48_000
 MUSIC_HZ, VOICE_HZ = 440.0, 1000.0
@@ -64,12 +64,6 @@ def _unlimited_peak(film: Path) -> float:
                audio.samples(timeline.total_frames, timeline.fps), folder / "mix.f32", list(zip(voices, decoded_voices)))
     measured = audio.measure_mix(folder / "mix.f32")
     return measured["TP"] + (-14 - measured["I"])
-
-
-def cli(*args, code=0):
-    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def film_with_sound(folder: Path, audio: str = "{file: line.wav, duck: -12dB}") -> Path:

@@ -9,19 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from engine.cli import app
 from engine.project import Project, is_url
 from engine.store import RECORD, RemoteTakes
 
+from .cli import run as cli
 from .films import example_copy
-
-
-def cli(*args, code=0):
-    result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def remote_takes(bucket: Path) -> list[Path]:
