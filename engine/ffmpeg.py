@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -215,22 +216,49 @@ def raw_frames(args: list[str], width: int, height: int) -> Iterator[np.ndarray]
         process.wait()
 
 
-def concat_copy(clips: list[Path], target: Path) -> None:
-    """Join clips that share codec settings end to end, without re-encoding (the concat demuxer)."""
-    from .atomic import atomic_path
+@dataclass(frozen=True)
+class Stretch:
+    """Frames [first, first + frames) of a clip, counted from its first frame."""
 
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as listing:
-        for clip in clips:
-            # the concat demuxer's quoting: a ' inside '...' is written '\''
-            listing.write("file '" + str(Path(clip).resolve()).replace("'", "'\\''") + "'\n")
-    try:
-        with atomic_path(target) as temporary:
-            stream = ffmpeg_python.input(listing.name, format="concat", safe=0)
-            stream = ffmpeg_python.output(stream, str(temporary), c="copy", movflags="+faststart")
-            args = ffmpeg_args(stream, overwrite=True)
-            run(args, f"join {len(clips)} clips into {target.name}")
-    finally:
-        os.unlink(listing.name)
+    path: Path
+    first: int
+    frames: int
+
+
+CONCAT_SUFFIX = ".ffconcat"
+
+
+def write_concat_listing(stretches: list[Stretch], fps: Fraction, listing: Path) -> None:
+    """An ffconcat listing that joins stretches of clips sharing codec settings, frame-exactly and without
+    re-encoding: ffmpeg reads it as one clip (see input_options).
+
+    A stretch starts on a keyframe of its clip (the caller's promise: nothing before it is decoded) and ends on
+    any frame (there are no B-frames). The demuxer takes times in microseconds; every time here is a whole number
+    of frames, rounded to the microsecond, which stays well inside half a tick of the clips' timescale, so seeking
+    lands on the keyframe and each stretch's frames keep their exact times. Each stretch's duration is the
+    difference of rounded start times, so the rounding never accumulates along the film.
+    """
+
+    def microseconds(frames: Fraction) -> int:
+        return round(frames / fps * 1_000_000)
+
+    lines = ["ffconcat version 1.0"]
+    at = 0
+    for stretch in stretches:
+        # the demuxer's quoting: a ' inside '...' is written '\''
+        lines.append("file '" + str(Path(stretch.path).resolve()).replace("'", "'\\''") + "'")
+        if stretch.first:
+            lines.append(f"inpoint {microseconds(Fraction(stretch.first))}us")
+        # packets from the frame after the last one on are left out; half a frame early is robust to rounding
+        lines.append(f"outpoint {microseconds(stretch.first + stretch.frames - Fraction(1, 2))}us")
+        lines.append(f"duration {microseconds(Fraction(at + stretch.frames)) - microseconds(Fraction(at))}us")
+        at += stretch.frames
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def input_options(path: Path) -> dict:
+    """ffmpeg input options for a clip, or for an ffconcat listing (its absolute paths are ours: safe=0)."""
+    return {"format": "concat", "safe": 0} if Path(path).suffix == CONCAT_SUFFIX else {}
 
 
 def probe_frames(path: Path) -> int:

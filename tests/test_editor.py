@@ -13,7 +13,8 @@ import pytest
 from engine.editor.audio import measure_loudness
 from engine.editor.pieces import plan_pieces
 from engine.editor.timeline import build_timeline
-from engine.ffmpeg import decode_frames, ffmpeg_exe, probe_frames
+from engine.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_options, probe_frames, timescale,
+                           write_concat_listing)
 from engine.project import Project
 
 from .cli import run
@@ -227,3 +228,30 @@ def test_burned_subtitles_show_on_exactly_their_frames():
     black = np.zeros((90, 160, 3), np.uint8)
     drawn = [bool(burn.apply(black, index).any()) for index in range(25)]
     assert drawn == [any(cue.start <= index < cue.end for cue in cues) for index in range(25)]
+
+
+@pytest.mark.parametrize("fps", [Fraction(12), Fraction(25), Fraction(24000, 1001), Fraction(30000, 1001)])
+def test_stretches_of_takes_join_frame_exact_on_even_times(tmp_path, fps):
+    # A take whose every frame shows its number as a grey level; stretches start on keyframes and end anywhere,
+    # and sixty one- to three-frame stretches would show any rounding of times that piled up along the listing.
+    gop = gop_frames(fps)
+    take = tmp_path / "take.mp4"
+    with Encoder(take, 64, 32, fps) as encoder:
+        for number in range(4 * gop):
+            encoder.write(np.full((32, 64, 3), 10 + 3 * number, np.uint8))
+    stretches = [Stretch(take, gop, 5), Stretch(take, 0, gop + 3), Stretch(take, 2 * gop, 2 * gop)]
+    stretches += [Stretch(take, gop * (1 + k % 3), 1 + k % 3) for k in range(60)]
+    listing = tmp_path / "picture.ffconcat"
+    write_concat_listing(stretches, fps, listing)
+    joined = tmp_path / "joined.mp4"
+    options = [value for key, item in input_options(listing).items() for value in (f"-{key}", str(item))]
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", *options, "-i", str(listing), "-c", "copy",
+                    str(joined)], check=True)
+
+    shown = [round((frame.mean() - 10) / 3) for frame in decode_frames(joined, 64, 32)]
+    assert shown == [number for stretch in stretches for number in range(stretch.first, stretch.first + stretch.frames)]
+    packets = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(joined), "-map", "0:v",
+                              "-c", "copy", "-f", "framemd5", "-"], capture_output=True, text=True, check=True).stdout
+    times = [int(line.split(",")[1]) for line in packets.splitlines() if not line.startswith("#")]
+    tick = timescale(fps) / fps
+    assert times == [round(number * tick) for number in range(len(shown))]  # no frame early, late or doubled

@@ -1,11 +1,11 @@
 """The editor: the takes in the lock file become the film.
 
 1. check every shot has its take, and build the Timeline (editorial order, transitions, cues, in frames);
-2. make the picture's pieces (copied stretches, re-encoded junctions, title cards), each cached;
-3. join the pieces without re-encoding;
-4. make the soundtrack (the score, mixed and normalised), cached;
-5. deliver: picture and sound into one MP4 with provenance tags (re-encoding only for another size
-   or burned-in subtitles), and the subtitles beside it.
+2. make the picture's pieces (re-encoded junctions, title cards; each cached) and, beside them, the
+   soundtrack (the score and the shots' sound, mixed and normalised; cached);
+3. list the pieces and the stretches of takes between them for the concat demuxer;
+4. deliver: the joined picture and the sound into one MP4 with provenance tags, without re-encoding
+   (unless another size or burned-in subtitles ask for it), and the subtitles beside it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..ffmpeg import concat_copy
+from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..plan import ReferenceDigests, RenderPlan
 from ..store import TakeStore
 from .audio import audio_key, make_soundtrack
@@ -63,7 +63,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
                            str(options.subtitles), _signing_token(options)]
     if store.output_is_current(options.output, inputs) and _subtitles_present(timeline, options):
         result.up_to_date = True
-        result.pieces_reused = len(piece_keys)
+        result.pieces_reused = sum(piece.encoded for piece in pieces)
         result.seconds = time.perf_counter() - started
         return result
     # The sound does not depend on the picture: make it while the pieces are made.
@@ -71,12 +71,11 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
         soundtrack_job = sound.submit(make_soundtrack, timeline, options.loudness, store.root)
         made = make_pieces(timeline, store.root, pieces)
         soundtrack, result.audio_made = soundtrack_job.result()
-    files = [path for _, path, _ in made]
-    result.pieces_made = sum(1 for _, _, fresh in made if fresh)
-    result.pieces_reused = len(made) - result.pieces_made
+    result.pieces_made = sum(fresh for _, _, fresh in made)
+    result.pieces_reused = sum(piece.encoded for piece in pieces) - result.pieces_made
     with tempfile.TemporaryDirectory(prefix="longcut-cut-") as folder:
-        picture = Path(folder) / "picture.mp4"
-        concat_copy(files, picture)
+        picture = Path(folder) / f"picture{CONCAT_SUFFIX}"
+        write_concat_listing([stretch for _, stretch, _ in made], timeline.fps, picture)
         if options.sign:  # signed last (a remux after it would drop the manifest); only a signed film appears
             unsigned = Path(folder) / "unsigned.mp4"
             deliver(timeline, picture, soundtrack, unsigned, options.delivery)

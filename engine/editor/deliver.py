@@ -1,6 +1,7 @@
 """Delivery: the joined picture and the soundtrack into one MP4, with provenance tags; other sizes on request.
 
-The fast path copies the joined pieces and the AAC soundtrack into the file (no re-encode). A preset
+The fast path copies the picture (a listing of pieces and stretches of takes, joined by the concat demuxer)
+and the AAC soundtrack into the file in one pass (no re-encode). A preset
 of another size or shape, or burned-in subtitles, re-encodes the picture once: ffmpeg scales and
 crops (or pads onto a blurred copy of itself), Python draws the subtitles, the Encoder encodes.
 """
@@ -17,7 +18,7 @@ import ffmpeg as ffmpeg_python
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError
-from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, rate_text, raw_frames, run
+from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, input_options, rate_text, raw_frames, run
 from .subtitles import BurnIn
 from .timeline import Timeline
 
@@ -62,6 +63,7 @@ def provenance_tags(timeline: Timeline) -> dict[str, str]:
 
 
 def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery: Delivery) -> None:
+    """The picture (a clip, or an ffconcat listing of clips) and the soundtrack into `target`."""
     with tempfile.TemporaryDirectory(prefix="longcut-deliver-") as folder:
         picture = video
         if delivery.reencodes(timeline):
@@ -72,8 +74,10 @@ def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery
 
 
 def _mux(video: Path, audio: Path, target: Path, tags: dict[str, str]) -> None:
-    args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video), "-i", str(audio),
-            "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-shortest"]
+    args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
+    for key, value in input_options(video).items():
+        args += [f"-{key}", str(value)]
+    args += ["-i", str(video), "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-shortest"]
     for key, value in tags.items():
         args += ["-metadata", f"{key}={value}"]
     args += ["-movflags", "+faststart+use_metadata_tags", str(target)]
@@ -95,7 +99,7 @@ def reframe(stream, size: tuple[int, int], fit: str):
 
 def _reencode(timeline: Timeline, video: Path, target: Path, delivery: Delivery) -> None:
     width, height = delivery.size(timeline)
-    stream = ffmpeg_python.input(str(video)).video
+    stream = ffmpeg_python.input(str(video), **input_options(video)).video
     if (width, height) != (timeline.width, timeline.height):
         stream = reframe(stream, (width, height), delivery.fit)
     stream = ffmpeg_python.output(stream.filter("format", "rgb24"), "pipe:", format="rawvideo", pix_fmt="rgb24",

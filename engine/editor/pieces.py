@@ -1,16 +1,17 @@
-"""The picture of the cut as pieces: stretches copied from the takes, and the few frames that must be re-encoded.
+"""The picture of the cut as pieces: stretches of the takes joined as they are, and the few frames that must be
+re-encoded.
 
 Takes are encoded for editing (same codec settings, no B-frames, a keyframe every half second), so:
 
-* a clip's untouched middle is copied without re-encoding, from its first keyframe after the
-  incoming transition up to where the outgoing one begins (a copy may end on any frame: without
-  B-frames nothing after it is needed);
+* a clip's untouched middle is a copy: a stretch of its take, from its first keyframe after the incoming
+  transition up to where the outgoing one begins (it may end on any frame: without B-frames nothing after it
+  is needed). Copies are not written anywhere: the join reads them from the take;
 * a junction re-encodes only the transition and the frames up to the next shot's first keyframe;
 * title and credit cards are drawn and encoded once.
 
-Each piece is cached under a key of everything it is made from, so after one shot changes only the
-pieces that touch it are made again. Everything counts frames, never seconds: a stream copy cut by
-time keeps extra frames and drifts the sound.
+Junctions and cards are cached under a key of everything they are made from, so after one shot changes only
+the pieces that touch it are made again. Everything counts frames, never seconds: a stream copy cut by time
+keeps extra frames and drifts the sound.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 
 from ..atomic import atomic_path
-from ..ffmpeg import ENCODING, Encoder, encoder_output_options, ffmpeg_args, gop_frames, rate_text, run
+from ..ffmpeg import ENCODING, Encoder, Stretch, encoder_output_options, ffmpeg_args, gop_frames, rate_text, run
 from .timeline import Card, Clip, Timeline, TransitionIn
 from .titles import card_frames
 
-PIECE_VERSION = "longcut-piece-v2"  # v2: cards faded by Pillow
+PIECE_VERSION = "longcut-piece-v3"  # v2: cards faded by Pillow; v3: junctions encoded on one thread
 XFADE = {"crossfade": "fade", "fade-black": "fadeblack", "fade-white": "fadewhite"}
 
 
@@ -46,12 +47,17 @@ class Span:
 
 @dataclass(frozen=True)
 class Piece:
-    kind: str  # "copy" | "junction" | "card"
+    kind: str  # "copy" (read from the take as it is) | "junction" | "card" (both encoded and cached)
     frames: int
     span: Span | None = None  # copy: the stretch; junction: the incoming clip's head
     tail: Span | None = None  # junction: the outgoing clip's tail (None for a fade in from black)
     transition: TransitionIn | None = None
     card: Card | None = None
+
+    @property
+    def encoded(self) -> bool:
+        """Made into a file of its own (a junction or a card), not read from its take as it is (a copy)."""
+        return self.kind != "copy"
 
     def cache_key(self, timeline: Timeline) -> str:
         spec = {"version": PIECE_VERSION, "encoding": ENCODING, "kind": self.kind, "frames": self.frames,
@@ -107,6 +113,10 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
 # The pieces run beside the soundtrack, which is one long chain (mix, measure, encode) and so the critical
 # path of a full cut: the pieces' encoders yield to it and fill the cores around it.
 PIECES_NICENESS = 10
+# A junction is a dozen frames, and a few are made side by side to fill the cores: one thread for each of its
+# decoders and its encoder spends less CPU than frame threads would, and makes its bits the same on every
+# machine (x264's output depends on its thread count, which by default follows the number of cores).
+PIECE_THREADS = 1
 ENCODER_BYTES_PER_PIXEL = 112  # x264 veryfast's resident memory, measured: about 233 MB at 1080p
 ENCODERS_MEMORY = 300_000_000  # what the pieces' encoders may take together
 
@@ -122,16 +132,17 @@ def piece_path(store_root: Path, key: str) -> Path:
 
 
 def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None = None,
-                workers: int | None = None) -> list[tuple[Piece, Path, bool]]:
-    """(piece, file, made_now) for every piece in order (all of the timeline's unless given), making the
-    missing ones a few at a time.
+                workers: int | None = None) -> list[tuple[Piece, Stretch, bool]]:
+    """(piece, the stretch of a file that shows it, made_now) for every piece in order (all of the timeline's
+    unless given): a copy is a stretch of its take; junctions and cards are files in the cache, the missing
+    ones made a few at a time.
 
-    Each piece is its own small ffmpeg process, mostly start-up and one GOP of encoding: running a
-    few side by side keeps the cores busy.
+    Each is its own small ffmpeg process, mostly start-up and one GOP of encoding: running a few side by side
+    keeps the cores busy.
     """
     pieces = plan_pieces(timeline) if pieces is None else pieces
-    paths = [piece_path(store_root, piece.cache_key(timeline)) for piece in pieces]
-    missing = list({path: piece for piece, path in zip(pieces, paths) if not path.is_file()}.items())
+    paths = [piece_path(store_root, piece.cache_key(timeline)) if piece.encoded else None for piece in pieces]
+    missing = list({path: piece for piece, path in zip(pieces, paths) if path and not path.is_file()}.items())
 
     def make(job: tuple[Path, Piece]) -> None:
         path, piece = job
@@ -142,7 +153,14 @@ def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None
         for _ in pool.map(make, missing):  # re-raises the first failure
             pass
     made = {path for path, _ in missing}
-    return [(piece, path, path in made) for piece, path in zip(pieces, paths)]
+    return [(piece, _stretch(piece, path), path in made) for piece, path in zip(pieces, paths)]
+
+
+def _stretch(piece: Piece, path: Path | None) -> Stretch:
+    if not piece.encoded:
+        assert piece.span is not None
+        return Stretch(piece.span.path, piece.span.start, piece.span.count)
+    return Stretch(path, 0, piece.frames)
 
 
 def _make(piece: Piece, timeline: Timeline, target: Path) -> None:
@@ -151,8 +169,6 @@ def _make(piece: Piece, timeline: Timeline, target: Path) -> None:
         with Encoder(target, timeline.width, timeline.height, timeline.fps) as encoder:
             for frame in card_frames(piece.card, timeline.width, timeline.height, timeline.fps):
                 encoder.write(frame)
-    elif piece.kind == "copy":
-        _copy(piece.span, target, timeline.fps)
     else:
         _junction(piece, timeline, target)
 
@@ -164,20 +180,9 @@ def _seek(fps: Fraction, frame: int) -> dict:
     return {"ss": f"{float((Fraction(frame) - Fraction(1, 2)) / fps):.6f}"}
 
 
-def _copy(span: Span, target: Path, fps: Fraction) -> None:
-    # A copy starts on a keyframe; ffmpeg copies from the keyframe at or before the seek time, so aim a quarter
-    # of a frame past it: rounding the time can then never land on the keyframe before.
-    seek = {"ss": f"{float((Fraction(span.start) + Fraction(1, 4)) / fps):.6f}"} if span.start else {}
-    stream = ffmpeg_python.input(str(span.path), **seek)
-    stream = ffmpeg_python.output(stream.video, str(target), c="copy", vframes=span.count, movflags="+faststart",
-                                  avoid_negative_ts="make_zero")
-    args = ffmpeg_args(stream, overwrite=True)
-    run(args, f"copy {span.count} frames of a take", niceness=PIECES_NICENESS)
-
-
 def _normalised(span: Span, fps: Fraction):
     """A span's frames with one timebase, rate and pixel format, as xfade needs."""
-    stream = ffmpeg_python.input(str(span.path), **_seek(fps, span.start)).video
+    stream = ffmpeg_python.input(str(span.path), threads=PIECE_THREADS, **_seek(fps, span.start)).video
     return (stream.trim(start_frame=0, end_frame=span.count).setpts("PTS-STARTPTS")
             .filter("settb", "AVTB").filter("fps", rate_text(fps)).filter("format", "yuv420p").filter("setsar", 1))
 
@@ -204,7 +209,7 @@ def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
         else:
             kind = XFADE.get(transition.type) or f"wipe{transition.direction}"
             video = ffmpeg_python.filter([tail, head], "xfade", transition=kind, duration=f"{seconds:.6f}", offset=0)
-    stream = ffmpeg_python.output(video, str(target), vframes=piece.frames,
+    stream = ffmpeg_python.output(video, str(target), vframes=piece.frames, threads=PIECE_THREADS,
                                   **encoder_output_options(timeline.fps))
     args = ffmpeg_args(stream, overwrite=True)
     run(args, f"make a {transition.type} of {frames} frames",

@@ -38,8 +38,8 @@ def media_path(item: Clip | Card, timeline: Timeline, store_root: Path) -> Path:
     # a title card is a piece the editor made; that one piece is made here if the cut has not been run yet
     from ..editor.pieces import make_pieces
 
-    (_, path, _), = make_pieces(timeline, store_root, [Piece("card", item.frames, card=item)])
-    return path
+    (_, stretch, _), = make_pieces(timeline, store_root, [Piece("card", item.frames, card=item)])
+    return stretch.path
 
 
 def soundtrack_path(timeline: Timeline, store_root: Path, loudness: float = DEFAULT_LOUDNESS) -> Path:
