@@ -64,7 +64,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
     """The whole cut as one ffmpeg filter graph, from the same takes and the same score."""
     sys_path = str(ROOT)
     sys.path.insert(0, sys_path)
-    from engine.editor.audio import _mix, _source
+    from engine.editor.audio import AAC, _mix, _source
     from engine.editor.timeline import build_timeline
     from engine.ffmpeg import encoder_output_options, ffmpeg_exe
     from engine.project import Project
@@ -88,8 +88,8 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
         parts.append(f"[{label}][n{number}]xfade=transition=fade:duration={FADE}:offset={offset}[x{number}]")
         label = f"x{number}"
     parts.append(f"[{len(timeline.clips)}:a]loudnorm=I=-14:TP=-1:LRA=20,aresample=48000[a]")
-    args += ["-filter_complex", ";".join(parts), "-map", f"[{label}]", "-map", "[a]", "-c:a", "aac", "-b:a", "192k"]
-    for key, value in encoder_output_options(timeline.fps).items():
+    args += ["-filter_complex", ";".join(parts), "-map", f"[{label}]", "-map", "[a]"]
+    for key, value in {**AAC, **encoder_output_options(timeline.fps)}.items():
         args += [f"-{key}", str(value)]
     return args + [str(output)]
 

@@ -19,7 +19,7 @@ from .cli import run as cli
 
 RATE = 48_000
 MUSIC_HZ, VOICE_HZ = 440.0, 1000.0
-# three 2 s shots at 24 fps; the third cross-fades in over 0.5 s. No titles: shot b starts at 2.0 s.
+# 2 s, 2 s and 3 s shots at 24 fps; the third cross-fades in over 0.5 s. No titles: shot b starts at 2.0 s.
 FILM = """title: Sound
 fps: 24
 size: 128x72
@@ -29,7 +29,7 @@ scenes:
     shots:
       - {id: a, prompt: "the sea", duration: 2s}
       - {id: b, prompt: "a keeper speaks", duration: 2s, audio: AUDIO}
-      - {id: c, prompt: "the lamp", duration: 2s, transition: {type: crossfade, duration: 0.5s}}
+      - {id: c, prompt: "the lamp", duration: 3s, transition: {type: crossfade, duration: 0.5s}}
 """
 VOICE_STARTS, VOICE_ENDS = 2.5, 3.5  # in the film: shot b's start + the tone's place in its file
 
@@ -115,7 +115,7 @@ def test_the_music_ducks_under_it_and_comes_back(cut):
     audio = decoded(cut.with_suffix(".mp4"))
     before = level(audio, MUSIC_HZ, 0.5, 2.0)
     under = level(audio, MUSIC_HZ, 2.7, 3.4)
-    after = level(audio, MUSIC_HZ, 4.6, 5.4)
+    after = level(audio, MUSIC_HZ, 5.6, 6.4)  # from 2.1 s after the sound ends: 3.5 release time constants
     assert db(under / before) == pytest.approx(-12, abs=1.5)
     assert db(after / before) == pytest.approx(0, abs=1.0)
 

@@ -6,8 +6,8 @@
    music starts down a little ahead and comes back slowly, as a mixer's sidechain would;
 3. cues and shots are shaped by their gains and fades and summed into a raw float mix, a few
    seconds at a time;
-4. the mix is measured (EBU R128, true peak), then a second pass applies the correction linearly
-   into 48 kHz AAC.
+4. the mix is measured (EBU R128, true peak) as it is written, by an ffmpeg fed block by block; then a
+   second pass applies the correction linearly into 48 kHz AAC.
 
 The result is cached under a key of the cue and shot-sound layout, the sources and the target, so
 changing a shot's picture (not its length) leaves the sound alone.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
 import tempfile
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -27,7 +28,7 @@ import ffmpeg as ffmpeg_python
 import numpy as np
 
 from ..atomic import atomic_path
-from ..errors import LongcutError
+from ..errors import LongcutError, StepFailed
 from ..ffmpeg import ffmpeg_args, ffmpeg_exe, run
 from ..plan import ReferenceDigests
 from .score import RATE, Score
@@ -42,7 +43,11 @@ DUCK_RELEASE = 0.6  # seconds to come most of the way back
 DECLICK = RATE // 200  # 5 ms fades where a shot's sound starts or stops on a cut
 BLOCK = RATE * 4
 TRUE_PEAK = -1.0
-AAC = {"acodec": "aac", "audio_bitrate": "192k"}
+# ffmpeg's native AAC encoder with its default coder, twoloop. Its `fast` coder takes a quarter of the CPU (the
+# encode is most of a cut's sound), but ffmpeg made twoloop the default again in 2021 for how it sounds
+# (commit 660d1d8e3b), after three years of `fast`. Keys are ffmpeg's own option names: the filter graph of
+# bench/editor.py passes them as they are.
+AAC = {"c:a": "aac", "b:a": "192k"}
 LIMITER_ROOM = 1.0  # dB between the limiter's sample ceiling and the true-peak ceiling
 LIMITER_PASSES = 3  # at most this many measurements of the limited mix, each making up the loudness the limiter took
 
@@ -79,12 +84,13 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
         voices = shot_voices(timeline)
         voice_sources = [_decoded(voice.audio.file, Path(folder) / f"shot-{number}.f32", f"the sound of shot "
                                   f"`{voice.shot_id}`") for number, voice in enumerate(voices)]
-        peak = _mix(timeline, sources, total, mix, list(zip(voices, voice_sources)))
+        with LoudnessMeter() as meter:
+            peak = _mix(timeline, sources, total, mix, list(zip(voices, voice_sources)), meter)
         with atomic_path(target) as temporary:
             if peak == 0.0:
                 _silence(total, temporary)
             else:
-                _normalise(mix, loudness, temporary)
+                _normalise(mix, meter.measured, loudness, temporary)
     return target, True
 
 
@@ -214,7 +220,8 @@ def _spans(timeline: Timeline) -> list[tuple[MusicPlacement, int, int, int, int]
 
 
 def _mix(timeline: Timeline, sources: dict, total: int, target: Path,
-         voices: list[tuple[Voice, np.ndarray]] | None = None) -> float:
+         voices: list[tuple[Voice, np.ndarray]] | None = None, meter: LoudnessMeter | None = None) -> float:
+    """Write the mix to `target` (raw 48 kHz stereo float), and to `meter` as it goes; return its sample peak."""
     spans = _spans(timeline)
     voices = voices or []
     ducking = duck_gains(voices, total)
@@ -240,6 +247,8 @@ def _mix(timeline: Timeline, sources: dict, total: int, target: Path,
                     music[lo - block_start:hi - block_start] += _voice_block(voice, source, lo, hi)
             peak = max(peak, float(np.abs(music).max(initial=0.0)))
             out.write(music.tobytes())
+            if meter is not None:
+                meter.write(music)
     return peak
 
 
@@ -247,7 +256,7 @@ def _raw_input(path: Path):
     return ffmpeg_python.input(str(path), format="f32le", ar=RATE, ac=2)
 
 
-def _normalise(mix: Path, loudness: float, target: Path) -> None:
+def _normalise(mix: Path, measured: dict, loudness: float, target: Path) -> None:
     """Two passes: measure (EBU R128 with true peak), then apply the one linear gain that meets the target.
 
     The measurement uses ffmpeg's ebur128 rather than loudnorm's first pass: the same numbers, ten times
@@ -256,7 +265,6 @@ def _normalise(mix: Path, loudness: float, target: Path) -> None:
     them, so what it leaves is measured and made up (loudnorm's dynamic mode, which it falls back to
     there, missed the target by over 2 LU on a film whose shot sound is much louder than its score).
     """
-    measured = measure_mix(mix)
     if measured["I"] is None:
         _silence_like(mix, target)
         return
@@ -293,9 +301,48 @@ def measure_mix(mix: Path) -> dict:
 
 
 def _measure(audio, what: str) -> dict:
+    return _ebur128_summary(run(_meter_args(audio), what).stderr.decode("utf-8", errors="replace"))
+
+
+def _meter_args(audio) -> list[str]:
     stream = ffmpeg_python.output(audio.filter("ebur128", peak="true", framelog="quiet"), "-", format="null")
-    args = ffmpeg_args(stream, log=("-hide_banner", "-nostats"))
-    return _ebur128_summary(run(args, what).stderr.decode("utf-8", errors="replace"))
+    return ffmpeg_args(stream, log=("-hide_banner", "-nostats"))
+
+
+class LoudnessMeter:
+    """ffmpeg's ebur128 measuring the mix while it is written, fed block by block through a pipe: the measurement
+    is done when the mix is, instead of reading the whole mix again after it (about 0.7 s for four minutes)."""
+
+    def __init__(self) -> None:
+        self.measured: dict = {}
+        self._log = tempfile.TemporaryFile()  # ebur128's summary; a file, so a full pipe never blocks ffmpeg
+        self._process = subprocess.Popen(_meter_args(_raw_input("pipe:")), stdin=subprocess.PIPE,
+                                         stdout=subprocess.DEVNULL, stderr=self._log)
+
+    def write(self, block: np.ndarray) -> None:
+        try:
+            self._process.stdin.write(memoryview(np.ascontiguousarray(block, np.float32)).cast("B"))
+        except BrokenPipeError:
+            pass  # ffmpeg stopped; __exit__ reports its error
+
+    def __enter__(self) -> LoudnessMeter:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        if kind is not None:
+            self._process.kill()
+        code = self._process.wait()
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", errors="replace")
+        self._log.close()
+        if kind is None and code != 0:
+            raise StepFailed(f"ffmpeg failed to measure the soundtrack's loudness: {text.strip()[-400:]}")
+        if kind is None:
+            self.measured = _ebur128_summary(text)
 
 
 def _ebur128_summary(text: str) -> dict:
