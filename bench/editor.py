@@ -1,7 +1,10 @@
 """The editor against a single ffmpeg filter graph (issue: stitch, cross-fade and score, touching only what changed).
 
 The film of the reference measurement: 24 shots of 10 s at 1280x720, 24 fps, 23 half-second cross-fades,
-a generated score under all of it. The takes are rendered first (not timed). Then, side by side:
+a generated score under all of it. Made twice: from animatic takes (flat drawings, which x264 encodes
+several times faster than footage) and from footage-like takes (the animatic with moving grain,
+bench/footage.py: a video model's output costs the encoder about as much). The takes are rendered first
+(not timed). Then, side by side:
 
 * baseline: one ffmpeg process, one filter graph (xfade chain, the same score, single-pass loudnorm),
   encoding with the same x264 settings as longcut;
@@ -13,7 +16,8 @@ installed by longcut; its reference figure (about 228 s, 3.9 GB) is quoted from 
 
 Times are medians of three interleaved runs (one with --quick); peak memory is the largest of them.
 
-Run: python bench/editor.py [--quick]   (--quick: 640x360, one run each)
+Run: python bench/editor.py [--quick] [--content animatic|footage]   (--quick: 640x360, one run each;
+--content: one of the two films, both by default)
 """
 
 from __future__ import annotations
@@ -30,12 +34,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import report  # noqa: E402
+from bench.footage import register  # noqa: E402
 
-LONGCUT = [sys.executable, "-m", "engine.cli"]
 SHOTS, SECONDS, FADE = 24, 10, 0.5
+# longcut's command line for each kind of take; bench.footage is that command line with its backend added
+LONGCUT = {"animatic": [sys.executable, "-m", "engine.cli"], "footage": [sys.executable, "-m", "bench.footage"]}
+REGISTER_FOOTAGE = "from bench.footage import register\nregister()\n"
+register()  # this process plans the films too
 
 
-def write_film(folder: Path, size: str) -> Path:
+def write_film(folder: Path, size: str, backend: str = "animatic") -> Path:
     shots = []
     for number in range(SHOTS):
         transition = "" if number == 0 else f", transition: {{type: crossfade, duration: {FADE}s}}"
@@ -43,7 +51,8 @@ def write_film(folder: Path, size: str) -> Path:
         shots.append(f"      - {{id: s{number:02d}, prompt: 'the sea, shot {number}', duration: {SECONDS}s, "
                      f"camera: {{size: wide, move: {move}}}{transition}}}")
     film = folder / "film.yaml"
-    film.write_text(f"title: Bench\nsize: {size}\nfps: 24\nlocations: {{sea: {{description: 'the sea at dusk'}}}}\n"
+    film.write_text(f"title: Bench\nsize: {size}\nfps: 24\nbackend: {backend}\n"
+                    "locations: {sea: {description: 'the sea at dusk'}}\n"
                     "music: [{id: bed, generate: {mood: calm, key: D minor, bpm: 70}, gain: -16dB, fade_in: 2s, "
                     "fade_out: 4s}]\n"
                     "scenes:\n  - id: s\n    location: sea\n    shots:\n" + "\n".join(shots) + "\n")
@@ -96,7 +105,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
 
 def render_takes(film: Path) -> None:
     """Render what is missing and note it in the lock file, without cutting (`longcut render` would cut too)."""
-    code = ("import sys\nfrom engine.project import Project\nfrom engine.render import render\n"
+    code = (REGISTER_FOOTAGE + "import sys\nfrom engine.project import Project\nfrom engine.render import render\n"
             "project = Project.open(sys.argv[1])\nrender(project.plan(), project.store, project.lock)")
     subprocess.run([sys.executable, "-c", code, str(film)], check=True, cwd=ROOT)
 
@@ -106,33 +115,40 @@ def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(seconds for seconds, _ in runs), max(peak for _, peak in runs)
 
 
-def main() -> None:
-    quick = "--quick" in sys.argv
+def bench(content: str, quick: bool) -> None:
     size = "640x360" if quick else "1280x720"
+    longcut = LONGCUT[content]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        film = write_film(work, size)
-        print(f"rendering the takes of {SHOTS} shots of {SECONDS}s at {size} (not timed) ...", flush=True)
-        subprocess.run([*LONGCUT, "render", str(film), "--no-titles"], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        film = write_film(work, size, content)
+        print(f"rendering the {content} takes of {SHOTS} shots of {SECONDS}s at {size} (not timed) ...", flush=True)
+        subprocess.run([*longcut, "render", str(film), "--no-titles"], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
         graph, full, changed = [], [], []
         for _ in range(1 if quick else 3):  # interleaved, so a slow spell of the machine hits both
             graph.append(timed(filter_graph_args(film, work / "graph.mp4")))
             for made in ("pieces", "audio", "outputs"):
                 shutil.rmtree(work / ".longcut" / made, ignore_errors=True)
-            full.append(timed([*LONGCUT, "cut", str(film), "--no-titles"]))
+            full.append(timed([*longcut, "cut", str(film), "--no-titles"]))
         for number in range(1 if quick else 3):  # each run changes shot 12 again: one new take, then the cut
             film.write_text(re.sub(r"the sea, shot 12[^']*", f"the sea, shot 12, take {number}", film.read_text()))
             render_takes(film)  # not timed; no cut, so none of the new take's pieces exist yet
-            changed.append(timed([*LONGCUT, "cut", str(film), "--no-titles"]))
+            changed.append(timed([*longcut, "cut", str(film), "--no-titles"]))
         graph_s, graph_mb = _median(graph)
         full_s, full_mb = _median(full)
         changed_s, changed_mb = _median(changed)
-    report(f"cut {SHOTS} x {SECONDS}s at {size}, {SHOTS - 1} cross-fades of {FADE}s, a generated score",
-           ("one ffmpeg filter graph", graph_s),
+    report(f"cut {SHOTS} x {SECONDS}s of {content} takes at {size}, {SHOTS - 1} cross-fades of {FADE}s, a generated "
+           "score", ("one ffmpeg filter graph", graph_s),
            [("longcut cut, nothing cached", full_s), ("longcut cut after one shot changed", changed_s)])
     print(f"  peak memory: filter graph {graph_mb:.0f} MB, longcut cut {full_mb:.0f} MB, "
-          f"after a change {changed_mb:.0f} MB (target: under 300 MB)")
-    print("  moviepy 2.2.1, the same film (shared/notes, not run here): about 228 s and 3.9 GB")
+          f"after a change {changed_mb:.0f} MB (target: under 300 MB)", flush=True)
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    contents = [sys.argv[sys.argv.index("--content") + 1]] if "--content" in sys.argv else list(LONGCUT)
+    for content in contents:
+        bench(content, quick)
+    print("moviepy 2.2.1, the same film (shared/notes, not run here): about 228 s and 3.9 GB")
 
 
 if __name__ == "__main__":
