@@ -3,8 +3,8 @@
 The film of the reference measurement: 24 shots of 10 s at 1280x720, 24 fps, 23 half-second cross-fades,
 a generated score under all of it. Made twice: from animatic takes (flat drawings, which x264 encodes
 several times faster than footage) and from footage-like takes (the animatic with moving grain,
-bench/footage.py: a video model's output costs the encoder about as much). The takes are rendered first
-(not timed). Then, side by side:
+bench/footage.py, so the encoder works harder, as on a camera's or a video model's frames). The takes are
+rendered first (not timed). Then, side by side:
 
 * baseline: one ffmpeg process, one filter graph (xfade chain, the same score, single-pass loudnorm),
   encoding with the same x264 settings as longcut;
