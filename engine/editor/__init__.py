@@ -61,9 +61,10 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
     inputs = piece_keys + [audio_key(timeline, options.loudness, ReferenceDigests()), repr(options.delivery),
                            str(options.subtitles), _signing_token(options)]
+    encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     if store.output_is_current(options.output, inputs) and _subtitles_present(timeline, options):
         result.up_to_date = True
-        result.pieces_reused = sum(piece.encoded for piece in pieces)
+        result.pieces_reused = encoded
         result.seconds = time.perf_counter() - started
         return result
     # The sound does not depend on the picture: make it while the pieces are made.
@@ -72,7 +73,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
         made = make_pieces(timeline, store.root, pieces)
         soundtrack, result.audio_made = soundtrack_job.result()
     result.pieces_made = sum(fresh for _, _, fresh in made)
-    result.pieces_reused = sum(piece.encoded for piece in pieces) - result.pieces_made
+    result.pieces_reused = encoded - result.pieces_made
     with tempfile.TemporaryDirectory(prefix="longcut-cut-") as folder:
         picture = Path(folder) / f"picture{CONCAT_SUFFIX}"
         write_concat_listing([stretch for _, stretch, _ in made], timeline.fps, picture)

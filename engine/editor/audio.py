@@ -310,8 +310,9 @@ def _meter_args(audio) -> list[str]:
 
 
 class LoudnessMeter:
-    """ffmpeg's ebur128 measuring the mix while it is written, fed block by block through a pipe: the measurement
-    is done when the mix is, instead of reading the whole mix again after it (about 0.7 s for four minutes)."""
+    """ffmpeg's ebur128 measuring the mix while it is written, fed block by block through a pipe: it runs beside
+    the mix instead of reading the whole mix again after it (four minutes alone: 0.84 s instead of 0.57 + 0.55 s;
+    little gained when the pieces already fill the cores)."""
 
     def __init__(self) -> None:
         self.measured: dict = {}

@@ -36,13 +36,14 @@ XFADE = {"crossfade": "fade", "fade-black": "fadeblack", "fade-white": "fadewhit
 
 
 @dataclass(frozen=True)
-class Span:
-    """Frames [start, start + count) of a take."""
+class Span(Stretch):
+    """A stretch of a take, with the take's cache key (what a piece's key is made of)."""
 
     key: str
-    path: Path
-    start: int
-    count: int
+
+
+def _span(clip: Clip, first: int, frames: int) -> Span:
+    return Span(clip.path, first, frames, clip.key)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Piece:
 
 
 def _span_spec(span: Span | None) -> list | None:
-    return [span.key, span.start, span.count] if span else None
+    return [span.key, span.first, span.frames] if span else None
 
 
 def plan_pieces(timeline: Timeline) -> list[Piece]:
@@ -97,15 +98,14 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
             tail = None
             if overlap:
                 assert previous is not None
-                tail = Span(previous.key, previous.path, previous.source_in + previous.frames - overlap, overlap)
+                tail = _span(previous, previous.source_in + previous.frames - overlap, overlap)
             shown = entering if (overlap or fades_in) else TransitionIn()
-            pieces.append(Piece("junction", head_end - start, Span(clip.key, clip.path, start, head_end - start), tail,
-                                shown))
+            pieces.append(Piece("junction", head_end - start, _span(clip, start, head_end - start), tail, shown))
             copy_from = head_end
         else:
             copy_from = start
         if copy_from < body_end:
-            pieces.append(Piece("copy", body_end - copy_from, Span(clip.key, clip.path, copy_from, body_end - copy_from)))
+            pieces.append(Piece("copy", body_end - copy_from, _span(clip, copy_from, body_end - copy_from)))
         previous = clip
     return pieces
 
@@ -157,9 +157,9 @@ def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None
 
 
 def _stretch(piece: Piece, path: Path | None) -> Stretch:
-    if not piece.encoded:
+    if not piece.encoded:  # a copy: its span of the take
         assert piece.span is not None
-        return Stretch(piece.span.path, piece.span.start, piece.span.count)
+        return piece.span
     return Stretch(path, 0, piece.frames)
 
 
@@ -182,8 +182,8 @@ def _seek(fps: Fraction, frame: int) -> dict:
 
 def _normalised(span: Span, fps: Fraction):
     """A span's frames with one timebase, rate and pixel format, as xfade needs."""
-    stream = ffmpeg_python.input(str(span.path), threads=PIECE_THREADS, **_seek(fps, span.start)).video
-    return (stream.trim(start_frame=0, end_frame=span.count).setpts("PTS-STARTPTS")
+    stream = ffmpeg_python.input(str(span.path), threads=PIECE_THREADS, **_seek(fps, span.first)).video
+    return (stream.trim(start_frame=0, end_frame=span.frames).setpts("PTS-STARTPTS")
             .filter("settb", "AVTB").filter("fps", rate_text(fps)).filter("format", "yuv420p").filter("setsar", 1))
 
 
