@@ -261,6 +261,11 @@ def input_options(path: Path) -> dict:
     return {"format": "concat", "safe": 0} if Path(path).suffix == CONCAT_SUFFIX else {}
 
 
+def input_flags(path: Path) -> list[str]:
+    """input_options as command-line flags, for an argument list written by hand."""
+    return [flag for key, value in input_options(path).items() for flag in (f"-{key}", str(value))]
+
+
 def probe_frames(path: Path) -> int:
     """Count a clip's video frames by decoding it (exact, independent of container metadata)."""
     args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:v:0", "-f", "null", "-"]

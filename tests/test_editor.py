@@ -12,8 +12,9 @@ import pytest
 
 from engine.editor.audio import measure_loudness
 from engine.editor.pieces import plan_pieces
-from engine.editor.timeline import build_timeline
-from engine.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_options, probe_frames, timescale,
+from engine.editor.subtitles import BurnIn
+from engine.editor.timeline import SubtitleCue, Timeline, build_timeline
+from engine.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_flags, probe_frames, timescale,
                            write_concat_listing)
 from engine.project import Project
 
@@ -214,13 +215,6 @@ def test_ntsc_rate_music_files_and_timecodes(tmp_path):
 
 
 def test_burned_subtitles_show_on_exactly_their_frames():
-    from fractions import Fraction
-
-    import numpy as np
-
-    from engine.editor.subtitles import BurnIn
-    from engine.editor.timeline import SubtitleCue, Timeline
-
     cues = [SubtitleCue(5, 9, "ada", "one", "a"), SubtitleCue(8, 12, "jun", "two", "b"),  # overlapping in a fade
             SubtitleCue(20, 21, "ada", "three", "c")]
     timeline = Timeline("t", Fraction(24), 160, 90, [], subtitles=cues)
@@ -244,9 +238,8 @@ def test_stretches_of_takes_join_frame_exact_on_even_times(tmp_path, fps):
     listing = tmp_path / "picture.ffconcat"
     write_concat_listing(stretches, fps, listing)
     joined = tmp_path / "joined.mp4"
-    options = [value for key, item in input_options(listing).items() for value in (f"-{key}", str(item))]
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", *options, "-i", str(listing), "-c", "copy",
-                    str(joined)], check=True)
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", *input_flags(listing), "-i", str(listing),
+                    "-c", "copy", str(joined)], check=True)
 
     shown = [round((frame.mean() - 10) / 3) for frame in decode_frames(joined, 64, 32)]
     assert shown == [number for stretch in stretches for number in range(stretch.first, stretch.first + stretch.frames)]

@@ -18,7 +18,7 @@ import ffmpeg as ffmpeg_python
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError
-from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, input_options, rate_text, raw_frames, run
+from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, input_flags, input_options, rate_text, raw_frames, run
 from .subtitles import BurnIn
 from .timeline import Timeline
 
@@ -74,10 +74,8 @@ def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery
 
 
 def _mux(video: Path, audio: Path, target: Path, tags: dict[str, str]) -> None:
-    args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
-    for key, value in input_options(video).items():
-        args += [f"-{key}", str(value)]
-    args += ["-i", str(video), "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-shortest"]
+    args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *input_flags(video), "-i", str(video),
+            "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-shortest"]
     for key, value in tags.items():
         args += ["-metadata", f"{key}={value}"]
     args += ["-movflags", "+faststart+use_metadata_tags", str(target)]
