@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from .atomic import atomic_path
-from .backends.animatic.captions import font
+from .text import font
 from .ffmpeg import read_frame
 from .store import TakeRecord, TakeStore
 

@@ -17,7 +17,7 @@ import webvtt
 from PIL import Image, ImageDraw
 
 from ..atomic import atomic_path
-from ..backends.animatic.captions import _fit, font
+from ..text import font, wrap
 from .timeline import SubtitleCue, Timeline
 
 
@@ -73,7 +73,7 @@ class BurnIn:
     def _band(self, cue: SubtitleCue) -> Image.Image:
         size = max(12, round(self.height / 22))
         face = font(size)
-        lines = _fit(f"{cue.speaker}: {cue.text}", face, self.width * 0.86, 3)
+        lines = wrap(f"{cue.speaker}: {cue.text}", face, self.width * 0.86, 3)
         height = round(len(lines) * size * 1.35 + size)
         band = Image.new("RGBA", (self.width, height), (0, 0, 0, 0))
         draw = ImageDraw.Draw(band)

@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..backends.animatic.captions import font
+from ..text import font, truncate
 from .timeline import Card
 
 FADE_SECONDS = 0.75
@@ -24,7 +24,7 @@ def draw_card(card: Card, width: int, height: int) -> np.ndarray:
         scale, colour = STYLES.get(style, STYLES["body"])
         size = max(8, round(height * scale))
         face = font(size)
-        shown = _fit(text, face, width * 0.86)
+        shown = truncate(text, face, width * 0.86)
         rows.append((shown, face, colour, size, style))
     total = sum(size * 1.45 for _, _, _, size, _ in rows)
     y = (height - total) / 2
@@ -35,14 +35,6 @@ def draw_card(card: Card, width: int, height: int) -> np.ndarray:
             draw.text((x, y), text, font=face, fill=colour, stroke_width=stroke, stroke_fill=colour)
         y += size * 1.45
     return np.asarray(image)
-
-
-def _fit(text: str, face, width: float) -> str:
-    if face.getlength(text) <= width:
-        return text
-    while text and face.getlength(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def card_frames(card: Card, width: int, height: int, fps: Fraction) -> Iterator[np.ndarray]:

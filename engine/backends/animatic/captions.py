@@ -6,39 +6,11 @@ onto frames with its alpha, so captions cost a paste per frame, not a text layou
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from continuity import DialogueCue, ShotRequest
 
-
-@lru_cache(maxsize=16)
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
-
-
-def _fit(text: str, face, width: float, lines: int) -> list[str]:
-    """Wrap text to width in at most `lines` lines, the last one ending in … when cut."""
-    words, result, current = text.split(), [], ""
-    for word in words:
-        trial = f"{current} {word}".strip()
-        if face.getlength(trial) <= width or not current:
-            current = trial
-            continue
-        result.append(current)
-        current = word
-        if len(result) == lines:
-            break
-    if current and len(result) < lines:
-        result.append(current)
-    shown = " ".join(result)
-    if len(shown) < len(" ".join(words)) and result:
-        last = result[-1]
-        while last and face.getlength(last + " …") > width:
-            last = last[:-1]
-        result[-1] = last.rstrip() + " …"
-    return result
+from ...text import font, wrap
 
 
 def _band(width: int, height: int, top_alpha: int, bottom_alpha: int) -> Image.Image:
@@ -97,8 +69,8 @@ class Captions:
     def _bottom_band(self, cue: DialogueCue | None) -> Image.Image:
         margin = self.margin
         prompt_face, line_face = font(self.small), font(self.line_size)
-        prompt_lines = _fit(self.request.text, prompt_face, self.width - 2 * margin, 2) if self.request.text else []
-        spoken = _fit(f"“{cue.line}”", line_face, self.width * 0.8, 2) if cue else []
+        prompt_lines = wrap(self.request.text, prompt_face, self.width - 2 * margin, 2) if self.request.text else []
+        spoken = wrap(f"“{cue.line}”", line_face, self.width * 0.8, 2) if cue else []
         height = round(margin * 1.2 + len(prompt_lines) * self.small * 1.3 +
                        (len(spoken) * self.line_size * 1.3 + self.small * 1.8 if cue else 0) + margin * 0.6)
         band = _band(self.width, height, 0, 200)
