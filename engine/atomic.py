@@ -1,11 +1,21 @@
-"""Writing files so that a reader never sees half of one: a temporary name beside the target, then rename."""
+"""Writing files so that a reader never sees half of one: a temporary name beside the target, then rename.
+
+A temporary file names the process and host that write it (`.film.4242-1a2b3c4d.tmp.mp4`), so one left by a
+killed process is recognised and removed: by the next write of the same target, and by the store's sweep.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+HOST_TAG = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+_TEMPORARY = re.compile(r"\.(?P<pid>\d+)-(?P<host>[0-9a-f]{8})\.tmp")
 
 
 @contextmanager
@@ -16,8 +26,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_siblings(target)
     # Keep the suffix last: writers such as Pillow and ffmpeg choose the format by it.
-    temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}-{HOST_TAG}.tmp{target.suffix}")
     try:
         yield temporary
         with open(temporary, "rb+") as handle:
@@ -25,3 +36,32 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def is_stale_temporary(path: Path) -> bool:
+    """Whether path is a temporary file of atomic_path's whose process, on this host, no longer runs."""
+    match = _TEMPORARY.search(path.name)
+    return bool(match) and match["host"] == HOST_TAG and not process_alive(int(match["pid"]))
+
+
+def _sweep_siblings(target: Path) -> None:
+    """Remove what killed processes left while writing this same target."""
+    for path in target.parent.glob(f".{glob_escape(target.stem)}.*.tmp{glob_escape(target.suffix)}"):
+        if is_stale_temporary(path):
+            path.unlink(missing_ok=True)
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # no such process; no process can have a pid that large
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -20,6 +20,7 @@ from rich.tree import Tree
 
 import storyboard
 from storyboard import ScreenplayError, ShotGraph
+from storyboard.schema import MAX_TAKE
 from storyboard.units import format_seconds, fps_label
 
 from .errors import LongcutError
@@ -58,8 +59,30 @@ def reports_errors(command: F) -> F:
         except KeyboardInterrupt:
             err.print("interrupted; every finished take is kept")
             raise typer.Exit(130) from None
+        except OSError as error:  # the file system said no: which file, and why, without a traceback
+            where = f" {error.filename}" if error.filename else ""
+            err.print(Text(f"error: cannot use{where}: {error.strerror or error}", style="red"))
+            err.print(Text("  hint: check the path, its permissions and the free disk space; every finished take "
+                           "is kept"))
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _warn(message: str) -> None:
+    err.print(Text(f"warning: {message}", style="yellow"))
+
+
+def _open(film: Path, store: str | None):
+    from .project import Project
+
+    return Project.open(film, store, warn=_warn)
+
+
+def _output(path: Path, inputs: dict[Path, str], option: str = "--out") -> Path:
+    from .outputs import output_path
+
+    return output_path(path, inputs, option)
 
 
 # -- check ---------------------------------------------------------------------------------------
@@ -72,7 +95,9 @@ def check(film: FilmArg) -> None:
     screenplay = storyboard.load(film)
     graph = ShotGraph(screenplay)
     from .backends import create_backend
+    from .media import check_media
 
+    check_media(screenplay)  # every picture and sound file the film names can be read
     create_backend(screenplay)  # the backend's settings are part of the screenplay: check them too
     _print_summary(screenplay, graph)
 
@@ -135,6 +160,10 @@ def graph(
         if suffix not in writers:
             raise LongcutError(f"cannot write a graph as `{output.name}`", hint="use a name ending in .svg, .png or .dot")
         from .atomic import atomic_path
+        from .lock import LockFile
+        from .outputs import inputs_of
+
+        _output(output, inputs_of(screenplay, screenplay.root / ".longcut", LockFile.beside(screenplay.path).path))
 
         with atomic_path(output) as temporary:
             writers[suffix](temporary)
@@ -229,10 +258,9 @@ def render(
 ) -> None:
     """Render every shot that is not cached, in dependency order, then cut them into the film."""
     from .editor.deliver import check_delivery
-    from .project import Project
-
     check_delivery(preset, fit)
-    project = Project.open(film, store)
+    project = _open(film, store)
+    output = _film_output(project, output)
     plan = project.plan(size=_size(size))
     if dry_run:
         _print_plan(plan)
@@ -261,11 +289,20 @@ def cut(
 ) -> None:
     """Assemble the film from the current takes: transitions, titles, score, subtitles."""
     from .editor.deliver import check_delivery
-    from .project import Project
-
     check_delivery(preset, fit)
-    project = Project.open(film, store)
+    project = _open(film, store)
+    output = _film_output(project, output)
     _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles, sign)
+
+
+def _film_output(project, output: Path | None) -> Path:
+    """The film to write, and the subtitles beside it, checked before any work is done."""
+    target = output or project.default_output()
+    inputs = project.inputs()
+    _output(target, inputs)
+    for suffix in (".srt", ".vtt"):
+        _output(target.with_suffix(suffix), inputs, "the subtitles beside --out")
+    return target
 
 
 def _cut(project, plan, output, preset, fit, loudness, titles, burn_subtitles, sign=None) -> None:
@@ -300,18 +337,20 @@ def shot(
     """Render one shot, and the shots that continue from it; --take new makes another take and uses it."""
     from continuity import TakeChoice
 
-    from .project import Project
-
-    project = Project.open(film, store)
+    project = _open(film, store)
     shot_id = project.shot(shot_id)
     choice = project.current_choice(shot_id)
     if take is not None or seed is not None:
         if take is None or take == "new":
             number = project.next_take(shot_id)
-        elif take.isdigit() and int(take) >= 1:
+            if number > MAX_TAKE:
+                raise LongcutError(f"shot `{shot_id}` has {MAX_TAKE} takes already, the most a shot may have",
+                                   hint=f"pick one: longcut pick {film} {shot_id} TAKE, or --take N to redo one")
+        elif take.isdigit() and 1 <= int(take) <= MAX_TAKE:
             number = int(take)
         else:
-            raise LongcutError(f"--take {take!r} is not `new` or a take number", hint="e.g. --take new, --take 2")
+            raise LongcutError(f"--take {take!r} is not `new` or a take number from 1 to {MAX_TAKE}",
+                               hint="e.g. --take new, --take 2")
         choice = TakeChoice(number, seed)
     plan = project.plan({shot_id: choice}, size=_size(size))
     only = {shot_id, *project.graph.descendants(shot_id)}
@@ -332,10 +371,9 @@ def takes(
     store: StoreOption = None,
 ) -> None:
     """List a shot's takes and write a contact sheet of their first, middle and last frames."""
-    from .project import Project
     from .sheets import contact_sheet
 
-    project = Project.open(film, store)
+    project = _open(film, store)
     shot_id = project.shot(shot_id)
     records = sorted((record for record in project.store.records() if record.shot == shot_id),
                      key=lambda record: (record.take, record.created))
@@ -351,7 +389,7 @@ def takes(
         table.add_row(mark, str(record.take), str(record.seed), f"{record.width}x{record.height}", str(record.frames),
                       record.created.replace("T", " ")[:16], record.key[:10], Text(record.prompt))
     out.print(table)
-    target = output or project.store.root / "sheets" / f"{shot_id}.png"
+    target = _output(output, project.inputs()) if output else project.store.root / "sheets" / f"{shot_id}.png"
     contact_sheet(project.store, records, target)
     out.print(f"contact sheet: {target}   (▶ = the take the cut uses)")
 
@@ -361,15 +399,13 @@ def takes(
 def pick(
     film: FilmArg,
     shot_id: Annotated[str, typer.Argument(help="the shot", show_default=False)],
-    take_number: Annotated[int, typer.Argument(metavar="TAKE", min=1, help="the take the cut uses from now on")],
+    take_number: Annotated[int, typer.Argument(metavar="TAKE", min=1, max=MAX_TAKE, help="the take the cut uses from now on")],
     store: StoreOption = None,
 ) -> None:
     """Make the cut use one take of a shot from now on."""
     from continuity import TakeChoice
 
-    from .project import Project
-
-    project = Project.open(film, store)
+    project = _open(film, store)
     shot_id = project.shot(shot_id)
     made = [record for record in project.store.records() if record.shot == shot_id and record.take == take_number]
     seed = next((record.seed for record in reversed(made) if record.seed_override), None)
@@ -390,20 +426,27 @@ def pick(
 
 @app.command()
 @reports_errors
-def status(film: FilmArg, size: SizeOption = None, store: StoreOption = None) -> None:
+def status(
+    film: FilmArg,
+    size: SizeOption = None,
+    store: StoreOption = None,
+    verify: Annotated[bool, typer.Option("--verify", help="check every take the cut uses in full: hash its files "
+                                         "and decode its clip; a damaged one is removed, to be rendered again")] = False,
+) -> None:
     """Per shot: cached, stale (the screenplay changed since its take) or missing, and which take."""
-    from .project import Project
-
-    project = Project.open(film, store)
+    project = _open(film, store)
     plan = project.plan(size=_size(size))
+    damaged = _verify_takes(project, plan) if verify else set()
     table = Table(show_edge=False, pad_edge=False)
     for column in ("shot", "take", "status", "frames", "key"):
         table.add_column(column)
     counts: dict[str, int] = {}
     for shot_id, planned in plan.shots.items():
         entry = project.lock.shots.get(shot_id)
-        if planned.cached:
-            state, style = "cached", "green"
+        if shot_id in damaged:
+            state, style = "damaged", "red"
+        elif planned.cached:
+            state, style = ("verified", "green") if verify else ("cached", "green")
         elif entry and entry.key and project.store.has(entry.key):
             state, style = "stale", "yellow"
         else:
@@ -414,6 +457,18 @@ def status(film: FilmArg, size: SizeOption = None, store: StoreOption = None) ->
                       planned.key[:10])
     out.print(table)
     out.print(", ".join(f"{count} {state}" for state, count in sorted(counts.items())))
+    if damaged:
+        out.print(f"the damaged takes were removed; longcut render {film} makes them again")
+
+
+def _verify_takes(project, plan) -> set[str]:
+    """The shots whose take fails a full check (each is evicted, with a warning)."""
+    damaged = set()
+    for shot_id, planned in plan.shots.items():
+        if planned.cached and (problem := project.store.verify(planned.key, full=True)) is not None:
+            project.store.evict(planned.key, problem)
+            damaged.add(shot_id)
+    return damaged
 
 
 def _print_plan(plan) -> None:
@@ -443,7 +498,8 @@ def _render_with_progress(project, plan, only=None, picked=None, executor=None):
 
 
 def _print_result(result) -> None:
-    out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached, in {result.seconds:.1f}s")
+    found = f", {len(result.found)} made meanwhile by another render" if result.found else ""
+    out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached{found}, in {result.seconds:.1f}s")
 
 
 @app.command()
@@ -462,15 +518,15 @@ def export(
     from .editor.timeline import build_timeline
     from .export import FORMATS
     from .export import export as run_export
-    from .project import Project
-
     if fmt not in FORMATS:
         raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(FORMATS)}")
-    project = Project.open(film, store)
+    project = _open(film, store)
     plan = project.plan(size=_size(size))
     plan.require_takes()
     timeline = build_timeline(plan, project.store, titles=titles)
-    target = output or project.screenplay.path.with_suffix(f".{fmt}")
+    target = _output(output or project.screenplay.path.with_suffix(f".{fmt}"), project.inputs())
+    if fmt == "edl":
+        _output(target.with_suffix(".audio.edl"), project.inputs(), "the score's EDL beside --out")
     for path in run_export(timeline, project.store.root, fmt, target, start):
         out.print(f"wrote {path}")
 
@@ -486,14 +542,15 @@ def conform(
     """Take an edited cut back: its order, trims and transitions go into the lock file; nothing is re-rendered."""
     from .export.conform import conform as run_conform
     from .export.conform import read_edited
-    from .project import Project
-
-    project = Project.open(film, store)
+    project = _open(film, store)
     plan = project.plan()
     result = run_conform(read_edited(edited, project.screenplay.fps),
                          {shot: planned.request.frames for shot, planned in plan.shots.items()})
     if not result.order:
-        raise LongcutError(f"no clip of `{edited.name}` is a shot of this film", hint="export the cut from longcut first")
+        listed = "; ".join(result.unmapped[:12]) + (f"; and {len(result.unmapped) - 12} more"
+                                                     if len(result.unmapped) > 12 else "")
+        raise LongcutError(f"no clip of `{edited.name}` is a shot of this film ({listed or 'it has no clips'})",
+                           hint="conform takes back a cut exported by longcut (its clips are named after the shots)")
     project.lock.edit = result.as_edit()
     project.lock.save()
     out.print(f"conformed {len(result.order)} shots from {edited.name}: {len(result.trims)} trimmed, "
@@ -521,6 +578,9 @@ def import_script(
 
     if not script.is_file():
         raise LongcutError(f"script `{script}` not found", hint="give the path of a .fountain or .fdx file")
+    if output.exists() and not output.is_dir():
+        raise LongcutError(f"--out {output} is a file", hint="give a folder for film.yaml and scenes/ (it is made "
+                                                             "when missing)")
     if (output / "film.yaml").exists() and not force:
         raise LongcutError(f"{output / 'film.yaml'} already exists", hint="choose another --out, or add --force")
     parsed = read_script(script)

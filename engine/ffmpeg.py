@@ -21,7 +21,7 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 import numpy as np
 
-from .errors import StepFailed
+from .errors import LongcutError, StepFailed
 
 QUEUED_FRAMES = 4
 # How shots are encoded for editing: one fixed GOP of half a second (a half-second or one-second fade then
@@ -36,7 +36,12 @@ ENCODING = {"codec": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv
 def ffmpeg_exe() -> str:
     override = os.environ.get("LONGCUT_FFMPEG")
     if override:
-        return override
+        found = shutil.which(override)
+        if found is None:
+            raise LongcutError(f"LONGCUT_FFMPEG={override} is not an ffmpeg that can be run (no such executable file)",
+                               hint="point it at an ffmpeg binary, or unset it to use the ffmpeg that comes with "
+                                    "longcut")
+        return found
     found = shutil.which("ffmpeg")
     if found:
         return found
@@ -267,10 +272,22 @@ def input_flags(path: Path) -> list[str]:
 
 
 def probe_frames(path: Path) -> int:
-    """Count a clip's video frames by decoding it (exact, independent of container metadata)."""
-    args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:v:0", "-f", "null", "-"]
-    result = subprocess.run(args + ["-progress", "pipe:1"], stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise StepFailed(f"ffmpeg could not read {path.name}: {result.stderr.strip().splitlines()[-1:]}")
+    """Count a clip's video frames by decoding it (exact, independent of container metadata); a decoding error
+    fails."""
+    return _count_video(path, ["-xerror"], [])
+
+
+def count_packets(path: Path) -> int:
+    """Count a film's video frames without decoding them (its packets: one a frame in H.264 without B-frames)."""
+    return _count_video(path, [], ["-c", "copy"])
+
+
+def _count_video(path: Path, input_flags_: list[str], output_flags: list[str]) -> int:
+    args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error", *input_flags_, "-i", str(path),
+            "-map", "0:v:0", *output_flags, "-f", "null", "-", "-progress", "pipe:1"]
+    result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0 or result.stderr.strip():
+        lines = result.stderr.strip().splitlines()
+        raise StepFailed(f"ffmpeg could not read {Path(path).name}: {lines[-1] if lines else 'no video stream'}")
     counts = [line.split("=", 1)[1] for line in result.stdout.splitlines() if line.startswith("frame=")]
     return int(counts[-1]) if counts else 0

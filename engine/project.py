@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from storyboard.errors import did_you_mean
 from .backends import Backend, create_backend
 from .errors import LongcutError
 from .lock import LockFile
+from .media import check_media
+from .outputs import inputs_of, writable
 from .plan import RenderPlan, plan
 from .store import TakeStore
 
@@ -33,16 +36,23 @@ class Project:
     lock: LockFile
 
     @classmethod
-    def open(cls, film: Path, store: str | Path | None = None) -> Project:
+    def open(cls, film: Path, store: str | Path | None = None, warn: Callable[[str], None] | None = None) -> Project:
         """store: a folder (local, or shared by a cluster), or an object-storage URL such as s3://bucket/film,
-        mirrored in .longcut beside the film. Default: $LONGCUT_STORE, else .longcut beside the film."""
+        mirrored in .longcut beside the film. Default: $LONGCUT_STORE, else .longcut beside the film.
+        warn: told of what the store finds wrong and mends (a damaged take evicted)."""
         screenplay = storyboard.load(film)
+        check_media(screenplay)
         graph = ShotGraph(screenplay)
         backend = create_backend(screenplay)
         where = str(store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut")
-        local = screenplay.root / ".longcut"
-        takes = TakeStore(local, remote=where) if is_url(where) else TakeStore(Path(where))
+        local = Path(where) if not is_url(where) else screenplay.root / ".longcut"
+        _check_store_folder(local, "--store" if store else "the take store")
+        takes = TakeStore(local, remote=where if is_url(where) else None, **({"warn": warn} if warn else {}))
         return cls(screenplay, graph, backend, takes, LockFile.beside(screenplay.path))
+
+    def inputs(self) -> dict[Path, str]:
+        """Every file the film's commands read, with what it is: no output may be written over one."""
+        return inputs_of(self.screenplay, self.store.root, self.lock.path)
 
     def plan(self, choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None) -> RenderPlan:
         return plan(self.screenplay, self.graph, self.backend, self.store, self.lock, choices, size)
@@ -67,3 +77,16 @@ class Project:
 
     def default_output(self) -> Path:
         return self.screenplay.path.with_suffix(".mp4")
+
+
+def _check_store_folder(folder: Path, what: str) -> None:
+    """A take store must be a folder this process can write in (or make): said now, not as a traceback halfway
+    through a render. Nothing is made here (a dry run leaves no trace)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise LongcutError(f"{what} {folder}: {existing} is not a folder", hint="give the path of a folder for the takes")
+    if not writable(existing):
+        raise LongcutError(f"{what} {folder}: {existing} cannot be written to",
+                           hint="give a folder you can write to (--store DIR or LONGCUT_STORE)")

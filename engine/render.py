@@ -21,7 +21,22 @@ from .take import Progress
 class RenderResult:
     rendered: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)  # made meanwhile by another render of the film, and used
     seconds: float = 0.0
+
+
+class _NotingFound:
+    """The caller's progress, noting which takes another render made while this one waited for them."""
+
+    def __init__(self, progress: Progress, found: set[str]) -> None:
+        self._progress, self._found = progress, found
+
+    def __getattr__(self, name: str):
+        return getattr(self._progress, name)
+
+    def shot_found(self, planned: PlannedShot, record, worker: str | None = None) -> None:
+        self._found.add(planned.shot_id)
+        self._progress.shot_found(planned, record, worker)
 
 
 def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progress | None = None,
@@ -31,7 +46,8 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
 
     picked: shots whose take a person chose just now (recorded as picked in the lock file).
     """
-    progress = progress or Progress()
+    found: set[str] = set()
+    progress = _NotingFound(progress or Progress(), found)
     executor = executor or LocalExecutor()
     picked = picked or set()
     store.sweep()
@@ -51,7 +67,7 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
                 result.cached.append(shot)
                 note(planned)
         for record in executor.run(plan, store, plan.to_render(only), progress):
-            result.rendered.append(record.shot)
+            (result.found if record.shot in found else result.rendered).append(record.shot)
             note(plan.shots[record.shot])
     finally:
         # Saved once, also when a shot fails. Were the process killed first, nothing is lost: the takes are in

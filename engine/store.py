@@ -3,23 +3,34 @@
     <store>/takes/ab/abcdef.../clip.mp4    the shot, encoded for editing
                               first.png   its first frame, lossless
                               last.png    its last frame, lossless: the next shot starts on it
-                              take.json   what made it (prompt, seed, backend, model, frames, time taken)
+                              take.json   what made it (prompt, seed, backend, model, frames, time taken),
+                                          and the size and sha256 of each file above
+            verified/ab/abcdef...         the files' size, mtime and inode when their hashes last matched
+            locks/abcdef....lock          held (flock) by the process making that take
+            tmp/                          takes being written, and every other temporary file of a cut
 
 A take is assembled in a temporary folder inside the store and renamed into place in one step, so
 a reader (or a render killed mid-shot and started again) never sees half of one. Temporary folders
 of processes that died are swept up on the next run.
+
+Nothing is trusted blindly: a take is handed out only when its files have the sizes its record gives,
+and their sha256 is checked again whenever a file's size, mtime or inode changed since it last matched
+(as DVC keeps its state of checked files). A damaged take is evicted with a warning, so the plan renders
+it again; `verify(key, full=True)` also decodes the clip and counts its frames.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import socket
+import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,9 +38,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .atomic import atomic_path, is_stale_temporary, process_alive
 from .errors import LongcutError, StepFailed
 
 RECORD = "take.json"
+FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
 HOST = socket.gethostname()
 
 
@@ -54,6 +67,7 @@ class TakeRecord:
     seconds_taken: float
     created: str
     seed_override: bool = False
+    files: dict | None = None  # name -> {"bytes": n, "sha256": hex}; None in takes made before longcut checked them
 
     @classmethod
     def from_json(cls, data: dict) -> TakeRecord:
@@ -61,23 +75,107 @@ class TakeRecord:
         return cls(**known)
 
 
-class TakeStore:
-    """Takes in a local (or shared: NFS) folder; with `remote`, also in object storage, mirrored here."""
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
 
-    def __init__(self, root: Path, remote: str | None = None) -> None:
+
+class TakeStore:
+    """Takes in a local (or shared: NFS) folder; with `remote`, also in object storage, mirrored here.
+
+    warn(message) is told of every damaged take the store evicts (the command line prints it).
+    """
+
+    def __init__(self, root: Path, remote: str | None = None, warn: Callable[[str], None] = _warn) -> None:
         self.root = Path(root)
         self.takes = self.root / "takes"
         self.scratch = self.root / "tmp"
         self.remote = RemoteTakes(remote) if remote else None
+        self.warn = warn
+        self._sound: dict[str, tuple] = {}  # key -> the stat of its files when they last checked out, this process
 
     def folder(self, key: str) -> Path:
         return self.takes / key[:2] / key
 
     def has(self, key: str) -> bool:
-        """Whether the take is here; a take only in the remote store is fetched into this one first."""
+        """Whether a sound take is here; a damaged one is evicted (and warned of), a take only in the remote store
+        is fetched into this one first."""
         if (self.folder(key) / RECORD).is_file():
-            return True
+            problem = self.verify(key)
+            if problem is None:
+                return True
+            self.evict(key, problem)
         return self.remote is not None and self.remote.fetch(key, self)
+
+    def verify(self, key: str, full: bool = False) -> str | None:
+        """What is wrong with the take `key` here, or None when it is sound.
+
+        Cheap by default: the files' sizes against the record, and their sha256 only when a file's size, mtime
+        or inode changed since it last matched. full: hash every file and decode the clip, counting its frames.
+        """
+        folder = self.folder(key)
+        try:
+            record = self.record(key)
+        except LongcutError as error:
+            return str(error)
+        try:
+            token = _stat_token(folder)
+        except FileNotFoundError as error:
+            return f"{Path(error.filename).name} is missing"
+        if not full and (token == self._sound.get(key) or token == self._remembered(key)):
+            self._sound[key] = token
+            return None
+        problem = check_files(folder, record, full)
+        if problem is None:
+            self._remember(key, token)
+        return problem
+
+    def evict(self, key: str, problem: str) -> None:
+        """Take a damaged take out of the store (moved aside whole, then deleted) and say so."""
+        folder = self.folder(key)
+        shot = _shot_of(folder)
+        self._sound.pop(key, None)
+        self._verified_note(key).unlink(missing_ok=True)
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        aside = self.scratch / f"{key}-damaged.{os.getpid()}.{uuid.uuid4().hex[:8]}.{HOST}"
+        try:
+            os.rename(folder, aside)
+        except FileNotFoundError:  # another process evicted it first
+            return
+        shutil.rmtree(aside, ignore_errors=True)
+        self.warn(f"the take {key[:12]}{f' of shot `{shot}`' if shot else ''} was damaged ({problem}); it was "
+                  "removed from the store and will be rendered again")
+
+    def _verified_note(self, key: str) -> Path:
+        return self.root / "verified" / key[:2] / key
+
+    def _remembered(self, key: str) -> tuple | None:
+        try:
+            return tuple(json.loads(self._verified_note(key).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def _remember(self, key: str, token: tuple) -> None:
+        self._sound[key] = token
+        if self._remembered(key) != token:
+            with atomic_path(self._verified_note(key)) as temporary:
+                temporary.write_text(json.dumps(token), encoding="utf-8")
+
+    @contextmanager
+    def claim(self, key: str) -> Iterator[None]:
+        """Hold the take `key` for this process while it makes it: another render of the same film waits here,
+        then finds the take made. The kernel drops the lock when its process dies, so a dead holder never
+        blocks anyone."""
+        locks = self.root / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        with open(locks / f"{key}.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def scratch_folder(self, purpose: str):
+        return scratch_folder(self.root, purpose)
 
     def clip(self, key: str) -> Path:
         return self.folder(key) / "clip.mp4"
@@ -85,13 +183,10 @@ class TakeStore:
     def record(self, key: str) -> TakeRecord:
         path = self.folder(key) / RECORD
         try:
-            return TakeRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+            return read_record(path)
         except FileNotFoundError:
             raise LongcutError(f"no take {key[:12]} in the store at {self.root}",
                                hint="render it first: longcut render FILM") from None
-        except (ValueError, TypeError) as error:
-            raise LongcutError(f"the take record {path} is damaged ({error})",
-                               hint=f"delete the folder {path.parent} and render again") from None
 
     def last_frame(self, key: str) -> np.ndarray:
         self.has(key)  # a parent made on another machine comes from the remote store
@@ -166,30 +261,30 @@ class TakeStore:
         return data == {"keys": keys, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
     def note_output(self, target: Path, keys: list[str]) -> None:
-        from .atomic import atomic_path
-
         stat = Path(target).stat()
         with atomic_path(self._output_note(target)) as temporary:
             temporary.write_text(json.dumps({"keys": keys, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}))
 
     def sweep(self) -> int:
-        """Remove temporary folders left by this host's processes that no longer run (any host's after a week).
-
-        Another host's process cannot be seen from here, so its folders are left alone: on a shared store
-        they may be a take being written right now. Returns how many were removed.
+        """Remove what processes that no longer run left half-made: temporary folders of takes and cuts under
+        tmp/, and temporary files of pieces and sounds (`atomic_path`'s). Only this host's are judged by their
+        process (any host's after a week): another host's process cannot be seen from here, so on a shared
+        store they may be a take being written right now. Returns how many were removed.
         """
-        if not self.scratch.is_dir():
-            return 0
         removed = 0
-        for folder in self.scratch.iterdir():
-            parts = folder.name.split(".", 3)  # key.pid.random.host (a host name may hold dots)
-            pid = int(parts[1]) if len(parts) == 4 and parts[1].isdigit() else None
-            here = len(parts) == 4 and parts[3] == HOST
-            old = time.time() - folder.stat().st_mtime > 7 * 24 * 3600
-            stale = old or (here and (pid is None or not _alive(pid)))
-            if stale:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
+        if self.scratch.is_dir():
+            for folder in self.scratch.iterdir():
+                parts = folder.name.split(".", 3)  # name.pid.random.host (a host name may hold dots)
+                pid = int(parts[1]) if len(parts) == 4 and parts[1].isdigit() else None
+                here = len(parts) == 4 and parts[3] == HOST
+                if _older_than_a_week(folder) or (here and (pid is None or not process_alive(pid))):
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed += 1
+        for cache in ("pieces", "audio", "verified"):
+            for path in (self.root / cache).glob("**/.*.tmp*"):
+                if is_stale_temporary(path) or _older_than_a_week(path):
+                    path.unlink(missing_ok=True)
+                    removed += 1
         return removed
 
 
@@ -238,13 +333,26 @@ class RemoteTakes:
                 self.fs.put_file(str(folder / name), self._path(key, name))
 
     def fetch(self, key: str, store: TakeStore) -> bool:
-        """Copy the take into the local store; False when the remote store has no complete take of it."""
+        """Copy the take into the local store; False when the remote store has no sound, complete take of it.
+
+        A take whose files do not match its record is damaged in the remote store: its record is deleted there
+        (so it is seen as missing, rendered again and uploaded anew), and the store is warned.
+        """
         with self._reporting(f"fetch the take {key[:12]} from"):
             if not self.has(key):
                 return False
-            with store._assembled(key) as folder:
-                for name in self.FILES:
-                    self.fs.get_file(self._path(key, name), str(folder / name))
+            try:
+                with store._assembled(key) as folder:
+                    for name in self.FILES:
+                        self.fs.get_file(self._path(key, name), str(folder / name))
+                    problem = check_files(folder, read_record(folder / RECORD))
+                    if problem is not None:
+                        raise _Damaged(problem)
+            except _Damaged as damaged:
+                self.fs.rm_file(self._path(key, RECORD))
+                store.warn(f"the take {key[:12]} in {self.url} was damaged ({damaged}); it was removed there "
+                           "and will be rendered again")
+                return False
         return True
 
     @contextmanager
@@ -258,6 +366,101 @@ class RemoteTakes:
             raise StepFailed(f"could not {what} {self.url}: {type(error).__name__}: {error}",
                              hint="check the storage's credentials and endpoint (e.g. AWS_ENDPOINT_URL) and that "
                                   "the bucket exists; every take already made is kept") from None
+
+
+@contextmanager
+def scratch_folder(store_root: Path, purpose: str) -> Iterator[Path]:
+    """A temporary folder inside the store (never the system's: a two-hour mix is gigabytes), removed after use
+    and swept by TakeStore.sweep after a kill. purpose: a word without dots."""
+    scratch = Path(store_root) / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    folder = scratch / f"{purpose}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{HOST}"
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Damaged(Exception):
+    """A fetched take's files do not match its record (the message says how)."""
+
+
+def read_record(path: Path) -> TakeRecord:
+    """A take's record; FileNotFoundError when there is none, LongcutError when it is damaged."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return TakeRecord.from_json(data)
+    except FileNotFoundError:
+        raise
+    except (ValueError, TypeError, OSError) as error:
+        raise LongcutError(f"the take record {path} is damaged ({error})",
+                           hint=f"delete the folder {path.parent} and render again") from None
+
+
+def file_digests(folder: Path) -> dict:
+    """The size and sha256 of each of a take's files, for its record."""
+    return {name: {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)} for name in FILES}
+
+
+def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | None:
+    """What is wrong with a take's files against its record, or None. Sizes always; hashes (the caller decides
+    when); full: also decode the clip and count its frames. A take made before records held its files' digests
+    is checked by decoding its clip once."""
+    for name in FILES:
+        path = folder / name
+        if not path.is_file():
+            return f"{name} is missing"
+        expected = (record.files or {}).get(name)
+        if expected and path.stat().st_size != expected["bytes"]:
+            return f"{name} has {path.stat().st_size} bytes, its record says {expected['bytes']}"
+    if record.files:
+        for name in FILES:
+            if _sha256(folder / name) != record.files[name]["sha256"]:
+                return f"{name} does not match its sha256 in the take's record"
+    if full or not record.files:
+        from .ffmpeg import probe_frames
+
+        try:
+            frames = probe_frames(folder / "clip.mp4")
+        except StepFailed as error:
+            return str(error)
+        if frames != record.frames:
+            return f"clip.mp4 decodes to {frames} frames, its record says {record.frames}"
+    return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stat_token(folder: Path) -> tuple:
+    """What changes when a file is written to or replaced: size, mtime and inode of each of a take's files."""
+    token = []
+    for name in FILES:
+        stat = (folder / name).stat()
+        token += [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return tuple(token)
+
+
+def _shot_of(folder: Path) -> str | None:
+    try:
+        return read_record(folder / RECORD).shot
+    except (OSError, LongcutError):
+        return None
+
+
+def _older_than_a_week(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > 7 * 24 * 3600
+    except FileNotFoundError:
+        return False
 
 
 def write_record(folder: Path, record: TakeRecord) -> None:
@@ -283,15 +486,3 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

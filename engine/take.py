@@ -21,7 +21,7 @@ from .errors import LongcutError, StepFailed
 from .ffmpeg import Encoder
 from .plan import PlannedShot
 from .segments import shot_frames
-from .store import TakeRecord, TakeStore, write_png, write_record
+from .store import TakeRecord, TakeStore, file_digests, write_png, write_record
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,10 @@ class Progress:
 
     def shot_finished(self, planned: PlannedShot, record: TakeRecord, worker: str | None = None) -> None: ...
 
+    def shot_found(self, planned: PlannedShot, record: TakeRecord, worker: str | None = None) -> None:
+        """Another render of the film made this take while this one waited for it."""
+        self.shot_finished(planned, record, worker)
+
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
 
 
@@ -63,7 +67,22 @@ def _frames(backend, request, first_frame):
 
 def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
               worker: str | None = None) -> TakeRecord:
-    """Render one shot into the store; its parent's take must be there already."""
+    """Render one shot into the store; its parent's take must be there already.
+
+    The take is claimed first: another render of the same film making it right now is waited for, and its
+    take used, so two renders at once make each take once.
+    """
+    with store.claim(planned.key):
+        if store.has(planned.key):
+            record = store.record(planned.key)
+            progress.frames_done(planned, record.frames)
+            progress.shot_found(planned, record, worker)
+            return record
+        return _render_take(planned, backend, store, progress, worker)
+
+
+def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
+                 worker: str | None) -> TakeRecord:
     request = planned.request
     first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
     progress.shot_started(planned, worker)
@@ -101,7 +120,7 @@ def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress
             width=request.width, height=request.height, fps=f"{request.fps.numerator}/{request.fps.denominator}",
             frames=frames, duration=round(frames / float(request.fps), 6), frames_sha256=digest.hexdigest(),
             parent_key=planned.parent_key, seconds_taken=round(time.perf_counter() - started, 3),
-            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=file_digests(folder),
         )
         write_record(folder, record)
     progress.shot_finished(planned, record, worker)

@@ -11,7 +11,9 @@ from collections import Counter
 from .errors import Mark, Problem, ScreenplayError, did_you_mean
 from .schema import MENTION, TransitionType
 from .screenplay import Screenplay, Warning_
-from .units import parse_timecode
+from .units import SmpteDuration, format_seconds, parse_timecode
+
+MAX_SHOT_SECONDS = 4 * 3600  # one limit however a duration is written: 4h, 345600f or 04:00:00:00 at 24 fps
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 AUDIO_SUFFIXES = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}
@@ -19,7 +21,7 @@ AUDIO_SUFFIXES = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}
 
 def run(screenplay: Screenplay) -> None:
     problems: list[Problem] = []
-    for check in (_ids, _locations, _characters, _continues, _references, _timing, _music, _shot_audio):
+    for check in (_ids, _locations, _characters, _continues, _media_files, _timing, _music):
         problems.extend(check(screenplay))
     if problems:
         raise ScreenplayError(problems)
@@ -103,38 +105,23 @@ def _continues(sp: Screenplay) -> list[Problem]:
     return problems
 
 
-def _references(sp: Screenplay) -> list[Problem]:
+def _media_files(sp: Screenplay) -> list[Problem]:
+    """Each picture and sound file the film names has a known suffix and is a file (whether it decodes is the
+    engine's check: it has the decoders)."""
     problems = []
-    for kind, table in (("characters", sp.film.characters), ("locations", sp.film.locations)):
-        for ident, item in table.items():
-            for index, reference in enumerate(item.reference):
-                path = (kind, ident, "reference") + ((index,) if len(item.reference) > 1 else ())
-                problems.extend(_file_problem(sp, reference, path, IMAGE_SUFFIXES, "reference image"))
+    for media in sp.media():
+        suffixes = IMAGE_SUFFIXES if media.kind == "image" else AUDIO_SUFFIXES
+        if media.path.exists() and not media.path.is_file():
+            kind = "a folder" if media.path.is_dir() else "not a regular file (a pipe or a device)"
+            problems.append(Problem(f"{media.what}: `{media.written}` is {kind}", media.mark,
+                                    hint="give the path of the file itself"))
+        elif media.path.suffix.lower() not in suffixes:
+            problems.append(Problem(f"{media.what}: `{media.written}` is not a known file type", media.mark,
+                                    hint="use one of " + ", ".join(sorted(suffixes))))
+        elif not media.path.is_file():
+            problems.append(Problem(f"{media.what}: `{media.written}` not found (looked for {media.path})", media.mark,
+                                    hint="paths are relative to the film file"))
     return problems
-
-
-def _shot_audio(sp: Screenplay) -> list[Problem]:
-    problems = []
-    for entry in sp.entries:
-        audio = entry.shot.audio
-        if audio is not None:
-            path = entry.path + ("audio", "file")
-            if sp.source.value(path) is None:  # written as a plain path
-                path = entry.path + ("audio",)
-            problems.extend(_file_problem(sp, audio.file, path, AUDIO_SUFFIXES, f"shot `{entry.shot.id}`'s sound file"))
-    return problems
-
-
-def _file_problem(sp: Screenplay, written: str, path: tuple, suffixes: set[str], what: str) -> list[Problem]:
-    mark = sp.source.value(path)
-    resolved = (sp.root / written).resolve()
-    if resolved.suffix.lower() not in suffixes:
-        return [Problem(f"{what} `{written}` is not a known file type", mark,
-                        hint="use one of " + ", ".join(sorted(suffixes)))]
-    if not resolved.is_file():
-        return [Problem(f"{what} `{written}` not found (looked for {resolved})", mark,
-                        hint="paths are relative to the film file")]
-    return []
 
 
 def _timing(sp: Screenplay) -> list[Problem]:
@@ -165,27 +152,85 @@ def _timing(sp: Screenplay) -> list[Problem]:
             problems.append(Problem(f"the {transition.type.value} into shot `{shot.id}` ({transition.length()}) is longer "
                                     f"than the shot before it, `{previous.id}` ({previous.duration})", mark,
                                     hint="shorten the transition or lengthen the shot before it"))
+        duration_mark = sp.source.value(entry.path + ("duration",))
         if frames < 1:
             problems.append(Problem(f"shot `{shot.id}` lasts {shot.duration}, less than one frame at {sp.fps} fps",
-                                    sp.source.value(entry.path + ("duration",))))
+                                    duration_mark))
+        problems.extend(_duration_problems(sp, shot.id, shot.duration, frames, duration_mark))
+        following = sp.entries[entry.index + 1].shot if entry.index + 1 < len(sp.entries) else None
+        leaving = sp.transition_frames(following) if following is not None else 0
+        if overlap <= frames and leaving <= frames and overlap + leaving > frames and previous is not None:
+            problems.append(Problem(f"shot `{shot.id}` ({shot.duration}) is shorter than its transitions: "
+                                    f"{transition.type.value} {transition.length()} in and {following.transition.type.value} "
+                                    f"{following.transition.length()} out would overlap", duration_mark,
+                                    hint="lengthen the shot, or shorten one of the transitions"))
         previous = shot
+    return problems
+
+
+def _duration_problems(sp: Screenplay, shot_id: str, duration, frames: int, mark) -> list[Problem]:
+    problems = []
+    if isinstance(duration, SmpteDuration):
+        try:
+            duration.timecode.check(sp.fps, time_of_day=False)
+        except ValueError as error:
+            problems.append(Problem(f"shot `{shot_id}`: {error}", mark))
+    if frames > MAX_SHOT_SECONDS * sp.fps:
+        problems.append(Problem(f"shot `{shot_id}` lasts {duration} ({format_seconds(frames / sp.fps)}), over the "
+                                f"{MAX_SHOT_SECONDS // 3600} hours a shot may last", mark,
+                                hint="split it into several shots"))
     return problems
 
 
 def _music(sp: Screenplay) -> list[Problem]:
     problems = []
-    anchors = {scene.id for scene in sp.film.scenes} | set(sp.by_id)
+    starts = _starts(sp)
+    running = sp.running_frames()
     for index, cue in enumerate(sp.film.music):
-        if cue.file is not None:
-            problems.extend(_file_problem(sp, cue.file, ("music", index, "file"), AUDIO_SUFFIXES, "music file"))
-        for field, value in (("from", cue.start), ("to", cue.end)):
-            if value is None or value in anchors or parse_timecode(value) is not None:
-                continue
-            problems.append(Problem(f"music cue `{cue.id}` starts or ends at `{value}`, which is not a scene, shot or "
-                                    "timecode", sp.source.value(("music", index, field)),
-                                    hint=did_you_mean(value, anchors, "scenes and shots") + "; or write a timecode "
-                                    "such as 00:01:30:00"))
+        frames = {}
+        for field, value, default in (("from", cue.start, 0), ("to", cue.end, running)):
+            mark = sp.source.value(("music", index, field))
+            try:
+                frames[field] = default if value is None else _anchor(value, starts, sp.fps)
+            except ValueError as error:
+                hint = None if parse_timecode(value) else (did_you_mean(value, starts, "scenes and shots") +
+                                                           "; or a timecode such as 00:01:30:00, from the first shot")
+                problems.append(Problem(f"music cue `{cue.id}`: {error}", mark, hint=hint))
+        if len(frames) < 2:
+            continue
+        if frames["from"] >= running:
+            problems.append(Problem(f"music cue `{cue.id}` starts at `{cue.start}`, after the film ends (it runs "
+                                    f"{format_seconds(running / sp.fps)})", sp.source.value(("music", index, "from")),
+                                    hint="start it earlier, or remove the cue"))
+        elif frames["to"] <= frames["from"]:
+            problems.append(Problem(f"music cue `{cue.id}` ends at `{cue.end}`, not after it starts at "
+                                    f"`{cue.start or 'the first shot'}`", sp.source.value(("music", index, "to")),
+                                    hint="`to` must come after `from` in the film"))
     return problems
+
+
+def _starts(sp: Screenplay) -> dict[str, int]:
+    """Where each scene and shot starts in the screenplay's cut, in frames from the first shot."""
+    starts: dict[str, int] = {}
+    position = 0
+    for entry in sp.entries:
+        if entry.index:
+            position -= sp.transition_frames(entry.shot)
+        starts.setdefault(entry.scene.id, position)
+        starts[entry.shot.id] = position
+        position += sp.frames(entry.shot)
+    return starts
+
+
+def _anchor(value: str, starts: dict[str, int], fps) -> int:
+    """A cue's `from` or `to`: a scene or shot (where it starts), or a timecode from the first shot."""
+    if value in starts:
+        return starts[value]
+    code = parse_timecode(value)
+    if code is None:
+        raise ValueError(f"`{value}` is not a scene, shot or timecode")
+    code.check(fps)
+    return code.to_frames(fps)
 
 
 def _warnings(sp: Screenplay) -> list[Warning_]:

@@ -32,6 +32,10 @@ def load(path: str | Path) -> Screenplay:
     film_path = Path(path).resolve()
     if not film_path.exists():
         raise ScreenplayError([Problem("film file not found", file=Path(path), hint="give the path of the film's .yaml file")])
+    if film_path.suffix.lower() not in INCLUDE_SUFFIXES:  # nothing but a screenplay is read, nor shown in a message
+        raise ScreenplayError([Problem("a film file is a .yaml (or .yml) file", file=Path(path),
+                                       hint="give the path of the film's .yaml file; `longcut import` turns a Fountain "
+                                            "or Final Draft script into one")])
     root = compose_file(film_path)
     if root is None:
         raise ScreenplayError([Problem("the film file is empty", file=film_path, hint=FILM_HINT)])
@@ -43,7 +47,7 @@ def load(path: str | Path) -> Screenplay:
     converter = Converter(source_bytes=sum(path.stat().st_size for path in [film_path, *included]))
     data = converter.convert(root)
     film = _validate(data, converter.source)
-    screenplay = Screenplay(film=film, path=film_path, source=converter.source)
+    screenplay = Screenplay(film=film, path=film_path, source=converter.source, included=tuple(included))
     checks.run(screenplay)
     return screenplay
 
@@ -86,6 +90,7 @@ def _read_include(target: Node, including: Path, stack: list[Path], read: list[P
         raise ScreenplayError([Problem("`include:` takes the path of a scene file", mark_of(target),
                                        hint="write `- include: scenes/storm.yaml`, relative to this file")])
     path = (including.parent / target.value).resolve()
+    _check_include_path(path, target, stack[0].parent)
     if path in stack:
         cycle = " -> ".join(p.name for p in stack[stack.index(path):] + [path])
         raise ScreenplayError([Problem(f"include loop: {cycle}", mark_of(target),
@@ -109,6 +114,26 @@ def _read_include(target: Node, including: Path, stack: list[Path], read: list[P
             return _expand(scenes_list[1].value, path, stack + [path], read)
         return _expand([node], path, stack + [path], read)
     raise ScreenplayError([Problem("a scene file must hold a scene (a mapping) or a list of scenes", mark_of(node))])
+
+
+INCLUDE_SUFFIXES = (".yaml", ".yml")
+
+
+def _check_include_path(path: Path, target: Node, project: Path) -> None:
+    """A scene file must be a YAML file inside the film's folder, so nothing else is ever read, and no line of a
+    file the user did not write as a screenplay is ever shown in an error message."""
+    if project not in path.parents:
+        raise ScreenplayError([Problem(f"included file `{target.value}` is outside the film's folder {project}",
+                                       mark_of(target), hint="keep scene files in the film's folder or below it "
+                                       "(copy the file there)")])
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise ScreenplayError([Problem(f"included file `{target.value}` is {kind}", mark_of(target),
+                                       hint="give the path of a scene file" + (", such as one inside it"
+                                                                               if path.is_dir() else ""))])
+    if path.suffix.lower() not in INCLUDE_SUFFIXES:
+        raise ScreenplayError([Problem(f"included file `{target.value}` is not a scene file (.yaml or .yml)",
+                                       mark_of(target), hint="include scene files only, such as scenes/storm.yaml")])
 
 
 def _sibling_hint(path: Path) -> str | None:

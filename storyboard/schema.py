@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from .units import Duration, parse_duration, parse_fps, parse_gain, parse_size
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+MAX_TAKE = 999  # takes of one shot
 ID_HINT = "ids use letters, digits, '-' and '_' (at most 64), starting with a letter or digit"
 MENTION = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)")
 
@@ -29,8 +30,6 @@ def _positive_duration(value: Any) -> Duration:
     duration = parse_duration(value)
     if duration.is_zero():
         raise ValueError(f"duration {value!r} is zero; a shot needs at least one frame")
-    if duration.seconds is not None and duration.seconds > 4 * 3600:
-        raise ValueError(f"duration {value!r} is over 4 hours; split it into several shots")
     return duration
 
 
@@ -205,7 +204,7 @@ class Shot(Strict):
     loop: bool = False  # the shot ends on its own first frame
     location: Id | None = None  # overrides the scene's location
     seed: int | None = Field(default=None, ge=0, lt=2**63)
-    take: int | None = Field(default=None, ge=1, le=999)
+    take: int | None = Field(default=None, ge=1, le=MAX_TAKE)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     card: str | None = None  # a title card: this text on black, drawn by longcut rather than the backend
     audio: ShotAudio | None = None  # the shot's own sound, mixed under the score (which ducks under it)

@@ -28,6 +28,17 @@ class ShotEntry:
 
 
 @dataclass(frozen=True)
+class MediaFile:
+    """A picture or sound file the film names: what it is, as written, resolved, and where it is written."""
+
+    kind: str  # "image" | "audio"
+    what: str  # e.g. "reference image of character `ada`"
+    written: str
+    path: Path
+    mark: Mark | None
+
+
+@dataclass(frozen=True)
 class Warning_:
     message: str
     mark: Mark | None = None
@@ -39,6 +50,37 @@ class Screenplay:
     path: Path  # the film file
     source: SourceMap = field(repr=False)
     warnings: list[Warning_] = field(default_factory=list)
+    included: tuple[Path, ...] = ()  # the scene files read through `include:`
+
+    def files_read(self) -> dict[Path, str]:
+        """Every file the film reads, resolved, with what it is: the film and scene files, references, sounds."""
+        files = {self.path: "the film file"}
+        files.update({path: "a scene file of the film" for path in self.included})
+        files.update({media.path: "the " + media.what for media in self.media()})
+        return files
+
+    def media(self) -> list[MediaFile]:
+        """Every picture and sound file the film names, in the order they are written."""
+        files = []
+        for kind, table in (("character", self.film.characters), ("location", self.film.locations)):
+            for ident, item in table.items():
+                for index, image in enumerate(item.reference):
+                    where = (kind + "s", ident, "reference") + ((index,) if len(item.reference) > 1 else ())
+                    files.append(self._media("image", f"reference image of {kind} `{ident}`", image, where))
+        for entry in self.entries:
+            audio = entry.shot.audio
+            if audio is not None:
+                where = entry.path + ("audio", "file")
+                if self.source.value(where) is None:  # written as a plain path
+                    where = entry.path + ("audio",)
+                files.append(self._media("audio", f"sound file of shot `{entry.shot.id}`", audio.file, where))
+        for index, cue in enumerate(self.film.music):
+            if cue.file is not None:
+                files.append(self._media("audio", f"music file of cue `{cue.id}`", cue.file, ("music", index, "file")))
+        return files
+
+    def _media(self, kind: str, what: str, written: str, where: tuple) -> MediaFile:
+        return MediaFile(kind, what, written, (self.root / written).resolve(), self.source.value(where))
 
     @property
     def root(self) -> Path:

@@ -22,7 +22,10 @@ _NTSC_RATES = {
     "119.88": Fraction(120000, 1001),
 }
 MIN_FPS, MAX_FPS = Fraction(1), Fraction(120)
-MIN_SIDE, MAX_SIDE = 64, 8192
+# The largest frame is DCI 4K: what a video model or an editing suite takes, and what this machine renders and cuts
+# in under a gigabyte at any length (bench/largest_size.py). A side may reach 4096 (vertical 4K: 2160x3840).
+MIN_SIDE, MAX_SIDE = 64, 4096
+MAX_PIXELS = 4096 * 2160
 
 SIZE_PRESETS: dict[str, tuple[int, int]] = {
     "480p": (854, 480),
@@ -133,19 +136,87 @@ def _parse_duration_text(value: str) -> Duration:
     return Duration(seconds=number)
 
 
+def drop_frame(fps: Fraction) -> bool:
+    """Whether timecode at this rate counts drop-frame (29.97 and 59.94, as editing suites do)."""
+    return fps in (Fraction(30000, 1001), Fraction(60000, 1001))
+
+
+DAY_HOURS = 24
+
+
 @dataclass(frozen=True)
 class Timecode:
-    """SMPTE HH:MM:SS:FF, resolved to frames once the rate is known."""
+    """SMPTE HH:MM:SS:FF, resolved to frames once the rate is known.
+
+    The one place timecode is read and written: at 29.97 and 59.94 it counts drop-frame (frame numbers 00 and
+    01, or 00 to 03, are skipped at the start of every minute but each tenth), whichever separator it was
+    written with, so that what longcut writes it reads back as the same frame.
+    """
 
     hours: int
     minutes: int
     seconds: int
     frames: int
 
-    def to_frames(self, fps: Fraction) -> int:
-        # Non-drop-frame counting: the nominal (rounded) rate counts the frame field.
+    def check(self, fps: Fraction, time_of_day: bool = True) -> None:
+        """ValueError when this timecode names no frame at fps: a field out of range, or a dropped frame number.
+        A length (time_of_day False) may run past 24 hours."""
         nominal = round(fps)
-        return ((self.hours * 60 + self.minutes) * 60 + self.seconds) * nominal + self.frames
+        text = str(self)
+        if (time_of_day and self.hours >= DAY_HOURS) or self.minutes > 59 or self.seconds > 59:
+            raise ValueError(f"timecode {text} is not a time of day: hours run 00-23, minutes and seconds 00-59")
+        if self.frames >= nominal:
+            raise ValueError(f"timecode {text} has frame {self.frames:02d}, but frames run 00-{nominal - 1:02d} at "
+                             f"{fps_label(fps)} fps")
+        if drop_frame(fps) and self.seconds == 0 and self.minutes % 10 and self.frames < _dropped(fps):
+            raise ValueError(f"timecode {text} does not exist at {fps_label(fps)} fps drop-frame: frames "
+                             f"00-{_dropped(fps) - 1:02d} are skipped at the start of each minute but every tenth")
+
+    def to_frames(self, fps: Fraction) -> int:
+        nominal = round(fps)
+        minutes = self.hours * 60 + self.minutes
+        counted = (minutes * 60 + self.seconds) * nominal + self.frames
+        if drop_frame(fps):  # the frame numbers skipped in every minute before this one, but each tenth
+            counted -= _dropped(fps) * (minutes - minutes // 10)
+        return counted
+
+    @classmethod
+    def of_frames(cls, frames: int, fps: Fraction) -> Timecode:
+        """The timecode of a frame count from 00:00:00:00, wrapping at 24 hours as editing suites do."""
+        nominal = round(fps)
+        if drop_frame(fps):
+            dropped = _dropped(fps)
+            per_ten_minutes = nominal * 600 - dropped * 9
+            frames %= per_ten_minutes * 6 * DAY_HOURS
+            tens, rest = divmod(frames, per_ten_minutes)
+            frames += dropped * 9 * tens
+            if rest > dropped:
+                frames += dropped * ((rest - dropped) // (nominal * 60 - dropped))
+        frames %= nominal * 3600 * DAY_HOURS
+        return cls(frames // (nominal * 3600), frames // (nominal * 60) % 60, frames // nominal % 60, frames % nominal)
+
+    def __str__(self) -> str:
+        return f"{self.hours:02d}:{self.minutes:02d}:{self.seconds:02d}:{self.frames:02d}"
+
+
+def _dropped(fps: Fraction) -> int:
+    return 2 * round(fps / 30)
+
+
+def format_timecode(frames: int, fps: Fraction) -> str:
+    """SMPTE timecode of a frame count, `;` before the frames when it counts drop-frame."""
+    code = Timecode.of_frames(frames, fps)
+    separator = ";" if drop_frame(fps) else ":"
+    return f"{code.hours:02d}:{code.minutes:02d}:{code.seconds:02d}{separator}{code.frames:02d}"
+
+
+def timecode_frames(text: str, fps: Fraction) -> int:
+    """A timecode written by a person (a record start, a music cue) as frames from 00:00:00:00, checked."""
+    code = parse_timecode(text)
+    if code is None:
+        raise ValueError(f"cannot read {text!r} as a timecode; write HH:MM:SS:FF, e.g. 01:00:00:00")
+    code.check(fps)
+    return code.to_frames(fps)
 
 
 def _smpte_duration(match: re.Match[str]) -> Duration:
@@ -218,6 +289,9 @@ def parse_size(value: object) -> tuple[int, int]:
         raise ValueError(f"frame size {value!r} must be whole pixels")
     if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
         raise ValueError(f"frame size {width}x{height} is outside {MIN_SIDE}..{MAX_SIDE} pixels a side")
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"frame size {width}x{height} is over {MAX_PIXELS:,} pixels, DCI 4K (4096x2160), the largest "
+                         "longcut renders")
     if width % 2 or height % 2:
         raise ValueError(f"frame size {width}x{height} has an odd side; H.264 4:2:0 needs even widths and heights")
     return width, height

@@ -25,7 +25,7 @@ CORPUS = {
     "continues-missing": ("film.yaml", 17, 20, "continues unknown shot `c`", "known shots: a, b"),
     "cycle": ("film.yaml", 18, 20, "continuity cycle: `a` -> `b` -> `a`", "remove one `continues:`"),
     "missing-include": ("film.yaml", 10, 14, "included file `scenes/nowhere.yaml` not found", "relative"),
-    "missing-reference": ("film.yaml", 5, 57, "reference image `refs/missing.png` not found", "relative to the film"),
+    "missing-reference": ("film.yaml", 5, 57, "reference image of character `mara`: `refs/missing.png` not found", "relative to the film"),
     "include-loop": ("b.yaml", 1, 12, "include loop: a.yaml -> b.yaml -> a.yaml", "includes it"),
     "negative-duration": ("film.yaml", 15, 19, "'-3s' is negative", None),
     "unparseable-duration": ("film.yaml", 15, 19, "cannot read '8 seconds' as a duration", None),
@@ -42,6 +42,31 @@ CORPUS = {
     "missing-duration": ("film.yaml", 13, 9, "shot `a` is missing required field `duration`", "8s"),
     "recursive-alias": ("film.yaml", 2, 9, "refers to the mapping or list that contains it", None),
     "bad-camera-move": ("film.yaml", 16, 36, "is 'push_in'", "did you mean `push-in`"),
+    # files the film names must be what they claim, and readable, at `check`
+    "include-outside": ("film.yaml", 10, 14, "is outside the film's folder", "keep scene files in the film's folder"),
+    "include-not-yaml": ("film.yaml", 10, 14, "included file `notes/secret.txt` is not a scene file", "scene files only"),
+    "include-folder": ("film.yaml", 10, 14, "included file `scenes` is a folder", "a scene file"),
+    "reference-not-image": ("film.yaml", 5, 72, "`refs/mara.png` is not an image Pillow can read", "PNG or JPEG"),
+    "reference-truncated": ("film.yaml", 5, 72, "`refs/mara.png` cannot be decoded (OSError: image file is truncated)",
+                            "damaged"),
+    "reference-bomb": ("film.yaml", 5, 72, "`refs/mara.png` is far larger than a reference may be", "scale it down"),
+    "reference-folder": ("film.yaml", 5, 72, "reference image of character `mara`: `refs` is a folder", "the file"),
+    "music-empty": ("film.yaml", 20, 23, "music file of cue `theme`: `music/theme.wav` cannot be decoded as sound",
+                    "empty"),
+    "sound-not-audio": ("film.yaml", 19, 16, "sound file of shot `b`: `sounds/wave.wav` cannot be decoded as sound",
+                        "not a sound file"),
+    "max-seconds-tiny": ("film.yaml", 4, 27, "max_seconds 1e-06 is under 2 frames at 24 fps", "at least 0.0833"),
+    # timing: transitions that would overlap, timecodes that name no frame, cues outside the film, one length limit
+    "overlapping-transitions": ("film.yaml", 14, 49, "shot `b` (2s) is shorter than its transitions: crossfade 1.5s in "
+                                "and wipe 1.5s out", "lengthen the shot"),
+    "timecode-frames": ("film.yaml", 20, 47, "timecode 00:00:00:99 has frame 99, but frames run 00-23 at 24 fps", None),
+    "music-after-end": ("film.yaml", 20, 47, "music cue `theme` starts at `05:00:00:00`, after the film ends (it runs "
+                        "6s)", "start it earlier"),
+    "music-ends-before-start": ("film.yaml", 20, 54, "music cue `theme` ends at `a`, not after it starts at `b`",
+                                "after `from`"),
+    "duration-frames-too-long": ("film.yaml", 18, 19, "shot `b` lasts 864000f (600m), over the 4 hours", "split it"),
+    "duration-smpte-too-long": ("film.yaml", 18, 19, "shot `b` lasts 10:00:00:00 (600m), over the 4 hours", "split it"),
+    "duration-smpte-frames": ("film.yaml", 18, 19, "timecode 00:00:01:30 has frame 30, but frames run 00-23", None),
 }
 
 
@@ -68,6 +93,39 @@ def test_broken_screenplay_gives_one_clear_error(case):
     if hint:
         assert "hint: " in output and hint in output.split("hint: ", 1)[1], output
     assert elapsed < 1.0, f"{case} took {elapsed:.2f}s"
+    assert "root:" not in result.output and "hunter2" not in result.output  # no line of a file that is not a scene
+
+
+def test_a_film_file_must_be_yaml(tmp_path):
+    secret = tmp_path / "notes.txt"
+    secret.write_text("password: hunter2\n")
+    result = CliRunner().invoke(app, ["check", str(secret)])
+    assert result.exit_code == 2 and "a film file is a .yaml (or .yml) file" in result.stderr
+    assert "hunter2" not in result.output
+
+
+@pytest.mark.parametrize("field", ["include", "reference", "sound"])
+def test_a_pipe_given_as_a_file_is_named_as_such(tmp_path, field):
+    import os
+    import shutil
+
+    folder = tmp_path / "film"
+    shutil.copytree(BAD / "reference-not-image", folder)
+    os.mkfifo(folder / "pipe.yaml")
+    os.mkfifo(folder / "pipe.png")
+    os.mkfifo(folder / "pipe.wav")
+    film = folder / "film.yaml"
+    text = film.read_text()
+    if field == "include":
+        text = text.split("scenes:")[0] + "scenes:\n  - include: pipe.yaml\n"
+    elif field == "reference":
+        text = text.replace("refs/mara.png", "pipe.png")
+    else:
+        text = text.replace("        duration: 2s\n", "        duration: 2s\n        audio: pipe.wav\n")
+    film.write_text(text)
+    result = CliRunner().invoke(app, ["check", str(film)])
+    assert result.exit_code == 2, result.output
+    assert "is not a regular file" in result.stderr and "not found" not in result.stderr
 
 
 def test_a_real_process_exits_2_without_a_traceback(tmp_path):

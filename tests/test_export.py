@@ -11,7 +11,8 @@ import pycmx
 import pytest
 
 from engine.editor.timeline import Clip, build_timeline
-from engine.export.common import centred_events, reel_names, timecode
+from engine.export.common import centred_events, reel_names
+from storyboard.units import format_timecode as timecode
 from engine.ffmpeg import probe_frames
 from engine.project import Project
 
@@ -78,7 +79,8 @@ def test_the_edl_has_the_films_events_to_the_frame(exported):
             assert edit.transition.kind == pycmx.Transition.Dissolve and edit.transition.effect_duration == 12
     reels = [edit.source for edit in edits]
     assert len(set(reels)) == len(reels) and all(len(reel) <= 8 for reel in reels)
-    assert "* FROM CLIP NAME: d" in film.with_suffix(".edl").read_text()
+    # the dissolve's event: its first line is the outgoing clip's, its second the incoming one's
+    assert "* FROM CLIP NAME: c\n* TO CLIP NAME: d\n" in film.with_suffix(".edl").read_text()
 
 
 def test_opentimelineio_reads_the_edl_and_the_xml_with_the_same_cuts(exported):
@@ -207,7 +209,7 @@ def test_what_cannot_be_mapped_is_listed(exported, tmp_path):
     path = tmp_path / "edited.otio"
     otio.adapters.write_to_file(edited, str(path))
     result = run("conform", film, path)
-    assert "not mapped: clip `stock-footage`: not a shot of this film" in result.stdout
+    assert "not mapped: clip `stock-footage` at record 01:00:19:00: not a shot of this film" in result.stdout
 
 
 @pytest.mark.parametrize("fmt", ["edl", "xml", "otio"])
@@ -250,3 +252,77 @@ def test_both_examples_export_and_read_back(tmp_path, example):
     for fmt in ("srt", "vtt"):
         run("export", film, "--format", fmt, "--size", "128x72")
         assert film.with_suffix(f".{fmt}").read_text().count("-->") == len(timeline.subtitles)
+
+
+WIPE_FILM = FILM_24.replace("transition: {type: crossfade, duration: 0.5s}", "transition: {type: wipe, duration: 0.5s, "
+                            "direction: right}")
+
+
+def test_a_wipe_reads_back_with_its_source_and_both_clip_names(tmp_path):
+    film = tiny_film(tmp_path, text=WIPE_FILM)
+    run("render", film, "--no-titles")
+    run("export", film, "--format", "edl", "--no-titles")
+    text = film.with_suffix(".edl").read_text()
+    line = next(line for line in text.splitlines() if " W002 " in line)
+    assert re.match(r"^\d{3}  D        V     W002 012 \d\d:", line), line  # the CMX columns, as for a dissolve
+    assert "* FROM CLIP NAME: c\n* TO CLIP NAME: d\n" in text
+    with open(film.with_suffix(".edl")) as handle:
+        event = next(event for event in pycmx.parse_cmx3600(handle).events if len(event.edits) == 2)
+    outgoing, incoming = event.edits
+    assert (outgoing.source, incoming.source) == ("C", "D")
+    assert incoming.transition.kind == pycmx.Transition.Wipe and incoming.transition.effect_duration == 12
+    assert (outgoing.clip_name, incoming.clip_name) == ("c", "d")
+    track = otio.adapters.read_from_file(str(film.with_suffix(".edl")), adapter_name="cmx_3600",
+                                         rate=24).video_tracks()[0]
+    assert [child.name for child in track if isinstance(child, otio.schema.Clip)] == ["a", "b", "c", "d", "e"]
+
+
+def test_the_start_timecode_wraps_at_midnight_as_editing_suites_do(exported, tmp_path):
+    film, timeline, _ = exported
+    target = tmp_path / "late.edl"
+    run("export", film, "--format", "edl", "--start", "23:59:59:23", "--out", target)
+    first = next(line for line in target.read_text().splitlines() if line.startswith("001"))
+    assert first.split()[-2:] == ["23:59:59:23", "00:00:03:23"]  # the 4 s title card runs past midnight
+
+
+def test_at_29_97_the_start_is_read_and_written_drop_frame(tmp_path):
+    film = tiny_film(tmp_path, text=TINY.replace("fps: 12", "fps: 29.97"))
+    run("render", film, "--no-titles")
+    for fmt in ("edl", "xml"):
+        run("export", film, "--format", fmt, "--start", "01:00:00:00", "--no-titles")
+    edl = film.with_suffix(".edl").read_text()
+    assert "FCM: DROP FRAME" in edl
+    first = next(line for line in edl.splitlines() if line.startswith("001"))
+    assert first.split()[-2] == "01:00:00;00"  # not 01:00:03;18, 3.6 s late
+    xml = film.with_suffix(".xml").read_text()
+    assert "<string>01:00:00;00</string>" in xml and "<displayformat>DF</displayformat>" in xml
+    read = otio.adapters.read_from_file(str(film.with_suffix(".edl")), adapter_name="cmx_3600", rate=30000 / 1001)
+    first_clip = next(child for child in read.video_tracks()[0] if isinstance(child, otio.schema.Clip))
+    assert first_clip.name == "a"
+
+
+def test_an_edit_list_from_another_tool_names_every_clip_it_could_not_map(exported, tmp_path):
+    film, _, _ = exported
+    foreign = tmp_path / "other_tool.edl"
+    foreign.write_text("TITLE: OTHER\nFCM: NON-DROP FRAME\n\n"
+                       "001  TAPE01   V     C        00:00:10:00 00:00:12:00 01:00:00:00 01:00:02:00\n"
+                       "* FROM CLIP NAME: beach.mov\n\n"
+                       "002  TAPE02   V     C        00:00:20:00 00:00:21:00 01:00:02:00 01:00:03:00\n"
+                       "* FROM CLIP NAME: sunset.mov\n")
+    result = run("conform", film, foreign, code=2)
+    assert "no clip of `other_tool.edl` is a shot of this film" in result.stderr
+    assert "clip `beach.mov` (reel TAPE01) at record 01:00:00:00" in result.stderr
+    assert "clip `sunset.mov` (reel TAPE02) at record 01:00:02:00" in result.stderr
+
+
+def test_a_trim_past_the_end_of_a_take_is_said(exported, tmp_path):
+    film, _, _ = exported
+    edited = otio.adapters.read_from_file(str(film.with_suffix(".otio")))
+    clip = next(child for child in edited.video_tracks()[0] if getattr(child, "name", "") == "e")
+    clip.source_range = otio.opentime.TimeRange(clip.source_range.start_time,
+                                                clip.source_range.duration + otio.opentime.RationalTime(30, 24))
+    path = tmp_path / "longer.otio"
+    otio.adapters.write_to_file(edited, str(path))
+    result = run("conform", film, path)
+    assert "not mapped: clip `e`: frames 0-78 reach past its take's 48 frames" in result.stdout
+    run("conform", film, film.with_suffix(".otio"))  # back to the cut as longcut made it, for the other tests

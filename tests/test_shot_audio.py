@@ -147,7 +147,7 @@ def test_a_missing_sound_file_points_at_the_shot(tmp_path):
     film = film_with_sound(tmp_path, "sounds/missing.wav")
     result = cli("check", film, code=2)
     assert "film.yaml:9:65:" in result.stderr  # the path, where it is written
-    assert "shot `b`'s sound file `sounds/missing.wav` not found" in result.stderr
+    assert "sound file of shot `b`: `sounds/missing.wav` not found" in result.stderr
 
 
 def test_a_sound_far_louder_than_the_score_is_limited_not_squashed_off_target(tmp_path):

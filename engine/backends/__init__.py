@@ -8,6 +8,7 @@ arrays of shape (height, width, 3), one at a time, so a long shot never sits in 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -149,6 +150,19 @@ def check_settings(settings: dict[str, Any], known: dict[str, type], backend: st
             continue
         if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             raise BackendSettingsError(key, f"setting `{key}` should be {expected.__name__}, got {value!r}")
+
+
+MIN_CALL_FRAMES = 2  # the fewest frames one generate call may make: a segment hands on its last frame and adds one
+
+
+def check_max_seconds(seconds: float, fps: Fraction) -> None:
+    """A backend's `max_seconds` must allow calls of a few frames at least, and no more than an hour."""
+    if not math.isfinite(seconds) or not 0 < seconds <= 3600:
+        raise BackendSettingsError("max_seconds", f"max_seconds must be more than 0 and at most 3600, got {seconds:g}")
+    if frames_per(seconds, fps) < MIN_CALL_FRAMES:
+        needed = float(Fraction(MIN_CALL_FRAMES) / fps)
+        raise BackendSettingsError("max_seconds", f"max_seconds {seconds:g} is under {MIN_CALL_FRAMES} frames at "
+                                   f"{float(fps):g} fps", hint=f"give at least {needed:.3g}")
 
 
 def frames_per(seconds: float, fps: Fraction) -> int:

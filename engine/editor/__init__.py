@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ class CutResult:
 
 def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     started = time.perf_counter()
+    store.sweep()  # what a killed cut left in the store
     plan.require_takes()
     timeline = build_timeline(plan, store, titles=options.titles)
     result = CutResult(options.output, timeline)
@@ -74,15 +74,15 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
         soundtrack, result.audio_made = soundtrack_job.result()
     result.pieces_made = sum(fresh for _, _, fresh in made)
     result.pieces_reused = encoded - result.pieces_made
-    with tempfile.TemporaryDirectory(prefix="longcut-cut-") as folder:
-        picture = Path(folder) / f"picture{CONCAT_SUFFIX}"
+    with store.scratch_folder("cut") as folder:
+        picture = folder / f"picture{CONCAT_SUFFIX}"
         write_concat_listing([stretch for _, stretch, _ in made], timeline.fps, picture)
         if options.sign:  # signed last (a remux after it would drop the manifest); only a signed film appears
-            unsigned = Path(folder) / "unsigned.mp4"
-            deliver(timeline, picture, soundtrack, unsigned, options.delivery)
+            unsigned = folder / "unsigned.mp4"
+            deliver(timeline, picture, soundtrack, unsigned, options.delivery, folder)
             sign(unsigned, options.output, timeline, *options.sign)
         else:
-            deliver(timeline, picture, soundtrack, options.output, options.delivery)
+            deliver(timeline, picture, soundtrack, options.output, options.delivery, folder)
     if options.subtitles and timeline.subtitles:
         result.subtitle_files = write_subtitles(timeline, options.output)
     store.note_output(options.output, inputs)

@@ -31,6 +31,7 @@ from ..atomic import atomic_path
 from ..errors import LongcutError, StepFailed
 from ..ffmpeg import ffmpeg_args, ffmpeg_exe, run
 from ..plan import ReferenceDigests
+from ..store import scratch_folder
 from .score import RATE, Score
 from .timeline import ClipAudio, MusicPlacement, Timeline
 
@@ -78,7 +79,7 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
     if target.is_file():
         return target, False
     total = samples(timeline.total_frames, timeline.fps)
-    with tempfile.TemporaryDirectory(prefix="longcut-audio-") as folder:
+    with scratch_folder(store_root, "audio") as folder:
         mix = Path(folder) / "mix.f32"
         sources = {index: _source(cue, Path(folder)) for index, cue in enumerate(timeline.music)}
         voices = shot_voices(timeline)

@@ -8,7 +8,6 @@ crops (or pads onto a blurred copy of itself), Python draws the subtitles, the E
 
 from __future__ import annotations
 
-import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,9 @@ import ffmpeg as ffmpeg_python
 
 from .. import __version__
 from ..atomic import atomic_path
-from ..errors import LongcutError
-from ..ffmpeg import Encoder, ffmpeg_args, ffmpeg_exe, input_flags, input_options, rate_text, raw_frames, run
+from ..errors import LongcutError, StepFailed
+from ..ffmpeg import (Encoder, count_packets, ffmpeg_args, ffmpeg_exe, input_flags, input_options, rate_text,
+                      raw_frames, run)
 from .subtitles import BurnIn
 from .timeline import Timeline
 
@@ -62,15 +62,23 @@ def provenance_tags(timeline: Timeline) -> dict[str, str]:
     }
 
 
-def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery: Delivery) -> None:
-    """The picture (a clip, or an ffconcat listing of clips) and the soundtrack into `target`."""
-    with tempfile.TemporaryDirectory(prefix="longcut-deliver-") as folder:
-        picture = video
-        if delivery.reencodes(timeline):
-            picture = Path(folder) / "picture.mp4"
-            _reencode(timeline, video, picture, delivery)
-        with atomic_path(target) as temporary:
-            _mux(picture, audio, temporary, provenance_tags(timeline))
+def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery: Delivery, scratch: Path) -> None:
+    """The picture (a clip, or an ffconcat listing of clips) and the soundtrack into `target`.
+
+    scratch: a folder for the re-encoded picture, where one is needed. The film is counted before it replaces
+    target: one frame more or less than the Timeline (a damaged piece or take) and nothing is delivered.
+    """
+    picture = video
+    if delivery.reencodes(timeline):
+        picture = scratch / "reencoded.mp4"
+        _reencode(timeline, video, picture, delivery)
+    with atomic_path(target) as temporary:
+        _mux(picture, audio, temporary, provenance_tags(timeline))
+        frames = count_packets(temporary)
+        if frames != timeline.total_frames:
+            raise StepFailed(f"the film came out with {frames} frames, the cut has {timeline.total_frames}; "
+                             f"{target} was left as it was", hint="run `longcut status FILM --verify` to find a "
+                             "damaged take, then render again")
 
 
 def _mux(video: Path, audio: Path, target: Path, tags: dict[str, str]) -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storyboard.units import drop_frame, format_timecode
+
 from ..editor.timeline import Clip, Timeline
-from .common import drop_frame, item_name, media_path, reel_names, soundtrack_path, start_frames, timecode
+from .common import item_name, media_path, reel_names, soundtrack_path, start_frames
 
 WIPE_CODES = {"left": "W001", "right": "W002"}
 
@@ -21,8 +23,8 @@ def _header(title: str, fps) -> list[str]:
 
 def _line(number: int, reel: str, track: str, edit: str, src_in: int, src_out: int, rec_in: int, rec_out: int,
           fps) -> str:
-    return (f"{number:03d}  {reel:<8} {track:<5} {edit:<8} {timecode(src_in, fps)} {timecode(src_out, fps)} "
-            f"{timecode(rec_in, fps)} {timecode(rec_out, fps)}")
+    return (f"{number:03d}  {reel:<8} {track:<5} {edit:<8} {format_timecode(src_in, fps)} {format_timecode(src_out, fps)} "
+            f"{format_timecode(rec_in, fps)} {format_timecode(rec_out, fps)}")
 
 
 def to_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> str:
@@ -46,14 +48,18 @@ def to_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> 
                                offset + item.record_in, fps))
             frames = previous.record_out - item.record_in
             code = WIPE_CODES.get(item.transition.direction, "W001") if item.transition.type == "wipe" else "D"
-            lines.append(_line(number, reels[index], "V", f"{code}    {frames:03d}", first, source_out,
+            lines.append(_line(number, reels[index], "V", f"{code:<4} {frames:03d}", first, source_out,
                                offset + item.record_in, offset + item.record_in + source_out - first, fps))
             if item.transition.type not in ("crossfade", "wipe"):
                 lines.append(f"* LONGCUT TRANSITION: {item.transition.type} {item.transition.color}")
         else:
             lines.append(_line(number, reels[index], "V", "C", first, source_out, offset + item.record_in,
                                offset + item.record_in + source_out - first, fps))
-        lines.append(f"* FROM CLIP NAME: {item_name(item)}")
+        if incoming:  # the event's first line is the outgoing clip's, its second the incoming one's
+            lines.append(f"* FROM CLIP NAME: {item_name(items[index - 1])}")
+            lines.append(f"* TO CLIP NAME: {item_name(item)}")
+        else:
+            lines.append(f"* FROM CLIP NAME: {item_name(item)}")
         path = media_path(item, timeline, store_root)
         lines.append(f"* SOURCE FILE: {path.relative_to(store_root) if path.is_relative_to(store_root) else path}")
         if isinstance(item, Clip):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from storyboard.units import parse_timecode
+from storyboard.units import timecode_frames
 
 from ..editor import DEFAULT_LOUDNESS
 from ..editor.audio import make_soundtrack
@@ -91,32 +91,8 @@ def reel_names(names: list[str]) -> list[str]:
 
 
 def start_frames(start: str, fps: Fraction) -> int:
-    code = parse_timecode(start)
-    if code is None:
-        raise LongcutError(f"cannot read the start timecode {start!r}", hint="write it as HH:MM:SS:FF, e.g. 01:00:00:00")
-    return code.to_frames(fps)
-
-
-def drop_frame(fps: Fraction) -> bool:
-    return fps in (Fraction(30000, 1001), Fraction(60000, 1001))
-
-
-def timecode(frames: int, fps: Fraction) -> str:
-    """SMPTE timecode of a frame count; drop-frame (with ;) only at 29.97 and 59.94."""
-    nominal = round(fps)
-    if drop_frame(fps):
-        dropped = 2 if nominal == 30 else 4
-        per_ten = nominal * 600 - dropped * 9
-        tens, rest = divmod(frames, per_ten)
-        if rest > dropped:
-            frames += dropped * 9 * tens + dropped * ((rest - dropped) // (nominal * 60 - dropped))
-        else:
-            frames += dropped * 9 * tens
-        separator = ";"
-    else:
-        separator = ":"
-    ff = frames % nominal
-    ss = frames // nominal % 60
-    mm = frames // (nominal * 60) % 60
-    hh = frames // (nominal * 3600)
-    return f"{hh:02d}:{mm:02d}:{ss:02d}{separator}{ff:02d}"
+    """The record timecode of the film's first frame (`--start`), as frames from 00:00:00:00."""
+    try:
+        return timecode_frames(start, fps)
+    except ValueError as error:
+        raise LongcutError(f"--start: {error}", hint="write it as HH:MM:SS:FF, e.g. 01:00:00:00") from None

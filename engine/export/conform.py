@@ -54,7 +54,8 @@ def conform(edited: otio.schema.Timeline, shots: dict[str, int]) -> Conformed:
         raise LongcutError("the edited timeline has no video track")
     if len(tracks) > 1:
         result.unmapped.append(f"{len(tracks) - 1} more video track(s): longcut reads the first only")
-    items = list(tracks[0])
+    track = tracks[0]
+    items = list(track)
     for index, child in enumerate(items):
         if isinstance(child, otio.schema.Gap):
             result.unmapped.append(f"a gap of {int(child.duration().value)} frames (the cut closes it)")
@@ -68,7 +69,8 @@ def conform(edited: otio.schema.Timeline, shots: dict[str, int]) -> Conformed:
         if shot in CARDS:
             continue
         if shot not in shots:
-            result.unmapped.append(f"clip `{child.name}`: not a shot of this film")
+            result.unmapped.append(f"clip `{child.name}`{_reel(child)} at record "
+                                   f"{_record_in(edited, track, index)}: not a shot of this film")
             continue
         if shot in result.order:
             result.unmapped.append(f"clip `{child.name}`: shot `{shot}` is used twice; longcut keeps the first")
@@ -86,10 +88,31 @@ def conform(edited: otio.schema.Timeline, shots: dict[str, int]) -> Conformed:
         elif result.order:
             result.transitions[shot] = 0  # a cut where the film may have had a transition
         result.order.append(shot)
+        if start < 0 or end > shots[shot]:
+            result.unmapped.append(f"clip `{child.name}`: frames {start}-{end} reach past its take's {shots[shot]} "
+                                   f"frames (handles the take does not have); cut to 0-{shots[shot]}")
         if (start, end) != (0, shots[shot]):
             result.trims[shot] = [max(0, start), min(shots[shot], end)]
     result.dropped = [shot for shot in shots if shot not in result.order]
     return result
+
+
+def _reel(clip: otio.schema.Clip) -> str:
+    """ (reel R)` where the edit list named one (the cmx_3600 adapter keeps it in the clip's metadata)."""
+    cmx = clip.metadata.get("cmx_3600") if hasattr(clip.metadata, "get") else None
+    reel = cmx.get("reel") if hasattr(cmx, "get") else None
+    return f" (reel {reel})" if reel else ""
+
+
+def _record_in(edited: otio.schema.Timeline, track: otio.schema.Track, index: int) -> str:
+    """Where the clip starts on the edited timeline, as its timecode: the timeline's start time, or (as the
+    cmx_3600 adapter writes it) the negated start of the track's own range."""
+    start = track.range_of_child_at_index(index).start_time
+    if edited.global_start_time is not None:
+        start = start + edited.global_start_time.rescaled_to(start.rate)
+    if track.source_range is not None:
+        start = start - track.source_range.start_time.rescaled_to(start.rate)
+    return otio.opentime.to_timecode(start, start.rate)
 
 
 def _shot_of(clip: otio.schema.Clip) -> str:

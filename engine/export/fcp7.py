@@ -7,8 +7,10 @@ import hashlib
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+from storyboard.units import drop_frame, format_timecode
+
 from ..editor.timeline import Timeline
-from .common import centred_events, drop_frame, soundtrack_path, start_frames, timecode
+from .common import centred_events, soundtrack_path, start_frames
 
 EFFECTS = {"crossfade": ("Cross Dissolve", "Dissolve"), "fade-black": ("Dip to Color Dissolve", "Dissolve"),
            "fade-white": ("Dip to Color Dissolve", "Dissolve"), "dip": ("Dip to Color Dissolve", "Dissolve"),
@@ -55,7 +57,7 @@ def to_fcp7_xml(timeline: Timeline, store_root: Path, start: str = "01:00:00:00"
     code = ElementTree.SubElement(sequence, "timecode")
     _rate(code, timeline)
     first = start_frames(start, timeline.fps)
-    _text(code, "string", timecode(first, timeline.fps))
+    _text(code, "string", format_timecode(first, timeline.fps))
     _text(code, "frame", first)
     _text(code, "displayformat", "DF" if drop_frame(timeline.fps) else "NDF")
     media = ElementTree.SubElement(sequence, "media")

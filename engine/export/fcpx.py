@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ElementTree
 from fractions import Fraction
 from pathlib import Path
 
+from storyboard.units import drop_frame
+
 from ..editor.timeline import Timeline
 from .common import centred_events, start_frames
 
@@ -42,7 +44,8 @@ def to_fcpxml(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") 
     project = ElementTree.SubElement(ElementTree.SubElement(library, "event", name="longcut"), "project",
                                      name=timeline.title)
     sequence = ElementTree.SubElement(project, "sequence", format="r1", duration=_time(timeline.total_frames, fps),
-                                      tcStart=_time(start_frames(start, fps), fps), tcFormat="NDF")
+                                      tcStart=_time(start_frames(start, fps), fps),
+                                      tcFormat="DF" if drop_frame(fps) else "NDF")
     spine = ElementTree.SubElement(sequence, "spine")
     for event in events:
         if event.incoming:

@@ -35,15 +35,13 @@ class AnimaticBackend:
     version = "2"  # 2: glows computed at low resolution (same look, a fraction of the memory)
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
-        from .. import BackendSettingsError
+        from .. import check_max_seconds
 
         settings = dict(settings or {})
         check_settings(settings, SETTINGS, self.name)
         self._settings = {**DEFAULTS, **settings}
         self._settings["max_seconds"] = float(self._settings["max_seconds"])
-        if not 0 < self._settings["max_seconds"] <= 3600:
-            raise BackendSettingsError("max_seconds", f"max_seconds must be between 0 and 3600, got "
-                                       f"{self._settings['max_seconds']}")
+        check_max_seconds(self._settings["max_seconds"], fps)
         self.fps = fps
         self._stage: tuple[ShotRequest, Stage] | None = None
 

@@ -31,7 +31,7 @@ from PIL import Image
 from continuity import ShotRequest, derive_seed
 
 from ...errors import LongcutError, StepFailed
-from .. import BackendSettingsError, Segment, check_settings, frames_per
+from .. import BackendSettingsError, Segment, check_max_seconds, check_settings, frames_per
 from .families import FAMILIES, Family, family_of_id, family_of_pipeline, first_last_families
 
 SETTINGS: dict[str, type] = {
@@ -67,6 +67,8 @@ class DiffusersBackend:
             raise BackendSettingsError("dtype", f"dtype `{self.dtype_name}` is not one of {', '.join(DTYPES)}")
         if not 1 <= self.steps <= 1000:
             raise BackendSettingsError("steps", f"steps must be between 1 and 1000, got {self.steps}")
+        if "max_seconds" in settings:
+            check_max_seconds(float(settings["max_seconds"]), fps)
         self.device_name = settings.get("device", "auto")
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.settings_given = settings

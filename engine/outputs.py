@@ -1,0 +1,78 @@
+"""Where a command may write what a person asked for (`--out`): never over a file the film reads, never into
+the take store, never a folder or a device, and never a chain of new folders made from a typo.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from storyboard import Screenplay
+
+from .errors import LongcutError
+
+
+def inputs_of(screenplay: Screenplay, store_root: Path | None = None, lock: Path | None = None) -> dict[Path, str]:
+    """Every file a film's commands read, resolved, with what it is."""
+    files = screenplay.files_read()
+    if lock is not None:
+        files[Path(lock).resolve()] = "the film's lock file (the takes the cut uses)"
+    if store_root is not None:
+        files[Path(store_root).resolve()] = "the take store"
+    return files
+
+
+def output_path(path: Path, inputs: dict[Path, str], option: str = "--out") -> Path:
+    """path, checked as a file a command may (over)write; its folder is made when only that last level is missing.
+
+    Refused (exit 2, with a hint): a file the film reads, anything inside the take store, an existing folder,
+    something that is not a regular file (/dev/null, a FIFO), a folder that cannot be written to, and a path
+    whose folder's folder is missing too (`/nonexistent_dir/x.mp4` is more likely a typo than a wish).
+    """
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved.is_dir():
+        raise LongcutError(f"{option} {path} is a folder", hint="give the path of a file, such as a name inside it")
+    if resolved.exists() and not resolved.is_file():
+        raise LongcutError(f"{option} {path} is not a regular file (a device or a pipe)",
+                           hint="give the path of a file to write")
+    for source, what in inputs.items():
+        inside = source.is_dir() and source in resolved.parents  # the store: its takes and caches
+        if resolved == source or inside or _same_file(resolved, source):
+            raise LongcutError(f"{option} {path} is {'inside ' if inside else ''}{what}, which longcut reads: writing "
+                               "there would destroy it", hint="choose another name for the output")
+    folder = resolved.parent
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise LongcutError(f"{option} {path}: the folder {folder.parent} does not exist",
+                               hint="create the folder first, or check the path for a typo")
+        try:
+            folder.mkdir()
+        except OSError as error:
+            raise LongcutError(f"{option} {path}: cannot create the folder {folder}: {error.strerror}",
+                               hint="choose a folder you can write to") from None
+    elif not folder.is_dir():
+        raise LongcutError(f"{option} {path}: {folder} is a file, not a folder", hint="check the path")
+    if not writable(folder):
+        raise LongcutError(f"{option} {path}: the folder {folder} cannot be written to",
+                           hint="choose a folder you can write to")
+    return path
+
+
+def writable(folder: Path) -> bool:
+    """Whether a file can be made in folder: tried, since permission bits do not tell (root, read-only mounts,
+    sysfs)."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".longcut-probe-"):
+            return True
+    except OSError:
+        return False
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """A hard link or another name of the same file."""
+    try:
+        return one.exists() and other.exists() and os.path.samefile(one, other)
+    except OSError:
+        return False
