@@ -176,8 +176,10 @@ def _duration_problems(sp: Screenplay, shot_id: str, duration, frames: int, mark
         except ValueError as error:
             problems.append(Problem(f"shot `{shot_id}`: {error}", mark))
     if frames > MAX_SHOT_SECONDS * sp.fps:
-        problems.append(Problem(f"shot `{shot_id}` lasts {duration} ({format_seconds(frames / sp.fps)}), over the "
-                                f"{MAX_SHOT_SECONDS // 3600} hours a shot may last", mark,
+        length = format_seconds(frames / sp.fps)
+        written = str(duration) + (f" ({length})" if str(duration) != length else "")
+        problems.append(Problem(f"shot `{shot_id}` lasts {written}, over the {MAX_SHOT_SECONDS // 3600} hours a shot "
+                                "may last", mark,
                                 hint="split it into several shots"))
     return problems
 

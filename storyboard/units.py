@@ -85,9 +85,10 @@ def format_seconds(seconds: Fraction | float) -> str:
     """1m30s style, the way a person writes it."""
     total = float(seconds)
     minutes, rest = divmod(total, 60)
+    hours, minutes = divmod(int(minutes), 60)
     text = f"{rest:.3f}".rstrip("0").rstrip(".") + "s"
-    if minutes:
-        text = f"{int(minutes)}m" + ("" if rest == 0 else text)
+    if minutes or hours:
+        text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + ("" if rest == 0 else text)
     return text
 
 

@@ -64,8 +64,9 @@ CORPUS = {
                         "6s)", "start it earlier"),
     "music-ends-before-start": ("film.yaml", 20, 54, "music cue `theme` ends at `a`, not after it starts at `b`",
                                 "after `from`"),
-    "duration-frames-too-long": ("film.yaml", 18, 19, "shot `b` lasts 864000f (600m), over the 4 hours", "split it"),
-    "duration-smpte-too-long": ("film.yaml", 18, 19, "shot `b` lasts 10:00:00:00 (600m), over the 4 hours", "split it"),
+    "duration-hours-too-long": ("film.yaml", 18, 19, "shot `b` lasts 10h, over the 4 hours", "split it"),
+    "duration-frames-too-long": ("film.yaml", 18, 19, "shot `b` lasts 864000f (10h), over the 4 hours", "split it"),
+    "duration-smpte-too-long": ("film.yaml", 18, 19, "shot `b` lasts 10:00:00:00 (10h), over the 4 hours", "split it"),
     "duration-smpte-frames": ("film.yaml", 18, 19, "timecode 00:00:01:30 has frame 30, but frames run 00-23", None),
 }
 

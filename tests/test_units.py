@@ -47,6 +47,31 @@ def test_sizes_and_presets():
             parse_size(bad)
 
 
+def test_the_largest_frame_is_dci_4k_either_way_up():
+    assert parse_size("4096x2160") == (4096, 2160) and parse_size("2160x3840") == (2160, 3840)
+    assert parse_size("4k") == (3840, 2160)
+    for too_large in ("8192x8192", "4096x4096", "8192x4320"):
+        with pytest.raises(ValueError, match="the largest longcut renders|pixels a side"):
+            parse_size(too_large)
+
+
+def test_timecode_reads_back_what_it_writes_at_every_rate():
+    from storyboard.units import Timecode, format_timecode, timecode_frames
+
+    for fps in (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
+                Fraction(60000, 1001)):
+        for frames in (0, 1, 1799, 1800, 17981, 17982, 107891, 107892, 2_000_000):
+            text = format_timecode(frames, fps)
+            assert timecode_frames(text, fps) == frames, (fps, frames, text)
+    ntsc = Fraction(30000, 1001)
+    assert format_timecode(timecode_frames("01:00:00:00", ntsc), ntsc) == "01:00:00;00"
+    assert format_timecode(24 * 3600 * 24 + 7, Fraction(24)) == "00:00:00:07"  # past midnight it wraps
+    for bad, words in (("00:01:00;00", "does not exist"), ("24:00:00:00", "not a time of day"),
+                       ("00:00:00:30", "frames run 00-29")):
+        with pytest.raises(ValueError, match=words):
+            Timecode(*map(int, bad.replace(";", ":").split(":"))).check(ntsc)
+
+
 def test_gains():
     assert parse_gain("-16dB") == -16.0
     assert parse_gain("+3 dB") == 3.0
@@ -59,3 +84,4 @@ def test_format_seconds_reads_like_a_person_wrote_it():
     assert format_seconds(Fraction(90)) == "1m30s"
     assert format_seconds(Fraction(3, 2)) == "1.5s"
     assert format_seconds(Fraction(120)) == "2m"
+    assert format_seconds(Fraction(36000)) == "10h" and format_seconds(Fraction(3725)) == "1h2m5s"
