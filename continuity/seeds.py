@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-SEED_LIMIT = 2**31  # fits every generator backends use (torch, numpy, 32-bit signed APIs)
+from storyboard.schema import SEED_LIMIT
 
 
 def derive_seed(film_seed: int, *names: object) -> int:

@@ -20,7 +20,7 @@ from rich.tree import Tree
 
 import storyboard
 from storyboard import ScreenplayError, ShotGraph
-from storyboard.schema import MAX_TAKE
+from storyboard.schema import MAX_TAKE, SEED_LIMIT
 from storyboard.units import format_seconds, fps_label
 
 from .errors import LongcutError
@@ -270,7 +270,8 @@ def render(
     options = ExecutorOptions.from_spec(project.screenplay.film.executor, executor, address, workers)
     result = _render_with_progress(project, plan, executor=create_executor(options))
     _print_result(result)
-    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles, sign)
+    _cut(project, project.plan(size=_size(size)),
+         _cut_options(output, preset, fit, loudness, titles, burn_subtitles, sign))
 
 
 @app.command()
@@ -292,7 +293,8 @@ def cut(
     check_delivery(preset, fit)
     project = _open(film, store)
     output = _film_output(project, output)
-    _cut(project, project.plan(size=_size(size)), output, preset, fit, loudness, titles, burn_subtitles, sign)
+    _cut(project, project.plan(size=_size(size)),
+         _cut_options(output, preset, fit, loudness, titles, burn_subtitles, sign))
 
 
 def _film_output(project, output: Path | None) -> Path:
@@ -300,18 +302,21 @@ def _film_output(project, output: Path | None) -> Path:
     target = output or project.default_output()
     inputs = project.inputs()
     _output(target, inputs)
-    for suffix in (".srt", ".vtt"):
-        _output(target.with_suffix(suffix), inputs, "the subtitles beside --out")
+    for suffix in (".srt", ".vtt", ".cut.json"):
+        _output(target.with_suffix(suffix), inputs, "the subtitles and the cut record beside --out")
     return target
 
 
-def _cut(project, plan, output, preset, fit, loudness, titles, burn_subtitles, sign=None) -> None:
-    from .editor import CutOptions, cut as run_cut
+def _cut_options(output: Path, preset, fit, loudness, titles, burn_subtitles, sign=None):
+    from .editor import CutOptions
     from .editor.deliver import Delivery
 
-    options = CutOptions(output=output or project.default_output(), titles=titles, loudness=loudness,
-                         delivery=Delivery(preset, fit, burn_subtitles), sign=sign)
-    result = run_cut(plan, project.store, options)
+    return CutOptions(output=output, titles=titles, loudness=loudness, delivery=Delivery(preset, fit, burn_subtitles),
+                      sign=sign)
+
+
+def _cut(project, plan, options) -> None:
+    result = project.cut(plan, options)
     timeline = result.timeline
     if result.up_to_date:
         out.print(f"{result.output} is up to date")
@@ -330,12 +335,14 @@ def shot(
     film: FilmArg,
     shot_id: Annotated[str, typer.Argument(help="the shot to render", show_default=False)],
     take: Annotated[str | None, typer.Option("--take", help="`new` for another take, or a take number")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, max=2**31 - 1, help="make a take with this seed")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=SEED_LIMIT - 1, help="make a take with this seed")] = None,
     size: SizeOption = None,
     store: StoreOption = None,
 ) -> None:
     """Render one shot, and the shots that continue from it; --take new makes another take and uses it."""
     from continuity import TakeChoice
+
+    from .timeline import CutSettings
 
     project = _open(film, store)
     shot_id = project.shot(shot_id)
@@ -359,7 +366,11 @@ def shot(
     _print_result(result)
     after = project.plan(size=_size(size))
     if all(planned.cached for planned in after.shots.values()):
-        _cut(project, after, None, None, "blur", -14.0, True, False)
+        # cut again as the film was last cut (titles, loudness, delivery), not with this command's defaults
+        last = project.last_cut()
+        settings = last.settings if last else CutSettings()
+        _cut(project, after, _cut_options(project.default_output(), settings.preset, settings.fit, settings.loudness,
+                                          settings.titles, settings.burn_subtitles))
 
 
 @app.command()
@@ -375,8 +386,7 @@ def takes(
 
     project = _open(film, store)
     shot_id = project.shot(shot_id)
-    records = sorted((record for record in project.store.records() if record.shot == shot_id),
-                     key=lambda record: (record.take, record.created))
+    records = project.takes(shot_id)
     if not records:
         raise LongcutError(f"shot `{shot_id}` has no takes yet", hint=f"render it: longcut shot {film} {shot_id}")
     in_cut = project.lock.shots.get(shot_id)
@@ -403,21 +413,9 @@ def pick(
     store: StoreOption = None,
 ) -> None:
     """Make the cut use one take of a shot from now on."""
-    from continuity import TakeChoice
-
     project = _open(film, store)
     shot_id = project.shot(shot_id)
-    made = [record for record in project.store.records() if record.shot == shot_id and record.take == take_number]
-    seed = next((record.seed for record in reversed(made) if record.seed_override), None)
-    choice = TakeChoice(take_number, seed)
-    plan = project.plan({shot_id: choice})
-    planned = plan.shots[shot_id]
-    if not planned.cached:
-        raise LongcutError(f"take {take_number} of shot `{shot_id}` is not rendered for the screenplay as it is now",
-                           hint=f"render it first: longcut shot {film} {shot_id} --take {take_number}")
-    project.lock.record(shot_id, take_number, planned.key, seed=seed, picked=True)
-    project.lock.save()
-    waiting = [shot for shot in project.graph.descendants(shot_id) if not plan.shots[shot].cached]
+    waiting = project.pick(shot_id, take_number)
     out.print(f"the cut now uses take {take_number} of {shot_id}")
     if waiting:
         out.print(f"{len(waiting)} shot(s) continue from it and need rendering: {', '.join(waiting)}; "
@@ -435,40 +433,20 @@ def status(
 ) -> None:
     """Per shot: cached, stale (the screenplay changed since its take) or missing, and which take."""
     project = _open(film, store)
-    plan = project.plan(size=_size(size))
-    damaged = _verify_takes(project, plan) if verify else set()
+    rows = project.status(project.plan(size=_size(size)), verify=verify)
+    styles = {"cached": "green", "verified": "green", "stale": "yellow", "missing": "red", "damaged": "red"}
     table = Table(show_edge=False, pad_edge=False)
     for column in ("shot", "take", "status", "frames", "key"):
         table.add_column(column)
     counts: dict[str, int] = {}
-    for shot_id, planned in plan.shots.items():
-        entry = project.lock.shots.get(shot_id)
-        if shot_id in damaged:
-            state, style = "damaged", "red"
-        elif planned.cached:
-            state, style = ("verified", "green") if verify else ("cached", "green")
-        elif entry and entry.key and project.store.has(entry.key):
-            state, style = "stale", "yellow"
-        else:
-            state, style = "missing", "red"
-        counts[state] = counts.get(state, 0) + 1
-        picked = " (picked)" if entry and entry.picked else ""
-        table.add_row(shot_id, f"{planned.request.take}{picked}", Text(state, style=style), str(planned.request.frames),
-                      planned.key[:10])
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+        table.add_row(row.shot, f"{row.take}{' (picked)' if row.picked else ''}", Text(row.state, style=styles[row.state]),
+                      str(row.frames), row.key[:10])
     out.print(table)
     out.print(", ".join(f"{count} {state}" for state, count in sorted(counts.items())))
-    if damaged:
+    if counts.get("damaged"):
         out.print(f"the damaged takes were removed; longcut render {film} makes them again")
-
-
-def _verify_takes(project, plan) -> set[str]:
-    """The shots whose take fails a full check (each is evicted, with a warning)."""
-    damaged = set()
-    for shot_id, planned in plan.shots.items():
-        if planned.cached and (problem := project.store.verify(planned.key, full=True)) is not None:
-            project.store.evict(planned.key, problem)
-            damaged.add(shot_id)
-    return damaged
 
 
 def _print_plan(plan) -> None:
@@ -510,24 +488,30 @@ def export(
                                      "(Final Cut Pro), srt or vtt")],
     output: Annotated[Path | None, typer.Option("--out", "-o", help="the file (default: beside the film file)")] = None,
     start: Annotated[str, typer.Option("--start", help="the record timecode of the first frame")] = "01:00:00:00",
-    size: SizeOption = None,
+    cut_of: Annotated[Path | None, typer.Option("--cut", help="the film whose cut to export, when it was cut with "
+                                                "--out (default: the film beside the film file)")] = None,
     store: StoreOption = None,
-    titles: TitlesOption = True,
 ) -> None:
-    """Export the cut for an editing suite, every clip linked to its take."""
-    from .editor.timeline import build_timeline
-    from .export import FORMATS
-    from .export import export as run_export
-    if fmt not in FORMATS:
-        raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(FORMATS)}")
+    """Export the film as it was last cut, for an editing suite: every clip linked to its take."""
+    from .export import formats, planned_files, write_files
+    from .timeline import Cut
+
+    if fmt not in formats():
+        raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(formats())}")
     project = _open(film, store)
-    plan = project.plan(size=_size(size))
-    plan.require_takes()
-    timeline = build_timeline(plan, project.store, titles=titles)
-    target = _output(output or project.screenplay.path.with_suffix(f".{fmt}"), project.inputs())
-    if fmt == "edl":
-        _output(target.with_suffix(".audio.edl"), project.inputs(), "the score's EDL beside --out")
-    for path in run_export(timeline, project.store.root, fmt, target, start):
+    the_cut = project.last_cut(cut_of)
+    if the_cut is None:
+        made = cut_of or project.default_output()
+        raise LongcutError(f"{made} has not been cut yet (no {Cut.beside(made).name} beside it)",
+                           hint=f"cut the film first: longcut cut {film}" + (f" --out {cut_of}" if cut_of else ""))
+    missing = [item for item in the_cut.timeline.items if not the_cut.media(item).is_file()]
+    for item in missing:
+        _warn(f"{the_cut.media(item)} is no longer there; the export links to it all the same (cut the film again)")
+    inputs = {**project.inputs(), Cut.beside(the_cut.film).resolve(): "the cut record"}
+    files = planned_files(fmt, the_cut, output or project.screenplay.path.with_suffix(f".{fmt}"), start)
+    for path in files:
+        _output(path, inputs)
+    for path in write_files(files):
         out.print(f"wrote {path}")
 
 
@@ -540,8 +524,8 @@ def conform(
     store: StoreOption = None,
 ) -> None:
     """Take an edited cut back: its order, trims and transitions go into the lock file; nothing is re-rendered."""
-    from .export.conform import conform as run_conform
-    from .export.conform import read_edited
+    from .editor.conform import conform as run_conform
+    from .editor.conform import read_edited
     project = _open(film, store)
     plan = project.plan()
     result = run_conform(read_edited(edited, project.screenplay.fps),

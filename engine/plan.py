@@ -22,7 +22,7 @@ from storyboard import Screenplay, ShotGraph
 from .backends import Backend
 from .errors import LongcutError
 from .ffmpeg import ENCODING
-from .lock import LockFile
+from .lock import Edit, LockFile
 from .store import TakeStore
 
 KEY_VERSION = "longcut-take-v1"
@@ -50,7 +50,7 @@ class RenderPlan:
     backend: Backend
     shots: dict[str, PlannedShot]  # editorial order
     order: list[str]  # dependency order
-    edit: dict | None = None  # the cut as an editor left it (order, trims, transitions), from the lock file
+    edit: Edit | None = None  # the cut as an editor left it (order, trims, transitions), from the lock file
 
     def to_render(self, only: set[str] | None = None) -> list[PlannedShot]:
         return [self.shots[shot] for shot in self.order

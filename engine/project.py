@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import storyboard
 from continuity import TakeChoice, default_choice
@@ -18,13 +19,27 @@ from .lock import LockFile
 from .media import check_media
 from .outputs import inputs_of, writable
 from .plan import RenderPlan, plan
-from .store import TakeStore
+from .store import TakeRecord, TakeStore
+from .timeline import Cut
+
+if TYPE_CHECKING:
+    from .editor import CutOptions, CutResult
 
 
 def is_url(where: str) -> bool:
     """s3://bucket/path and the like; a local path (even a Windows one, C:\\...) is not."""
     scheme, sep, _ = where.partition("://")
     return bool(sep) and len(scheme) > 1 and scheme.replace("+", "").isalnum()
+
+
+@dataclass(frozen=True)
+class ShotStatus:
+    shot: str
+    take: int
+    picked: bool  # a person chose the take (pick, shot --take)
+    state: str  # cached | verified | damaged | stale | missing
+    frames: int
+    key: str
 
 
 @dataclass
@@ -77,6 +92,67 @@ class Project:
 
     def default_output(self) -> Path:
         return self.screenplay.path.with_suffix(".mp4")
+
+    def takes(self, shot_id: str) -> list[TakeRecord]:
+        """A shot's takes in the store, by take number, then by when they were made."""
+        return sorted((record for record in self.store.records() if record.shot == shot_id),
+                      key=lambda record: (record.take, record.created))
+
+    def pick(self, shot_id: str, take: int) -> list[str]:
+        """Make the cut use take `take` of a shot from now on (it must be made for the screenplay as it is).
+        Returns the shots that continue from it and now need rendering."""
+        made = [record for record in self.takes(shot_id) if record.take == take]
+        seed = next((record.seed for record in reversed(made) if record.seed_override), None)  # --seed's take
+        plan = self.plan({shot_id: TakeChoice(take, seed)})
+        planned = plan.shots[shot_id]
+        if not planned.cached:
+            raise LongcutError(f"take {take} of shot `{shot_id}` is not rendered for the screenplay as it is now",
+                               hint=f"render it first: longcut shot {self.screenplay.path.name} {shot_id} --take {take}")
+        self.lock.record(shot_id, take, planned.key, seed=seed, picked=True)
+        self.lock.save()
+        return [shot for shot in self.graph.descendants(shot_id) if not plan.shots[shot].cached]
+
+    def status(self, plan: RenderPlan, verify: bool = False) -> list[ShotStatus]:
+        """Each shot's state: cached (verified, with verify: hashed and decoded in full), damaged (it failed that
+        check and was removed), stale (its take is for the screenplay as it was) or missing."""
+        rows = []
+        for shot_id, planned in plan.shots.items():
+            entry = self.lock.shots.get(shot_id)
+            problem = self.store.verify(planned.key, full=True) if verify and planned.cached else None
+            if problem is not None:
+                self.store.evict(planned.key, problem)
+                state = "damaged"
+            elif planned.cached:
+                state = "verified" if verify else "cached"
+            elif entry and entry.key and self.store.has(entry.key):
+                state = "stale"
+            else:
+                state = "missing"
+            rows.append(ShotStatus(shot_id, planned.request.take, bool(entry and entry.picked), state,
+                                   planned.request.frames, planned.key))
+        return rows
+
+    def cut(self, plan: RenderPlan, options: CutOptions, subtitles: bool = True) -> CutResult:
+        """Cut the film (engine.editor.cut), then write its subtitles beside it, exported from the Cut."""
+        from .editor import cut
+        from .export import export
+
+        result = cut(plan, self.store, options)
+        if subtitles and result.timeline.subtitles:
+            for fmt in ("srt", "vtt"):
+                result.subtitle_files.append(export(result.cut, fmt, options.output.with_suffix(f".{fmt}"))[0])
+        return result
+
+    def last_cut(self, film: Path | None = None) -> Cut | None:
+        """The Cut of the film last delivered to `film` (default: beside the film file), if there is one."""
+        record = Cut.beside(film or self.default_output())
+        try:
+            return Cut.load(record)
+        except FileNotFoundError:
+            return None
+        except ValueError as error:
+            raise LongcutError(f"the cut record {record} cannot be read ({error})",
+                               hint="cut the film again: longcut cut FILM") from None
 
 
 def _check_store_folder(folder: Path, what: str) -> None:

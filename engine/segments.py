@@ -11,7 +11,7 @@ A loop shot ends on its first frame: the final call is given that frame as its l
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -28,7 +28,9 @@ def seam_frames(limit: int) -> int:
     return max(0, min(SEAM_FRAMES, (limit - 2) // 4))
 
 
-def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray | None) -> Iterator[np.ndarray]:
+def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray | None,
+                on_step: Callable[[int, int], None] | None = None) -> Iterator[np.ndarray]:
+    """The shot's frames, in segments where the backend needs them; on_step goes to every call."""
     total = request.frames
     limit = backend.max_frames(request)
     if limit < 2:
@@ -36,10 +38,10 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
     loop_target = None
     if request.loop:
         if first_frame is None:  # a loop with no handed frame: make its first frame, then end on it
-            first_frame = next(iter(_checked(backend, request, Segment(0, 1))))
+            first_frame = next(iter(_checked(backend, request, Segment(0, 1, on_step=on_step))))
         loop_target = first_frame
     if total <= limit:
-        yield from _checked(backend, request, Segment(0, total, first_frame, loop_target, first_frame))
+        yield from _checked(backend, request, Segment(0, total, first_frame, loop_target, first_frame, on_step))
         return
     seam = seam_frames(limit)
     held: deque[np.ndarray] = deque()
@@ -53,7 +55,7 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
             count = min(limit, total - start)
             handed = last_emitted
         final = start + count == total
-        segment = Segment(start, count, handed, loop_target if final else None, first_frame)
+        segment = Segment(start, count, handed, loop_target if final else None, first_frame, on_step)
         frames = iter(_checked(backend, request, segment))
         if produced:
             next(frames)  # repeats last_emitted

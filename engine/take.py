@@ -22,6 +22,7 @@ from .ffmpeg import Encoder
 from .plan import PlannedShot
 from .segments import shot_frames
 from .store import TakeRecord, TakeStore, file_digests, write_png, write_record
+from .text import card_frames
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,11 @@ class Progress:
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
 
 
-def _frames(backend, request, first_frame):
+def _frames(backend, request, first_frame, on_step):
     """The backend's frames, or, for a title card, the card drawn by longcut."""
     if request.card is None:
-        return shot_frames(backend, request, first_frame)
-    from .editor.timeline import Card
-    from .editor.titles import card_frames
-
-    return card_frames(Card("card", request.frames, 0, (("heading", request.card),)), request.width, request.height,
-                       request.fps)
+        return shot_frames(backend, request, first_frame, on_step)
+    return card_frames((("heading", request.card),), request.frames, request.width, request.height, request.fps)
 
 
 def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
@@ -86,8 +83,10 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     request = planned.request
     first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
     progress.shot_started(planned, worker)
-    if hasattr(backend, "on_step"):  # model backends report each denoising step
-        backend.on_step = lambda step, steps: progress.denoising(planned, step, steps)
+
+    def on_step(step: int, steps: int) -> None:  # a model backend's denoising steps, for the progress display
+        progress.denoising(planned, step, steps)
+
     started = time.perf_counter()
     digest = hashlib.sha256()
     with store.writer(planned.key) as folder:
@@ -95,7 +94,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
         last = None
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
-                for frame in _frames(backend, request, first_frame):
+                for frame in _frames(backend, request, first_frame, on_step):
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)

@@ -1,5 +1,6 @@
-"""Text drawn onto frames (the animatic's captions, burned-in subtitles, title cards): one font and one way of
-fitting text to a width.
+"""Text drawn onto frames (the animatic's captions, burned-in subtitles, title cards and `card:` shots): one
+font, one way of fitting text to a width, and the cards (drawn with Pillow: no user text ever reaches an
+ffmpeg filter).
 
 Fitting measures O(log n) prefixes of a text of n characters (a binary search), never one prefix per character,
 and looks at no more characters than the width has pixels (no glyph is narrower than one): a title of
@@ -8,11 +9,18 @@ and looks at no more characters than the width has pixels (no glyph is narrower 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from fractions import Fraction
 from functools import lru_cache
 
-from PIL import ImageFont
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 ELLIPSIS = "…"
+CARD_FADE_SECONDS = 0.75
+CARD_STYLES = {"title": (0.075, (246, 242, 232)), "heading": (0.05, (246, 242, 232)),
+               "small": (0.028, (190, 186, 178)), "label": (0.024, (200, 170, 110)), "body": (0.034, (236, 234, 228)),
+               "gap": (0.03, (0, 0, 0))}
 
 
 @lru_cache(maxsize=16)
@@ -69,3 +77,37 @@ def wrap(text: str, face, width: float, lines: int) -> list[str]:
 
 def _most_characters(width: float) -> int:
     return max(1, int(width)) + 1
+
+
+def draw_card(lines: tuple[tuple[str, str], ...], width: int, height: int) -> np.ndarray:
+    """Lines of (style, text) centred on a dark frame, each cut to the width."""
+    image = Image.new("RGB", (width, height), (10, 11, 14))
+    draw = ImageDraw.Draw(image)
+    rows = []
+    for style, text in lines:
+        scale, colour = CARD_STYLES.get(style, CARD_STYLES["body"])
+        size = max(8, round(height * scale))
+        face = font(size)
+        rows.append((truncate(text, face, width * 0.86), face, colour, size, style))
+    total = sum(size * 1.45 for _, _, _, size, _ in rows)
+    y = (height - total) / 2
+    for text, face, colour, size, style in rows:
+        if text:
+            x = (width - face.getlength(text)) / 2
+            stroke = max(1, size // 30) if style in ("title", "heading") else 0
+            draw.text((x, y), text, font=face, fill=colour, stroke_width=stroke, stroke_fill=colour)
+        y += size * 1.45
+    return np.asarray(image)
+
+
+def card_frames(lines: tuple[tuple[str, str], ...], frames: int, width: int, height: int,
+                fps: Fraction) -> Iterator[np.ndarray]:
+    """A card of `frames` frames, faded in from black and out to black (blended by Pillow: no full-frame float
+    arrays)."""
+    still = Image.fromarray(draw_card(lines, width, height))
+    black = Image.new("RGB", (width, height))
+    solid = np.asarray(still)
+    fade = max(1, min(round(CARD_FADE_SECONDS * fps), frames // 3))
+    for index in range(frames):
+        level = min(1.0, (index + 1) / fade, (frames - index) / fade)
+        yield solid if level >= 1.0 else np.asarray(Image.blend(black, still, max(0.0, level)))

@@ -18,6 +18,9 @@ from .units import Duration, parse_duration, parse_fps, parse_gain, parse_size
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 MAX_TAKE = 999  # takes of one shot
+# Every seed, written or derived, is below this: it fits every generator backends use (torch, numpy, 32-bit
+# signed APIs), so a seed pinned in a screenplay is passed on as it is.
+SEED_LIMIT = 2**31
 ID_HINT = "ids use letters, digits, '-' and '_' (at most 64), starting with a letter or digit"
 MENTION = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)")
 
@@ -68,13 +71,20 @@ class Character(Strict):
     name: str | None = None
     description: str = ""
     reference: References = Field(default_factory=list)  # images relative to the film file
-    seed: int | None = Field(default=None, ge=0, lt=2**63)
+    seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
 
 
 class Location(Strict):
     name: str | None = None
     description: str = ""
     reference: References = Field(default_factory=list)
+
+
+class Choice(str, Enum):
+    """One of a fixed set of words: compares equal to its word, and prints as it (in messages and files)."""
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class ShotSize(str, Enum):
@@ -110,7 +120,7 @@ class Camera(Strict):
     move: CameraMove = CameraMove.STATIC
 
 
-class TransitionType(str, Enum):
+class TransitionType(Choice):
     CUT = "cut"
     CROSSFADE = "crossfade"
     FADE_BLACK = "fade-black"
@@ -203,7 +213,7 @@ class Shot(Strict):
     continues: Id | None = None  # this shot's first frame is that shot's last frame
     loop: bool = False  # the shot ends on its own first frame
     location: Id | None = None  # overrides the scene's location
-    seed: int | None = Field(default=None, ge=0, lt=2**63)
+    seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
     take: int | None = Field(default=None, ge=1, le=MAX_TAKE)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     card: str | None = None  # a title card: this text on black, drawn by longcut rather than the backend
@@ -286,7 +296,7 @@ class Film(Strict):
     author: str = ""
     fps: FrameRate = Fraction(24)
     size: FrameSize = (1280, 720)
-    seed: int = Field(default=0, ge=0, lt=2**63)
+    seed: int = Field(default=0, ge=0, lt=SEED_LIMIT)
     style: str = ""
     negative: str = ""
     backend: BackendSpec = BackendSpec()

@@ -19,3 +19,22 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 @pytest.fixture
 def reference_film() -> Path:
     return DATA / "reference" / "film.yaml"
+
+
+@pytest.fixture(scope="module")
+def rendered_once(tmp_path_factory) -> Path:
+    """The tiny film (tests/films.py), rendered and cut once for a test module."""
+    from .cli import run
+    from .films import tiny_film
+
+    film = tiny_film(tmp_path_factory.mktemp("film"))
+    run("render", film)
+    return film
+
+
+@pytest.fixture
+def rendered(rendered_once, tmp_path) -> Path:
+    """A fresh copy of the rendered tiny film (takes, lock, film and cut), for a test to change or damage."""
+    from .films import film_copy
+
+    return film_copy(rendered_once, tmp_path)

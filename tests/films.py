@@ -45,6 +45,12 @@ def tiny_film(folder: Path, max_seconds: float = 20.0, text: str | None = None) 
     return film
 
 
+def film_copy(film: Path, root: Path) -> Path:
+    """A film folder copied whole (takes, lock, film and all) into root/film, for a test to change; its film file."""
+    shutil.copytree(film.parent, root / "film")
+    return root / "film" / film.name
+
+
 def example_copy(root: Path, name: str = "short") -> Path:
     """An example film copied into root without anything a render left beside it; returns its film file."""
     shutil.copytree(EXAMPLES / name, root / name, ignore=shutil.ignore_patterns(".longcut", "*.lock.json", "*.mp4",

@@ -124,8 +124,7 @@ def test_svd_needs_a_first_frame(models):
 def test_progress_reports_each_denoising_step(models):
     backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 3})
     steps = []
-    backend.on_step = lambda step, total: steps.append((step, total))
-    make(backend, Segment(0, 9))
+    make(backend, Segment(0, 9, on_step=lambda step, total: steps.append((step, total))))
     assert steps == [(1, 3), (2, 3), (3, 3)]
 
 

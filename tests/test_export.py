@@ -10,9 +10,11 @@ import opentimelineio as otio
 import pycmx
 import pytest
 
-from engine.editor.timeline import Clip, build_timeline
+from engine.editor.timeline import build_timeline
+from engine.timeline import Clip
 from engine.export.common import centred_events, reel_names
 from storyboard.units import format_timecode as timecode
+from storyboard.units import timecode_frames
 from engine.ffmpeg import probe_frames
 from engine.project import Project
 
@@ -32,8 +34,8 @@ def exported(tmp_path_factory):
     run("render", film)
     for fmt in ("otio", "edl", "xml", "fcpxml", "srt", "vtt"):
         run("export", film, "--format", fmt)
-    project = Project.open(film)
-    return film, build_timeline(project.plan(), project.store), project.store.root
+    cut = Project.open(film).last_cut()
+    return film, cut.timeline, cut
 
 
 def frames_of(code: str, rate: int = 24, start: int = 24 * 3600) -> int:
@@ -42,10 +44,10 @@ def frames_of(code: str, rate: int = 24, start: int = 24 * 3600) -> int:
 
 
 def test_otio_reads_back_as_the_film(exported):
-    film, timeline, store = exported
+    film, timeline, cut = exported
     read = otio.adapters.read_from_file(str(film.with_suffix(".otio")))
     track = read.video_tracks()[0]
-    events = centred_events(timeline, store)
+    events = centred_events(cut)
     clips = [(index, child) for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)]
     assert [child.name for _, child in clips] == [event.name for event in events]
     for (index, child), event in zip(clips, events):
@@ -65,7 +67,7 @@ def test_otio_reads_back_as_the_film(exported):
 
 
 def test_the_edl_has_the_films_events_to_the_frame(exported):
-    film, timeline, store = exported
+    film, timeline, cut = exported
     with open(film.with_suffix(".edl")) as handle:
         edl = pycmx.parse_cmx3600(handle)
     edits = [edit for event in edl.events for edit in event.edits if edit.record_in != edit.record_out]
@@ -84,8 +86,8 @@ def test_the_edl_has_the_films_events_to_the_frame(exported):
 
 
 def test_opentimelineio_reads_the_edl_and_the_xml_with_the_same_cuts(exported):
-    film, timeline, store = exported
-    expected = [(event.name, event.record_in) for event in centred_events(timeline, store)]
+    film, timeline, cut = exported
+    expected = [(event.name, event.record_in) for event in centred_events(cut)]
     from_xml = otio.adapters.read_from_file(str(film.with_suffix(".xml")), adapter_name="fcp_xml").video_tracks()[0]
     placed = [(child.name, from_xml.range_of_child_at_index(index).start_time.value)
               for index, child in enumerate(from_xml) if isinstance(child, otio.schema.Clip)]
@@ -93,7 +95,7 @@ def test_opentimelineio_reads_the_edl_and_the_xml_with_the_same_cuts(exported):
     from_edl = otio.adapters.read_from_file(str(film.with_suffix(".edl")), adapter_name="cmx_3600", rate=24)
     track = from_edl.video_tracks()[0]
     names = [child.name for child in track if isinstance(child, otio.schema.Clip)]
-    assert names == [event.name for event in centred_events(timeline, store)]
+    assert names == [event.name for event in centred_events(cut)]
     dissolve = next(child for child in track if isinstance(child, otio.schema.Transition))
     assert dissolve.in_offset.value + dissolve.out_offset.value == 12
 
@@ -103,8 +105,8 @@ def test_final_cut_reads_the_fcpxml_with_the_same_cuts(exported):
 
     from engine.export.fcpx import _time
 
-    film, timeline, store = exported
-    expected = [(event.name, event.record_in) for event in centred_events(timeline, store)]
+    film, timeline, cut = exported
+    expected = [(event.name, event.record_in) for event in centred_events(cut)]
     read = otio.adapters.read_from_file(str(film.with_suffix(".fcpxml")), adapter_name="fcpx_xml")
     read = read if isinstance(read, otio.schema.Timeline) else read[0]
     track = read.video_tracks()[0]
@@ -113,7 +115,7 @@ def test_final_cut_reads_the_fcpxml_with_the_same_cuts(exported):
     assert placed == expected
     # the adapter's reader does not keep transitions; the file does, centred on the cut into d
     transition = ElementTree.parse(film.with_suffix(".fcpxml")).getroot().find(".//spine/transition")
-    d = next(event for event in centred_events(timeline, store) if event.name == "d")
+    d = next(event for event in centred_events(cut) if event.name == "d")
     assert transition.get("offset") == _time(d.record_in - 6, Fraction(24)) and transition.get("duration") == "1/2s"
     assert _time(24, Fraction(24000, 1001)) == "1001/1000s"  # exact at 23.976
 
@@ -165,7 +167,7 @@ def test_an_unknown_format_is_refused(exported):
 
 
 def test_a_round_trip_through_an_editor_conforms_without_rendering(exported, tmp_path):
-    film, timeline, store = exported
+    film, timeline, cut = exported
     edited = otio.adapters.read_from_file(str(film.with_suffix(".otio")))
     track = edited.video_tracks()[0]
     clips = {child.name: child for child in track if isinstance(child, otio.schema.Clip)}
@@ -192,11 +194,11 @@ def test_a_round_trip_through_an_editor_conforms_without_rendering(exported, tmp
     cut = run("cut", film)
     assert "rendered" not in cut.stdout  # nothing re-rendered, only cut again
     project = Project.open(film)
-    after = build_timeline(project.plan(), project.store)
+    after = project.last_cut().timeline
     assert [clip.shot_id for clip in after.clips] == ["b", "a", "c", "d", "e"]
     expected = [(child.name, track.range_of_child_at_index(index).start_time.value)
                 for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)]
-    assert [(event.name, event.record_in) for event in centred_events(after, store)] == expected
+    assert [(event.name, event.record_in) for event in centred_events(project.last_cut())] == expected
     assert probe_frames(film.with_suffix(".mp4")) == after.total_frames == track.duration().value
 
 
@@ -214,7 +216,7 @@ def test_what_cannot_be_mapped_is_listed(exported, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["edl", "xml", "otio"])
 def test_an_untouched_export_conforms_to_the_same_cut(exported, fmt):
-    film, timeline, store = exported  # exported before any edit: the cut as longcut made it
+    film, timeline, cut = exported  # exported before any edit: the cut as longcut made it
     result = run("conform", film, film.with_suffix(f".{fmt}"))
     assert "conformed 5 shots" in result.stdout and "0 trimmed" in result.stdout
     project = Project.open(film)
@@ -229,17 +231,16 @@ def test_both_examples_export_and_read_back(tmp_path, example):
 
     film = example_copy(tmp_path, example)
     run("render", film, "--size", "128x72", "--no-titles")
-    project = Project.open(film)
-    timeline = build_timeline(project.plan(size=(128, 72)), project.store, titles=True)
-    store = project.store.root
-    expected = [(event.name, event.record_in) for event in centred_events(timeline, store)]
+    cut = Project.open(film).last_cut()
+    timeline = cut.timeline
+    expected = [(event.name, event.record_in) for event in centred_events(cut)]
     for fmt, adapter in (("otio", "otio_json"), ("xml", "fcp_xml"), ("fcpxml", "fcpx_xml")):
-        run("export", film, "--format", fmt, "--size", "128x72")
+        run("export", film, "--format", fmt)
         read = otio.adapters.read_from_file(str(film.with_suffix(f".{fmt}")), adapter_name=adapter)
         track = (read if isinstance(read, otio.schema.Timeline) else read[0]).video_tracks()[0]
         assert [(child.name, track.range_of_child_at_index(index).start_time.value)
                 for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)] == expected
-    run("export", film, "--format", "edl", "--size", "128x72")
+    run("export", film, "--format", "edl")
     with open(film.with_suffix(".edl")) as handle:
         edits = [edit for event in pycmx.parse_cmx3600(handle).events for edit in event.edits
                  if edit.record_in != edit.record_out]
@@ -250,7 +251,7 @@ def test_both_examples_export_and_read_back(tmp_path, example):
                  if edit.transition.kind in (pycmx.Transition.Dissolve, pycmx.Transition.Wipe)]
     assert dissolves == overlaps and overlaps  # every overlap is a dissolve of its length, to the frame
     for fmt in ("srt", "vtt"):
-        run("export", film, "--format", fmt, "--size", "128x72")
+        run("export", film, "--format", fmt)
         assert film.with_suffix(f".{fmt}").read_text().count("-->") == len(timeline.subtitles)
 
 
@@ -261,7 +262,7 @@ WIPE_FILM = FILM_24.replace("transition: {type: crossfade, duration: 0.5s}", "tr
 def test_a_wipe_reads_back_with_its_source_and_both_clip_names(tmp_path):
     film = tiny_film(tmp_path, text=WIPE_FILM)
     run("render", film, "--no-titles")
-    run("export", film, "--format", "edl", "--no-titles")
+    run("export", film, "--format", "edl")
     text = film.with_suffix(".edl").read_text()
     line = next(line for line in text.splitlines() if " W002 " in line)
     assert re.match(r"^\d{3}  D        V     W002 012 \d\d:", line), line  # the CMX columns, as for a dissolve
@@ -289,7 +290,7 @@ def test_at_29_97_the_start_is_read_and_written_drop_frame(tmp_path):
     film = tiny_film(tmp_path, text=TINY.replace("fps: 12", "fps: 29.97"))
     run("render", film, "--no-titles")
     for fmt in ("edl", "xml"):
-        run("export", film, "--format", fmt, "--start", "01:00:00:00", "--no-titles")
+        run("export", film, "--format", fmt, "--start", "01:00:00:00")
     edl = film.with_suffix(".edl").read_text()
     assert "FCM: DROP FRAME" in edl
     first = next(line for line in edl.splitlines() if line.startswith("001"))
@@ -326,3 +327,41 @@ def test_a_trim_past_the_end_of_a_take_is_said(exported, tmp_path):
     result = run("conform", film, path)
     assert "not mapped: clip `e`: frames 0-78 reach past its take's 48 frames" in result.stdout
     run("conform", film, film.with_suffix(".otio"))  # back to the cut as longcut made it, for the other tests
+
+
+@pytest.mark.parametrize("rate, drop", [("23.976", False), ("25", False), ("29.97", True), ("30", False)])
+def test_exports_at_every_broadcast_rate_read_back_to_the_frame(tmp_path, rate, drop):
+    film = tiny_film(tmp_path, text=TINY.replace("fps: 12", f"fps: {rate}").replace("size: 128x72", "size: 64x64"))
+    run("render", film, "--no-titles")
+    cut = Project.open(film).last_cut()
+    fps = cut.timeline.fps
+    expected = [(event.name, event.record_in) for event in centred_events(cut)]
+    for fmt, adapter in (("otio", "otio_json"), ("xml", "fcp_xml")):
+        run("export", film, "--format", fmt, "--start", "01:00:00:00")
+        track = otio.adapters.read_from_file(str(film.with_suffix(f".{fmt}")), adapter_name=adapter).video_tracks()[0]
+        assert [(child.name, track.range_of_child_at_index(index).start_time.value)
+                for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)] == expected
+    # the fcpx adapter reads 1001/30000s frames as 29 fps (its own rounding), so the times are read here, exactly
+    import xml.etree.ElementTree as ElementTree
+
+    from engine.export.fcpx import _time
+
+    run("export", film, "--format", "fcpxml", "--start", "01:00:00:00")
+    spine = ElementTree.parse(film.with_suffix(".fcpxml")).find(".//spine")
+    assert [(clip.get("name"), clip.get("offset")) for clip in spine.iter("asset-clip")] == \
+        [(name, _time(record_in, fps)) for name, record_in in expected]
+    assert otio.adapters.read_from_file(str(film.with_suffix(".fcpxml")), adapter_name="fcpx_xml") is not None
+    run("export", film, "--format", "edl", "--start", "01:00:00:00")
+    edl = film.with_suffix(".edl").read_text()
+    assert ("FCM: DROP FRAME" in edl) is drop
+    with open(film.with_suffix(".edl")) as handle:
+        edits = [edit for event in pycmx.parse_cmx3600(handle).events for edit in event.edits
+                 if edit.record_in != edit.record_out]
+    hour = timecode_frames("01:00:00:00", fps)
+    assert [timecode_frames(edit.record_in, fps) - hour for edit in edits] == [item.record_in for item in cut.timeline.items]
+    golden = GOLDEN / f"tiny-{rate}.edl"
+    text = normalised(edl)
+    if not golden.exists():  # written once, read, then committed
+        golden.write_text(text)
+        pytest.fail(f"wrote {golden}: read it, then commit it")
+    assert text == golden.read_text()

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from engine.atomic import HOST_TAG
-from engine.editor.timeline import Card
-from engine.editor.titles import card_frames, draw_card
 from engine.ffmpeg import count_packets, probe_frames
 from engine.store import HOST, RECORD, TakeStore
+from engine.text import card_frames, draw_card
 
 from .cli import run
 from .films import tiny_film
@@ -26,21 +25,6 @@ from .films import tiny_film
 SHOTS = ["a", "b", "c", "d", "e"]
 CUT_FRAMES = 48 + (24 + 18 + 12 + 36 + 24) - 6 + 72  # title, the shots less d's crossfade, credits (12 fps)
 DEAD_PID = 4_000_000_000  # beyond any pid_max: a process that cannot be running
-
-
-@pytest.fixture(scope="module")
-def rendered_once(tmp_path_factory):
-    film = tiny_film(tmp_path_factory.mktemp("film"))
-    run("render", film)
-    return film
-
-
-@pytest.fixture
-def rendered(rendered_once, tmp_path):
-    """A fresh copy of a rendered tiny film (takes, lock and film), for a test to damage."""
-    folder = tmp_path / "film"
-    shutil.copytree(rendered_once.parent, folder)
-    return folder / "film.yaml"
 
 
 def take_folder(film: Path, shot: str) -> Path:
@@ -234,12 +218,12 @@ def test_what_a_killed_cut_left_is_swept_and_nothing_goes_to_the_system_temp(ren
 def test_a_ten_thousand_character_title_is_drawn_at_once():
     import time
 
-    card = Card("title", 3, 0, (("title", "A" * 10_000), ("small", "by " + "B" * 10_000)))
+    lines = (("title", "A" * 10_000), ("small", "by " + "B" * 10_000))
     started = time.perf_counter()
-    frames = list(card_frames(card, 1280, 720, Fraction(24)))
+    frames = list(card_frames(lines, 3, 1280, 720, Fraction(24)))
     assert time.perf_counter() - started < 2.0
     assert len(frames) == 3
-    still = draw_card(card, 1280, 720)
+    still = draw_card(lines, 1280, 720)
     assert still.shape == (720, 1280, 3) and still.any()
 
 

@@ -9,7 +9,7 @@ arrays of shape (height, width, 3), one at a time, so a long shot never sits in 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib.metadata import entry_points
@@ -37,6 +37,8 @@ class Segment:
     continues). last_frame: the call's last frame must be this frame (a loop's end).
     shot_first_frame: the first frame of the whole shot, the same for every segment, for backends
     that shape the whole shot around it (a model may ignore it).
+    on_step(step, steps): to call after each denoising step, where a backend has steps (as diffusers passes
+    callback_on_step_end to a pipeline); None when nobody is watching.
     """
 
     start: int
@@ -44,12 +46,14 @@ class Segment:
     first_frame: np.ndarray | None = None
     last_frame: np.ndarray | None = None
     shot_first_frame: np.ndarray | None = None
+    on_step: Callable[[int, int], None] | None = None
 
 
 @runtime_checkable
 class Backend(Protocol):
     name: str
     version: str
+    wants_gpu: bool  # whether a cluster executor should give each of its workers a GPU
 
     def settings(self) -> dict[str, Any]:
         """Every setting that shapes the pictures, JSON-serialisable; it goes into each take's cache key."""
@@ -111,7 +115,8 @@ def backend_recipe(screenplay: Screenplay) -> BackendRecipe:
 
 
 def wants_gpu(backend: Backend) -> bool:
-    """Whether the backend's workers should each hold a GPU (a model backend not pinned to the CPU)."""
+    """Whether the backend's workers should each hold a GPU (a model backend not pinned to the CPU); a backend
+    written before the protocol said so is taken to want none."""
     return bool(getattr(backend, "wants_gpu", False))
 
 

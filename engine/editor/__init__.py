@@ -1,11 +1,13 @@
-"""The editor: the takes in the lock file become the film.
+"""The editor: the takes in the lock file become the film, and its Cut (engine.timeline).
 
 1. check every shot has its take, and build the Timeline (editorial order, transitions, cues, in frames);
-2. make the picture's pieces (re-encoded junctions, title cards; each cached) and, beside them, the
+2. key everything the film is made of: nothing changed and the film is as it was left, and the cut is done;
+3. make the picture's pieces (re-encoded junctions, title cards; each cached) and, beside them, the
    soundtrack (the score and the shots' sound, mixed and normalised; cached);
-3. list the pieces and the stretches of takes between them for the concat demuxer;
-4. deliver: the joined picture and the sound into one MP4 with provenance tags, without re-encoding
-   (unless another size or burned-in subtitles ask for it), and the subtitles beside it.
+4. deliver: the pieces and the stretches of takes between them (read by the concat demuxer) and the sound
+   into one MP4 with provenance tags, without re-encoding (unless another size or burned-in subtitles ask
+   for it), its frames counted before it replaces the last film;
+5. save the Cut beside the film: the Timeline and the media made for it, all an export needs.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from pathlib import Path
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..plan import ReferenceDigests, RenderPlan
 from ..store import TakeStore
-from .audio import audio_key, make_soundtrack
+from ..timeline import Cut, CutSettings
+from .audio import audio_key, make_soundtrack, soundtrack_path
 from .deliver import Delivery, deliver
-from .pieces import make_pieces, plan_pieces
+from .pieces import make_pieces, piece_path, plan_pieces
 from .provenance import sign
-from .subtitles import write_subtitles
 from .timeline import Timeline, build_timeline
 
 DEFAULT_LOUDNESS = -14.0
@@ -34,46 +36,63 @@ class CutOptions:
     titles: bool = True
     loudness: float = DEFAULT_LOUDNESS
     delivery: Delivery = field(default_factory=Delivery)
-    subtitles: bool = True
     sign: tuple[Path, Path] | None = None  # certificate chain and private key (PEM) for a C2PA manifest
+
+    @property
+    def settings(self) -> CutSettings:
+        return CutSettings(self.titles, self.loudness, self.delivery.preset, self.delivery.fit,
+                           self.delivery.burn_subtitles)
 
 
 @dataclass
 class CutResult:
-    output: Path
-    timeline: Timeline
+    cut: Cut
     pieces_made: int = 0
     pieces_reused: int = 0
     audio_made: bool = False
-    subtitle_files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     up_to_date: bool = False
+    subtitle_files: list[Path] = field(default_factory=list)
+
+    @property
+    def output(self) -> Path:
+        return self.cut.film
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.cut.timeline
 
 
 def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
+    """The film, cut from the plan's takes into options.output, and its Cut saved beside it (Cut.beside)."""
+    # 1. every shot has its take: lay the Timeline
     started = time.perf_counter()
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
     timeline = build_timeline(plan, store, titles=options.titles)
-    result = CutResult(options.output, timeline)
-    # Everything the output is made of; when none of it changed and the file is as we left it, we are done.
+    # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
     pieces = plan_pieces(timeline)
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
-    inputs = piece_keys + [audio_key(timeline, options.loudness, ReferenceDigests()), repr(options.delivery),
-                           str(options.subtitles), _signing_token(options)]
+    sound_key = audio_key(timeline, options.loudness, ReferenceDigests())
+    cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind == "card")
+    result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
+                           options.settings))
+    inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options)]
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
-    if store.output_is_current(options.output, inputs) and _subtitles_present(timeline, options):
+    record = Cut.beside(options.output)
+    if store.output_is_current(options.output, inputs) and record.is_file():
         result.up_to_date = True
         result.pieces_reused = encoded
         result.seconds = time.perf_counter() - started
         return result
-    # The sound does not depend on the picture: make it while the pieces are made.
+    # 3. the pieces and, beside them, the sound (it does not depend on the picture)
     with ThreadPoolExecutor(max_workers=1) as sound:
         soundtrack_job = sound.submit(make_soundtrack, timeline, options.loudness, store.root)
         made = make_pieces(timeline, store.root, pieces)
         soundtrack, result.audio_made = soundtrack_job.result()
     result.pieces_made = sum(fresh for _, _, fresh in made)
     result.pieces_reused = encoded - result.pieces_made
+    # 4. the pieces and the stretches of takes joined, with the sound, into the film (signed last)
     with store.scratch_folder("cut") as folder:
         picture = folder / f"picture{CONCAT_SUFFIX}"
         write_concat_listing([stretch for _, stretch, _ in made], timeline.fps, picture)
@@ -83,8 +102,8 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
             sign(unsigned, options.output, timeline, *options.sign)
         else:
             deliver(timeline, picture, soundtrack, options.output, options.delivery, folder)
-    if options.subtitles and timeline.subtitles:
-        result.subtitle_files = write_subtitles(timeline, options.output)
+    # 5. the Cut beside the film, for the exports
+    result.cut.save(record)
     store.note_output(options.output, inputs)
     result.seconds = time.perf_counter() - started
     return result
@@ -95,9 +114,3 @@ def _signing_token(options: CutOptions) -> str:
         return "unsigned"
     digests = ReferenceDigests()
     return "signed:" + ",".join(digests.of(path) for path in options.sign)
-
-
-def _subtitles_present(timeline: Timeline, options: CutOptions) -> bool:
-    if not (options.subtitles and timeline.subtitles):
-        return True
-    return all(options.output.with_suffix(suffix).is_file() for suffix in (".srt", ".vtt"))

@@ -33,7 +33,7 @@ from ..ffmpeg import ffmpeg_args, ffmpeg_exe, run
 from ..plan import ReferenceDigests
 from ..store import scratch_folder
 from .score import RATE, Score
-from .timeline import ClipAudio, MusicPlacement, Timeline
+from .timeline import ClipAudio, MusicPlacement, MusicSource, Timeline
 
 AUDIO_VERSION = "longcut-audio-v2"  # v2: the score repeats one cycle of chords; a limiter, not loudnorm
 WINDOW = RATE // 100  # ducking follows a shot's sound in steps of 10 ms
@@ -72,10 +72,14 @@ def audio_key(timeline: Timeline, loudness: float, digests: ReferenceDigests) ->
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def soundtrack_path(store_root: Path, key: str) -> Path:
+    """Where the soundtrack of audio key `key` is kept."""
+    return store_root / "audio" / f"{key}.m4a"
+
+
 def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tuple[Path, bool]:
     """The film's audio as AAC in an .m4a, made or taken from the cache; returns (path, made_now)."""
-    key = audio_key(timeline, loudness, ReferenceDigests())
-    target = store_root / "audio" / f"{key}.m4a"
+    target = soundtrack_path(store_root, audio_key(timeline, loudness, ReferenceDigests()))
     if target.is_file():
         return target, False
     total = samples(timeline.total_frames, timeline.fps)
@@ -96,7 +100,7 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
 
 
 def _source(cue: MusicPlacement, folder: Path):
-    if cue.source == "generate":
+    if cue.source is MusicSource.GENERATE:
         return Score(cue.mood, cue.key, cue.bpm)
     assert cue.file is not None
     return _decoded(cue.file, folder / f"{cue.cue_id}.f32", f"the music file {cue.file.name}")

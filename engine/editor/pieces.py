@@ -26,13 +26,15 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 
+from storyboard.schema import TransitionType
+
 from ..atomic import atomic_path
 from ..ffmpeg import ENCODING, Encoder, Stretch, encoder_output_options, ffmpeg_args, gop_frames, rate_text, run
+from ..text import card_frames
 from .timeline import Card, Clip, Timeline, TransitionIn
-from .titles import card_frames
 
 PIECE_VERSION = "longcut-piece-v3"  # v2: cards faded by Pillow; v3: junctions encoded on one thread
-XFADE = {"crossfade": "fade", "fade-black": "fadeblack", "fade-white": "fadewhite"}
+XFADE = {TransitionType.CROSSFADE: "fade", TransitionType.FADE_BLACK: "fadeblack", TransitionType.FADE_WHITE: "fadewhite"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
         body_end = start + clip.frames - outgoing[clip.shot_id]  # in take frames: where the next transition takes over
         entering = clip.transition
         overlap = entering.frames if previous is not None else 0
-        fades_in = previous is None and entering.type in ("fade-black", "fade-white") and entering.frames > 0
+        fades_in = previous is None and entering.type in (TransitionType.FADE_BLACK, TransitionType.FADE_WHITE) and entering.frames > 0
         if overlap or fades_in or start % gop:
             # re-encode the transition (or a trim off a keyframe), then on to the next keyframe within the body
             first_key = -(-(start + entering.frames) // gop) * gop
@@ -167,7 +169,8 @@ def _make(piece: Piece, timeline: Timeline, target: Path) -> None:
     if piece.kind == "card":
         assert piece.card is not None
         with Encoder(target, timeline.width, timeline.height, timeline.fps) as encoder:
-            for frame in card_frames(piece.card, timeline.width, timeline.height, timeline.fps):
+            for frame in card_frames(piece.card.lines, piece.card.frames, timeline.width, timeline.height,
+                                     timeline.fps):
                 encoder.write(frame)
     else:
         _junction(piece, timeline, target)
@@ -199,7 +202,7 @@ def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
         video = head.filter("fade", type="in", start_frame=0, nb_frames=frames, color=transition.color)
     else:
         tail = _normalised(piece.tail, fps)
-        if transition.type == "dip":
+        if transition.type is TransitionType.DIP:
             half = frames // 2
             out = tail.trim(start_frame=0, end_frame=half).setpts("PTS-STARTPTS").filter(
                 "fade", type="out", start_frame=0, nb_frames=max(1, half), color=transition.color)

@@ -1,64 +1,14 @@
-"""Dialogue as subtitles, timed on the cut: SRT (srt) and WebVTT with the speaker as a voice tag (webvtt-py).
-
-Burned-in subtitles are drawn with Pillow onto decoded frames, so no line of dialogue ever reaches an
-ffmpeg filter string (nothing to escape, nothing to break).
+"""Burned-in subtitles, drawn with Pillow onto decoded frames, so no line of dialogue ever reaches an ffmpeg
+filter string (nothing to escape, nothing to break). The subtitle files are exports (engine.export.subtitles).
 """
 
 from __future__ import annotations
 
-import datetime
-import html
-from fractions import Fraction
-from pathlib import Path
-
 import numpy as np
-import srt
-import webvtt
 from PIL import Image, ImageDraw
 
-from ..atomic import atomic_path
 from ..text import font, wrap
 from .timeline import SubtitleCue, Timeline
-
-
-def _delta(frames: int, fps: Fraction) -> datetime.timedelta:
-    return datetime.timedelta(microseconds=round(Fraction(frames) / fps * 1_000_000))
-
-
-def to_srt(timeline: Timeline) -> str:
-    items = [srt.Subtitle(number, _delta(cue.start, timeline.fps), _delta(cue.end, timeline.fps),
-                          f"{cue.speaker.upper()}: {cue.text}")
-             for number, cue in enumerate(timeline.subtitles, start=1)]
-    return srt.compose(items, reindex=False)
-
-
-def _vtt_time(frames: int, fps: Fraction) -> str:
-    milliseconds = round(Fraction(frames) / fps * 1000)
-    hours, rest = divmod(milliseconds, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, milliseconds = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{milliseconds:03d}"
-
-
-def to_vtt(timeline: Timeline) -> str:
-    vtt = webvtt.WebVTT()
-    for cue in timeline.subtitles:
-        # cue text is markup in WebVTT: escape it, and keep '>' out of the voice annotation
-        speaker = html.escape(cue.speaker, quote=False).replace(">", "&gt;")
-        text = html.escape(cue.text, quote=False)
-        vtt.captions.append(webvtt.Caption(_vtt_time(cue.start, timeline.fps), _vtt_time(cue.end, timeline.fps),
-                                           f"<v {speaker}>{text}</v>"))
-    return vtt.content
-
-
-def write_subtitles(timeline: Timeline, film: Path) -> list[Path]:
-    written = []
-    for suffix, text in ((".srt", to_srt(timeline)), (".vtt", to_vtt(timeline))):
-        target = film.with_suffix(suffix)
-        with atomic_path(target) as temporary:
-            temporary.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
 
 
 class BurnIn:

@@ -1,129 +1,28 @@
-"""The Timeline: the cut resolved to whole frames, built once from the render plan and the lock file's takes.
+"""Building the Timeline (engine.timeline) once from the render plan and the lock file's takes.
 
-Every later step reads it and nothing else: the assembly of the picture, the score, the subtitles,
-and the exports. Items follow in editorial order; each clip starts (`record_in`) where the one
-before it ends, less the overlap of the transition that joins them.
+Every later step reads the Timeline and nothing else: the assembly of the picture, the score, the
+subtitles, and the exports. Its types are re-exported here for the editor's modules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 
 from continuity import DialogueCue
 from storyboard.schema import NAMED_COLORS, TransitionType
 from storyboard.units import parse_timecode
 
+from ..lock import Edit
 from ..plan import RenderPlan
 from ..store import TakeStore
+from ..timeline import (Card, CardKind, Clip, ClipAudio, MusicPlacement, MusicSource, SubtitleCue, Timeline,
+                        TransitionIn)
+
+__all__ = ["Card", "CardKind", "Clip", "ClipAudio", "MusicPlacement", "MusicSource", "SubtitleCue", "Timeline",
+           "TransitionIn", "build_timeline"]
 
 TITLE_SECONDS = 4
 CREDITS_SECONDS = 6
-
-
-@dataclass(frozen=True)
-class TransitionIn:
-    """How a clip enters: type, its overlap with the clip before (frames), a colour for dips, a wipe's direction."""
-
-    type: str = "cut"
-    frames: int = 0
-    color: str = "#000000"
-    direction: str = "left"
-
-
-@dataclass(frozen=True)
-class ClipAudio:
-    """A shot's own sound: it starts with the take's first frame, so an editor's trim cuts it too."""
-
-    file: Path
-    gain_db: float = 0.0
-    duck_db: float = -12.0  # the music's level under it while it is heard
-
-
-@dataclass(frozen=True)
-class Clip:
-    shot_id: str
-    scene_id: str
-    take: int
-    key: str
-    path: Path
-    frames: int
-    record_in: int
-    transition: TransitionIn
-    dialogue: tuple[DialogueCue, ...] = ()
-    prompt: str = ""
-    seed: int = 0
-    starts_on: str | None = None  # the shot whose last frame this clip starts on
-    source_in: int = 0  # the take's first frame in the cut (an editor's trim, from `longcut conform`)
-    take_frames: int = 0  # the whole take
-    audio: ClipAudio | None = None
-
-    @property
-    def record_out(self) -> int:
-        return self.record_in + self.frames
-
-
-@dataclass(frozen=True)
-class Card:
-    """A title card or the end credits, drawn by longcut."""
-
-    kind: str  # "title" | "credits"
-    frames: int
-    record_in: int
-    lines: tuple[tuple[str, str], ...]  # (style, text)
-
-    @property
-    def record_out(self) -> int:
-        return self.record_in + self.frames
-
-
-@dataclass(frozen=True)
-class MusicPlacement:
-    cue_id: str
-    source: str  # "generate" | "file"
-    start: int  # frames on the timeline
-    end: int
-    gain_db: float
-    fade_in: int
-    fade_out: int
-    file: Path | None = None
-    mood: str = "calm"
-    key: str = "C major"
-    bpm: int = 72
-
-
-@dataclass(frozen=True)
-class SubtitleCue:
-    start: int  # frames on the timeline
-    end: int
-    speaker: str
-    text: str
-    shot_id: str
-
-
-@dataclass
-class Timeline:
-    title: str
-    fps: Fraction
-    width: int
-    height: int
-    items: list[Clip | Card]
-    music: list[MusicPlacement] = field(default_factory=list)
-    subtitles: list[SubtitleCue] = field(default_factory=list)
-    backend: str = ""
-    models: tuple[str, ...] = ()
-
-    @property
-    def total_frames(self) -> int:
-        return self.items[-1].record_out if self.items else 0
-
-    @property
-    def clips(self) -> list[Clip]:
-        return [item for item in self.items if isinstance(item, Clip)]
-
-    def seconds(self, frames: int) -> Fraction:
-        return Fraction(frames) / self.fps
 
 
 def transition_in(plan: RenderPlan, shot_id: str, first: bool) -> TransitionIn:
@@ -132,10 +31,10 @@ def transition_in(plan: RenderPlan, shot_id: str, first: bool) -> TransitionIn:
     frames = plan.screenplay.transition_frames(shot)
     if transition.type is TransitionType.CUT or frames == 0:
         return TransitionIn()
-    color = {"fade-black": "#000000", "fade-white": "#FFFFFF"}.get(transition.type.value)
+    color = {TransitionType.FADE_BLACK: "#000000", TransitionType.FADE_WHITE: "#FFFFFF"}.get(transition.type)
     if transition.type is TransitionType.DIP:
         color = NAMED_COLORS.get(transition.color.lower(), transition.color)
-    return TransitionIn(transition.type.value, frames, (color or "#000000").upper(), transition.direction.value)
+    return TransitionIn(transition.type, frames, (color or "#000000").upper(), transition.direction.value)
 
 
 def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> Timeline:
@@ -151,16 +50,16 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
         position = card.frames
     scene_starts: dict[str, int] = {}
     shot_starts: dict[str, int] = {}
-    edit = plan.edit or {}
-    order = [shot for shot in edit.get("order", []) if shot in plan.shots] or list(plan.shots)
+    edit = plan.edit or Edit()
+    order = [shot for shot in edit.order if shot in plan.shots] or list(plan.shots)
     for number, shot_id in enumerate(order):
         planned = plan.shots[shot_id]
         request = planned.request
-        source_in, source_out = _trim(edit, shot_id, request.frames)
+        source_in, source_out = edit.trim(shot_id, request.frames)
         entering = transition_in(plan, shot_id, number == 0)
-        if shot_id in edit.get("transitions", {}):
-            frames = edit["transitions"][shot_id]
-            entering = TransitionIn(entering.type if entering.frames else "crossfade", frames, entering.color,
+        if shot_id in edit.transitions:
+            frames = edit.transitions[shot_id]
+            entering = TransitionIn(entering.type if entering.frames else TransitionType.CROSSFADE, frames, entering.color,
                                     entering.direction) if frames else TransitionIn()
         overlap = entering.frames if number > 0 else 0  # the first shot fades in from black over itself
         position -= overlap
@@ -192,20 +91,11 @@ def _clip_audio(sp, shot_id: str) -> ClipAudio | None:
     return ClipAudio((sp.root / audio.file).resolve(), audio.gain, audio.duck)
 
 
-def _trim(edit: dict, shot_id: str, frames: int) -> tuple[int, int]:
-    """The frames of a take the cut uses: all of them, or an editor's trim (kept within the take)."""
-    trim = edit.get("trims", {}).get(shot_id)
-    if not trim:
-        return 0, frames
-    source_in = min(max(0, int(trim[0])), frames - 1)
-    return source_in, min(max(source_in + 1, int(trim[1])), frames)
-
-
 def title_card(sp, frames: int) -> Card:
     lines = [("title", sp.film.title)]
     if sp.film.author:
         lines.append(("small", f"by {sp.film.author}"))
-    return Card("title", frames, 0, tuple(lines))
+    return Card(CardKind.TITLE, frames, 0, tuple(lines))
 
 
 def credits_card(plan: RenderPlan, frames: int, record_in: int) -> Card:
@@ -219,7 +109,7 @@ def credits_card(plan: RenderPlan, frames: int, record_in: int) -> Card:
     lines.append(("label", "MADE WITH AI"))
     model = plan.backend.model()
     lines.append(("body", f"longcut · backend {plan.backend.name}" + (f" · model {model}" if model else "")))
-    return Card("credits", frames, record_in, tuple(lines))
+    return Card(CardKind.CREDITS, frames, record_in, tuple(lines))
 
 
 def place_music(plan: RenderPlan, fps: Fraction, scene_starts: dict[str, int], shot_starts: dict[str, int],
@@ -247,8 +137,9 @@ def place_music(plan: RenderPlan, fps: Fraction, scene_starts: dict[str, int], s
         common = dict(cue_id=cue.id, start=start, end=end, gain_db=cue.gain, fade_in=cue.fade_in.to_frames(fps),
                       fade_out=cue.fade_out.to_frames(fps))
         if cue.file is not None:
-            placements.append(MusicPlacement(source="file", file=(sp.root / cue.file).resolve(), **common))
+            placements.append(MusicPlacement(source=MusicSource.FILE, file=(sp.root / cue.file).resolve(), **common))
         else:
             spec = cue.generate
-            placements.append(MusicPlacement(source="generate", mood=spec.mood, key=spec.key, bpm=spec.bpm, **common))
+            placements.append(MusicPlacement(source=MusicSource.GENERATE, mood=spec.mood, key=spec.key, bpm=spec.bpm,
+                                             **common))
     return placements

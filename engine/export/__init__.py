@@ -1,4 +1,5 @@
-"""Exports of the cut for editing suites, all written from the editor's Timeline, so none can disagree with the film.
+"""Exports of the cut for editing suites, all written from the Cut (engine.timeline), so none can disagree with
+the film, and none makes media: like OpenTimelineIO's adapters, an exporter turns the Cut into text.
 
 * `.otio`  OpenTimelineIO (Resolve and Kdenlive import it): every clip linked to its take, with the shot's
   metadata; centred dissolves; markers for continuity notes; the score on its own audio track.
@@ -9,6 +10,9 @@
 * `.fcpxml` FCPXML 1.8 (Final Cut Pro): longcut's own writer; the adapter's fails at 23.976 and drops dissolves.
 * `.srt`, `.vtt`  the dialogue, timed on the cut.
 
+Exporters are found through the entry-point group `longcut.exporters`, as backends are: a package adds a
+format by registering `NAME = "module:function"`, a function (cut, target, start) -> {path: text}.
+
 Two ways of writing a transition meet here. CMX 3600 starts a dissolve at the incoming clip's first
 frame, which is exactly longcut's overlap. OTIO and XML centre it on a cut point: the cut falls half
 way through the overlap and each clip lends the other a handle of the other half.
@@ -16,38 +20,88 @@ way through the overlap and each clip lends the other a handle of the other half
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import import_module
+from importlib.metadata import entry_points
 from pathlib import Path
 
+from ..atomic import atomic_path
 from ..errors import LongcutError
+from ..timeline import Cut
 
-FORMATS = ("otio", "edl", "xml", "fcpxml", "srt", "vtt")
+GROUP = "longcut.exporters"
+Exporter = Callable[[Cut, Path, str], dict[Path, str]]
 
 
-def export(timeline, store_root: Path, fmt: str, target: Path, start: str = "01:00:00:00") -> list[Path]:
-    from ..atomic import atomic_path
-    from ..editor.subtitles import to_srt, to_vtt
-    from .cmx import to_audio_edl, to_edl
-    from .fcp7 import to_fcp7_xml
-    from .fcpx import to_fcpxml
+def otio(cut: Cut, target: Path, start: str) -> dict[Path, str]:
     from .otio_timeline import to_otio
 
-    if fmt not in FORMATS:
-        raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(FORMATS)}")
-    writers = {
-        "otio": lambda: to_otio(timeline, store_root, start).to_json_string(indent=2),
-        "edl": lambda: to_edl(timeline, store_root, start),
-        "xml": lambda: to_fcp7_xml(timeline, store_root, start),
-        "fcpxml": lambda: to_fcpxml(timeline, store_root, start),
-        "srt": lambda: to_srt(timeline),
-        "vtt": lambda: to_vtt(timeline),
-    }
-    written = []
-    with atomic_path(target) as temporary:
-        temporary.write_text(writers[fmt](), encoding="utf-8")
-    written.append(target)
-    if fmt == "edl" and timeline.music:
-        audio = target.with_suffix(".audio.edl")
-        with atomic_path(audio) as temporary:
-            temporary.write_text(to_audio_edl(timeline, store_root, start), encoding="utf-8")
-        written.append(audio)
-    return written
+    return {target: to_otio(cut, start).to_json_string(indent=2)}
+
+
+def edl(cut: Cut, target: Path, start: str) -> dict[Path, str]:
+    """The picture's list, and the score's beside it (`NAME.audio.edl`) when the film has music."""
+    from .cmx import to_audio_edl, to_edl
+
+    files = {target: to_edl(cut, start)}
+    if cut.timeline.music:
+        files[target.with_suffix(".audio.edl")] = to_audio_edl(cut, start)
+    return files
+
+
+def xml(cut: Cut, target: Path, start: str) -> dict[Path, str]:
+    from .fcp7 import to_fcp7_xml
+
+    return {target: to_fcp7_xml(cut, start)}
+
+
+def fcpxml(cut: Cut, target: Path, start: str) -> dict[Path, str]:
+    from .fcpx import to_fcpxml
+
+    return {target: to_fcpxml(cut, start)}
+
+
+def srt(cut: Cut, target: Path, start: str) -> dict[Path, str]:
+    from .subtitles import to_srt
+
+    return {target: to_srt(cut)}
+
+
+def vtt(cut: Cut, target: Path, start: str) -> dict[Path, str]:
+    from .subtitles import to_vtt
+
+    return {target: to_vtt(cut)}
+
+
+@lru_cache(maxsize=1)
+def exporters() -> dict[str, str]:
+    """Format name -> "module:function": longcut's own, and those packages register (which may replace them)."""
+    found = {name: f"{__name__}:{name}" for name in ("otio", "edl", "xml", "fcpxml", "srt", "vtt")}
+    found.update({entry.name: entry.value for entry in entry_points(group=GROUP)})
+    return found
+
+
+def formats() -> tuple[str, ...]:
+    return tuple(exporters())
+
+
+def planned_files(fmt: str, cut: Cut, target: Path, start: str = "01:00:00:00") -> dict[Path, str]:
+    """The files an export would write, with their text; nothing is written."""
+    known = exporters()
+    if fmt not in known:
+        raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(known)}")
+    module, _, function = known[fmt].partition(":")
+    return getattr(import_module(module), function)(cut, Path(target), start)
+
+
+def write_files(files: dict[Path, str]) -> list[Path]:
+    for path, text in files.items():
+        with atomic_path(path) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+def export(cut: Cut, fmt: str, target: Path, start: str = "01:00:00:00") -> list[Path]:
+    """Write the cut in a format; returns the files written."""
+    return write_files(planned_files(fmt, cut, target, start))

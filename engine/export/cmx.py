@@ -6,12 +6,13 @@ handle: exactly longcut's overlap, so the events are the Timeline's own record p
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from storyboard.units import drop_frame, format_timecode
 
-from ..editor.timeline import Clip, Timeline
-from .common import item_name, media_path, reel_names, soundtrack_path, start_frames
+from storyboard.schema import TransitionType
+
+from ..timeline import Clip, Cut
+from .common import item_name, reel_names, start_frames
 
 WIPE_CODES = {"left": "W001", "right": "W002"}
 
@@ -27,7 +28,8 @@ def _line(number: int, reel: str, track: str, edit: str, src_in: int, src_out: i
             f"{format_timecode(rec_in, fps)} {format_timecode(rec_out, fps)}")
 
 
-def to_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> str:
+def to_edl(cut: Cut, start: str = "01:00:00:00") -> str:
+    timeline = cut.timeline
     fps = timeline.fps
     offset = start_frames(start, fps)
     items = timeline.items
@@ -47,10 +49,11 @@ def to_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> 
             lines.append(_line(number, before_reel, "V", "C", handle, handle, offset + item.record_in,
                                offset + item.record_in, fps))
             frames = previous.record_out - item.record_in
-            code = WIPE_CODES.get(item.transition.direction, "W001") if item.transition.type == "wipe" else "D"
+            wipe = item.transition.type is TransitionType.WIPE
+            code = WIPE_CODES.get(item.transition.direction, "W001") if wipe else "D"
             lines.append(_line(number, reels[index], "V", f"{code:<4} {frames:03d}", first, source_out,
                                offset + item.record_in, offset + item.record_in + source_out - first, fps))
-            if item.transition.type not in ("crossfade", "wipe"):
+            if item.transition.type not in (TransitionType.CROSSFADE, TransitionType.WIPE):
                 lines.append(f"* LONGCUT TRANSITION: {item.transition.type} {item.transition.color}")
         else:
             lines.append(_line(number, reels[index], "V", "C", first, source_out, offset + item.record_in,
@@ -60,19 +63,20 @@ def to_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> 
             lines.append(f"* TO CLIP NAME: {item_name(item)}")
         else:
             lines.append(f"* FROM CLIP NAME: {item_name(item)}")
-        path = media_path(item, timeline, store_root)
-        lines.append(f"* SOURCE FILE: {path.relative_to(store_root) if path.is_relative_to(store_root) else path}")
+        path = cut.media(item)
+        lines.append(f"* SOURCE FILE: {path.relative_to(cut.store) if path.is_relative_to(cut.store) else path}")
         if isinstance(item, Clip):
             lines.append(f"* LONGCUT SHOT: {item.shot_id} TAKE {item.take} SEED {item.seed} KEY {item.key[:12]}")
         lines.append("")
     return "\n".join(lines)
 
 
-def to_audio_edl(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> str:
+def to_audio_edl(cut: Cut, start: str = "01:00:00:00") -> str:
     """The score as audio events on A1 (the soundtrack runs from the film's first frame, so source = record)."""
+    timeline = cut.timeline
     fps = timeline.fps
     offset = start_frames(start, fps)
-    soundtrack = soundtrack_path(timeline, store_root)
+    soundtrack = cut.soundtrack
     lines = _header(f"{timeline.title} SCORE", fps)
     cues = sorted(timeline.music, key=lambda cue: cue.start)
     reels = reel_names([f"MUSIC{number:02d}" for number in range(1, len(cues) + 1)])

@@ -1,4 +1,7 @@
-"""What every export needs from the Timeline: the media of each item, centred cut points, timecodes, reels."""
+"""What every export needs from the Cut: the media of each item, centred cut points, timecodes, reels.
+
+Exports read the Cut and nothing else: they never make media, nor read the screenplay or the take store.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,8 @@ from pathlib import Path
 
 from storyboard.units import timecode_frames
 
-from ..editor import DEFAULT_LOUDNESS
-from ..editor.audio import make_soundtrack
-from ..editor.pieces import Piece
-from ..editor.timeline import Card, Clip, Timeline
 from ..errors import LongcutError
+from ..timeline import Card, Clip, Cut
 
 
 @dataclass(frozen=True)
@@ -32,24 +32,9 @@ class Event:
     item: Clip | Card
 
 
-def media_path(item: Clip | Card, timeline: Timeline, store_root: Path) -> Path:
-    if isinstance(item, Clip):
-        return item.path
-    # a title card is a piece the editor made; that one piece is made here if the cut has not been run yet
-    from ..editor.pieces import make_pieces
-
-    (_, stretch, _), = make_pieces(timeline, store_root, [Piece("card", item.frames, card=item)])
-    return stretch.path
-
-
-def soundtrack_path(timeline: Timeline, store_root: Path, loudness: float = DEFAULT_LOUDNESS) -> Path:
-    """The cut's soundtrack: the one the cut made, or made now (make_soundtrack returns a cached one as it is)."""
-    return make_soundtrack(timeline, loudness, store_root)[0]
-
-
-def centred_events(timeline: Timeline, store_root: Path) -> list[Event]:
+def centred_events(cut: Cut) -> list[Event]:
     """Items with their cut points centred in each overlap (a frames before the cut, b after: a + b = overlap)."""
-    items = timeline.items
+    items = cut.timeline.items
     splits = []  # (before, after) of the transition into item i: its overlap with the item before, halved
     for index, item in enumerate(items):
         overlap = max(0, items[index - 1].record_out - item.record_in) if index > 0 else 0
@@ -62,17 +47,17 @@ def centred_events(timeline: Timeline, store_root: Path) -> list[Event]:
         source_in, source_out = before, item.frames - after_next
         incoming = None
         if sum(splits[index]):
-            incoming = (item.transition.type, *splits[index])
+            incoming = (item.transition.type.value, *splits[index])
         first = item.source_in if isinstance(item, Clip) else 0  # an editor's trim shifts the take's frames
         media = item.take_frames if isinstance(item, Clip) and item.take_frames else item.frames
-        events.append(Event(item_name(item), reels[index], media_path(item, timeline, store_root), media,
+        events.append(Event(item_name(item), reels[index], cut.media(item), media,
                             first + source_in, first + source_out, item.record_in + source_in,
                             item.record_in + source_out, incoming, item))
     return events
 
 
 def item_name(item: Clip | Card) -> str:
-    return item.shot_id if isinstance(item, Clip) else item.kind
+    return item.shot_id if isinstance(item, Clip) else item.kind.value
 
 
 def reel_names(names: list[str]) -> list[str]:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from storyboard.units import drop_frame, format_timecode
 
-from ..editor.timeline import Timeline
-from .common import centred_events, soundtrack_path, start_frames
+from ..timeline import Cut, Timeline
+from .common import centred_events, start_frames
 
 EFFECTS = {"crossfade": ("Cross Dissolve", "Dissolve"), "fade-black": ("Dip to Color Dissolve", "Dissolve"),
            "fade-white": ("Dip to Color Dissolve", "Dissolve"), "dip": ("Dip to Color Dissolve", "Dissolve"),
@@ -48,7 +48,8 @@ def file_id(path: Path) -> str:
     return "file-" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
 
 
-def to_fcp7_xml(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> str:
+def to_fcp7_xml(cut: Cut, start: str = "01:00:00:00") -> str:
+    timeline = cut.timeline
     root = ElementTree.Element("xmeml", version="4")
     sequence = ElementTree.SubElement(root, "sequence", id="sequence-1")
     _text(sequence, "name", timeline.title)
@@ -68,7 +69,7 @@ def to_fcp7_xml(timeline: Timeline, store_root: Path, start: str = "01:00:00:00"
     _text(characteristics, "height", timeline.height)
     track = ElementTree.SubElement(video, "track")
     known: set[str] = set()
-    for number, event in enumerate(centred_events(timeline, store_root), start=1):
+    for number, event in enumerate(centred_events(cut), start=1):
         if event.incoming:
             kind, before, after = event.incoming
             item = ElementTree.SubElement(track, "transitionitem")
@@ -94,7 +95,7 @@ def to_fcp7_xml(timeline: Timeline, store_root: Path, start: str = "01:00:00:00"
     if timeline.music:
         audio = ElementTree.SubElement(media, "audio")
         audio_track = ElementTree.SubElement(audio, "track")
-        soundtrack = soundtrack_path(timeline, store_root)
+        soundtrack = cut.soundtrack
         for number, cue in enumerate(sorted(timeline.music, key=lambda cue: cue.start), start=1):
             clip = ElementTree.SubElement(audio_track, "clipitem", id=f"audio-{number}")
             _text(clip, "name", cue.cue_id)

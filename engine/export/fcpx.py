@@ -12,7 +12,7 @@ from pathlib import Path
 
 from storyboard.units import drop_frame
 
-from ..editor.timeline import Timeline
+from ..timeline import Cut
 from .common import centred_events, start_frames
 
 CROSS_DISSOLVE_UID = "FxPlug:4731E73A-8DAC-4113-9A30-AE85B1761265"
@@ -23,7 +23,8 @@ def _time(frames: int, fps: Fraction) -> str:
     return f"{seconds.numerator}/{seconds.denominator}s" if seconds.denominator != 1 else f"{seconds.numerator}s"
 
 
-def to_fcpxml(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> str:
+def to_fcpxml(cut: Cut, start: str = "01:00:00:00") -> str:
+    timeline = cut.timeline
     fps = timeline.fps
     frame = Fraction(1) / fps
     root = ElementTree.Element("fcpxml", version="1.8")
@@ -32,7 +33,7 @@ def to_fcpxml(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") 
                            frameDuration=f"{frame.numerator}/{frame.denominator}s", width=str(timeline.width),
                            height=str(timeline.height))
     ElementTree.SubElement(resources, "effect", id="r2", name="Cross Dissolve", uid=CROSS_DISSOLVE_UID)
-    events = centred_events(timeline, store_root)
+    events = centred_events(cut)
     assets: dict[Path, str] = {}
     for event in events:
         if event.path not in assets:

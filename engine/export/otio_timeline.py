@@ -6,15 +6,16 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from ..editor.timeline import Clip, Timeline
-from .common import centred_events, soundtrack_path, start_frames
+from ..timeline import Clip, Cut, Timeline
+from .common import centred_events, start_frames
 
 
 def _range(start: int, duration: int, rate: float) -> otio.opentime.TimeRange:
     return otio.opentime.TimeRange(otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(duration, rate))
 
 
-def to_otio(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") -> otio.schema.Timeline:
+def to_otio(cut: Cut, start: str = "01:00:00:00") -> otio.schema.Timeline:
+    timeline = cut.timeline
     rate = float(timeline.fps)
     result = otio.schema.Timeline(name=timeline.title)
     result.global_start_time = otio.opentime.RationalTime(start_frames(start, timeline.fps), rate)
@@ -23,7 +24,7 @@ def to_otio(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") ->
                                   "models": list(timeline.models)}
     video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     previous_shots: list[str] = []
-    for event in centred_events(timeline, store_root):
+    for event in centred_events(cut):
         if event.incoming:
             kind, before, after = event.incoming
             transition = otio.schema.Transition(
@@ -50,11 +51,11 @@ def to_otio(timeline: Timeline, store_root: Path, start: str = "01:00:00:00") ->
                                                        color=otio.schema.MarkerColor.YELLOW))
             previous_shots.append(item.shot_id)
         else:
-            clip.metadata["longcut"] = {"card": item.kind, "lines": [text for _, text in item.lines if text]}
+            clip.metadata["longcut"] = {"card": item.kind.value, "lines": [text for _, text in item.lines if text]}
         video.append(clip)
     result.tracks.append(video)
     if timeline.music:
-        result.tracks.append(_score_track(timeline, store_root, rate))
+        result.tracks.append(_score_track(timeline, cut.soundtrack, rate))
     return result
 
 
@@ -69,9 +70,8 @@ def continuity_notes(clip: Clip, before: list[str], timeline: Timeline) -> list[
     return notes
 
 
-def _score_track(timeline: Timeline, store_root: Path, rate: float) -> otio.schema.Track:
+def _score_track(timeline: Timeline, soundtrack: Path, rate: float) -> otio.schema.Track:
     track = otio.schema.Track(name="A1 score", kind=otio.schema.TrackKind.Audio)
-    soundtrack = soundtrack_path(timeline, store_root)
     total = timeline.total_frames
     reference_range = _range(0, total, rate)
     position = 0
@@ -84,7 +84,7 @@ def _score_track(timeline: Timeline, store_root: Path, rate: float) -> otio.sche
         clip = otio.schema.Clip(name=cue.cue_id, source_range=_range(start, end - start, rate),
                                 media_reference=otio.schema.ExternalReference(target_url=soundtrack.resolve().as_uri(),
                                                                               available_range=reference_range))
-        clip.metadata["longcut"] = {"cue": cue.cue_id, "source": cue.source, "gain_db": cue.gain_db,
+        clip.metadata["longcut"] = {"cue": cue.cue_id, "source": cue.source.value, "gain_db": cue.gain_db,
                                     "fade_in": cue.fade_in, "fade_out": cue.fade_out,
                                     "file": str(cue.file) if cue.file else None, "mood": cue.mood, "key": cue.key,
                                     "bpm": cue.bpm}

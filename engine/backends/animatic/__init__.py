@@ -32,6 +32,7 @@ HANDOFF_SECONDS = 0.5  # how long the picture takes to ease from a handed frame 
 
 class AnimaticBackend:
     name = "animatic"
+    wants_gpu = False
     version = "2"  # 2: glows computed at low resolution (same look, a fraction of the memory)
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:

@@ -72,7 +72,6 @@ class DiffusersBackend:
         self.device_name = settings.get("device", "auto")
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.settings_given = settings
-        self.on_step: Callable[[int, int], None] | None = None  # set by the renderer to show denoising steps
         missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]
         if missing:
             raise LongcutError(f"the diffusers backend needs {' and '.join(missing)}, which is not installed",
@@ -117,7 +116,7 @@ class DiffusersBackend:
         torch = _torch()
         seed = request.seed if segment.start == 0 else derive_seed(request.seed, "segment", segment.start)
         generator = torch.Generator(device="cpu").manual_seed(seed)
-        arguments = self._arguments(request, mode, first, last, width, height, frames, generator)
+        arguments = self._arguments(request, mode, first, last, width, height, frames, generator, segment.on_step)
         try:
             output = pipe(**arguments)
         except Exception as error:  # noqa: BLE001 - a model's failures come in many types
@@ -144,7 +143,7 @@ class DiffusersBackend:
                              "start on a character's reference image")
 
     def _arguments(self, request: ShotRequest, mode: str, first, last, width: int, height: int, frames: int,
-                   generator) -> dict[str, Any]:
+                   generator, on_step: Callable[[int, int], None] | None) -> dict[str, Any]:
         arguments: dict[str, Any] = {"height": height, "width": width, "num_frames": frames,
                                      "num_inference_steps": self.steps, "generator": generator, "output_type": "np"}
         if self.family.uses_prompt:
@@ -152,11 +151,11 @@ class DiffusersBackend:
                              guidance_scale=self.guidance)
         else:  # Stable Video Diffusion: no prompt; guidance is a range over the frames
             arguments.update(max_guidance_scale=self.guidance, fps=max(1, round(request.fps) - 1), decode_chunk_size=8)
-        if self.on_step is not None:
+        if on_step is not None:
             total = self.steps
 
             def report(pipe, step, timestep, tensors):
-                self.on_step(step + 1, total)
+                on_step(step + 1, total)
                 return tensors
 
             arguments["callback_on_step_end"] = report

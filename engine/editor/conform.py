@@ -1,5 +1,6 @@
-"""Conform: a cut trimmed or reordered in an editing suite comes back as shot order, trims and transition
-lengths in the lock file (never in the screenplay), and the next cut follows it without re-rendering.
+"""Conform: a cut trimmed or reordered in an editing suite comes back as an Edit (shot order, trims and
+transition lengths) in the lock file, never in the screenplay, and the next cut follows it without re-rendering.
+It sits beside the editor that consumes the Edit; the exports that write the cut know nothing of it.
 
 The edited timeline is read with OpenTimelineIO (.otio, CMX 3600 .edl, FCP 7 .xml). A clip is known by
 the shot id longcut wrote into it (OTIO metadata, else its name). What cannot be mapped back (a clip
@@ -15,6 +16,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from ..errors import LongcutError
+from ..lock import Edit
 
 ADAPTERS = {".otio": "otio_json", ".edl": "cmx_3600", ".xml": "fcp_xml"}
 CARDS = ("title", "credits")
@@ -28,8 +30,9 @@ class Conformed:
     unmapped: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
 
-    def as_edit(self) -> dict:
-        return {"order": self.order, "trims": self.trims, "transitions": self.transitions, "unmapped": self.unmapped}
+    def as_edit(self) -> Edit:
+        return Edit(tuple(self.order), {shot: (first, last) for shot, (first, last) in self.trims.items()},
+                    dict(self.transitions), tuple(self.unmapped))
 
 
 def read_edited(path: Path, fps: Fraction) -> otio.schema.Timeline:

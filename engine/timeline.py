@@ -1,0 +1,246 @@
+"""The Timeline and the Cut: the film resolved to whole frames, as plain frozen values that need nothing else.
+
+Every step after the render reads these and nothing else: the editor assembles the picture and the sound
+of a Timeline, and returns a Cut (the Timeline and the media it made); the exports write a Cut for an
+editing suite, without making media and without reading the screenplay or the take store. Building a
+Timeline from a render plan is the editor's (engine.editor.timeline.build_timeline).
+
+Items follow in editorial order; each clip starts (`record_in`) where the one before it ends, less the
+overlap of the transition that joins them.
+
+A Cut is saved beside its film as `<film>.cut.json` (`Cut.save`, `Cut.load`), so an export made later,
+in another process, writes exactly the film that was delivered.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from continuity import DialogueCue
+from storyboard.schema import Choice, TransitionType
+
+CUT_VERSION = 1
+
+
+class CardKind(Choice):
+    TITLE = "title"
+    CREDITS = "credits"
+
+
+class MusicSource(Choice):
+    GENERATE = "generate"  # the built-in score
+    FILE = "file"
+
+
+@dataclass(frozen=True)
+class TransitionIn:
+    """How a clip enters: type, its overlap with the clip before (frames), a colour for dips, a wipe's direction."""
+
+    type: TransitionType = TransitionType.CUT
+    frames: int = 0
+    color: str = "#000000"
+    direction: str = "left"
+
+
+@dataclass(frozen=True)
+class ClipAudio:
+    """A shot's own sound: it starts with the take's first frame, so an editor's trim cuts it too."""
+
+    file: Path
+    gain_db: float = 0.0
+    duck_db: float = -12.0  # the music's level under it while it is heard
+
+
+@dataclass(frozen=True)
+class Clip:
+    shot_id: str
+    scene_id: str
+    take: int
+    key: str
+    path: Path
+    frames: int
+    record_in: int
+    transition: TransitionIn
+    dialogue: tuple[DialogueCue, ...] = ()
+    prompt: str = ""
+    seed: int = 0
+    starts_on: str | None = None  # the shot whose last frame this clip starts on
+    source_in: int = 0  # the take's first frame in the cut (an editor's trim, from `longcut conform`)
+    take_frames: int = 0  # the whole take
+    audio: ClipAudio | None = None
+
+    @property
+    def record_out(self) -> int:
+        return self.record_in + self.frames
+
+
+@dataclass(frozen=True)
+class Card:
+    """A title card or the end credits, drawn by longcut."""
+
+    kind: CardKind
+    frames: int
+    record_in: int
+    lines: tuple[tuple[str, str], ...]  # (style, text)
+
+    @property
+    def record_out(self) -> int:
+        return self.record_in + self.frames
+
+
+@dataclass(frozen=True)
+class MusicPlacement:
+    cue_id: str
+    source: MusicSource
+    start: int  # frames on the timeline
+    end: int
+    gain_db: float
+    fade_in: int
+    fade_out: int
+    file: Path | None = None
+    mood: str = "calm"
+    key: str = "C major"
+    bpm: int = 72
+
+
+@dataclass(frozen=True)
+class SubtitleCue:
+    start: int  # frames on the timeline
+    end: int
+    speaker: str
+    text: str
+    shot_id: str
+
+
+@dataclass
+class Timeline:
+    title: str
+    fps: Fraction
+    width: int
+    height: int
+    items: list[Clip | Card]
+    music: list[MusicPlacement] = field(default_factory=list)
+    subtitles: list[SubtitleCue] = field(default_factory=list)
+    backend: str = ""
+    models: tuple[str, ...] = ()
+
+    @property
+    def total_frames(self) -> int:
+        return self.items[-1].record_out if self.items else 0
+
+    @property
+    def clips(self) -> list[Clip]:
+        return [item for item in self.items if isinstance(item, Clip)]
+
+    def seconds(self, frames: int) -> Fraction:
+        return Fraction(frames) / self.fps
+
+
+@dataclass(frozen=True)
+class CutSettings:
+    """How a film was cut: what `longcut shot` cuts again with, after it made a new take."""
+
+    titles: bool = True
+    loudness: float = -14.0
+    preset: str | None = None
+    fit: str = "blur"
+    burn_subtitles: bool = False
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A delivered film: its Timeline, and the media the editor made for it."""
+
+    timeline: Timeline
+    film: Path
+    soundtrack: Path  # the mixed sound the film carries
+    cards: tuple[Path, ...]  # the picture of each card, in the Timeline's order
+    store: Path  # the take store the media are in (exports name them relative to it)
+    settings: CutSettings = CutSettings()
+
+    def media(self, item: Clip | Card) -> Path:
+        """The file that holds an item's picture: its take, or the card the editor drew."""
+        if isinstance(item, Clip):
+            return item.path
+        cards = [entry for entry in self.timeline.items if isinstance(entry, Card)]
+        return self.cards[cards.index(item)]
+
+    @staticmethod
+    def beside(film: Path) -> Path:
+        """Where the Cut of a film is kept."""
+        return Path(film).with_suffix(".cut.json")
+
+    def save(self, record: Path) -> None:
+        """Write the Cut as JSON to `record`: paths inside its folder relative to it, so a film folder that is
+        moved or copied still exports its own media."""
+        from .atomic import atomic_path
+
+        with atomic_path(record) as temporary:
+            temporary.write_text(self.to_json(Path(record).resolve().parent), encoding="utf-8")
+
+    @classmethod
+    def load(cls, record: Path) -> Cut:
+        """A saved Cut; FileNotFoundError when there is none, ValueError when it is not a Cut longcut reads."""
+        text = Path(record).read_text(encoding="utf-8")
+        try:
+            return cls.from_json(text, Path(record).resolve().parent)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"not a longcut cut ({type(error).__name__}: {error})") from None
+
+    def to_json(self, base: Path) -> str:
+        data = {"version": CUT_VERSION, "film": self.film, "soundtrack": self.soundtrack, "cards": list(self.cards),
+                "store": self.store, "settings": asdict(self.settings), "timeline": _timeline_data(self.timeline)}
+        return json.dumps(_plain(data, base), indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, base: Path) -> Cut:
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("version") != CUT_VERSION:
+            raise ValueError(f"not a longcut cut of version {CUT_VERSION}")
+        return cls(_timeline_of(data["timeline"], base), base / data["film"], base / data["soundtrack"],
+                   tuple(base / path for path in data["cards"]), base / data["store"], CutSettings(**data["settings"]))
+
+
+def _plain(value, base: Path):
+    """value as JSON data: every path relative to base where it lies inside it, a fraction as "n/d"."""
+    if isinstance(value, Path):
+        return str(value.relative_to(base)) if value.is_relative_to(base) else str(value)
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, dict):
+        return {key: _plain(item, base) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, base) for item in value]
+    return value
+
+
+def _timeline_data(timeline: Timeline) -> dict:
+    data = asdict(timeline)
+    data["items"] = [{"clip" if isinstance(item, Clip) else "card": asdict(item)} for item in timeline.items]
+    return data
+
+
+def _timeline_of(data: dict, base: Path) -> Timeline:
+    items: list[Clip | Card] = []
+    for entry in data["items"]:
+        if "clip" in entry:
+            clip = dict(entry["clip"])
+            clip["path"] = base / clip["path"]
+            clip["transition"] = TransitionIn(**{**clip["transition"],
+                                                 "type": TransitionType(clip["transition"]["type"])})
+            clip["dialogue"] = tuple(DialogueCue(**cue) for cue in clip["dialogue"])
+            audio = clip["audio"]
+            clip["audio"] = ClipAudio(**{**audio, "file": base / audio["file"]}) if audio else None
+            items.append(Clip(**clip))
+        else:
+            card = entry["card"]
+            items.append(Card(CardKind(card["kind"]), card["frames"], card["record_in"],
+                              tuple(tuple(line) for line in card["lines"])))
+    music = [MusicPlacement(**{**cue, "source": MusicSource(cue["source"]),
+                               "file": base / cue["file"] if cue["file"] else None}) for cue in data["music"]]
+    return Timeline(data["title"], Fraction(data["fps"]), data["width"], data["height"], items, music,
+                    [SubtitleCue(**cue) for cue in data["subtitles"]], data["backend"], tuple(data["models"]))
+
