@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example  # noqa: E402
-from engine.executors import ExecutorOptions, LocalExecutor, create_executor  # noqa: E402
+from engine.render.executors import ExecutorOptions, LocalExecutor, create_executor  # noqa: E402
 from engine.project import Project  # noqa: E402
 from engine.render import render  # noqa: E402
 

@@ -96,9 +96,11 @@ def check(film: FilmArg) -> None:
     graph = ShotGraph(screenplay)
     from .backends import create_backend
     from .media import check_media
+    from .render.executors import check_executor
 
     check_media(screenplay)  # every picture and sound file the film names can be read
-    create_backend(screenplay)  # the backend's settings are part of the screenplay: check them too
+    create_backend(screenplay)  # the backend's and executor's settings are part of the screenplay: check them too
+    check_executor(screenplay)
     _print_summary(screenplay, graph)
 
 
@@ -160,7 +162,7 @@ def graph(
         if suffix not in writers:
             raise LongcutError(f"cannot write a graph as `{output.name}`", hint="use a name ending in .svg, .png or .dot")
         from .atomic import atomic_path
-        from .lock import LockFile
+        from .render.lock import LockFile
         from .outputs import inputs_of
 
         _output(output, inputs_of(screenplay, screenplay.root / ".longcut", LockFile.beside(screenplay.path).path))
@@ -265,9 +267,9 @@ def render(
     if dry_run:
         _print_plan(plan)
         return
-    from .executors import ExecutorOptions, create_executor
+    from .render.executors import ExecutorOptions, create_executor
 
-    options = ExecutorOptions.from_spec(project.screenplay.film.executor, executor, address, workers)
+    options = ExecutorOptions.of(project.screenplay, executor, address, workers)
     result = _render_with_progress(project, plan, executor=create_executor(options))
     _print_result(result)
     _cut(project, project.plan(size=_size(size)),

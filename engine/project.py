@@ -15,11 +15,11 @@ from storyboard.errors import did_you_mean
 
 from .backends import Backend, create_backend
 from .errors import LongcutError
-from .lock import LockFile
+from .render.lock import LockFile
 from .media import check_media
 from .outputs import inputs_of, writable
-from .plan import RenderPlan, plan
-from .store import TakeRecord, TakeStore
+from .render.plan import RenderPlan, plan
+from .render.store import TakeRecord, TakeStore
 from .timeline import Cut
 
 if TYPE_CHECKING:

@@ -7,9 +7,9 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from .plan import PlannedShot, RenderPlan
-from .store import TakeRecord
-from .take import Progress, WorkerInfo
+from .render.plan import PlannedShot, RenderPlan
+from .render.store import TakeRecord
+from .render.take import Progress, WorkerInfo
 
 
 class RichProgress(Progress):

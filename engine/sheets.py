@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from .atomic import atomic_path
 from .text import font
 from .ffmpeg import read_frame
-from .store import TakeRecord, TakeStore
+from .render.store import TakeRecord, TakeStore
 
 THUMB_W = 320
 LABEL_W = 150

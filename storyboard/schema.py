@@ -272,23 +272,18 @@ class BackendSpec(Shorthand):
         return dict(self.model_extra or {})
 
 
-class ExecutorName(str, Enum):
-    LOCAL = "local"
-    RAY = "ray"
+class ExecutorSpec(Shorthand):
+    """Where the shots are rendered; every other key is that executor's own setting. The engine knows the
+    executors and checks their settings (engine.render.executors), as it does a backend's."""
 
-
-class ExecutorSpec(Strict, Shorthand):
-    """Where the shots are rendered: in this process (the default) or across a Ray cluster.
-
-    Nothing here shapes a picture, so none of it goes into a cache key: a film renders the same frames anywhere.
-    """
-
+    model_config = ConfigDict(extra="allow", frozen=True)
     shorthand = "name"
 
-    name: ExecutorName = ExecutorName.LOCAL
-    address: str | None = None  # ray: `auto` (the running cluster), HOST:PORT, or none to start Ray on this machine
-    workers: int | None = Field(default=None, ge=1)  # ray: how many workers (default: one per GPU, or per CPU)
-    gpus_per_worker: float | None = Field(default=None, ge=0)  # ray: default 1 for a model backend, 0 for the animatic
+    name: str = "local"
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
 
 
 class Film(Strict):

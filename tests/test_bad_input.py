@@ -55,6 +55,9 @@ CORPUS = {
                     "empty"),
     "sound-not-audio": ("film.yaml", 19, 16, "sound file of shot `b`: `sounds/wave.wav` cannot be decoded as sound",
                         "not a sound file"),
+    "executor-unknown-setting": ("film.yaml", 3, 23, "executor `ray` has no setting `wokers`", "did you mean `workers`"),
+    "executor-bad-workers": ("film.yaml", 3, 32, "executor setting `workers` should be a whole number of at least 1",
+                             None),
     "max-seconds-tiny": ("film.yaml", 4, 27, "max_seconds 1e-06 is under 2 frames at 24 fps", "at least 0.0833"),
     # timing: transitions that would overlap, timecodes that name no frame, cues outside the film, one length limit
     "overlapping-transitions": ("film.yaml", 14, 49, "shot `b` (2s) is shorter than its transitions: crossfade 1.5s in "

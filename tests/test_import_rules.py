@@ -6,8 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RENDER = ("engine.plan", "engine.render", "engine.take", "engine.segments", "engine.store", "engine.lock",
-          "engine.executors")
+RENDER = ("engine.render",)  # plan, run, executors, take, segments, store, lock
 # (importer, what it never imports)
 FORBIDDEN = [
     ("storyboard", ("continuity", "engine")),

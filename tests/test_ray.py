@@ -17,11 +17,11 @@ import pytest
 
 import engine.backends
 from engine.errors import LongcutError
-from engine.executors import ExecutorOptions, LocalExecutor, create_executor
+from engine.render.executors import ExecutorOptions, LocalExecutor, create_executor
 from engine.ffmpeg import probe_frames
 from engine.project import Project
 from engine.render import render
-from engine.take import Progress
+from engine.render.take import Progress
 
 from .cli import run as cli
 from .films import example_copy
@@ -181,14 +181,14 @@ def test_an_unknown_executor_is_named(tmp_path):
 
 
 def test_the_rest_of_longcut_never_imports_ray():
-    code = ("import sys, engine.cli, engine.render, engine.executors, engine.project; "
+    code = ("import sys, engine.cli, engine.render, engine.render.executors, engine.project; "
             "assert 'ray' not in sys.modules, 'ray was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_ray_workers_share_takes_through_object_storage(cluster, tmp_path, in_process):
     # Each worker keeps its own mirror and uploads what it makes; a child on another worker fetches its parent.
-    from engine.executors.ray import _mirror_folder
+    from engine.render.executors.ray import _mirror_folder
 
     film, url = example_copy(tmp_path), f"file://{tmp_path / 'bucket'}"
     project = Project.open(film, url)

@@ -16,7 +16,7 @@ import pytest
 
 from engine.atomic import HOST_TAG
 from engine.ffmpeg import count_packets, probe_frames
-from engine.store import HOST, RECORD, TakeStore
+from engine.render.store import HOST, RECORD, TakeStore
 from engine.text import card_frames, draw_card
 
 from .cli import run
@@ -247,7 +247,7 @@ def test_two_renders_of_one_film_make_each_take_once(tmp_path):
 def test_a_lock_held_by_a_dead_process_is_no_lock(tmp_path):
     store = TakeStore(tmp_path / "store")
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from engine.store import TakeStore\n"
+        "import sys, time; from pathlib import Path; from engine.render.store import TakeStore\n"
         f"store = TakeStore(Path({str(tmp_path / 'store')!r}))\n"
         "with store.claim('k' * 64):\n    print('held', flush=True); time.sleep(60)\n")],
         stdout=subprocess.PIPE, text=True)

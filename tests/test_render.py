@@ -18,7 +18,7 @@ import engine.backends
 from engine.ffmpeg import decode_frames, probe_frames
 from engine.project import Project
 from engine.render import render
-from engine.store import TakeStore
+from engine.render.store import TakeStore
 
 from .backends import CountingAnimatic
 from .cli import run

@@ -8,7 +8,7 @@ import pytest
 from continuity import ShotRequest
 from engine.backends import Segment
 from engine.errors import StepFailed
-from engine.segments import seam_frames, shot_frames
+from engine.render.segments import seam_frames, shot_frames
 
 
 class Counting:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.project import Project, is_url
-from engine.store import RECORD, RemoteTakes
+from engine.render.store import RECORD, RemoteTakes
 
 from .cli import run as cli
 from .films import example_copy

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
-from ..plan import ReferenceDigests, RenderPlan
-from ..store import TakeStore
+from ..render.plan import ReferenceDigests, RenderPlan
+from ..render.store import TakeStore
 from ..timeline import Cut, CutSettings
 from .audio import audio_key, make_soundtrack, soundtrack_path
 from .deliver import Delivery, deliver
-from .pieces import make_pieces, piece_path, plan_pieces
+from .pieces import PieceKind, make_pieces, piece_path, plan_pieces
 from .provenance import sign
 from .timeline import Timeline, build_timeline
 
@@ -74,7 +74,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     pieces = plan_pieces(timeline)
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
     sound_key = audio_key(timeline, options.loudness, ReferenceDigests())
-    cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind == "card")
+    cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind is PieceKind.CARD)
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
                            options.settings))
     inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options)]

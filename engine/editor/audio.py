@@ -30,8 +30,8 @@ import numpy as np
 from ..atomic import atomic_path
 from ..errors import LongcutError, StepFailed
 from ..ffmpeg import ffmpeg_args, ffmpeg_exe, run
-from ..plan import ReferenceDigests
-from ..store import scratch_folder
+from ..render.plan import ReferenceDigests
+from ..render.store import scratch_folder
 from .score import RATE, Score
 from .timeline import ClipAudio, MusicPlacement, MusicSource, Timeline
 

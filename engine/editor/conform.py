@@ -16,7 +16,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from ..errors import LongcutError
-from ..lock import Edit
+from ..render.lock import Edit
 
 ADAPTERS = {".otio": "otio_json", ".edl": "cmx_3600", ".xml": "fcp_xml"}
 CARDS = ("title", "credits")

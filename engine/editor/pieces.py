@@ -26,7 +26,7 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 
-from storyboard.schema import TransitionType
+from storyboard.schema import Choice, TransitionType
 
 from ..atomic import atomic_path
 from ..ffmpeg import ENCODING, Encoder, Stretch, encoder_output_options, ffmpeg_args, gop_frames, rate_text, run
@@ -48,9 +48,15 @@ def _span(clip: Clip, first: int, frames: int) -> Span:
     return Span(clip.path, first, frames, clip.key)
 
 
+class PieceKind(Choice):
+    COPY = "copy"  # read from the take as it is
+    JUNCTION = "junction"  # a transition (or a trim off a keyframe), re-encoded and cached
+    CARD = "card"  # a title or credits card, drawn, encoded and cached
+
+
 @dataclass(frozen=True)
 class Piece:
-    kind: str  # "copy" (read from the take as it is) | "junction" | "card" (both encoded and cached)
+    kind: PieceKind
     frames: int
     span: Span | None = None  # copy: the stretch; junction: the incoming clip's head
     tail: Span | None = None  # junction: the outgoing clip's tail (None for a fade in from black)
@@ -60,7 +66,7 @@ class Piece:
     @property
     def encoded(self) -> bool:
         """Made into a file of its own (a junction or a card), not read from its take as it is (a copy)."""
-        return self.kind != "copy"
+        return self.kind is not PieceKind.COPY
 
     def cache_key(self, timeline: Timeline) -> str:
         spec = {"version": PIECE_VERSION, "encoding": ENCODING, "kind": self.kind, "frames": self.frames,
@@ -85,7 +91,7 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
     previous: Clip | None = None
     for item in items:
         if isinstance(item, Card):
-            pieces.append(Piece("card", item.frames, card=item))
+            pieces.append(Piece(PieceKind.CARD, item.frames, card=item))
             continue
         clip = item
         start = clip.source_in  # the take's first frame in the cut
@@ -102,12 +108,12 @@ def plan_pieces(timeline: Timeline) -> list[Piece]:
                 assert previous is not None
                 tail = _span(previous, previous.source_in + previous.frames - overlap, overlap)
             shown = entering if (overlap or fades_in) else TransitionIn()
-            pieces.append(Piece("junction", head_end - start, _span(clip, start, head_end - start), tail, shown))
+            pieces.append(Piece(PieceKind.JUNCTION, head_end - start, _span(clip, start, head_end - start), tail, shown))
             copy_from = head_end
         else:
             copy_from = start
         if copy_from < body_end:
-            pieces.append(Piece("copy", body_end - copy_from, _span(clip, copy_from, body_end - copy_from)))
+            pieces.append(Piece(PieceKind.COPY, body_end - copy_from, _span(clip, copy_from, body_end - copy_from)))
         previous = clip
     return pieces
 
@@ -166,7 +172,7 @@ def _stretch(piece: Piece, path: Path | None) -> Stretch:
 
 
 def _make(piece: Piece, timeline: Timeline, target: Path) -> None:
-    if piece.kind == "card":
+    if piece.kind is PieceKind.CARD:
         assert piece.card is not None
         with Encoder(target, timeline.width, timeline.height, timeline.fps) as encoder:
             for frame in card_frames(piece.card.lines, piece.card.frames, timeline.width, timeline.height,

@@ -12,9 +12,9 @@ from continuity import DialogueCue
 from storyboard.schema import NAMED_COLORS, TransitionType
 from storyboard.units import parse_timecode
 
-from ..lock import Edit
-from ..plan import RenderPlan
-from ..store import TakeStore
+from ..render.lock import Edit
+from ..render.plan import RenderPlan
+from ..render.store import TakeStore
 from ..timeline import (Card, CardKind, Clip, ClipAudio, MusicPlacement, MusicSource, SubtitleCue, Timeline,
                         TransitionIn)
 

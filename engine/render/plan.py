@@ -19,9 +19,9 @@ from pathlib import Path
 from continuity import ShotRequest, TakeChoice, resolve
 from storyboard import Screenplay, ShotGraph
 
-from .backends import Backend
-from .errors import LongcutError
-from .ffmpeg import ENCODING
+from ..backends import Backend
+from ..errors import LongcutError
+from ..ffmpeg import ENCODING
 from .lock import Edit, LockFile
 from .store import TakeStore
 

@@ -38,8 +38,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .atomic import atomic_path, is_stale_temporary, process_alive
-from .errors import LongcutError, StepFailed
+from ..atomic import atomic_path, is_stale_temporary, process_alive
+from ..errors import LongcutError, StepFailed
 
 RECORD = "take.json"
 FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
@@ -421,7 +421,7 @@ def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | N
             if _sha256(folder / name) != record.files[name]["sha256"]:
                 return f"{name} does not match its sha256 in the take's record"
     if full or not record.files:
-        from .ffmpeg import probe_frames
+        from ..ffmpeg import probe_frames
 
         try:
             frames = probe_frames(folder / "clip.mp4")

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..backends import BackendRecipe, backend_recipe, wants_gpu
-from ..errors import LongcutError
+from ...backends import BackendRecipe, backend_recipe, wants_gpu
+from ...errors import LongcutError
 from ..plan import PlannedShot, RenderPlan
 from ..store import TakeRecord, TakeStore
 from ..take import Progress, WorkerInfo, make_take

@@ -16,13 +16,13 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .backends import Backend
-from .errors import LongcutError, StepFailed
-from .ffmpeg import Encoder
+from ..backends import Backend
+from ..errors import LongcutError, StepFailed
+from ..ffmpeg import Encoder
 from .plan import PlannedShot
 from .segments import shot_frames
 from .store import TakeRecord, TakeStore, file_digests, write_png, write_record
-from .text import card_frames
+from ..text import card_frames
 
 
 @dataclass(frozen=True)

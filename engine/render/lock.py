@@ -17,8 +17,8 @@ from pathlib import Path
 
 from continuity import TakeChoice
 
-from .atomic import atomic_path
-from .errors import LongcutError
+from ..atomic import atomic_path
+from ..errors import LongcutError
 
 VERSION = 1
 

@@ -17,8 +17,8 @@ import numpy as np
 
 from continuity import ShotRequest
 
-from .backends import Backend, Segment
-from .errors import StepFailed
+from ..backends import Backend, Segment
+from ..errors import StepFailed
 
 SEAM_FRAMES = 8
 
