@@ -262,11 +262,11 @@ def render(
     from .editor.deliver import check_delivery
     check_delivery(preset, fit)
     project = _open(film, store)
-    output = _film_output(project, output)
     plan = project.plan(size=_size(size))
     if dry_run:
         _print_plan(plan)
         return
+    output = _film_output(project, output)  # refused before any shot is rendered, not after
     from .render.executors import ExecutorOptions, create_executor
 
     options = ExecutorOptions.of(project.screenplay, executor, address, workers)

@@ -15,9 +15,9 @@ from storyboard.errors import did_you_mean
 
 from .backends import Backend, create_backend
 from .errors import LongcutError
-from .render.lock import LockFile
 from .media import check_media
 from .outputs import inputs_of, writable
+from .render.lock import LockFile
 from .render.plan import RenderPlan, plan
 from .render.store import TakeRecord, TakeStore
 from .timeline import Cut
@@ -62,7 +62,7 @@ class Project:
         where = str(store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut")
         local = Path(where) if not is_url(where) else screenplay.root / ".longcut"
         _check_store_folder(local, "--store" if store else "the take store")
-        takes = TakeStore(local, remote=where if is_url(where) else None, **({"warn": warn} if warn else {}))
+        takes = TakeStore(local, remote=where if is_url(where) else None, warn=warn)
         return cls(screenplay, graph, backend, takes, LockFile.beside(screenplay.path))
 
     def inputs(self) -> dict[Path, str]:

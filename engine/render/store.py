@@ -85,12 +85,12 @@ class TakeStore:
     warn(message) is told of every damaged take the store evicts (the command line prints it).
     """
 
-    def __init__(self, root: Path, remote: str | None = None, warn: Callable[[str], None] = _warn) -> None:
+    def __init__(self, root: Path, remote: str | None = None, warn: Callable[[str], None] | None = None) -> None:
         self.root = Path(root)
         self.takes = self.root / "takes"
         self.scratch = self.root / "tmp"
         self.remote = RemoteTakes(remote) if remote else None
-        self.warn = warn
+        self.warn = warn or _warn
         self._sound: dict[str, tuple] = {}  # key -> the stat of its files when they last checked out, this process
 
     def folder(self, key: str) -> Path:
@@ -298,7 +298,7 @@ class RemoteTakes:
     stage files in the system temp folder and move them across file systems, which is not atomic.
     """
 
-    FILES = ("clip.mp4", "first.png", "last.png", RECORD)  # the record last: it marks the take complete
+    FILES = (*FILES, RECORD)  # the record last: it marks the take complete
 
     def __init__(self, url: str) -> None:
         try:
