@@ -6,6 +6,7 @@ killed process is recognised and removed: by the next write of the same target, 
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -46,13 +47,9 @@ def is_stale_temporary(path: Path) -> bool:
 
 def _sweep_siblings(target: Path) -> None:
     """Remove what killed processes left while writing this same target."""
-    for path in target.parent.glob(f".{glob_escape(target.stem)}.*.tmp{glob_escape(target.suffix)}"):
+    for path in target.parent.glob(f".{glob.escape(target.stem)}.*.tmp{glob.escape(target.suffix)}"):
         if is_stale_temporary(path):
             path.unlink(missing_ok=True)
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def process_alive(pid: int) -> bool:

@@ -22,6 +22,8 @@ from pathlib import Path
 from continuity import DialogueCue
 from storyboard.schema import Choice, TransitionType
 
+from .atomic import atomic_path
+
 CUT_VERSION = 1
 
 
@@ -176,8 +178,6 @@ class Cut:
     def save(self, record: Path) -> None:
         """Write the Cut as JSON to `record`: paths inside its folder relative to it, so a film folder that is
         moved or copied still exports its own media."""
-        from .atomic import atomic_path
-
         with atomic_path(record) as temporary:
             temporary.write_text(self.to_json(Path(record).resolve().parent), encoding="utf-8")
 
