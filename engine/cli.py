@@ -19,7 +19,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 import storyboard
-from storyboard import ScreenplayError, ShotGraph
+from storyboard import Problem, ScreenplayError, ShotGraph
 from storyboard.schema import MAX_TAKE, SEED_LIMIT
 from storyboard.units import format_seconds, fps_label
 
@@ -90,18 +90,47 @@ def _output(path: Path, inputs: dict[Path, str], option: str = "--out") -> Path:
 
 @app.command()
 @reports_errors
-def check(film: FilmArg) -> None:
+def check(
+    film: FilmArg,
+    fmt: Annotated[str, typer.Option("--format", help="text, or json: one diagnostic a line (file, line, column, end, "
+                                     "severity, message, hint) for an editor or CI")] = "text",
+) -> None:
     """Validate a screenplay and summarise it: scenes, shots, running time, who appears where."""
-    screenplay = storyboard.load(film)
-    graph = ShotGraph(screenplay)
+    if fmt not in ("text", "json"):
+        raise LongcutError(f"--format {fmt} is not text or json", hint="--format json prints one diagnostic a line")
+    if fmt == "json":
+        _check_as_json(film)
+        return
+    screenplay, graph = _checked(film)
+    _print_summary(screenplay, graph)
+
+
+def _checked(film: Path):
+    """The screenplay, checked in full: the schema and cross-references, its files, backend and executor."""
     from .backends import create_backend
     from .media import check_media
     from .render.executors import check_executor
 
+    screenplay = storyboard.load(film)
+    graph = ShotGraph(screenplay)
     check_media(screenplay)  # every picture and sound file the film names can be read
     create_backend(screenplay)  # the backend's and executor's settings are part of the screenplay: check them too
     check_executor(screenplay)
-    _print_summary(screenplay, graph)
+    return screenplay, graph
+
+
+def _check_as_json(film: Path) -> None:
+    """Every problem (exit 2) or warning (exit 0) as one JSON object a line on stdout, nothing else."""
+    import json
+
+    try:
+        screenplay, _ = _checked(film)
+    except ScreenplayError as error:
+        for problem in error.problems:
+            print(json.dumps(problem.as_json("error")))
+        raise typer.Exit(2) from None
+    for warning in screenplay.warnings:
+        print(json.dumps(Problem(warning.message, warning.mark).as_json("warning")))
 
 
 def _print_summary(sp, graph: ShotGraph) -> None:
@@ -392,15 +421,11 @@ def takes(
     if not records:
         raise LongcutError(f"shot `{shot_id}` has no takes yet", hint=f"render it: longcut shot {film} {shot_id}")
     in_cut = project.lock.shots.get(shot_id)
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("", "take", "seed", "size", "frames", "made", "key"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("prompt", no_wrap=True, overflow="ellipsis", max_width=48)
-    for record in records:
-        mark = "▶" if in_cut and in_cut.key == record.key else ""
-        table.add_row(mark, str(record.take), str(record.seed), f"{record.width}x{record.height}", str(record.frames),
-                      record.created.replace("T", " ")[:16], record.key[:10], Text(record.prompt))
-    out.print(table)
+    rows = [["▶" if in_cut and in_cut.key == record.key else "", str(record.take), str(record.seed),
+             f"{record.width}x{record.height}", str(record.frames), record.created.replace("T", " ")[:16],
+             record.key[:10], record.prompt] for record in records]
+    out.print(_fitting_table(["", "take", "seed", "size", "frames", "made", "key", "prompt"], rows,
+                             drop=["made", "size", "key", "frames"], flexible="prompt"))
     target = _output(output, project.inputs()) if output else project.store.root / "sheets" / f"{shot_id}.png"
     contact_sheet(project.store, records, target)
     out.print(f"contact sheet: {target}   (▶ = the take the cut uses)")
@@ -437,18 +462,45 @@ def status(
     project = _open(film, store)
     rows = project.status(project.plan(size=_size(size)), verify=verify)
     styles = {"cached": "green", "verified": "green", "stale": "yellow", "missing": "red", "damaged": "red"}
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("shot", "take", "status", "frames", "key"):
-        table.add_column(column)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
-        table.add_row(row.shot, f"{row.take}{' (picked)' if row.picked else ''}", Text(row.state, style=styles[row.state]),
-                      str(row.frames), row.key[:10])
-    out.print(table)
+    cells = [[row.shot, f"{row.take}{' (picked)' if row.picked else ''}", Text(row.state, style=styles[row.state]),
+              str(row.frames), row.key[:10]] for row in rows]
+    out.print(_fitting_table(["shot", "take", "status", "frames", "key"], cells, drop=["key", "frames"]))
     out.print(", ".join(f"{count} {state}" for state, count in sorted(counts.items())))
     if counts.get("damaged"):
         out.print(f"the damaged takes were removed; longcut render {film} makes them again")
+
+
+FLEXIBLE_MIN = 12  # the narrowest a column of free text (a prompt) is shown, cut with …
+
+
+def _fitting_table(headers: list[str], rows: list[list[str | Text]], drop: list[str],
+                   flexible: str | None = None) -> Table:
+    """A table that fits the terminal: columns in `drop` are left out, in that order, until the rest fit whole;
+    the flexible column takes what is left and is cut with … (never a number, a take or a key)."""
+    def width_of(column: int) -> int:
+        return max([len(headers[column])] + [Text(row[column]).cell_len if isinstance(row[column], str)
+                                             else row[column].cell_len for row in rows])
+
+    shown = list(range(len(headers)))
+    for name in [None, *drop]:
+        if name is not None:
+            shown.remove(headers.index(name))
+        fixed = sum(width_of(column) for column in shown if headers[column] != flexible) + 3 * (len(shown) - 1)
+        if fixed + (FLEXIBLE_MIN if flexible in headers else 0) <= out.width:
+            break
+    widths = {column: width_of(column) for column in shown}
+    if flexible in headers:
+        free = headers.index(flexible)
+        widths[free] = max(FLEXIBLE_MIN, min(widths[free], out.width - fixed - 1))
+    table = Table(show_edge=False, pad_edge=False)
+    for column in shown:
+        table.add_column(headers[column], no_wrap=True, overflow="ellipsis", width=widths[column])
+    for row in rows:
+        table.add_row(*[Text(row[column]) if isinstance(row[column], str) else row[column] for column in shown])
+    return table
 
 
 def _print_plan(plan) -> None:

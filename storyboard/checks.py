@@ -268,7 +268,8 @@ def mark_of_text(mark: Mark | None, needle: str) -> Mark | None:
             for number, line in enumerate(handle, start=1):
                 if number == mark.line:
                     found = line.find(needle, mark.column - 1)
-                    return Mark(mark.file, mark.line, found + 1) if found >= 0 else mark
+                    return Mark(mark.file, mark.line, found + 1, mark.line, found + 1 + len(needle)) \
+                        if found >= 0 else mark
     except OSError:
         pass
     return mark

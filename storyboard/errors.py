@@ -5,17 +5,20 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
 class Mark:
-    """A place in a source file; line and column count from 1, as editors show them."""
+    """A place in a source file; line and column count from 1, as editors show them. The end, where known, is
+    just after the value (for an editor to underline it); it takes no part in comparisons."""
 
     file: Path
     line: int
     column: int
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{_display_path(self.file)}:{self.line}:{self.column}"
@@ -27,6 +30,17 @@ class Problem:
     mark: Mark | None = None
     hint: str | None = None
     file: Path | None = None  # for problems with no line, such as a missing film file
+
+    def as_json(self, severity: str = "error") -> dict:
+        """The problem as a diagnostic an editor or CI can place: file, line, column, end, severity, message, hint."""
+        mark = self.mark
+        file = mark.file if mark else self.file
+        return {"file": str(file) if file else None, "line": mark.line if mark else None,
+                "column": mark.column if mark else None,
+                # a place with no extent (a syntax error) ends where it starts
+                "end_line": (mark.end_line or mark.line) if mark else None,
+                "end_column": (mark.end_column or mark.column) if mark else None,
+                "severity": severity, "message": self.message, "hint": self.hint}
 
     def render(self, with_source: bool = True) -> str:
         where = str(self.mark) if self.mark else (_display_path(self.file) if self.file else "longcut")

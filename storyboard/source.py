@@ -40,8 +40,8 @@ class SourceMap:
     hundreds of thousands of values and almost none of them is ever reported.
     """
 
-    values: dict[Path_, yaml.Mark] = field(default_factory=dict)
-    keys: dict[Path_, yaml.Mark] = field(default_factory=dict)
+    values: dict[Path_, tuple[yaml.Mark, yaml.Mark]] = field(default_factory=dict)  # (start, end)
+    keys: dict[Path_, tuple[yaml.Mark, yaml.Mark]] = field(default_factory=dict)
 
     def value(self, path: Path_) -> Mark | None:
         """The mark of the value at path, or of its nearest ancestor that has one."""
@@ -53,7 +53,7 @@ class SourceMap:
         return _to_mark(found) if found is not None else self.value(path)
 
 
-def _nearest(marks: dict[Path_, yaml.Mark], path: Path_) -> Mark | None:
+def _nearest(marks: dict[Path_, tuple[yaml.Mark, yaml.Mark]], path: Path_) -> Mark | None:
     path = tuple(path)
     while True:
         if path in marks:
@@ -63,12 +63,13 @@ def _nearest(marks: dict[Path_, yaml.Mark], path: Path_) -> Mark | None:
         path = path[:-1]
 
 
-def _to_mark(start: yaml.Mark) -> Mark:
-    return Mark(Path(start.name), start.line + 1, start.column + 1)
+def _to_mark(marks: tuple[yaml.Mark, yaml.Mark]) -> Mark:
+    start, end = marks
+    return Mark(Path(start.name), start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 def mark_of(node: Node) -> Mark:
-    return _to_mark(node.start_mark)
+    return _to_mark((node.start_mark, node.end_mark))
 
 
 def compose_file(path: Path) -> Node | None:
@@ -119,7 +120,7 @@ class Converter:
         self._active: set[int] = set()
 
     def convert(self, node: Node, path: Path_ = ()) -> Any:
-        self.source.values[path] = node.start_mark
+        self.source.values[path] = (node.start_mark, node.end_mark)
         if node.tag not in _ALLOWED_TAGS:
             raise ScreenplayError([
                 Problem(
@@ -167,7 +168,7 @@ class Converter:
                 raise ScreenplayError([Problem(f"duplicate key `{key}`", mark_of(key_node),
                                                hint="each key may appear once in a mapping; remove or rename one")])
             child = path + (key,)
-            self.source.keys[child] = key_node.start_mark
+            self.source.keys[child] = (key_node.start_mark, key_node.end_mark)
             result[key] = self.convert(value_node, child)
         return result
 

@@ -143,3 +143,34 @@ def test_a_real_process_exits_2_without_a_traceback(tmp_path):
 def test_a_missing_film_file_is_exit_2(tmp_path):
     result = CliRunner().invoke(app, ["check", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and "film file not found" in result.stderr
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_json_diagnostics_carry_the_same_positions(case):
+    import json
+
+    file_name, line, column, words, hint = CORPUS[case]
+    result = CliRunner().invoke(app, ["check", str(BAD / case / "film.yaml"), "--format", "json"])
+    assert result.exit_code == 2, result.output
+    diagnostics = [json.loads(text) for text in result.stdout.splitlines()]
+    assert len(diagnostics) == 1, result.stdout
+    (found,) = diagnostics
+    assert found["severity"] == "error" and words in found["message"] and found["file"].endswith(file_name)
+    if line is not None:  # the same place as the text message, and the end of the value for an editor to underline
+        assert (found["line"], found["column"]) == (line, column)
+        assert (found["end_line"], found["end_column"]) >= (line, column)
+    assert (hint is None) or hint in found["hint"]
+
+
+def test_json_diagnostics_of_a_sound_film_are_its_warnings(tmp_path):
+    import json
+
+    from .films import tiny_film
+
+    film = tiny_film(tmp_path)
+    film.write_text(film.read_text().replace("locations:\n", "locations:\n  attic: {description: dusty}\n"))
+    result = CliRunner().invoke(app, ["check", str(film), "--format", "json"])
+    assert result.exit_code == 0
+    (warning,) = [json.loads(text) for text in result.stdout.splitlines()]
+    assert warning["severity"] == "warning" and "location `attic` is never used" in warning["message"]
+    assert warning["line"] == 11 and warning["column"] == 3  # the key `attic:`, the line after `locations:`

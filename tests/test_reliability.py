@@ -13,8 +13,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from engine.atomic import HOST_TAG
+from engine.cli import app
 from engine.ffmpeg import count_packets, probe_frames
 from engine.render.store import HOST, RECORD, TakeStore
 from engine.text import card_frames, draw_card
@@ -256,3 +258,18 @@ def test_a_lock_held_by_a_dead_process_is_no_lock(tmp_path):
     holder.wait()
     with store.claim("k" * 64):  # would block for a minute were the dead holder's lock still held
         pass
+
+
+def test_the_takes_and_status_tables_stay_whole_at_80_columns(rendered):
+    for _ in range(2):
+        run("shot", rendered, "d", "--take", "new")
+    result = CliRunner().invoke(app, ["takes", str(rendered), "d"], terminal_width=80, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "│" in line]
+    assert len(rows) == 3 and all(len(line) <= 80 for line in result.stdout.splitlines()[:5])
+    store = TakeStore(rendered.parent / ".longcut")
+    for record in (record for record in store.records() if record.shot == "d"):  # take, seed and key whole
+        assert any(f" {record.take} " in row and str(record.seed) in row and record.key[:10] in row for row in rows)
+    status = CliRunner().invoke(app, ["status", str(rendered)], terminal_width=80, env={"COLUMNS": "80"})
+    assert all(len(line) <= 80 for line in status.stdout.splitlines())
+    assert "cached" in status.stdout and "…" not in status.stdout
