@@ -169,6 +169,27 @@ def _print_summary(sp, graph: ShotGraph) -> None:
     out.print(Text("ok", style="green") if not sp.warnings else Text(f"ok, {len(sp.warnings)} warnings", style="yellow"))
 
 
+@app.command()
+@reports_errors
+def schema(
+    kind: Annotated[str, typer.Argument(help="film (the film file) or scene (a scene file)")] = "film",
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="write it to this file")] = None,
+) -> None:
+    """Print the JSON Schema of a film file or a scene file, for an editor's YAML support."""
+    from storyboard.json_schema import schema_text
+
+    if kind not in ("film", "scene"):
+        raise LongcutError(f"no schema `{kind}`", hint="longcut schema film, or longcut schema scene")
+    if output is None:
+        sys.stdout.write(schema_text(kind))
+        return
+    from .atomic import atomic_path
+
+    with atomic_path(_output(output, {})) as temporary:
+        temporary.write_text(schema_text(kind), encoding="utf-8")
+    out.print(f"wrote {output}")
+
+
 # -- graph ---------------------------------------------------------------------------------------
 
 
@@ -286,23 +307,61 @@ def render(
     titles: TitlesOption = True,
     burn_subtitles: BurnOption = False,
     sign: SignOption = None,
+    watch: Annotated[bool, typer.Option("--watch", help="then, on every save of the film, a scene file, a "
+                                        "reference or a sound: check, render what changed, cut again")] = False,
 ) -> None:
     """Render every shot that is not cached, in dependency order, then cut them into the film."""
     from .editor.deliver import check_delivery
+
     check_delivery(preset, fit)
     project = _open(film, store)
-    plan = project.plan(size=_size(size))
     if dry_run:
-        _print_plan(plan)
+        _print_plan(project.plan(size=_size(size)))
         return
-    output = _film_output(project, output)  # refused before any shot is rendered, not after
-    from .render.executors import ExecutorOptions, create_executor
 
-    options = ExecutorOptions.of(project.screenplay, executor, address, workers)
-    result = _render_with_progress(project, plan, executor=create_executor(options))
-    _print_result(result)
-    _cut(project, project.plan(size=_size(size)),
-         _cut_options(output, preset, fit, loudness, titles, burn_subtitles, sign))
+    def render_and_cut(project) -> None:
+        from .render.executors import ExecutorOptions, create_executor
+
+        target = _film_output(project, output)  # refused before any shot is rendered, not after
+        options = ExecutorOptions.of(project.screenplay, executor, address, workers)
+        result = _render_with_progress(project, project.plan(size=_size(size)), executor=create_executor(options))
+        _print_result(result)
+        _cut(project, project.plan(size=_size(size)),
+             _cut_options(target, preset, fit, loudness, titles, burn_subtitles, sign))
+
+    render_and_cut(project)
+    if watch:
+        _watch(project, film, store, render_and_cut)
+
+
+def _watch(project, film: Path, store: str | None, render_and_cut) -> None:
+    """Render and cut again after every batch of saves; a problem is printed and the watch goes on."""
+    from .watch import FilmFiles, watch
+
+    def media_of(screenplay) -> set[Path]:
+        return {media.path for media in screenplay.media()}
+
+    def rebuild(changed: set[Path]) -> set[Path] | None:
+        names = ", ".join(sorted(path.name for path in changed))
+        out.print(Text(f"changed: {names}", style="cyan"))
+        try:
+            again = _open(film, store)
+            render_and_cut(again)
+        except ScreenplayError as error:
+            err.print(Text(error.render(), style="red"))
+            return None
+        except LongcutError as error:
+            err.print(Text(f"error: {error}", style="red"))
+            if error.hint:
+                err.print(Text(f"  hint: {error.hint}"))
+            return None
+        return media_of(again.screenplay)
+
+    def ready() -> None:
+        out.print(f"watching {film} (Ctrl-C to stop)")
+
+    watch(FilmFiles(project.screenplay.root, media_of(project.screenplay)), rebuild, ready=ready)
+    out.print("stopped watching")
 
 
 @app.command()
@@ -600,6 +659,37 @@ def conform(
     out.print(f"the next `longcut cut {film}` follows this edit; the screenplay is unchanged")
 
 
+@app.command()
+@reports_errors
+def new(
+    folder: Annotated[Path, typer.Argument(help="the folder for the new film (made if missing)", show_default=False)],
+    title: Annotated[str, typer.Option("--title", help="the film's title")] = "A New Film",
+) -> None:
+    """Write a small film to start from: a film file, a scene file, a character with a reference image, music."""
+    import shutil
+    import tempfile
+
+    from .starter import write_starter
+
+    if folder.exists() and not folder.is_dir():
+        raise LongcutError(f"{folder} is a file", hint="give a folder for the new film")
+    if (folder / "film.yaml").exists():
+        raise LongcutError(f"{folder / 'film.yaml'} already exists", hint="choose another folder")
+    taken = [name for name in ("scenes", "refs", "schemas") if (folder / name).exists()]
+    if taken:
+        raise LongcutError(f"{folder} already has {', '.join(taken)}", hint="choose an empty or new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and moved into place whole: a failure leaves no half-made film.
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".new-") as staging:
+        write_starter(Path(staging), title)
+        for name in ("scenes", "refs", "schemas", "film.yaml"):
+            shutil.move(str(Path(staging) / name), str(folder / name))
+    screenplay = storyboard.load(folder / "film.yaml")
+    out.print(f"wrote {folder / 'film.yaml'}: {len(screenplay.entries)} shots, running time "
+              f"{format_seconds(screenplay.running_frames() / screenplay.fps)}")
+    out.print(f"next: longcut render {folder / 'film.yaml'}")
+
+
 @app.command("import")
 @reports_errors
 def import_script(
@@ -629,7 +719,9 @@ def import_script(
         storyboard.load(film)  # what we wrote must be a screenplay longcut reads
         if force:
             shutil.rmtree(output / "scenes", ignore_errors=True)
+            shutil.rmtree(output / "schemas", ignore_errors=True)
         (Path(folder) / "scenes").rename(output / "scenes")
+        (Path(folder) / "schemas").rename(output / "schemas")
         film.rename(output / "film.yaml")
     screenplay = storyboard.load(output / "film.yaml")
     out.print(f"wrote {output / 'film.yaml'} and {len(screenplay.film.scenes)} scene files: "

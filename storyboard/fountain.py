@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, ScreenplayError
+from .json_schema import FILM_SCHEMA_LINE, SCENE_SCHEMA_LINE, write_schemas
 
 WORDS_PER_SECOND = 2.5  # 150 words a minute
 TRANSITIONS = {"CUT TO": "cut", "SMASH CUT TO": "cut", "MATCH CUT TO": "cut", "JUMP CUT TO": "cut",
@@ -309,9 +310,11 @@ def write_film(script: Script, out: Path, source: Path) -> Path:
         locations.setdefault(location, description)
         scene_id = _unique(f"{number:02d}-{location}", used_ids)  # film order; the script's number is a comment
         name = f"{scene_id}.yaml"
-        (out / "scenes" / name).write_text(_scene_yaml(scene, scene_id, location, script, number == 1), encoding="utf-8")
+        (out / "scenes" / name).write_text(SCENE_SCHEMA_LINE + _scene_yaml(scene, scene_id, location, script, number == 1),
+                                           encoding="utf-8")
         includes.append(f"  - include: scenes/{name}")
-    lines = [f"# Imported by `longcut import` from {source.name}. Edit freely: it is yours now.",
+    lines = [FILM_SCHEMA_LINE.rstrip("\n"),
+             f"# Imported by `longcut import` from {source.name}. Edit freely: it is yours now.",
              *[f"# title page: {comment}" for comment in script.title_comments],
              f"title: {_q(script.title or source.stem)}"]
     if script.author:
@@ -329,6 +332,7 @@ def write_film(script: Script, out: Path, source: Path) -> Path:
     lines += ["", "scenes:", *includes, ""]
     film = out / "film.yaml"
     film.write_text("\n".join(lines), encoding="utf-8")
+    write_schemas(out)
     return film
 
 

@@ -362,6 +362,19 @@ def _figure(p: Painter, f: Figure, look: SetLook) -> None:
         p.rect(x + 0.04 * h, at(0.76), x + 0.1 * h, at(0.56), scarf)
 
 
+PORTRAIT_GROUND = (236, 232, 222)  # light and plain: `cutout` takes the corners' colour for the background
+
+
+def portrait(look: FigureLook, width: int, height: int) -> Image.Image:
+    """A character standing on a plain ground, as the animatic draws it: a reference image for a new film."""
+    aspect = width / height
+    painter = Painter((0.0, 0.0, aspect, 1.0), height)
+    painter.rect(0.0, 0.0, aspect, 1.0, PORTRAIT_GROUND)
+    daylight = SetLook("day", True, (PORTRAIT_GROUND, PORTRAIT_GROUND), 1.0)
+    _figure(painter, Figure(aspect / 2, 0.96, 0.9, look), daylight)
+    return painter.image
+
+
 @lru_cache(maxsize=32)
 def cutout(path: Path) -> Image.Image:
     """A reference image as an RGBA cut-out: the background (the corners' colour) made transparent."""
