@@ -48,14 +48,8 @@ def reports_errors(command: F) -> F:
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except ScreenplayError as error:
-            err.print(Text(error.render(), style="red"))
-            raise typer.Exit(2) from None
-        except LongcutError as error:
-            err.print(Text(f"error: {error}", style="red"))
-            if error.hint:
-                err.print(Text(f"  hint: {error.hint}"))
-            raise typer.Exit(error.exit_code) from None
+        except (ScreenplayError, LongcutError) as error:
+            raise typer.Exit(_report(error)) from None
         except KeyboardInterrupt:
             err.print("interrupted; every finished take is kept")
             raise typer.Exit(130) from None
@@ -67,6 +61,17 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _report(error: ScreenplayError | LongcutError) -> int:
+    """Print a known failure (its place, message and hint); returns the exit status it calls for."""
+    if isinstance(error, ScreenplayError):
+        err.print(Text(error.render(), style="red"))
+        return 2
+    err.print(Text(f"error: {error}", style="red"))
+    if error.hint:
+        err.print(Text(f"  hint: {error.hint}"))
+    return error.exit_code
 
 
 def _warn(message: str) -> None:
@@ -347,13 +352,8 @@ def _watch(project, film: Path, store: str | None, render_and_cut) -> None:
         try:
             again = _open(film, store)
             render_and_cut(again)
-        except ScreenplayError as error:
-            err.print(Text(error.render(), style="red"))
-            return None
-        except LongcutError as error:
-            err.print(Text(f"error: {error}", style="red"))
-            if error.hint:
-                err.print(Text(f"  hint: {error.hint}"))
+        except (ScreenplayError, LongcutError) as error:
+            _report(error)  # and the watch goes on
             return None
         return media_of(again.screenplay)
 
