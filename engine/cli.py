@@ -78,10 +78,12 @@ def _warn(message: str) -> None:
     err.print(Text(f"warning: {message}", style="yellow"))
 
 
-def _open(film: Path, store: str | None):
+def _open(film: Path, store: str | None, media: bool = False):
+    """The film's project; media: also decode every picture and sound it names (for the commands that read them:
+    render, shot, cut), which costs an image decode and an ffmpeg per file."""
     from .project import Project
 
-    return Project.open(film, store, warn=_warn)
+    return Project.open(film, store, warn=_warn, media=media)
 
 
 def _output(path: Path, inputs: dict[Path, str], option: str = "--out") -> Path:
@@ -319,7 +321,7 @@ def render(
     from .editor.deliver import check_delivery
 
     check_delivery(preset, fit)
-    project = _open(film, store)
+    project = _open(film, store, media=True)
     if dry_run:
         _print_plan(project.plan(size=_size(size)))
         return
@@ -350,7 +352,7 @@ def _watch(project, film: Path, store: str | None, render_and_cut) -> None:
         names = ", ".join(sorted(path.name for path in changed))
         out.print(Text(f"changed: {names}", style="cyan"))
         try:
-            again = _open(film, store)
+            again = _open(film, store, media=True)
             render_and_cut(again)
         except (ScreenplayError, LongcutError) as error:
             _report(error)  # and the watch goes on
@@ -381,7 +383,7 @@ def cut(
     """Assemble the film from the current takes: transitions, titles, score, subtitles."""
     from .editor.deliver import check_delivery
     check_delivery(preset, fit)
-    project = _open(film, store)
+    project = _open(film, store, media=True)
     output = _film_output(project, output)
     _cut(project, project.plan(size=_size(size)),
          _cut_options(output, preset, fit, loudness, titles, burn_subtitles, sign))
@@ -434,7 +436,7 @@ def shot(
 
     from .timeline import CutSettings
 
-    project = _open(film, store)
+    project = _open(film, store, media=True)
     shot_id = project.shot(shot_id)
     choice = project.current_choice(shot_id)
     if take is not None or seed is not None:

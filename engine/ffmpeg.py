@@ -274,17 +274,17 @@ def input_flags(path: Path) -> list[str]:
 def probe_frames(path: Path) -> int:
     """Count a clip's video frames by decoding it (exact, independent of container metadata); a decoding error
     fails."""
-    return _count_video(path, ["-xerror"], [])
+    return _count_video(path, before_input=["-xerror"], after_input=[])
 
 
 def count_packets(path: Path) -> int:
     """Count a film's video frames without decoding them (its packets: one a frame in H.264 without B-frames)."""
-    return _count_video(path, [], ["-c", "copy"])
+    return _count_video(path, before_input=[], after_input=["-c", "copy"])
 
 
-def _count_video(path: Path, input_flags_: list[str], output_flags: list[str]) -> int:
-    args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error", *input_flags_, "-i", str(path),
-            "-map", "0:v:0", *output_flags, "-f", "null", "-", "-progress", "pipe:1"]
+def _count_video(path: Path, before_input: list[str], after_input: list[str]) -> int:
+    args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error", *before_input, "-i", str(path),
+            "-map", "0:v:0", *after_input, "-f", "null", "-", "-progress", "pipe:1"]
     result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if result.returncode != 0 or result.stderr.strip():
         lines = result.stderr.strip().splitlines()

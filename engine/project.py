@@ -51,12 +51,16 @@ class Project:
     lock: LockFile
 
     @classmethod
-    def open(cls, film: Path, store: str | Path | None = None, warn: Callable[[str], None] | None = None) -> Project:
+    def open(cls, film: Path, store: str | Path | None = None, warn: Callable[[str], None] | None = None,
+             media: bool = False) -> Project:
         """store: a folder (local, or shared by a cluster), or an object-storage URL such as s3://bucket/film,
         mirrored in .longcut beside the film. Default: $LONGCUT_STORE, else .longcut beside the film.
-        warn: told of what the store finds wrong and mends (a damaged take evicted)."""
+        warn: told of what the store finds wrong and mends (a damaged take evicted).
+        media: check that every picture and sound file the film names decodes (engine.media), before a render or
+        a cut reads them; the commands that do not read them skip it."""
         screenplay = storyboard.load(film)
-        check_media(screenplay)
+        if media:
+            check_media(screenplay)
         graph = ShotGraph(screenplay)
         backend = create_backend(screenplay)
         where = str(store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut")

@@ -273,3 +273,12 @@ def test_the_takes_and_status_tables_stay_whole_at_80_columns(rendered):
     status = CliRunner().invoke(app, ["status", str(rendered)], terminal_width=80, env={"COLUMNS": "80"})
     assert all(len(line) <= 80 for line in status.stdout.splitlines())
     assert "cached" in status.stdout and "…" not in status.stdout
+
+
+def test_commands_that_read_the_films_media_decode_it_first_and_the_others_do_not(rendered):
+    (rendered.parent / "refs" / "ada.png").write_bytes(b"not a picture any more")
+    for command in (["render", rendered], ["cut", rendered], ["shot", rendered, "a", "--take", "new"]):
+        result = run(*command, code=2)
+        assert "reference image of character `ada`: `refs/ada.png` is not an image Pillow can read" in result.stderr
+    run("status", rendered)  # status and export read no media: they answer as before
+    run("export", rendered, "--format", "srt")
