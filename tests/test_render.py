@@ -70,10 +70,13 @@ def test_the_clip_holds_the_frames_the_backend_made(rendered):
     store = TakeStore(rendered.parent / ".longcut")
     record = store.record(json.loads(rendered.with_name("film.lock.json").read_text())["shots"]["a"]["key"])
     decoded = list(decode_frames(store.clip(record.key), 128, 72))
-    first = store.first_frame(record.key)
+    first = store.first_frame(record.key)  # clean: the captions are drawn over it in the clip
+    plan = Project.open(rendered).plan()
+    captioned = plan.backend.overlay(plan.shots["a"].request, 0, first)
     assert len(decoded) == 24
     # lossy, but the same picture: mean error of a few levels
-    assert np.abs(decoded[0].astype(int) - first.astype(int)).mean() < 6
+    assert np.abs(decoded[0].astype(int) - captioned.astype(int)).mean() < 6
+    assert np.abs(decoded[0].astype(int) - first.astype(int)).mean() > 6  # the captions are in the clip only
 
 
 def test_continuity_hands_the_last_frame_on_losslessly(rendered):
@@ -226,3 +229,17 @@ def test_a_draft_size_keeps_its_takes_apart(rendered):
     assert "rendered 5 shot(s)" in result.stdout
     assert probe_frames(rendered.parent / "draft.mp4") == CUT_FRAMES
     assert "rendered 0 shot(s), 5 cached" in run("render", rendered).stdout
+
+
+def test_a_continued_shot_starts_on_the_clean_picture_not_its_parents_captions(rendered):
+    """The animatic draws captions last: the handed frame has none, so no two sets are ever on screen."""
+    plan = Project.open(rendered).plan()
+    store = TakeStore(rendered.parent / ".longcut")
+    child = next(planned for planned in plan.shots.values() if planned.parent_key)
+    handed = store.last_frame(child.parent_key)
+    parent = plan.shots[child.parent]
+    parent_clip_last = list(decode_frames(store.clip(parent.key), 128, 72))[-1]
+    assert np.abs(parent_clip_last.astype(int) - handed.astype(int)).mean() > 6  # the clip has captions, the hand-off none
+    child_first = next(iter(decode_frames(store.clip(child.key), 128, 72)))
+    expected = plan.backend.overlay(child.request, 0, handed)
+    assert np.abs(child_first.astype(int) - expected.astype(int)).mean() < 6

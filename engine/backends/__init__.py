@@ -65,7 +65,12 @@ class Backend(Protocol):
         """The longest clip one generate call can make; longer shots are made segment by segment."""
 
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
-        """Yield segment.count frames, uint8 (height, width, 3)."""
+        """Yield segment.count frames, uint8 (height, width, 3).
+
+        A backend that draws over its picture (captions, a timer) does it in an optional
+        `overlay(request, index, frame) -> frame`, called on each frame after the clean one is kept: a shot
+        that continues this one is handed the clean last frame, never the drawing.
+        """
 
 
 class BackendSettingsError(ValueError):

@@ -87,6 +87,9 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     def on_step(step: int, steps: int) -> None:  # a model backend's denoising steps, for the progress display
         progress.denoising(planned, step, steps)
 
+    # What a backend draws over its picture (the animatic's captions) goes on last, after the clean frame was
+    # kept for the hand-off: first.png and last.png never carry it.
+    overlay = getattr(backend, "overlay", None) if request.card is None else None
     started = time.perf_counter()
     digest = hashlib.sha256()
     with store.writer(planned.key) as folder:
@@ -98,10 +101,11 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
-                    encoder.write(frame)
-                    digest.update(frame.data)
+                    shown = np.ascontiguousarray(overlay(request, frames, frame)) if overlay else frame
+                    encoder.write(shown)
+                    digest.update(shown.data)
                     frames += 1
-                    last = frame
+                    last = frame  # clean: the frame a shot that continues this one starts on
                     if frames % 8 == 0:
                         progress.frames_done(planned, 8)
             except (LongcutError, KeyboardInterrupt):

@@ -33,7 +33,9 @@ HANDOFF_SECONDS = 0.5  # how long the picture takes to ease from a handed frame 
 class AnimaticBackend:
     name = "animatic"
     wants_gpu = False
-    version = "2"  # 2: glows computed at low resolution (same look, a fraction of the memory)
+    # 2: glows computed at low resolution (same look, a fraction of the memory); 3: captions drawn last (overlay),
+    # so a handed frame carries no captions
+    version = "3"
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
         from .. import check_max_seconds
@@ -92,6 +94,16 @@ class AnimaticBackend:
             if last is not None and segment.count - 1 - offset < ease_frames:
                 frame = _blend(last, frame, (segment.count - 1 - offset) / ease_frames)
             yield frame
+
+    def overlay(self, request: ShotRequest, index: int, frame: np.ndarray) -> np.ndarray:
+        """The captions on frame `index`, drawn after the clean frame was kept for the hand-off: a shot that
+        continues this one starts on its picture, never on its captions."""
+        captions = self._stage_for(request).captions
+        if captions is None:
+            return frame
+        image = Image.fromarray(frame)
+        captions.apply(image, index)
+        return np.asarray(image)
 
     def _stage_for(self, request: ShotRequest) -> Stage:
         # Segments of one shot arrive one after another: build its set once.
@@ -155,9 +167,7 @@ class Stage:
             image = p.image.resize(self.size, Image.Resampling.BILINEAR, box=box)
         if self.weather:
             _weather(image, self.look, index, request)
-        if self.captions:
-            self.captions.apply(image, index)
-        return np.asarray(image)
+        return np.asarray(image)  # the captions are an overlay (AnimaticBackend.overlay), drawn last
 
 
 def _paste_location(painter: Painter, path, aspect: float) -> None:
