@@ -54,6 +54,16 @@ class DialogueCue:
 
 
 @dataclass(frozen=True)
+class FootageSource:
+    """A clip made elsewhere that is the shot's take: no backend is asked."""
+
+    path: Path
+    start: Fraction  # seconds into the file where the shot's first frame is (`in:`)
+    fit: str  # crop | pad | blur, for a file of another shape
+    sound: bool = True  # its sound is the shot's sound
+
+
+@dataclass(frozen=True)
 class ShotRequest:
     shot_id: str
     scene_id: str
@@ -77,6 +87,7 @@ class ShotRequest:
     loop: bool = False  # the last frame equals the first
     exterior: bool | None = None  # from the heading (INT./EXT.), None when it does not say
     card: str | None = None  # a title card's text: longcut draws it, no backend is asked
+    footage: FootageSource | None = None  # a clip made elsewhere, conformed: no backend is asked
 
     @property
     def references(self) -> tuple[Path, ...]:
@@ -141,7 +152,16 @@ def request_for(screenplay: Screenplay, graph: ShotGraph, shot_id: str, choice: 
         loop=shot.loop,
         exterior=_exterior(scene.heading),
         card=shot.card,
+        footage=_footage(screenplay, shot),
     )
+
+
+def _footage(screenplay: Screenplay, shot) -> FootageSource | None:
+    footage = shot.footage
+    if footage is None:
+        return None
+    return FootageSource((screenplay.root / footage.file).resolve(), footage.start.to_seconds(screenplay.fps),
+                         footage.fit.value, footage.sound)
 
 
 def _seed(film_seed: int, shot, choice: TakeChoice) -> int:

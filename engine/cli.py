@@ -6,6 +6,7 @@ the command exits with status 2, without a traceback, before anything is written
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -277,8 +278,8 @@ def _size(value: str | None) -> tuple[int, int] | None:
 OutputOption = Annotated[Path | None, typer.Option("--out", "-o", help="the film to write (default: beside the film file)")]
 PresetOption = Annotated[str | None, typer.Option("--preset", help="deliver as 1080p, 720p, 4k, vertical, square or "
                                                   "portrait (default: the film's own size)")]
-FitOption = Annotated[str, typer.Option("--fit", help="for a preset of another shape: crop, or blur (pad on a "
-                                        "blurred copy)")]
+FitOption = Annotated[str, typer.Option("--fit", help="for a preset of another shape: crop, pad (on black) or blur "
+                                        "(pad on a blurred copy)")]
 LoudnessOption = Annotated[float, typer.Option("--loudness", min=-31.0, max=-5.0,
                                                help="integrated loudness target in LUFS: -14 (streaming), -16, -23 "
                                                "(broadcast)")]
@@ -419,6 +420,11 @@ def _cut(project, plan, options) -> None:
               f"made, {result.pieces_reused} reused, {sound}; in {result.seconds:.1f}s")
     for path in result.subtitle_files:
         out.print(f"subtitles: {path}")
+    if result.flagged is not None:
+        from .report import report_path
+
+        verdict = f"{result.flagged} flag(s): longcut report" if result.flagged else "nothing flagged"
+        out.print(f"continuity: {verdict} ({report_path(result.output).name})")
 
 
 @app.command()
@@ -628,6 +634,49 @@ def export(
         _output(path, inputs)
     for path in write_files(files):
         out.print(f"wrote {path}")
+
+
+@app.command()
+@reports_errors
+def report(
+    film: FilmArg,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 1 when anything is flagged (for CI)")] = False,
+    cut_of: Annotated[Path | None, typer.Option("--cut", help="the film whose report to print, when it was cut with "
+                                                "--out (default: the film beside the film file)")] = None,
+) -> None:
+    """The continuity report of the film as it was last cut: seams, hard cuts, black and frozen frames."""
+    from .report import load_report, report_path
+
+    path = report_path(cut_of or Path(film).with_suffix(".mp4"))
+    data = load_report(path, hint=f"cut the film first: longcut cut {film}" + (f" --out {cut_of}" if cut_of else ""))
+    if as_json:
+        print(json.dumps(data, indent=1))
+    else:
+        _print_report(data, path)
+    if strict and data["flagged"]:
+        raise typer.Exit(1)
+
+
+def _print_report(data: dict, path: Path) -> None:
+    seams = data["seams"]
+    continued = [seam for seam in seams if seam["continues"]]
+    worst = max((seam["delta_e"] for seam in continued), default=None)
+    out.print(f"{path.name}: {len(data['shots'])} shots, {len(seams)} seams ({len(continued)} continued"
+              + (f", the largest colour jump ΔE {worst:.1f}" if worst is not None else "") + ")")
+    graded = [seam for seam in seams if "color_match" in seam]
+    for seam in graded:
+        match = seam["color_match"]
+        out.print(f"  {seam['to']}: graded toward {match['toward']}, seam ΔE {match['delta_e_before']:.1f} -> "
+                  f"{seam['delta_e']:.1f}")
+    flags = [flag for entry in seams + data["shots"] for flag in entry["flags"]]
+    if not flags:
+        out.print("nothing flagged")
+        return
+    for flag in sorted(flags, key=lambda flag: flag["frame"]):  # lines, not a table: a message wraps whole
+        out.print(Text.assemble((flag["timecode"], "cyan"), f"  {flag['what']}: {flag['message']}"))
+        out.print(Text(f"  hint: {flag['hint']}", style="dim"))
+    out.print(f"{len(flags)} flag(s)")
 
 
 @app.command()

@@ -88,12 +88,15 @@ def encoder_output_options(fps: Fraction) -> dict:
     }
 
 
-def run(args: list[str], what: str, hint: str | None = None, niceness: int = 0) -> subprocess.CompletedProcess:
+def run(args: list[str], what: str, hint: str | None = None, niceness: int = 0,
+        cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ffmpeg; on failure raise StepFailed with the end of its error output.
 
-    niceness > 0 runs it at a lower CPU priority, so that work on the critical path goes first.
+    niceness > 0 runs it at a lower CPU priority, so that work on the critical path goes first. cwd: where a
+    filter's file argument (a LUT) is named by a bare file name, so no path is ever escaped into a filter.
     """
-    with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+    with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          cwd=cwd) as process:
         if niceness and hasattr(os, "setpriority"):
             try:
                 os.setpriority(os.PRIO_PROCESS, process.pid, niceness)
@@ -189,6 +192,26 @@ class Encoder:
             self.close()
         else:
             self.abort()
+
+
+FITS = ("crop", "pad", "blur")  # storyboard.schema.Fit's words
+
+
+def fit_picture(stream, size: tuple[int, int], fit: str):
+    """Fit a picture into a frame of another size or shape: crop to fill it, or scale it to fit and pad it on
+    black or onto a blurred, filled copy of itself."""
+    width, height = size
+    if fit == "crop":
+        filled = stream.filter("scale", width, height, force_original_aspect_ratio="increase")
+        return filled.filter("crop", width, height).filter("setsar", 1)
+    if fit == "pad":
+        fitted = stream.filter("scale", width, height, force_original_aspect_ratio="decrease")
+        return fitted.filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2", color="black").filter("setsar", 1)
+    split = stream.split()
+    background = (split[0].filter("scale", width, height, force_original_aspect_ratio="increase")
+                  .filter("crop", width, height).filter("gblur", sigma=30).filter("eq", brightness=-0.08))
+    foreground = split[1].filter("scale", width, height, force_original_aspect_ratio="decrease")
+    return ffmpeg_python.overlay(background, foreground, x="(W-w)/2", y="(H-h)/2").filter("setsar", 1)
 
 
 def read_frame(path: Path, index: int, fps: Fraction, width: int, height: int) -> np.ndarray:

@@ -16,6 +16,7 @@ from storyboard import Problem, Screenplay, ScreenplayError
 from storyboard.screenplay import MediaFile
 
 from .ffmpeg import ffmpeg_exe
+from .footage import FootageError, check_length, probe
 
 MAX_REFERENCE_PIXELS = 64_000_000  # 8000x8000: more than any model is conditioned on, and 192 MB decoded
 SOUND_PROBE_SECONDS = 0.5
@@ -25,11 +26,28 @@ def check_media(screenplay: Screenplay) -> None:
     """Raise ScreenplayError naming every reference image, music and shot sound file that cannot be read."""
     problems = []
     for media in screenplay.media():
-        problem = image_problem(media) if media.kind == "image" else sound_problem(media)
+        if media.kind == "video":
+            problem = footage_problem(screenplay, media)
+        else:
+            problem = image_problem(media) if media.kind == "image" else sound_problem(media)
         if problem is not None:
             problems.append(problem)
     if problems:
         raise ScreenplayError(problems)
+
+
+def footage_problem(screenplay: Screenplay, media: MediaFile) -> Problem | None:
+    """The file has a picture that decodes, is not HDR, and runs from the shot's `in:` to its end."""
+    entry = next(entry for entry in screenplay.entries
+                 if entry.shot.footage and screenplay.root.joinpath(entry.shot.footage.file).resolve() == media.path
+                 and media.what.endswith(f"`{entry.shot.id}`"))
+    footage = entry.shot.footage
+    try:
+        info = probe(media.path)
+        check_length(info, footage.start.to_seconds(screenplay.fps), screenplay.frames(entry.shot), screenplay.fps)
+    except FootageError as error:
+        return Problem(f"{media.what}: `{media.written}` {error}", media.mark, hint=error.hint)
+    return None
 
 
 def image_problem(media: MediaFile) -> Problem | None:

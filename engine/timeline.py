@@ -54,6 +54,19 @@ class ClipAudio:
     file: Path
     gain_db: float = 0.0
     duck_db: float = -12.0  # the music's level under it while it is heard
+    start: float = 0.0  # seconds into the file at the take's first frame (footage's `in:`)
+
+
+@dataclass(frozen=True)
+class ColorMatch:
+    """A clip graded toward another shot's colour (`color_match:`): the cut plays a graded copy of the take
+    (Clip.path), and the take itself is kept as it was made."""
+
+    toward: str  # the shot whose colour it is graded toward
+    toward_key: str  # that shot's take
+    take_key: str  # this clip's take, ungraded
+    take_path: Path
+    method: str = "lab-mean-std"  # engine.editor.grade.METHOD
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,7 @@ class Clip:
     source_in: int = 0  # the take's first frame in the cut (an editor's trim, from `longcut conform`)
     take_frames: int = 0  # the whole take
     audio: ClipAudio | None = None
+    color_match: ColorMatch | None = None
 
     @property
     def record_out(self) -> int:
@@ -115,6 +129,16 @@ class SubtitleCue:
     speaker: str
     text: str
     shot_id: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A note pinned to a frame of the film (a continuity flag), for the editing suite's timeline."""
+
+    frame: int  # on the timeline
+    name: str
+    note: str
+    color: str = "RED"  # OpenTimelineIO's marker colours
 
 
 @dataclass
@@ -162,6 +186,7 @@ class Cut:
     cards: tuple[Path, ...]  # the picture of each card, in the Timeline's order
     store: Path  # the take store the media are in (exports name them relative to it)
     settings: CutSettings = CutSettings()
+    markers: tuple[Marker, ...] = ()  # the continuity report's flags
 
     def media(self, item: Clip | Card) -> Path:
         """The file that holds an item's picture: its take, or the card the editor drew."""
@@ -192,7 +217,8 @@ class Cut:
 
     def to_json(self, base: Path) -> str:
         data = {"version": CUT_VERSION, "film": self.film, "soundtrack": self.soundtrack, "cards": list(self.cards),
-                "store": self.store, "settings": asdict(self.settings), "timeline": _timeline_data(self.timeline)}
+                "store": self.store, "settings": asdict(self.settings), "timeline": _timeline_data(self.timeline),
+                "markers": [asdict(marker) for marker in self.markers]}
         return json.dumps(_plain(data, base), indent=1) + "\n"
 
     @classmethod
@@ -201,7 +227,8 @@ class Cut:
         if not isinstance(data, dict) or data.get("version") != CUT_VERSION:
             raise ValueError(f"not a longcut cut of version {CUT_VERSION}")
         return cls(_timeline_of(data["timeline"], base), base / data["film"], base / data["soundtrack"],
-                   tuple(base / path for path in data["cards"]), base / data["store"], CutSettings(**data["settings"]))
+                   tuple(base / path for path in data["cards"]), base / data["store"], CutSettings(**data["settings"]),
+                   tuple(Marker(**marker) for marker in data.get("markers", [])))
 
 
 def _plain(value, base: Path):
@@ -234,6 +261,8 @@ def _timeline_of(data: dict, base: Path) -> Timeline:
             clip["dialogue"] = tuple(DialogueCue(**cue) for cue in clip["dialogue"])
             audio = clip["audio"]
             clip["audio"] = ClipAudio(**{**audio, "file": base / audio["file"]}) if audio else None
+            match = clip.get("color_match")
+            clip["color_match"] = ColorMatch(**{**match, "take_path": base / match["take_path"]}) if match else None
             items.append(Clip(**clip))
         else:
             card = entry["card"]

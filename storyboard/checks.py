@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .errors import Mark, Problem, ScreenplayError, did_you_mean
-from .schema import MENTION, TransitionType
+from .schema import COLOR_MATCH_WORDS, MENTION, TransitionType
 from .screenplay import Screenplay, Warning_
 from .units import SmpteDuration, format_seconds, parse_timecode
 
@@ -17,11 +17,14 @@ MAX_SHOT_SECONDS = 4 * 3600  # one limit however a duration is written: 4h, 3456
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 AUDIO_SUFFIXES = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mxf"}
+SUFFIXES = {"image": IMAGE_SUFFIXES, "audio": AUDIO_SUFFIXES, "video": VIDEO_SUFFIXES}
 
 
 def run(screenplay: Screenplay) -> None:
     problems: list[Problem] = []
-    for check in (_ids, _locations, _characters, _continues, _media_files, _timing, _music):
+    for check in (_ids, _locations, _characters, _continues, _media_files, _footage_points, _color_match, _timing,
+                  _music):
         problems.extend(check(screenplay))
     if problems:
         raise ScreenplayError(problems)
@@ -110,7 +113,7 @@ def _media_files(sp: Screenplay) -> list[Problem]:
     engine's check: it has the decoders)."""
     problems = []
     for media in sp.media():
-        suffixes = IMAGE_SUFFIXES if media.kind == "image" else AUDIO_SUFFIXES
+        suffixes = SUFFIXES[media.kind]
         if media.path.exists() and not media.path.is_file():
             kind = "a folder" if media.path.is_dir() else "not a regular file (a pipe or a device)"
             problems.append(Problem(f"{media.what}: `{media.written}` is {kind}", media.mark,
@@ -121,6 +124,45 @@ def _media_files(sp: Screenplay) -> list[Problem]:
         elif not media.path.is_file():
             problems.append(Problem(f"{media.what}: `{media.written}` not found (looked for {media.path})", media.mark,
                                     hint="paths are relative to the film file"))
+    return problems
+
+
+def _footage_points(sp: Screenplay) -> list[Problem]:
+    """A footage shot's `out:` comes after its `in:`, and agrees with its `duration:` where both are written.
+    Whether the file is long enough is the engine's check (engine.media): it reads the file."""
+    problems = []
+    for entry in sp.entries:
+        footage = entry.shot.footage
+        if footage is None or footage.end is None:
+            continue
+        start, end = footage.start.to_frames(sp.fps), footage.end.to_frames(sp.fps)
+        mark = sp.source.value(entry.path + ("footage", "out"))
+        if end <= start:
+            problems.append(Problem(f"shot `{entry.shot.id}`: footage `out: {footage.end}` is not after "
+                                    f"`in: {footage.start}`", mark, hint="`out:` is where the shot ends in the file"))
+        elif sp.source.value(entry.path + ("duration",)) is not None and end - start != sp.frames(entry.shot):
+            problems.append(Problem(f"shot `{entry.shot.id}` lasts {entry.shot.duration}, but its footage runs from "
+                                    f"`in: {footage.start}` to `out: {footage.end}` ({end - start} frames at {sp.fps} "
+                                    "fps)", mark, hint="give one of them: `duration:`, or `out:`"))
+    return problems
+
+
+def _color_match(sp: Screenplay) -> list[Problem]:
+    """`color_match:` names `auto`, `off` or another shot of the film."""
+    problems = []
+    places = [(("color_match",), sp.film.color_match, None)]
+    places += [(("scenes", index, "color_match"), scene.color_match, None) for index, scene in enumerate(sp.film.scenes)]
+    places += [(entry.path + ("color_match",), entry.shot.color_match, entry.shot.id) for entry in sp.entries]
+    for where, value, shot_id in places:
+        if value is None or value in COLOR_MATCH_WORDS:
+            continue
+        if value not in sp.by_id:
+            problems.append(Problem(f"color_match: no shot `{value}` to match the colour of", sp.source.value(where),
+                                    hint="give auto (toward the shot it continues), off, or a shot id; "
+                                         + did_you_mean(value, sp.by_id, "shots")))
+        elif value == shot_id:
+            problems.append(Problem(f"shot `{shot_id}` cannot match its own colour", sp.source.value(where),
+                                    hint="name another shot, or auto"))
     return problems
 
 
@@ -244,9 +286,10 @@ def _warnings(sp: Screenplay) -> list[Warning_]:
         located = sp.location_of(entry)
         if located:
             used_locations.add(located[0])
-        if not entry.shot.prompt.strip() and entry.shot.card is None:
+        made_elsewhere = entry.shot.card is not None or entry.shot.footage is not None  # no model reads a prompt
+        if not entry.shot.prompt.strip() and not made_elsewhere:
             warnings.append(Warning_(f"shot `{entry.shot.id}` has no prompt", sp.source.value(entry.path)))
-        if located is None:
+        if located is None and entry.shot.footage is None:
             warnings.append(Warning_(f"shot `{entry.shot.id}` has no location (neither the shot nor scene "
                                      f"`{entry.scene.id}` names one)", sp.source.value(entry.path)))
     for ident in sp.film.characters:

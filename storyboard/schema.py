@@ -12,9 +12,9 @@ from enum import Enum
 from fractions import Fraction
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-from .units import Duration, parse_duration, parse_fps, parse_gain, parse_size
+from .units import Duration, SpanDuration, parse_duration, parse_fps, parse_gain, parse_size
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 MAX_TAKE = 999  # takes of one shot
@@ -183,6 +183,15 @@ class DialogueLine(Strict):
         return value
 
 
+def _duck_lowers(value: float) -> float:
+    if value > 0:
+        raise ValueError(f"`duck` lowers the music under this sound: give 0dB or less (e.g. -12dB), not +{value:g}dB")
+    return value
+
+
+Duck = Annotated[float, BeforeValidator(parse_gain), AfterValidator(_duck_lowers)]
+
+
 class ShotAudio(Strict, Shorthand):
     """The shot's own sound (a recorded line, production sound, an effect), from its first frame on.
 
@@ -194,20 +203,47 @@ class ShotAudio(Strict, Shorthand):
 
     file: str
     gain: Gain = 0.0
-    duck: Gain = -12.0
+    duck: Duck = -12.0
 
-    @field_validator("duck")
-    @classmethod
-    def _duck_lowers(cls, value: float) -> float:
-        if value > 0:
-            raise ValueError(f"`duck` lowers the music under this sound: give 0dB or less (e.g. -12dB), not +{value:g}dB")
-        return value
+
+class Fit(Choice):
+    """How a picture of another shape fills the frame."""
+
+    CROP = "crop"  # scaled to fill, the overflow cut off
+    PAD = "pad"  # scaled to fit, on black
+    BLUR = "blur"  # scaled to fit, on a blurred, filled copy of itself
+
+
+class Footage(Strict, Shorthand):
+    """A clip made elsewhere (a camera, a phone, a hosted video model) that is this shot's take.
+
+    Written `footage: clips/pier.mp4` or `{file: ..., in: 2s, out: 6s, fit: crop}`. `in:` is where the shot
+    starts in the file; `out:` where it ends (else the shot's `duration:` says). Its sound is the shot's
+    sound, mixed like `audio:` (`gain`, `duck`), unless `sound: false`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, populate_by_name=True)
+    shorthand = "file"
+
+    file: str
+    start: DurationValue = Field(default=Duration(seconds=Fraction(0)), alias="in")
+    end: DurationValue | None = Field(default=None, alias="out")
+    fit: Fit = Fit.BLUR
+    sound: bool = True
+    gain: Gain = 0.0
+    duck: Duck = -12.0
+
+
+# `auto`: a shot that continues another is graded toward that shot's last frame; `off`; or the id of a shot to
+# grade toward (engine.editor.grade). The cut grades a copy of the take; the take is untouched.
+ColorMatch = Annotated[str, Field(pattern=ID_PATTERN)]
+COLOR_MATCH_WORDS = ("auto", "off")
 
 
 class Shot(Strict):
     id: Id
     prompt: str = ""
-    duration: ShotDuration
+    duration: ShotDuration  # for footage with `out:`, filled in as out - in when not written
     camera: Camera = Camera()
     transition: Transition = Transition()
     continues: Id | None = None  # this shot's first frame is that shot's last frame
@@ -218,6 +254,32 @@ class Shot(Strict):
     dialogue: list[DialogueLine] = Field(default_factory=list)
     card: str | None = None  # a title card: this text on black, drawn by longcut rather than the backend
     audio: ShotAudio | None = None  # the shot's own sound, mixed under the score (which ducks under it)
+    footage: Footage | None = None  # a clip made elsewhere is the take: no backend is asked
+    color_match: ColorMatch | None = None  # auto | off | a shot id; else the scene's, else the film's
+
+    @model_validator(mode="before")
+    @classmethod
+    def _duration_from_footage(cls, value: Any) -> Any:
+        """A footage shot with `out:` may leave out `duration:`: it lasts from `in:` to `out:`."""
+        if not isinstance(value, dict) or value.get("duration") is not None:
+            return value
+        footage = value.get("footage")
+        if isinstance(footage, dict) and footage.get("out") is not None:
+            try:
+                span = SpanDuration(start=parse_duration(footage.get("in", 0)), end=parse_duration(footage["out"]))
+            except ValueError:
+                return value  # the footage's own validation says what is wrong with it
+            return {**value, "duration": span}
+        return value
+
+    @model_validator(mode="after")
+    def _footage_is_a_take(self) -> Shot:
+        if self.footage is not None:
+            for name, value in (("card", self.card), ("loop", self.loop or None)):
+                if value is not None:
+                    raise ValueError(f"shot `{self.id}` has both `footage:` and `{name}:`; footage is the shot's "
+                                     f"picture as it was filmed, so it cannot also be a {name}")
+        return self
 
     def mentions(self) -> list[str]:
         """Character ids named with @ in the prompt, in order, without repeats."""
@@ -229,6 +291,7 @@ class Scene(Strict):
     heading: str = ""
     location: Id | None = None
     description: str = ""
+    color_match: ColorMatch | None = None  # for its shots that do not say
     shots: list[Shot] = Field(min_length=1)
 
 
@@ -286,6 +349,18 @@ class ExecutorSpec(Shorthand):
         return dict(self.model_extra or {})
 
 
+class ContinuitySpec(Strict):
+    """Where the continuity report (written with every cut) flags a problem; the defaults suit most films."""
+
+    max_seam_delta_e: float = Field(default=5.0, gt=0)  # mean CIEDE2000 across a continues: seam
+    min_seam_ssim: float = Field(default=0.5, ge=0, le=1)  # structural similarity across a continues: seam
+    cut_threshold: float = Field(default=30.0, gt=0)  # change between frames (8-bit levels) that is a hard cut
+    min_black: DurationValue = Duration(seconds=Fraction(1, 4))  # black this long inside a shot is flagged
+    min_frozen: DurationValue = Duration(seconds=Fraction(1))  # a still picture this long inside a shot is flagged
+    freeze_noise: float = Field(default=0.1, ge=0)  # change between frames (8-bit levels) below which they are still
+    flash: bool = True  # flag single frames that differ from both neighbours
+
+
 class Film(Strict):
     title: str
     author: str = ""
@@ -299,4 +374,6 @@ class Film(Strict):
     characters: dict[Id, Character] = Field(default_factory=dict)
     locations: dict[Id, Location] = Field(default_factory=dict)
     music: list[MusicCue] = Field(default_factory=list)
+    color_match: ColorMatch | None = None  # for every shot whose scene and shot do not say (default off)
+    continuity: ContinuitySpec = ContinuitySpec()
     scenes: list[Scene] = Field(min_length=1)

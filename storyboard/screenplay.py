@@ -31,7 +31,7 @@ class ShotEntry:
 class MediaFile:
     """A picture or sound file the film names: what it is, as written, resolved, and where it is written."""
 
-    kind: str  # "image" | "audio"
+    kind: str  # "image" | "audio" | "video"
     what: str  # e.g. "reference image of character `ada`"
     written: str
     path: Path
@@ -74,6 +74,12 @@ class Screenplay:
                 if self.source.value(where) is None:  # written as a plain path
                     where = entry.path + ("audio",)
                 files.append(self._media("audio", f"sound file of shot `{entry.shot.id}`", audio.file, where))
+            footage = entry.shot.footage
+            if footage is not None:
+                where = entry.path + ("footage", "file")
+                if self.source.value(where) is None:
+                    where = entry.path + ("footage",)
+                files.append(self._media("video", f"footage of shot `{entry.shot.id}`", footage.file, where))
         for index, cue in enumerate(self.film.music):
             if cue.file is not None:
                 files.append(self._media("audio", f"music file of cue `{cue.id}`", cue.file, ("music", index, "file")))

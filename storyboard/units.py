@@ -318,3 +318,25 @@ def fps_label(fps: Fraction) -> str:
     if fps.denominator == 1:
         return str(fps.numerator)
     return f"{float(fps):.3f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class SpanDuration(Duration):
+    """From one point to another, each in the units it was written in (footage's `in:` to `out:`); its frames
+    need the film's rate, as seconds do. A span that ends before it starts is refused by the screenplay checks."""
+
+    start: Duration | None = None
+    end: Duration | None = None
+
+    def to_frames(self, fps: Fraction) -> int:
+        assert self.start is not None and self.end is not None
+        return self.end.to_frames(fps) - self.start.to_frames(fps)
+
+    def to_seconds(self, fps: Fraction) -> Fraction:
+        return Fraction(self.to_frames(fps)) / fps
+
+    def is_zero(self) -> bool:
+        return False  # known only with the rate: the checks count its frames
+
+    def __str__(self) -> str:
+        return f"{self.end} - {self.start}"

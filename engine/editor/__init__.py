@@ -1,23 +1,28 @@
 """The editor: the takes in the lock file become the film, and its Cut (engine.timeline).
 
-1. check every shot has its take, and build the Timeline (editorial order, transitions, cues, in frames);
+1. check every shot has its take, and build the Timeline (editorial order, transitions, cues, in frames), with
+   a graded copy of every take that asks for colour matching (made once, cached);
 2. key everything the film is made of: nothing changed and the film is as it was left, and the cut is done;
 3. make the picture's pieces (re-encoded junctions, title cards; each cached) and, beside them, the
    soundtrack (the score and the shots' sound, mixed and normalised; cached);
 4. deliver: the pieces and the stretches of takes between them (read by the concat demuxer) and the sound
    into one MP4 with provenance tags, without re-encoding (unless another size or burned-in subtitles ask
    for it), its frames counted before it replaces the last film;
-5. save the Cut beside the film: the Timeline and the media made for it, all an export needs.
+5. measure continuity (engine.report) and write the report beside the film; save the Cut beside it: the
+   Timeline, the media made for it and the report's flags as markers, all an export needs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
+from ..grade import grade_clips
+from ..report import continuity_report, report_path, write_report
 from ..render.plan import ReferenceDigests, RenderPlan
 from ..render.store import TakeStore
 from ..timeline import Cut, CutSettings
@@ -53,6 +58,7 @@ class CutResult:
     seconds: float = 0.0
     up_to_date: bool = False
     subtitle_files: list[Path] = field(default_factory=list)
+    flagged: int | None = None  # what the continuity report flagged (None: the cut was up to date)
 
     @property
     def output(self) -> Path:
@@ -69,7 +75,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     started = time.perf_counter()
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
-    timeline = build_timeline(plan, store, titles=options.titles)
+    timeline = grade_clips(build_timeline(plan, store, titles=options.titles), store)
     # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
     pieces = plan_pieces(timeline)
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
@@ -77,10 +83,11 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind is PieceKind.CARD)
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
                            options.settings))
-    inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options)]
+    continuity = plan.screenplay.film.continuity
+    inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), repr(continuity)]
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     record = Cut.beside(options.output)
-    if store.output_is_current(options.output, inputs) and record.is_file():
+    if store.output_is_current(options.output, inputs) and record.is_file() and report_path(options.output).is_file():
         result.up_to_date = True
         result.pieces_reused = encoded
         result.seconds = time.perf_counter() - started
@@ -102,7 +109,11 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
             sign(unsigned, options.output, timeline, *options.sign)
         else:
             deliver(timeline, picture, soundtrack, options.output, options.delivery, folder)
-    # 5. the Cut beside the film, for the exports
+    # 5. the continuity report beside the film, and the Cut (with the report's flags as markers), for the exports
+    report = continuity_report(timeline, continuity, store)
+    write_report(report, options.output)
+    result.cut = dataclasses.replace(result.cut, markers=report.markers())
+    result.flagged = len(report.flags)
     result.cut.save(record)
     store.note_output(options.output, inputs)
     result.seconds = time.perf_counter() - started

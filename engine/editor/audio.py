@@ -137,7 +137,8 @@ def shot_voices(timeline: Timeline) -> list[Voice]:
             continue
         leaving = clips[number + 1].transition.frames if number + 1 < len(clips) else 0
         voices.append(Voice(clip.shot_id, clip.audio, samples(clip.record_in, fps), samples(clip.record_out, fps),
-                            samples(clip.source_in, fps), max(DECLICK, samples(clip.transition.frames, fps)),
+                            samples(clip.source_in, fps) + round(clip.audio.start * RATE),
+                            max(DECLICK, samples(clip.transition.frames, fps)),
                             max(DECLICK, samples(leaving, fps))))
     return voices
 

@@ -17,8 +17,8 @@ import ffmpeg as ffmpeg_python
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError, StepFailed
-from ..ffmpeg import (Encoder, count_packets, ffmpeg_args, ffmpeg_exe, input_flags, input_options, rate_text,
-                      raw_frames, run)
+from ..ffmpeg import (FITS, Encoder, count_packets, ffmpeg_args, ffmpeg_exe, fit_picture, input_flags, input_options,
+                      rate_text, raw_frames, run)
 from .subtitles import BurnIn
 from .timeline import Timeline
 
@@ -26,13 +26,12 @@ PRESETS: dict[str, tuple[int, int]] = {
     "1080p": (1920, 1080), "720p": (1280, 720), "4k": (3840, 2160),
     "vertical": (1080, 1920), "square": (1080, 1080), "portrait": (1080, 1350),
 }
-FITS = ("crop", "blur")
 
 
 @dataclass(frozen=True)
 class Delivery:
     preset: str | None = None
-    fit: str = "blur"  # how a frame of another shape is filled: crop to fill, or pad on a blurred copy
+    fit: str = "blur"  # how a frame of another shape is filled (FITS): crop to fill, pad on black or on a blurred copy
     burn_subtitles: bool = False
 
     def size(self, timeline: Timeline) -> tuple[int, int]:
@@ -46,7 +45,8 @@ def check_delivery(preset: str | None, fit: str) -> None:
     if preset is not None and preset not in PRESETS:
         raise LongcutError(f"unknown preset `{preset}`", hint=f"use one of {', '.join(PRESETS)}")
     if fit not in FITS:
-        raise LongcutError(f"unknown fit `{fit}`", hint="use crop (fill the frame) or blur (pad on a blurred copy)")
+        raise LongcutError(f"unknown fit `{fit}`", hint="use crop (fill the frame), pad (fit it on black) or blur "
+                                                        "(fit it on a blurred copy)")
 
 
 def provenance_tags(timeline: Timeline) -> dict[str, str]:
@@ -90,24 +90,11 @@ def _mux(video: Path, audio: Path, target: Path, tags: dict[str, str]) -> None:
     run(args, f"write {target.name}")
 
 
-def reframe(stream, size: tuple[int, int], fit: str):
-    """Fit a picture into another frame: crop to fill, or pad it onto a blurred, filled copy of itself."""
-    width, height = size
-    if fit == "crop":
-        filled = stream.filter("scale", width, height, force_original_aspect_ratio="increase")
-        return filled.filter("crop", width, height).filter("setsar", 1)
-    split = stream.split()
-    background = (split[0].filter("scale", width, height, force_original_aspect_ratio="increase")
-                  .filter("crop", width, height).filter("gblur", sigma=30).filter("eq", brightness=-0.08))
-    foreground = split[1].filter("scale", width, height, force_original_aspect_ratio="decrease")
-    return ffmpeg_python.overlay(background, foreground, x="(W-w)/2", y="(H-h)/2").filter("setsar", 1)
-
-
 def _reencode(timeline: Timeline, video: Path, target: Path, delivery: Delivery) -> None:
     width, height = delivery.size(timeline)
     stream = ffmpeg_python.input(str(video), **input_options(video)).video
     if (width, height) != (timeline.width, timeline.height):
-        stream = reframe(stream, (width, height), delivery.fit)
+        stream = fit_picture(stream, (width, height), delivery.fit)
     stream = ffmpeg_python.output(stream.filter("format", "rgb24"), "pipe:", format="rawvideo", pix_fmt="rgb24",
                                   r=rate_text(timeline.fps))
     burn = BurnIn(timeline, width, height) if delivery.burn_subtitles else None

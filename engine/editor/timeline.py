@@ -12,13 +12,14 @@ from continuity import DialogueCue
 from storyboard.schema import NAMED_COLORS, TransitionType
 from storyboard.units import parse_timecode
 
+from ..footage import probe
 from ..render.lock import Edit
 from ..render.plan import RenderPlan
 from ..render.store import TakeStore
-from ..timeline import (Card, CardKind, Clip, ClipAudio, MusicPlacement, MusicSource, SubtitleCue, Timeline,
-                        TransitionIn)
+from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MusicPlacement, MusicSource, SubtitleCue,
+                        Timeline, TransitionIn)
 
-__all__ = ["Card", "CardKind", "Clip", "ClipAudio", "MusicPlacement", "MusicSource", "SubtitleCue", "Timeline",
+__all__ = ["Card", "CardKind", "Clip", "ClipAudio", "ColorMatch", "MusicPlacement", "MusicSource", "SubtitleCue", "Timeline",
            "TransitionIn", "build_timeline"]
 
 TITLE_SECONDS = 4
@@ -67,7 +68,7 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
                                      cue.line) for cue in request.dialogue if cue.end > source_in and cue.start < source_out)
         clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key),
                     source_out - source_in, position, entering, dialogue, request.text, request.seed, request.starts_on,
-                    source_in, request.frames, _clip_audio(sp, shot_id))
+                    source_in, request.frames, _clip_audio(sp, shot_id), _color_match(plan, store, shot_id))
         items.append(clip)
         scene_starts.setdefault(request.scene_id, position)
         shot_starts[shot_id] = position
@@ -85,10 +86,29 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
 
 
 def _clip_audio(sp, shot_id: str) -> ClipAudio | None:
-    audio = sp.by_id[shot_id].shot.audio
-    if audio is None:
+    """The shot's `audio:`, else its footage's own sound (read from the file, from `in:`)."""
+    shot = sp.by_id[shot_id].shot
+    if shot.audio is not None:
+        return ClipAudio((sp.root / shot.audio.file).resolve(), shot.audio.gain, shot.audio.duck)
+    footage = shot.footage
+    if footage is None or not footage.sound:
         return None
-    return ClipAudio((sp.root / audio.file).resolve(), audio.gain, audio.duck)
+    path = (sp.root / footage.file).resolve()
+    if not probe(path).has_sound:
+        return None
+    return ClipAudio(path, footage.gain, footage.duck, float(footage.start.to_seconds(sp.fps)))
+
+
+def _color_match(plan: RenderPlan, store: TakeStore, shot_id: str) -> ColorMatch | None:
+    """The shot's `color_match:` (else its scene's, else the film's): auto grades a shot that continues another
+    toward that shot; a shot id, toward it; off (the default), not at all."""
+    entry = plan.screenplay.by_id[shot_id]
+    setting = entry.shot.color_match or entry.scene.color_match or plan.screenplay.film.color_match or "off"
+    planned = plan.shots[shot_id]
+    toward = {"off": None, "auto": planned.request.starts_on}.get(setting, setting)
+    if toward is None or toward not in plan.shots:
+        return None
+    return ColorMatch(toward, plan.shots[toward].key, planned.key, store.clip(planned.key))
 
 
 def title_card(sp, frames: int) -> Card:

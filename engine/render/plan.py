@@ -26,6 +26,7 @@ from .lock import Edit, LockFile
 from .store import TakeStore
 
 KEY_VERSION = "longcut-take-v1"
+FOOTAGE_KEY_VERSION = "longcut-footage-v1"  # how footage is conformed (engine.footage): a change re-conforms it
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,11 @@ def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: Take
         request = requests[shot]
         parent = request.starts_on
         parent_key = keys[parent] if parent else None
-        keys[shot] = take_key(request, backend_identity, digests, parent_key)
+        if request.footage is not None:  # footage is not made from its parent: the report measures the hand-off
+            parent_key = None
+            keys[shot] = footage_key(request, digests)
+        else:
+            keys[shot] = take_key(request, backend_identity, digests, parent_key)
         limit = max(2, backend.max_frames(request))
         choice = merged.get(shot)
         planned[shot] = PlannedShot(request, keys[shot], parent, parent_key, store.has(keys[shot]),
@@ -114,6 +119,25 @@ def take_key(request: ShotRequest, backend: dict, digests: ReferenceDigests, par
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def footage_key(request: ShotRequest, digests: ReferenceDigests) -> str:
+    """Footage is keyed by the file's bytes and what is taken of it, never by the prompt, seed or backend: a
+    new file re-cuts exactly that shot."""
+    footage = request.footage
+    assert footage is not None
+    payload = {
+        "version": FOOTAGE_KEY_VERSION,
+        "file": digests.of(footage.path),
+        "start": footage.start,
+        "fit": footage.fit,
+        "size": [request.width, request.height],
+        "fps": request.fps,
+        "frames": request.frames,
+        "encoding": ENCODING,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_default)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict:
     """The request as plain data, with reference paths replaced by their content digests.
 
@@ -123,8 +147,9 @@ def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict
     data = dataclasses.asdict(request)
     data.pop("index")
     data.pop("starts_on")
-    if data["card"] is None:  # fields added later stay out at their default: existing takes keep their keys
-        data.pop("card")
+    for added in ("card", "footage"):  # fields added later stay out at their default: existing takes keep their keys
+        if data[added] is None:
+            data.pop(added)
     data["fps"] = f"{request.fps.numerator}/{request.fps.denominator}"
     for look in data["characters"]:
         look["references"] = [digests.of(Path(path)) for path in look["references"]]

@@ -190,10 +190,10 @@ class TakeStore:
 
     def last_frame(self, key: str) -> np.ndarray:
         self.has(key)  # a parent made on another machine comes from the remote store
-        return _read_png(self.folder(key) / "last.png")
+        return read_png(self.folder(key) / "last.png")
 
     def first_frame(self, key: str) -> np.ndarray:
-        return _read_png(self.folder(key) / "first.png")
+        return read_png(self.folder(key) / "first.png")
 
     def records(self) -> Iterator[TakeRecord]:
         if not self.takes.is_dir():
@@ -280,7 +280,7 @@ class TakeStore:
                 if _older_than_a_week(folder) or (here and (pid is None or not process_alive(pid))):
                     shutil.rmtree(folder, ignore_errors=True)
                     removed += 1
-        for cache in ("pieces", "audio", "verified"):
+        for cache in ("pieces", "audio", "verified", "measures", "graded"):
             for path in (self.root / cache).glob("**/.*.tmp*"):
                 if is_stale_temporary(path) or _older_than_a_week(path):
                     path.unlink(missing_ok=True)
@@ -471,7 +471,7 @@ def write_png(path: Path, frame: np.ndarray) -> None:
     Image.fromarray(frame).save(path, compress_level=1)
 
 
-def _read_png(path: Path) -> np.ndarray:
+def read_png(path: Path) -> np.ndarray:
     try:
         with Image.open(path) as image:
             return np.asarray(image.convert("RGB"))

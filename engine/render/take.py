@@ -19,7 +19,9 @@ import numpy as np
 from ..backends import Backend
 from ..errors import LongcutError, StepFailed
 from ..ffmpeg import Encoder
-from .plan import PlannedShot
+from ..footage import footage_frames
+from ..measure import FrameMeter
+from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import shot_frames
 from .store import TakeRecord, TakeStore, file_digests, write_png, write_record
 from ..text import card_frames
@@ -55,11 +57,23 @@ class Progress:
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
 
 
+FOOTAGE = "footage"  # the take record's backend for a shot conformed from footage
+
+
 def _frames(backend, request, first_frame, on_step):
-    """The backend's frames, or, for a title card, the card drawn by longcut."""
+    """The backend's frames; for a title card, the card drawn by longcut; for footage, the file conformed."""
+    if request.footage is not None:
+        return footage_frames(request)
     if request.card is None:
         return shot_frames(backend, request, first_frame, on_step)
     return card_frames((("heading", request.card),), request.frames, request.width, request.height, request.fps)
+
+
+def _maker(backend: Backend, request) -> tuple[str, str, str | None]:
+    """Who made the take, for its record: the backend, or longcut itself for footage."""
+    if request.footage is not None:
+        return FOOTAGE, FOOTAGE_KEY_VERSION, request.footage.path.name
+    return backend.name, backend.version, backend.model()
 
 
 def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
@@ -82,6 +96,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                  worker: str | None) -> TakeRecord:
     request = planned.request
     first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
+    maker, maker_version, model = _maker(backend, request)
     progress.shot_started(planned, worker)
 
     def on_step(step: int, steps: int) -> None:  # a model backend's denoising steps, for the progress display
@@ -89,9 +104,10 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
 
     # What a backend draws over its picture (the animatic's captions) goes on last, after the clean frame was
     # kept for the hand-off: first.png and last.png never carry it.
-    overlay = getattr(backend, "overlay", None) if request.card is None else None
+    overlay = getattr(backend, "overlay", None) if request.card is None and request.footage is None else None
     started = time.perf_counter()
     digest = hashlib.sha256()
+    meter = FrameMeter(request.width, request.height, request.fps)  # the continuity report's measures, made on the way
     with store.writer(planned.key) as folder:
         frames = 0
         last = None
@@ -103,6 +119,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                         write_png(folder / "first.png", frame)
                     shown = np.ascontiguousarray(overlay(request, frames, frame)) if overlay else frame
                     encoder.write(shown)
+                    meter.add(shown)
                     digest.update(shown.data)
                     frames += 1
                     last = frame  # clean: the frame a shot that continues this one starts on
@@ -111,7 +128,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
             except (LongcutError, KeyboardInterrupt):
                 raise
             except Exception as error:  # a backend's own failure: name the shot, keep its message
-                raise StepFailed(f"shot `{request.shot_id}`: backend `{backend.name}` failed: "
+                raise StepFailed(f"shot `{request.shot_id}`: backend `{maker}` failed: "
                                  f"{type(error).__name__}: {error}",
                                  hint="every take finished before it is kept; fix the cause and render again") from error
         progress.frames_done(planned, frames % 8)
@@ -119,13 +136,14 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
         write_png(folder / "last.png", last)
         record = TakeRecord(
             key=planned.key, shot=request.shot_id, take=request.take, seed=request.seed, prompt=request.prompt,
-            negative=request.negative, backend=backend.name, backend_version=backend.version, model=backend.model(),
+            negative=request.negative, backend=maker, backend_version=maker_version, model=model,
             width=request.width, height=request.height, fps=f"{request.fps.numerator}/{request.fps.denominator}",
             frames=frames, duration=round(frames / float(request.fps), 6), frames_sha256=digest.hexdigest(),
             parent_key=planned.parent_key, seconds_taken=round(time.perf_counter() - started, 3),
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=file_digests(folder),
         )
         write_record(folder, record)
+    meter.save(store.root, planned.key)
     progress.shot_finished(planned, record, worker)
     return record
 

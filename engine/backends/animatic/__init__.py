@@ -34,7 +34,7 @@ class AnimaticBackend:
     name = "animatic"
     wants_gpu = False
     # 2: glows computed at low resolution (same look, a fraction of the memory); 3: captions drawn last (overlay),
-    # so a handed frame carries no captions
+    # so a handed frame carries no captions, and a static view is held (floats a little), never frozen
     version = "3"
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
@@ -137,7 +137,9 @@ class Stage:
         self.figures, subject = _place_figures(request, self.aspect)
         view = camera.base_view(request.camera_size, subject, self.aspect)
         self.start, self.end = camera.move_views(view, request.camera_move, self.aspect)
-        bounds = camera.union([self.start, self.end], self.aspect)
+        self.held = request.camera_move == "static"
+        views = [self.start, self.end] + (camera.held_extent(self.start, self.aspect) if self.held else [])
+        bounds = camera.union(views, self.aspect)
         scale = request.width / min(self.start.w, self.end.w)  # the tightest view maps 1:1 to pixels
         painter = Painter(bounds, scale)
         if location is not None and location.references:
@@ -153,6 +155,8 @@ class Stage:
         request = self.request
         t = index / max(1, request.frames - 1)
         view = camera.view_at(self.start, self.end, t)
+        if self.held:
+            view = camera.held(view, index / float(request.fps), self.aspect)
         x0, y0, x1, y1 = view.bounds(self.aspect)
         p = self.painter
         width, height = p.size  # the set covers every view of the shot; clamp away floating-point slivers

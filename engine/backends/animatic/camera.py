@@ -8,6 +8,7 @@ as smooth as one over three seconds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -88,6 +89,24 @@ def move_views(view: Box, move: str, aspect: float) -> tuple[Box, Box]:
         case "crane-down":
             return Box(view.cx, view.cy - lift, view.w * 1.12), Box(view.cx, view.cy + lift, view.w)
     return view, view
+
+
+HOLD_FLOAT = 0.006  # a held (static) view floats by up to this share of its width and height
+HOLD_PERIODS = (3.7, 5.3)  # seconds, across and up: two slow sines that are never still together
+
+
+def held(view: Box, seconds: float, aspect: float) -> Box:
+    """A static view as a camera operator holds it: floating a little (about 1% of its width a second at most),
+    so a static shot is still a moving picture, never a frozen one (the continuity report flags those)."""
+    dx = HOLD_FLOAT * view.w * math.sin(2 * math.pi * seconds / HOLD_PERIODS[0])
+    dy = HOLD_FLOAT * view.height(aspect) * math.sin(2 * math.pi * seconds / HOLD_PERIODS[1] + 1.0)
+    return Box(view.cx + dx, view.cy + dy, view.w)
+
+
+def held_extent(view: Box, aspect: float) -> list[Box]:
+    """The corners a held view can float to, for the set to cover."""
+    dx, dy = HOLD_FLOAT * view.w, HOLD_FLOAT * view.height(aspect)
+    return [Box(view.cx + sx * dx, view.cy + sy * dy, view.w) for sx in (-1, 1) for sy in (-1, 1)]
 
 
 def ease(t: float) -> float:

@@ -1,0 +1,134 @@
+"""What a clip's frames measure, for the continuity report: one decode of the clip at a small size, kept by key.
+
+Each frame gives a few numbers: its mean luma, how much of it is dark, how far it moved from the frame before
+and from the one before that. Memory stays flat: frames are read one at a time and only numbers are kept. A
+clip never changes under its key (a take's, or a graded copy's), so it is measured once, whatever cut it is
+in, and kept in `.longcut/measures/`: a take is measured while it is made, from the frames going into the
+encoder (FrameMeter, about 1 ms a 720p frame), so the report decodes only older takes and graded copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import deque
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg as ffmpeg_python
+import numpy as np
+from PIL import Image
+
+from .atomic import atomic_path
+from .errors import StepFailed
+from .ffmpeg import ffmpeg_args, raw_frames
+
+MEASURE_VERSION = 1
+WIDTH = 320  # the analysis frame's width: enough for colour and structure, 1/9 of 720p's pixels
+BLOCK = 5  # the change between frames is measured on 5x5 block means (64 px wide): camera noise averages out
+DARK_LEVEL = 0.10 * 255  # a pixel this dark or darker counts as black (ffmpeg blackdetect's pix_th)
+
+
+@dataclass(frozen=True)
+class ClipMeasures:
+    frames: int
+    luma: list[float]  # mean luma (Rec. 709 weights, 0-255)
+    dark: list[float]  # the share of pixels at or below DARK_LEVEL
+    change: list[float]  # mean absolute difference of block means from the frame before (0 for the first)
+    change2: list[float]  # the same from the frame two before (0 for the first two)
+    drift: list[float]  # mean absolute difference of the analysis frame from the one `span` frames before (0 before)
+    span: int  # half a second of frames: a slow camera move adds up over it, a frozen picture does not
+
+
+def analysis_size(width: int, height: int) -> tuple[int, int]:
+    """WIDTH wide (or the clip's width, if smaller), its height a multiple of BLOCK keeping the shape."""
+    analysed = min(WIDTH, width - width % BLOCK) or BLOCK
+    return analysed, max(BLOCK, round(analysed * height / width / BLOCK) * BLOCK)
+
+
+def drift_span(fps: Fraction) -> int:
+    return max(1, round(fps / 2))
+
+
+def measures_path(store_root: Path, clip_key: str, size: tuple[int, int], span: int) -> Path:
+    key = hashlib.sha256(f"{MEASURE_VERSION}:{clip_key}:{size[0]}x{size[1]}:{span}".encode()).hexdigest()
+    return Path(store_root) / "measures" / key[:2] / f"{key}.json"
+
+
+def measure_clip(clip: Path, clip_key: str, width: int, height: int, fps: Fraction, store_root: Path) -> ClipMeasures:
+    """The clip's measures: kept when its take was made (FrameMeter), else measured now by decoding it once."""
+    size = analysis_size(width, height)
+    record = measures_path(store_root, clip_key, size, drift_span(fps))
+    if record.is_file():
+        try:
+            return ClipMeasures(**json.loads(record.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            pass  # a damaged record: measured again below
+    meter = FrameMeter(width, height, fps)
+    stream = ffmpeg_python.input(str(clip)).video.filter("scale", *size, flags="area").filter("format", "rgb24")
+    args = ffmpeg_args(ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24"))
+    with closing(raw_frames(args, *size)) as frames:
+        for frame in frames:
+            meter.add_small(frame)
+    if not meter.luma:
+        raise StepFailed(f"no frame of {clip.name} could be decoded for the continuity report",
+                         hint="run `longcut status FILM --verify` to find a damaged take, then render again")
+    measures = meter.result()
+    save_measures(store_root, clip_key, size, measures)
+    return measures
+
+
+def save_measures(store_root: Path, clip_key: str, size: tuple[int, int], measures: ClipMeasures) -> None:
+    record = measures_path(store_root, clip_key, size, measures.span)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(record) as temporary:
+        temporary.write_text(json.dumps(asdict(measures)), encoding="utf-8")
+
+
+class FrameMeter:
+    """Measures frames one at a time, as they are made (engine.render.take) or decoded (measure_clip)."""
+
+    def __init__(self, width: int, height: int, fps: Fraction) -> None:
+        self.width, self.height = width, height
+        self.size = analysis_size(width, height)
+        self.span = drift_span(fps)
+        self.luma: list[float] = []
+        self.dark: list[float] = []
+        self.change: list[float] = []
+        self.change2: list[float] = []
+        self.drift: list[float] = []
+        self._blocks: list[np.ndarray] = []  # the last two frames' block means
+        self._recent: deque[np.ndarray] = deque(maxlen=self.span)  # the last `span` analysis frames
+
+    def add(self, frame: np.ndarray) -> None:
+        """A frame at the clip's size: reduced to the analysis size by area averaging, as ffmpeg's `area`."""
+        image = Image.fromarray(frame)
+        factor = frame.shape[1] // self.size[0]
+        if factor * self.size[0] == frame.shape[1] and factor * self.size[1] == frame.shape[0]:
+            image = image.reduce(factor)  # an exact box average, several times faster than a resize
+        else:
+            image = image.resize(self.size, Image.Resampling.BOX)
+        self.add_small(np.asarray(image))
+
+    def add_small(self, frame: np.ndarray) -> None:
+        width, height = self.size
+        picture = frame.astype(np.float32)
+        y = picture @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+        self.luma.append(round(float(y.mean()), 3))
+        self.dark.append(round(float((y <= DARK_LEVEL).mean()), 4))
+        block = picture.reshape(height // BLOCK, BLOCK, width // BLOCK, BLOCK, 3).mean(axis=(1, 3))
+        blocks = self._blocks
+        self.change.append(round(float(np.abs(block - blocks[-1]).mean()), 3) if blocks else 0.0)
+        self.change2.append(round(float(np.abs(block - blocks[-2]).mean()), 3) if len(blocks) > 1 else 0.0)
+        recent = self._recent
+        self.drift.append(round(float(np.abs(picture - recent[0]).mean()), 4) if len(recent) == self.span else 0.0)
+        self._blocks = [*blocks[-1:], block]
+        recent.append(picture)
+
+    def result(self) -> ClipMeasures:
+        return ClipMeasures(len(self.luma), self.luma, self.dark, self.change, self.change2, self.drift, self.span)
+
+    def save(self, store_root: Path, clip_key: str) -> None:
+        save_measures(store_root, clip_key, self.size, self.result())

@@ -1,0 +1,269 @@
+"""The continuity report: what a cut's seams and shots measure, and what is flagged, written with every cut.
+
+1. measure every clip once (engine.measure: a small decode, cached by the clip's key);
+2. seams: between each clip and the next, the colour distance (mean CIEDE2000 over the pixels of the two
+   frames at the analysis size, scikit-image) and the structural similarity (SSIM of their luma), on the
+   takes' clean edge frames (edge_frame: no backend overlay, through the clip's grade); a seam
+   into a shot that `continues:` the one before must hold (the hand-off), and is flagged when it does not;
+3. inside each shot, in the frames the cut uses: hard cuts (a jump in the block-mean change between frames
+   far above the frames around it and above `cut_threshold`, persisting: not a flash), black stretches
+   (ffmpeg blackdetect's rule: 98% of pixels at or below 10% luma), frozen stretches (no change above
+   `freeze_noise`), flash frames (a frame unlike both neighbours, which are alike);
+4. the report as JSON beside the film (`<film>.continuity.json`), a strip image of each flagged seam (the two
+   frames side by side) in `<film>.continuity/`, and each flag as a Marker for the Cut (the OTIO export).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from storyboard.schema import ContinuitySpec
+from storyboard.units import format_timecode
+
+from .atomic import atomic_path
+from .errors import LongcutError
+from .ffmpeg import read_frame
+from .grade import apply_lut, grade_lut
+from .measure import ClipMeasures, analysis_size, measure_clip
+from .render.store import TakeStore, write_png
+from .timeline import Clip, Marker, Timeline
+
+REPORT_VERSION = 1
+BLACK_SHARE = 0.98  # ffmpeg blackdetect's picture_black_ratio_th
+CUT_CONTRAST = 3.0  # a cut's change is this many times the median change of the frames around it
+NEIGHBOURS = 4  # frames each side for that median
+METHODS = {
+    "delta_e": "mean CIEDE2000 (scikit-image) over the pixels of the two frames, at 320 px wide",
+    "ssim": "structural similarity of the two frames' luma (scikit-image, 7x7 window), at 320 px wide",
+    "cuts": "mean absolute change of 5x5 block means between frames (8-bit levels) over cut_threshold and "
+            f"{CUT_CONTRAST:g}x the median of the {NEIGHBOURS} frames each side, and still changed two frames on",
+    "black": f"{BLACK_SHARE:.0%} of pixels at or below 10% luma (ffmpeg blackdetect's defaults)",
+    "frozen": "mean absolute change from the frame half a second before, at 320 px wide, under freeze_noise",
+    "color_match": "each CIELAB channel's mean and spread moved to the target's (Reinhard 2001), as a 33-point "
+                   "3D LUT applied by ffmpeg's lut3d",
+}
+
+
+@dataclass
+class Report:
+    seams: list[dict] = field(default_factory=list)
+    shots: list[dict] = field(default_factory=list)
+    thresholds: dict = field(default_factory=dict)
+
+    @property
+    def flags(self) -> list[dict]:
+        return [flag for entry in self.seams + self.shots for flag in entry["flags"]]
+
+    def as_json(self) -> dict:
+        return {"version": REPORT_VERSION, "methods": METHODS, "thresholds": self.thresholds, "seams": self.seams,
+                "shots": self.shots, "flagged": len(self.flags)}
+
+    def markers(self) -> tuple[Marker, ...]:
+        return tuple(Marker(flag["frame"], flag["what"], f"{flag['message']}; {flag['hint']}", "RED")
+                     for flag in self.flags)
+
+
+def report_path(film: Path) -> Path:
+    return Path(film).with_suffix(".continuity.json")
+
+
+def strips_folder(film: Path) -> Path:
+    return Path(film).with_suffix(".continuity")
+
+
+def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore) -> Report:
+    """Measure the Timeline's clips and seams against the film's thresholds (`continuity:`)."""
+    report = Report(thresholds=_thresholds(spec, timeline.fps))
+    clips = timeline.clips
+    for clip in clips:
+        measures = measure_clip(clip.path, clip.key, timeline.width, timeline.height, timeline.fps, store.root)
+        report.shots.append(_shot_entry(clip, measures, spec, timeline))
+    for before, after in zip(clips, clips[1:]):
+        report.seams.append(_seam_entry(before, after, spec, timeline, store))
+    return report
+
+
+def write_report(report: Report, film: Path) -> Path:
+    """The JSON beside the film, and the strips of its flagged seams (old strips are removed)."""
+    strips = strips_folder(film)
+    shutil.rmtree(strips, ignore_errors=True)
+    for seam in report.seams:
+        strip = seam.pop("_strip", None)
+        if strip is not None:
+            strips.mkdir(exist_ok=True)
+            seam["strip"] = f"{strips.name}/{seam['from']}--{seam['to']}.png"
+            with atomic_path(film.parent / seam["strip"]) as temporary:
+                write_png(temporary, strip)
+    target = report_path(film)
+    with atomic_path(target) as temporary:
+        temporary.write_text(json.dumps(report.as_json(), indent=1) + "\n", encoding="utf-8")
+    return target
+
+
+def load_report(path: Path, hint: str) -> dict:
+    """A report written by write_report; LongcutError when there is none or it cannot be read."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LongcutError(f"no continuity report at {path}", hint=hint) from None
+    except ValueError as error:
+        raise LongcutError(f"the continuity report {path} cannot be read ({error})", hint=hint) from None
+    if not isinstance(data, dict) or data.get("version") != REPORT_VERSION:
+        raise LongcutError(f"{path} is not a continuity report of version {REPORT_VERSION}", hint=hint)
+    return data
+
+
+def _thresholds(spec: ContinuitySpec, fps: Fraction) -> dict:
+    return {"max_seam_delta_e": spec.max_seam_delta_e, "min_seam_ssim": spec.min_seam_ssim,
+            "cut_threshold": spec.cut_threshold, "min_black_frames": spec.min_black.to_frames(fps),
+            "min_frozen_frames": spec.min_frozen.to_frames(fps), "freeze_noise": spec.freeze_noise,
+            "flash": spec.flash}
+
+
+# -- inside a shot -----------------------------------------------------------------------------------------------
+
+
+def hard_cuts(change: list[float], change2: list[float], threshold: float) -> list[int]:
+    """Frames that start a new picture: a change over threshold, far above the frames around it, and still
+    changed two frames on (a flash comes back)."""
+    cuts = []
+    for index in range(1, len(change)):
+        if change[index] < threshold:
+            continue
+        around = change[max(1, index - NEIGHBOURS):index] + change[index + 1:index + 1 + NEIGHBOURS]
+        if around and change[index] < CUT_CONTRAST * float(np.median(around)):
+            continue
+        back = change2[index] if index >= 2 else change[index]
+        ahead = change2[index + 1] if index + 1 < len(change2) else change[index]
+        if back >= threshold / 2 and ahead >= threshold / 2:
+            cuts.append(index)
+    return cuts
+
+
+def flash_frames(change: list[float], change2: list[float], threshold: float) -> list[int]:
+    """Single frames unlike both neighbours, whose neighbours are alike."""
+    return [index for index in range(1, len(change) - 1)
+            if change[index] >= threshold and change[index + 1] >= threshold and change2[index + 1] < threshold / 2]
+
+
+def stretches(flags: list[bool], minimum: int) -> list[list[int]]:
+    """[first, last] of every run of True at least `minimum` long."""
+    runs, start = [], None
+    for index, value in enumerate([*flags, False]):
+        if value and start is None:
+            start = index
+        elif not value and start is not None:
+            if index - start >= minimum:
+                runs.append([start, index - 1])
+            start = None
+    return runs
+
+
+def _shot_entry(clip: Clip, measures: ClipMeasures, spec: ContinuitySpec, timeline: Timeline) -> dict:
+    """What is found in the frames of the take the cut uses (its trim), numbered from the clip's first frame."""
+    lo, hi = clip.source_in, clip.source_in + clip.frames
+    change, change2 = measures.change[lo:hi], measures.change2[lo:hi]
+    if lo:  # the first frame in the cut has no frame before it in the cut
+        change, change2 = [0.0, *change[1:]], [0.0, 0.0, *change2[2:]]
+    cuts = hard_cuts(change, change2, spec.cut_threshold)
+    flashes = flash_frames(change, change2, spec.cut_threshold) if spec.flash else []
+    black = stretches([dark >= BLACK_SHARE for dark in measures.dark[lo:hi]], max(1, spec.min_black.to_frames(timeline.fps)))
+    # a frame is still when it barely differs from the frame `span` before it (within the cut's frames); a run of
+    # n still frames is n + span frames showing one picture
+    span = measures.span
+    still = [index - lo >= span and measures.drift[index] < spec.freeze_noise for index in range(lo, hi)]
+    minimum = max(1, spec.min_frozen.to_frames(timeline.fps) - span)
+    frozen = [[first - span, last] for first, last in stretches(still, minimum)]
+    entry = {"id": clip.shot_id, "take": clip.take, "cuts": cuts, "black": black, "frozen": frozen,
+             "flash": flashes, "flags": []}
+    flag = _flagger(entry["flags"], clip.shot_id, timeline, clip.record_in)
+    for frame in cuts:
+        flag("cut", frame, f"a hard cut inside shot `{clip.shot_id}` at its frame {frame}",
+             "make a new take, or trim the shot to one side of the cut")
+    for frame in flashes:
+        flag("flash", frame, f"a flash frame in shot `{clip.shot_id}` at its frame {frame}", "make a new take")
+    for first, last in black:
+        flag("black", first, f"black from frame {first} to {last} of shot `{clip.shot_id}`",
+             "make a new take, or trim the black away")
+    for first, last in frozen:
+        flag("frozen", first, f"a frozen picture from frame {first} to {last} of shot `{clip.shot_id}` "
+             f"({last - first + 1} frames)", "make a new take, or trim the frozen frames away")
+    return entry
+
+
+# -- seams -------------------------------------------------------------------------------------------------------
+
+
+def _seam_entry(before: Clip, after: Clip, spec: ContinuitySpec, timeline: Timeline, store: TakeStore) -> dict:
+    outgoing = edge_frame(before, timeline, store, last=True)
+    incoming = edge_frame(after, timeline, store, last=False)
+    continues = after.starts_on == before.shot_id
+    delta_e, ssim = seam_distance(outgoing, incoming)
+    entry = {"from": before.shot_id, "to": after.shot_id, "transition": str(after.transition.type),
+             "continues": continues, "delta_e": round(delta_e, 2), "ssim": round(ssim, 3), "flags": []}
+    if after.color_match is not None:
+        ungraded = edge_frame(after, timeline, store, last=False, graded=False)
+        delta_e_before, ssim_before = seam_distance(outgoing, ungraded)
+        entry["color_match"] = {"toward": after.color_match.toward, "method": after.color_match.method,
+                                "delta_e_before": round(delta_e_before, 2), "ssim_before": round(ssim_before, 3)}
+    if continues:
+        flag = _flagger(entry["flags"], after.shot_id, timeline, after.record_in)
+        if delta_e > spec.max_seam_delta_e:
+            flag("seam-colour", 0, f"the colour jumps where `{after.shot_id}` continues `{before.shot_id}` "
+                 f"(ΔE {delta_e:.1f} > {spec.max_seam_delta_e:g})",
+                 "set `color_match: auto` on the shot, or make a new take")
+        if ssim < spec.min_seam_ssim:
+            flag("seam-picture", 0, f"the picture jumps where `{after.shot_id}` continues `{before.shot_id}` "
+                 f"(SSIM {ssim:.2f} < {spec.min_seam_ssim:g})",
+                 "make a new take, or check that the shot starts where the one before ends (trims)")
+        if entry["flags"]:
+            entry["_strip"] = np.concatenate([outgoing, incoming], axis=1)  # written by write_report
+    return entry
+
+
+def seam_distance(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(mean CIEDE2000, SSIM of luma) between two frames of one size."""
+    from skimage.color import deltaE_ciede2000, rgb2gray, rgb2lab
+    from skimage.metrics import structural_similarity
+
+    delta_e = float(deltaE_ciede2000(rgb2lab(a / 255.0), rgb2lab(b / 255.0)).mean())
+    ssim = float(structural_similarity(rgb2gray(a), rgb2gray(b), data_range=1.0))
+    return delta_e, ssim
+
+
+def edge_frame(clip: Clip, timeline: Timeline, store: TakeStore, last: bool, graded: bool = True) -> np.ndarray:
+    """The picture on the clip's first or last frame in the cut, at the analysis size.
+
+    Untrimmed, it is the take's lossless clean frame (what a hand-off passes on; a backend's overlay, such as
+    the animatic's captions, is not picture), through the clip's grade if it has one; trimmed, the frame is
+    decoded from the clip.
+    """
+    from PIL import Image
+
+    match = clip.color_match
+    take_key = match.take_key if match else clip.key
+    index = clip.source_in + clip.frames - 1 if last else clip.source_in
+    if index == (clip.take_frames - 1 if last else 0):
+        frame = store.last_frame(take_key) if last else store.first_frame(take_key)
+        if match is not None and graded:
+            frame = apply_lut(frame, grade_lut(clip, store))
+    else:
+        path = clip.path if graded or match is None else match.take_path
+        frame = read_frame(path, index, timeline.fps, timeline.width, timeline.height)
+    size = analysis_size(timeline.width, timeline.height)
+    return np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.BOX))
+
+
+def _flagger(flags: list[dict], shot_id: str, timeline: Timeline, record_in: int):
+    def flag(what: str, frame: int, message: str, hint: str) -> None:
+        at = record_in + frame
+        flags.append({"what": what, "shot": shot_id, "shot_frame": frame, "frame": at,
+                      "timecode": format_timecode(at, timeline.fps), "message": message, "hint": hint})
+
+    return flag

@@ -1,0 +1,146 @@
+"""The continuity report, colour matching and their markers: real clips made by ffmpeg, real cuts, the CLI."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+import pytest
+
+from engine.measure import measure_clip
+from engine.report import flash_frames, hard_cuts, stretches
+
+from .cli import run
+from .media import ffmpeg, joined_clip
+
+FILM = """title: Seams
+fps: 24
+size: 320x180
+scenes:
+  - id: s
+    shots:
+{shots}
+"""
+
+
+def film_with(folder: Path, shots: str, extra: str = "") -> Path:
+    film = folder / "film.yaml"
+    film.write_text(FILM.format(shots=shots).replace("scenes:", extra + "scenes:", 1), encoding="utf-8")
+    return film
+
+
+def report_of(film: Path) -> dict:
+    return json.loads(film.with_suffix(".continuity.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory) -> Path:
+    """A hard cut at frame 24, black 48..59, frozen 72..107 (a still test card), at 24 fps."""
+    folder = tmp_path_factory.mktemp("events")
+    return joined_clip(folder / "events.mp4", ["testsrc2=duration=1", "rgbtestsrc=duration=1", "color=c=black:duration=0.5",
+                                               "testsrc2=duration=0.5", "smptebars=duration=1.5"])
+
+
+def test_measured_clip_finds_cuts_black_and_frozen_at_their_frames(events, tmp_path):
+    measures = measure_clip(events, "events", 320, 180, Fraction(24), tmp_path)
+    assert measures.frames == 108
+    assert hard_cuts(measures.change, measures.change2, 30) == [24, 48, 60, 72]
+    assert stretches([dark >= 0.98 for dark in measures.dark], 6) == [[48, 59]]
+    assert measures.span == 12
+    assert stretches([index >= 12 and drift < 0.1 for index, drift in enumerate(measures.drift)], 12) == \
+        [[36, 47], [84, 107]]  # each still for its half a second before too
+    assert flash_frames(measures.change, measures.change2, 30) == []
+    assert measure_clip(events, "events", 320, 180, Fraction(24), tmp_path) == measures  # kept by key
+
+
+def test_a_flash_frame_is_a_flash_not_two_cuts(tmp_path):
+    clip = joined_clip(tmp_path / "flash.mp4", ["smptebars=duration=1", "color=c=white:duration=0.04",
+                                                "smptebars=duration=1"])
+    measures = measure_clip(clip, "flash", 320, 180, Fraction(24), tmp_path)
+    assert flash_frames(measures.change, measures.change2, 30) == [24]
+    assert hard_cuts(measures.change, measures.change2, 30) == []
+
+
+def test_the_report_flags_each_event_with_shot_frame_and_timecode(events, tmp_path):
+    (tmp_path / "events.mp4").write_bytes(events.read_bytes())
+    film = film_with(tmp_path, "      - {id: a, duration: 1s, prompt: a pier}\n"
+                               "      - {id: b, footage: events.mp4, duration: 108f}")
+    result = run("render", film, "--no-titles")
+    assert "continuity: 7 flag(s)" in result.output
+    report = report_of(film)
+    shot = report["shots"][1]
+    assert shot["cuts"] == [24, 48, 60, 72] and shot["black"] == [[48, 59]] and shot["frozen"] == [[24, 47], [72, 107]]
+    assert report["shots"][0]["flags"] == [] and report["flagged"] == 7
+    black = next(flag for flag in shot["flags"] if flag["what"] == "black")
+    assert black["frame"] == 24 + 48 and black["timecode"] == "00:00:03:00" and "new take" in black["hint"]
+    assert report["seams"][0]["continues"] is False and report["seams"][0]["flags"] == []  # a cut between shots
+    # the CLI: text, JSON to stdout, --strict for CI
+    text = run("report", film).output
+    assert "00:00:02:00  cut: a hard cut inside shot `b` at its frame 24" in text and "7 flag(s)" in text
+    assert json.loads(run("report", film, "--json").output)["flagged"] == 7
+    run("report", film, "--strict", code=1)
+    # every flag is a marker on the OTIO timeline
+    run("export", film, "-f", "otio")
+    markers = otio.adapters.read_from_file(str(film.with_suffix(".otio"))).tracks.markers
+    assert sorted(marker.marked_range.start_time.value for marker in markers) == \
+        sorted(flag["frame"] for entry in report["shots"] + report["seams"] for flag in entry["flags"])
+    assert {marker.name for marker in markers} == {"cut", "black", "frozen"}
+
+
+def test_thresholds_are_the_films(events, tmp_path):
+    (tmp_path / "events.mp4").write_bytes(events.read_bytes())
+    film = film_with(tmp_path, "      - {id: b, footage: events.mp4, duration: 108f}",
+                     "continuity: {cut_threshold: 200, min_black: 1s, min_frozen: 2s}\n")
+    run("render", film, "--no-titles")
+    assert report_of(film)["flagged"] == 0
+    run("report", film, "--strict")
+
+
+def test_a_colour_shift_across_a_continues_seam_is_flagged_and_colour_matching_repairs_it(tmp_path):
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "whole.mp4"))
+    # the second half, warmer and brighter: a continuation whose colour drifted, as a video model's may
+    ffmpeg("-ss", "1", "-i", str(tmp_path / "whole.mp4"), "-vf", "colorchannelmixer=rr=1.15:bb=0.8,eq=brightness=0.05",
+           "-c:v", "libx264", "-pix_fmt", "yuv420p", str(tmp_path / "drift.mp4"))
+    shots = ("      - {id: a, footage: {file: whole.mp4, out: 1s}}\n"
+             "      - {id: b, footage: drift.mp4, duration: 1s, continues: a%s}")
+    film = film_with(tmp_path, shots % "")
+    run("render", film, "--no-titles")
+    seam = report_of(film)["seams"][0]
+    assert seam["continues"] and [flag["what"] for flag in seam["flags"]] == ["seam-colour"], seam
+    strip = tmp_path / seam["strip"]
+    assert strip.is_file() and np.asarray(__import__("PIL.Image").Image.open(strip)).shape == (180, 640, 3)
+    film.write_text(film.read_text().replace("continues: a}", "continues: a, color_match: auto}"))
+    result = run("cut", film, "--no-titles")
+    seam = report_of(film)["seams"][0]
+    assert seam["color_match"]["delta_e_before"] > 5 > seam["delta_e"], seam
+    assert seam["flags"] == [] and "nothing flagged" in result.output
+    assert not (tmp_path / "film.continuity").exists()  # no flagged seam, no strips left over
+    assert "graded toward a" in run("report", film).output
+    graded = list((tmp_path / ".longcut" / "graded").glob("*/*.mp4"))
+    assert len(graded) == 1  # the take itself is untouched; the cut plays the graded copy
+    cut = json.loads(film.with_suffix(".cut.json").read_text())
+    clip = cut["timeline"]["items"][1]["clip"]
+    assert clip["color_match"]["toward"] == "a" and clip["path"].startswith(".longcut/graded/")
+
+
+def test_color_match_names_a_shot_of_the_film(tmp_path):
+    film = film_with(tmp_path, "      - {id: a, duration: 1s, prompt: x, color_match: nope}")
+    result = run("check", film, code=2)
+    assert "film.yaml:7:55" in result.output and "no shot `nope` to match the colour of" in result.output
+
+
+def test_the_examples_have_nothing_flagged(tmp_path):
+    """The short example, cut by the animatic: every continues: seam holds, nothing frozen, black or cut."""
+    from .films import example_copy
+
+    film = example_copy(tmp_path)
+    run("render", film)
+    report = report_of(film)
+    assert report["flagged"] == 0, [flag["message"] for entry in report["shots"] + report["seams"]
+                                    for flag in entry["flags"]]
+    continued = [seam for seam in report["seams"] if seam["continues"]]
+    assert continued and all(seam["delta_e"] < 1 and seam["ssim"] > 0.95 for seam in continued)
