@@ -31,6 +31,7 @@ HDR_TRANSFERS = {16: "PQ (SMPTE ST 2084)", 18: "HLG (ARIB STD-B67)"}  # AVColorT
 # The file may end up to half a film frame before the shot does (its last frame shown a little longer): any
 # more and the shot would be padded with a frame that was never filmed.
 TAIL_TOLERANCE = Fraction(1, 2)
+PRE_ROLL = Fraction(1)  # seconds decoded before `in:`, so the first frame the shot shows is there to choose
 
 
 class FootageError(ValueError):
@@ -46,6 +47,7 @@ class FootageInfo:
     width: int  # as shown: after rotation and the pixel aspect ratio
     height: int
     seconds: Fraction  # the picture's length
+    start: Fraction  # the time of its first frame (a file's timestamps may not start at 0)
     rate: Fraction  # the average frame rate
     variable_rate: bool
     rotation: int  # degrees the player turns it
@@ -89,7 +91,8 @@ def probe(path: Path) -> FootageInfo:
             rotation = int(first.rotation or 0) % 360
             if rotation in (90, 270):
                 width, height = height, width
-            return FootageInfo(width, height, seconds, rate, variable_rate=bool(rate and base and rate != base),
+            first_time = Fraction(first.pts) * Fraction(first.time_base) if first.pts is not None else Fraction(0)
+            return FootageInfo(width, height, seconds, first_time, rate, variable_rate=bool(rate and base and rate != base),
                                rotation=rotation, pixel_format=context.pix_fmt or "unknown",
                                has_sound=bool(container.streams.audio), square_pixels=not aspect or aspect == 1)
     except FootageError:
@@ -124,14 +127,18 @@ def footage_frames(request: ShotRequest) -> Iterator[np.ndarray]:
     """The shot's frames from its footage, exactly request.frames of them, at the film's size and rate."""
     footage = request.footage
     assert footage is not None
-    stream = ffmpeg_python.input(str(footage.path), ss=f"{float(footage.start):.6f}").video
     info = probe(footage.path)
+    # The file's own timestamps are kept (-copyts) and the fps filter's grid starts exactly at `in:` on them: the
+    # seek before it only skips decoding (to a second before), it never decides which frame comes first.
+    start = info.start + footage.start
+    stream = ffmpeg_python.input(str(footage.path), ss=f"{float(max(Fraction(0), start - PRE_ROLL)):.6f}").video
     if info.square_pixels is False:  # anamorphic: to the size it is shown at first, then fitted
         stream = stream.filter("scale", info.width, info.height).filter("setsar", 1)
     if (info.width, info.height) != (request.width, request.height):
         stream = fit_picture(stream, (request.width, request.height), footage.fit)
-    stream = stream.filter("fps", fps=rate_text(request.fps), round="near").filter("format", "rgb24")
-    output = ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24", vframes=request.frames)
+    stream = stream.filter("fps", fps=rate_text(request.fps), start_time=f"{float(start):.6f}", round="near")
+    output = ffmpeg_python.output(stream.filter("format", "rgb24"), "pipe:", format="rawvideo", pix_fmt="rgb24",
+                                  vframes=request.frames).global_args("-copyts")
     made = 0
     last = None
     with closing(raw_frames(ffmpeg_args(output), request.width, request.height)) as frames:

@@ -42,7 +42,8 @@ METHODS = {
     "delta_e": "mean CIEDE2000 (scikit-image) over the pixels of the two frames, at 320 px wide",
     "ssim": "structural similarity of the two frames' luma (scikit-image, 7x7 window), at 320 px wide",
     "cuts": "mean absolute change of 5x5 block means between frames (8-bit levels) over cut_threshold and "
-            f"{CUT_CONTRAST:g}x the median of the {NEIGHBOURS} frames each side, and still changed two frames on",
+            f"{CUT_CONTRAST:g}x the median of the {NEIGHBOURS} frames each side, the picture still changed half a "
+            "second on (a flash or lightning comes back)",
     "black": f"{BLACK_SHARE:.0%} of pixels at or below 10% luma (ffmpeg blackdetect's defaults)",
     "frozen": "mean absolute change from the frame half a second before, at 320 px wide, under freeze_noise",
     "color_match": "each CIELAB channel's mean and spread moved to the target's (Reinhard 2001), as a 33-point "
@@ -129,9 +130,11 @@ def _thresholds(spec: ContinuitySpec, fps: Fraction) -> dict:
 # -- inside a shot -----------------------------------------------------------------------------------------------
 
 
-def hard_cuts(change: list[float], change2: list[float], threshold: float) -> list[int]:
-    """Frames that start a new picture: a change over threshold, far above the frames around it, and still
-    changed two frames on (a flash comes back)."""
+def hard_cuts(change: list[float], change2: list[float], drift: list[float], span: int, threshold: float) -> list[int]:
+    """Frames that start a new picture: a change over threshold, far above the frames around it, that lasts: the
+    picture half a second on (`drift`: the change from `span` frames before) still differs from the one before
+    the change, and the new picture is not the one of half a second before. A flash, or lightning, comes back to
+    the picture it left."""
     cuts = []
     for index in range(1, len(change)):
         if change[index] < threshold:
@@ -139,6 +142,11 @@ def hard_cuts(change: list[float], change2: list[float], threshold: float) -> li
         around = change[max(1, index - NEIGHBOURS):index] + change[index + 1:index + 1 + NEIGHBOURS]
         if around and change[index] < CUT_CONTRAST * float(np.median(around)):
             continue
+        later = index - 1 + span
+        if later < len(drift) and drift[later] and drift[later] < threshold / 2:
+            continue  # back where it was half a second on: a flash starting
+        if index >= span and drift[index] < threshold / 2:
+            continue  # back to the picture of half a second before: a flash ending
         back = change2[index] if index >= 2 else change[index]
         ahead = change2[index + 1] if index + 1 < len(change2) else change[index]
         if back >= threshold / 2 and ahead >= threshold / 2:
@@ -168,16 +176,16 @@ def stretches(flags: list[bool], minimum: int) -> list[list[int]]:
 def _shot_entry(clip: Clip, measures: ClipMeasures, spec: ContinuitySpec, timeline: Timeline) -> dict:
     """What is found in the frames of the take the cut uses (its trim), numbered from the clip's first frame."""
     lo, hi = clip.source_in, clip.source_in + clip.frames
-    change, change2 = measures.change[lo:hi], measures.change2[lo:hi]
-    if lo:  # the first frame in the cut has no frame before it in the cut
-        change, change2 = [0.0, *change[1:]], [0.0, 0.0, *change2[2:]]
-    cuts = hard_cuts(change, change2, spec.cut_threshold)
+    span = measures.span
+    change, change2, drift = measures.change[lo:hi], measures.change2[lo:hi], measures.drift[lo:hi]
+    if lo:  # the first frames in the cut have no frames before them in the cut
+        change, change2, drift = [0.0, *change[1:]], [0.0, 0.0, *change2[2:]], [0.0] * span + drift[span:]
+    cuts = hard_cuts(change, change2, drift, span, spec.cut_threshold)
     flashes = flash_frames(change, change2, spec.cut_threshold) if spec.flash else []
     black = stretches([dark >= BLACK_SHARE for dark in measures.dark[lo:hi]], max(1, spec.min_black.to_frames(timeline.fps)))
     # a frame is still when it barely differs from the frame `span` before it (within the cut's frames); a run of
     # n still frames is n + span frames showing one picture
-    span = measures.span
-    still = [index - lo >= span and measures.drift[index] < spec.freeze_noise for index in range(lo, hi)]
+    still = [offset >= span and value < spec.freeze_noise for offset, value in enumerate(drift)]
     minimum = max(1, spec.min_frozen.to_frames(timeline.fps) - span)
     frozen = [[first - span, last] for first, last in stretches(still, minimum)]
     entry = {"id": clip.shot_id, "take": clip.take, "cuts": cuts, "black": black, "frozen": frozen,

@@ -186,11 +186,14 @@ def _timing(sp: Screenplay) -> list[Problem]:
             problems.append(Problem(f"the first shot `{shot.id}` has a {transition.type.value} but no shot before it",
                                     mark, hint="use fade-black to fade the film in, or remove the transition"))
         frames = sp.frames(shot)
+        if frames < 1 and shot.footage is not None and shot.footage.end is not None:
+            previous = shot  # footage that ends before it starts: said once, by _footage_points
+            continue
         if overlap > frames:
             problems.append(Problem(f"the {transition.type.value} into shot `{shot.id}` ({transition.length()}) is longer "
                                     f"than the shot ({shot.duration})", mark,
                                     hint="shorten the transition or lengthen the shot"))
-        elif previous is not None and overlap > sp.frames(previous):
+        elif previous is not None and overlap > max(0, sp.frames(previous)):
             problems.append(Problem(f"the {transition.type.value} into shot `{shot.id}` ({transition.length()}) is longer "
                                     f"than the shot before it, `{previous.id}` ({previous.duration})", mark,
                                     hint="shorten the transition or lengthen the shot before it"))

@@ -57,6 +57,7 @@ SPOKEN = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalP
           "description": "a line as `character: \"what they say\"`"}
 SHORTHANDS = {"Transition": {"type": "string", "enum": [kind.value for kind in TransitionType]},
               "ShotAudio": {"type": "string", "description": "the sound file, relative to the film file"},
+              "Footage": {"type": "string", "description": "the video file, relative to the film file"},
               "BackendSpec": {"type": "string", "description": "the backend's name: animatic, diffusers, ..."},
               "ExecutorSpec": {"type": "string", "enum": ["local", "ray"]}}
 DESCRIPTIONS = {
@@ -73,6 +74,12 @@ DESCRIPTIONS = {
     ("Shot", "seed"): "pins the seed of the take the screenplay names",
     ("Shot", "take"): "which take the cut uses",
     ("Shot", "card"): "a title card: this text on black, drawn by longcut (no backend)",
+    ("Shot", "footage"): "a clip made elsewhere as the shot's take: conformed to the film's size and rate, its "
+                         "sound kept",
+    ("Shot", "color_match"): "auto (grade toward the shot it continues), off, or a shot id to grade toward",
+    ("Scene", "color_match"): "colour matching for the scene's shots that do not say",
+    ("Film", "color_match"): "colour matching for every shot whose scene and shot do not say (default off)",
+    ("Film", "continuity"): "where the continuity report, written with every cut, flags a problem",
     ("Scene", "heading"): "the scene heading, e.g. EXT. CLIFF PATH - DUSK",
     ("Scene", "location"): "the location (an id under `locations:`) every shot is set in",
     ("MusicCue", "from"): "where the cue starts: a scene id, a shot id or a timecode from the first shot",
@@ -145,8 +152,19 @@ def _written_spellings(schema: dict, defs: dict) -> None:
     for kind in ("Character", "Location"):
         defs[kind]["properties"]["reference"] = REFERENCES
     defs["MusicCue"]["properties"]["gain"] = GAIN
-    for field in ("gain", "duck"):
-        defs["ShotAudio"]["anyOf"][1]["properties"][field] = GAIN
+    for model in ("ShotAudio", "Footage"):
+        for field in ("gain", "duck"):
+            defs[model]["anyOf"][1]["properties"][field] = GAIN
+    footage = defs["Footage"]["anyOf"][1]["properties"]
+    footage["in"] = {"$ref": "#/$defs/Duration", "default": "0s"}
+    # a footage shot with `out:` may leave out `duration:` (out - in): required only when there is no footage
+    # with an `out:`, which JSON Schema says with if/then
+    shot = defs["Shot"]
+    shot["required"] = [name for name in shot["required"] if name != "duration"]
+    shot["if"] = {"required": ["footage"], "properties": {"footage": {"type": "object", "required": ["out"]}}}
+    shot["else"] = {"required": ["duration"]}
+    defs["ContinuitySpec"]["properties"]["min_black"]["default"] = "0.25s"
+    defs["ContinuitySpec"]["properties"]["min_frozen"]["default"] = "1s"
     for (model, field), text in DESCRIPTIONS.items():
         holder = schema if model == "Film" else defs[model]
         holder["properties"][field]["description"] = text

@@ -47,7 +47,7 @@ def events(tmp_path_factory) -> Path:
 def test_measured_clip_finds_cuts_black_and_frozen_at_their_frames(events, tmp_path):
     measures = measure_clip(events, "events", 320, 180, Fraction(24), tmp_path)
     assert measures.frames == 108
-    assert hard_cuts(measures.change, measures.change2, 30) == [24, 48, 60, 72]
+    assert hard_cuts(measures.change, measures.change2, measures.drift, measures.span, 30) == [24, 48, 60, 72]
     assert stretches([dark >= 0.98 for dark in measures.dark], 6) == [[48, 59]]
     assert measures.span == 12
     assert stretches([index >= 12 and drift < 0.1 for index, drift in enumerate(measures.drift)], 12) == \
@@ -61,7 +61,7 @@ def test_a_flash_frame_is_a_flash_not_two_cuts(tmp_path):
                                                 "smptebars=duration=1"])
     measures = measure_clip(clip, "flash", 320, 180, Fraction(24), tmp_path)
     assert flash_frames(measures.change, measures.change2, 30) == [24]
-    assert hard_cuts(measures.change, measures.change2, 30) == []
+    assert hard_cuts(measures.change, measures.change2, measures.drift, measures.span, 30) == []
 
 
 def test_the_report_flags_each_event_with_shot_frame_and_timecode(events, tmp_path):

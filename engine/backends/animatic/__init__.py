@@ -34,7 +34,7 @@ class AnimaticBackend:
     name = "animatic"
     wants_gpu = False
     # 2: glows computed at low resolution (same look, a fraction of the memory); 3: captions drawn last (overlay),
-    # so a handed frame carries no captions, and a static view is held (floats a little), never frozen
+    # so a handed frame carries no captions, and every view is held by hand (floats a little), never frozen
     version = "3"
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
@@ -137,8 +137,8 @@ class Stage:
         self.figures, subject = _place_figures(request, self.aspect)
         view = camera.base_view(request.camera_size, subject, self.aspect)
         self.start, self.end = camera.move_views(view, request.camera_move, self.aspect)
-        self.held = request.camera_move == "static"
-        views = [self.start, self.end] + (camera.held_extent(self.start, self.aspect) if self.held else [])
+        # Every view is held by hand (camera.held): a static shot and the slow ends of a long move still move
+        views = [*camera.held_extent(self.start, self.aspect), *camera.held_extent(self.end, self.aspect)]
         bounds = camera.union(views, self.aspect)
         scale = request.width / min(self.start.w, self.end.w)  # the tightest view maps 1:1 to pixels
         painter = Painter(bounds, scale)
@@ -154,9 +154,7 @@ class Stage:
     def frame(self, index: int) -> np.ndarray:
         request = self.request
         t = index / max(1, request.frames - 1)
-        view = camera.view_at(self.start, self.end, t)
-        if self.held:
-            view = camera.held(view, index / float(request.fps), self.aspect)
+        view = camera.held(camera.view_at(self.start, self.end, t), index / float(request.fps), self.aspect)
         x0, y0, x1, y1 = view.bounds(self.aspect)
         p = self.painter
         width, height = p.size  # the set covers every view of the shot; clamp away floating-point slivers

@@ -96,8 +96,9 @@ HOLD_PERIODS = (3.7, 5.3)  # seconds, across and up: two slow sines that are nev
 
 
 def held(view: Box, seconds: float, aspect: float) -> Box:
-    """A static view as a camera operator holds it: floating a little (about 1% of its width a second at most),
-    so a static shot is still a moving picture, never a frozen one (the continuity report flags those)."""
+    """A view as a camera operator holds it: floating a little (about 1% of its width a second at most), so a
+    static shot, or the eased ends of a long move, is still a moving picture, never a frozen one (the continuity
+    report flags those)."""
     dx = HOLD_FLOAT * view.w * math.sin(2 * math.pi * seconds / HOLD_PERIODS[0])
     dy = HOLD_FLOAT * view.height(aspect) * math.sin(2 * math.pi * seconds / HOLD_PERIODS[1] + 1.0)
     return Box(view.cx + dx, view.cy + dy, view.w)
