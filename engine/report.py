@@ -230,6 +230,7 @@ def _seam_entry(before: Clip, after: Clip, spec: ContinuitySpec, timeline: Timel
             flag("seam-picture", 0, f"the picture jumps where `{after.shot_id}` continues `{before.shot_id}` "
                  f"(SSIM {ssim:.2f} < {spec.min_seam_ssim:g})",
                  "make a new take, or check that the shot starts where the one before ends (trims)")
+        entry["holds"] = not entry["flags"]
         if entry["flags"]:
             entry["_strip"] = np.concatenate([outgoing, incoming], axis=1)  # written by write_report
     return entry

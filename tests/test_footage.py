@@ -94,6 +94,19 @@ def test_a_rotated_phone_clip_is_shown_upright_and_fitted(tmp_path):
     assert frame[:, :100].mean() < 20 and frame[:, 220:].mean() < 20 and frame[:, 130:190].mean() > 60
 
 
+def test_ten_bit_footage_of_an_odd_size_and_non_square_pixels_is_converted(tmp_path):
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=321x183:rate=30:duration=1", "-vf", "setsar=4/3", "-c:v", "libx264",
+           "-pix_fmt", "yuv444p10le", str(tmp_path / "odd.mp4"))
+    film = film_with(tmp_path, "      - {id: a, footage: odd.mp4, duration: 20f}")
+    output = run("check", film).output
+    assert "error" not in output
+    run("render", film, "--no-titles")
+    clip = clip_of(film, "a")
+    assert probe_frames(clip) == 20
+    frame = next(iter(decode_frames(clip, 320, 180)))
+    assert frame.std() > 30  # a picture, not a blank
+
+
 def test_footage_is_keyed_by_its_bytes_and_a_new_file_recuts_exactly_that_shot(tmp_path):
     make_clip(tmp_path / "one.mp4", seconds=2, size="320x180")
     make_clip(tmp_path / "two.mp4", seconds=2, size="320x180", sound=False)

@@ -7,12 +7,12 @@ from engine.project import Project
 
 from .films import TINY, tiny_film
 
-GOLDEN = {
-    "a": "555e9b5fbf7c8564d90dfb155cc546c2718c8310a93bb9c913d6769d3fb29701",
-    "b": "eccdacf56f4f5b0333a969f98937d28191359022f25d4c2f41c142c99b758552",
-    "c": "506de5350d72b32715c2b887bbf4119c3ee2ae81b39959dad49657b620244462",
-    "d": "04e8929d97176b4bcee7d9e91bad7cd7048e820a8eee595ff9f344f8e9ca11d9",
-    "e": "45b464b0ff30bb03758e3fc7a4ba89ba1c65007b84679fb3af06e7cdca8a57c0",
+GOLDEN = {  # animatic version 3 (captions as an overlay, held views); the same request keys gave version 2's
+    "a": "348fdc74ac496e93d3c133650332f17e6d12cc98a9656926c0237d80f0ee4adf",
+    "b": "6ab2c12554c3267af24ec2160e046efe1b3e5d45994bc87ba0e04e96e40351f9",
+    "c": "1563aa2ae74538afc64f55cfdec2db0a305ac02e6a0031a78f1093ad13ab6f72",
+    "d": "09baadc734acaef0769e76c612b30b0ce874d02c4aa5ea14d0ec9c36f5ea686f",
+    "e": "445e55b1fa59740690d979a9d724d64052a02c8e0585d2b40a7c71001e6b4cd9",
 }
 
 
@@ -54,3 +54,23 @@ def test_a_reference_image_is_keyed_by_its_content(tmp_path):
     changed = {shot: planned.key for shot, planned in Project.open(film).plan().shots.items()}
     # every shot Ada is in changes, and c, which starts on b's last frame; e is not hers
     assert {shot for shot in GOLDEN if changed[shot] != GOLDEN[shot]} == {"a", "b", "c", "d"}
+
+
+def test_golden_footage_key_is_the_files_bytes_and_what_is_taken_of_them(tmp_path):
+    """Footage is keyed by its bytes (never decoded for the key), `in:`, fit, size, rate and length; not by the
+    prompt, the seed or the backend."""
+    film = tmp_path / "film.yaml"
+    (tmp_path / "clip.mp4").write_bytes(b"not decoded to key it" * 64)
+
+    def key(shot: str) -> str:
+        film.write_text("title: F\nsize: 320x180\nscenes:\n  - id: s\n    shots:\n" + shot)
+        return Project.open(film, media=False).plan().shots["a"].key
+
+    golden = key("      - {id: a, footage: {file: clip.mp4, in: 1s}, duration: 2s}\n")
+    assert golden == "4f32255f6bd189a23c96b876dc457e60bcc675c6479cb40eaae1b808752ddb60"
+    assert key("      - {id: a, footage: {file: clip.mp4, in: 1s}, duration: 2s, prompt: x, seed: 3}\n") == golden
+    assert key("      - {id: a, footage: {file: clip.mp4, in: 1s, out: 3s}}\n") == golden
+    assert key("      - {id: a, footage: {file: clip.mp4, in: 2s}, duration: 2s}\n") != golden
+    assert key("      - {id: a, footage: {file: clip.mp4, in: 1s, fit: crop}, duration: 2s}\n") != golden
+    (tmp_path / "clip.mp4").write_bytes(b"other bytes" * 64)
+    assert key("      - {id: a, footage: {file: clip.mp4, in: 1s}, duration: 2s}\n") != golden

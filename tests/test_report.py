@@ -111,13 +111,14 @@ def test_a_colour_shift_across_a_continues_seam_is_flagged_and_colour_matching_r
     run("render", film, "--no-titles")
     seam = report_of(film)["seams"][0]
     assert seam["continues"] and [flag["what"] for flag in seam["flags"]] == ["seam-colour"], seam
+    assert seam["holds"] is False
     strip = tmp_path / seam["strip"]
     assert strip.is_file() and np.asarray(__import__("PIL.Image").Image.open(strip)).shape == (180, 640, 3)
     film.write_text(film.read_text().replace("continues: a}", "continues: a, color_match: auto}"))
     result = run("cut", film, "--no-titles")
     seam = report_of(film)["seams"][0]
     assert seam["color_match"]["delta_e_before"] > 5 > seam["delta_e"], seam
-    assert seam["flags"] == [] and "nothing flagged" in result.output
+    assert seam["flags"] == [] and seam["holds"] and "nothing flagged" in result.output
     assert not (tmp_path / "film.continuity").exists()  # no flagged seam, no strips left over
     assert "graded toward a" in run("report", film).output
     graded = list((tmp_path / ".longcut" / "graded").glob("*/*.mp4"))
