@@ -4,7 +4,7 @@ Each frame gives a few numbers: its mean luma, how much of it is dark, how far i
 and from the one before that. Memory stays flat: frames are read one at a time and only numbers are kept. A
 clip never changes under its key (a take's, or a graded copy's), so it is measured once, whatever cut it is
 in, and kept in `.longcut/measures/`: a take is measured while it is made, from the frames going into the
-encoder (FrameMeter, about 1 ms a 720p frame), so the report decodes only older takes and graded copies.
+encoder (FrameMeter, under 1 ms a 720p frame), so the report decodes only older takes and graded copies.
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 import numpy as np
-from PIL import Image
 
 from .atomic import atomic_path
 from .errors import StepFailed
 from .ffmpeg import ffmpeg_args, raw_frames
 
 MEASURE_VERSION = 1
-WIDTH = 320  # the analysis frame's width: enough for colour and structure, 1/9 of 720p's pixels
-BLOCK = 5  # the change between frames is measured on 5x5 block means (64 px wide): camera noise averages out
+WIDTH = 160  # the measured frame's width: a cut, black or a still picture shows at 1/36 of 720p's pixels
+SEAM_WIDTH = 320  # the seams' frames (colour distance, structure) are compared at twice that
+BLOCK = 5  # the change between frames is measured on 5x5 block means (32 across): camera noise averages out
 DARK_LEVEL = 0.10 * 255  # a pixel this dark or darker counts as black (ffmpeg blackdetect's pix_th)
+_COLUMN_SUM = np.tile(np.eye(3, dtype=np.float32), (BLOCK, 1))  # (BLOCK*3, 3): sums BLOCK pixels a channel
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,9 @@ class ClipMeasures:
     span: int  # half a second of frames: a slow camera move adds up over it, a frozen picture does not
 
 
-def analysis_size(width: int, height: int) -> tuple[int, int]:
-    """WIDTH wide (or the clip's width, if smaller), its height a multiple of BLOCK keeping the shape."""
-    analysed = min(WIDTH, width - width % BLOCK) or BLOCK
+def analysis_size(width: int, height: int, wide: int = WIDTH) -> tuple[int, int]:
+    """`wide` pixels wide (or the clip's width, if smaller), its height a multiple of BLOCK keeping the shape."""
+    analysed = min(wide, width - width % BLOCK) or BLOCK
     return analysed, max(BLOCK, round(analysed * height / width / BLOCK) * BLOCK)
 
 
@@ -67,7 +68,8 @@ def measure_clip(clip: Path, clip_key: str, width: int, height: int, fps: Fracti
         except (ValueError, TypeError):
             pass  # a damaged record: measured again below
     meter = FrameMeter(width, height, fps)
-    stream = ffmpeg_python.input(str(clip)).video.filter("scale", *size, flags="area").filter("format", "rgb24")
+    # sampled as FrameMeter.add samples a frame being rendered: the same numbers from the clip and from its frames
+    stream = ffmpeg_python.input(str(clip)).video.filter("scale", *size, flags="neighbor").filter("format", "rgb24")
     args = ffmpeg_args(ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24"))
     with closing(raw_frames(args, *size)) as frames:
         for frame in frames:
@@ -101,16 +103,21 @@ class FrameMeter:
         self.drift: list[float] = []
         self._blocks: list[np.ndarray] = []  # the last two frames' block means
         self._recent: deque[np.ndarray] = deque(maxlen=self.span)  # the last `span` analysis frames
+        self._rows: np.ndarray | None = None  # which pixels of a full frame are sampled
+        self._columns: np.ndarray | None = None
 
     def add(self, frame: np.ndarray) -> None:
-        """A frame at the clip's size: reduced to the analysis size by area averaging, as ffmpeg's `area`."""
-        image = Image.fromarray(frame)
-        factor = frame.shape[1] // self.size[0]
-        if factor * self.size[0] == frame.shape[1] and factor * self.size[1] == frame.shape[0]:
-            image = image.reduce(factor)  # an exact box average, several times faster than a resize
-        else:
-            image = image.resize(self.size, Image.Resampling.BOX)
-        self.add_small(np.asarray(image))
+        """A frame at the clip's size, sampled down to the analysis size: the pixel at the centre of each cell
+        (as ffmpeg's `neighbor` scaling does), well under a millisecond where an area average costs 4 ms."""
+        height, width = frame.shape[:2]
+        step = width // self.size[0]
+        if step * self.size[0] == width and step * self.size[1] == height:
+            self.add_small(frame[step // 2::step, step // 2::step])
+            return
+        if self._rows is None:
+            self._rows = ((np.arange(self.size[1]) + 0.5) * height / self.size[1]).astype(np.intp)
+            self._columns = ((np.arange(self.size[0]) + 0.5) * width / self.size[0]).astype(np.intp)
+        self.add_small(frame[np.ix_(self._rows, self._columns)])
 
     def add_small(self, frame: np.ndarray) -> None:
         width, height = self.size
@@ -118,7 +125,9 @@ class FrameMeter:
         y = picture @ np.array([0.2126, 0.7152, 0.0722], np.float32)
         self.luma.append(round(float(y.mean()), 3))
         self.dark.append(round(float((y <= DARK_LEVEL).mean()), 4))
-        block = picture.reshape(height // BLOCK, BLOCK, width // BLOCK, BLOCK, 3).mean(axis=(1, 3))
+        # BLOCKxBLOCK means: the columns summed by a matrix product, then the rows (a 5-D mean is 10x slower)
+        block = (picture.reshape(height, width // BLOCK, BLOCK * 3) @ _COLUMN_SUM)
+        block = block.reshape(height // BLOCK, BLOCK, width // BLOCK, 3).sum(axis=1) / (BLOCK * BLOCK)
         blocks = self._blocks
         self.change.append(round(float(np.abs(block - blocks[-1]).mean()), 3) if blocks else 0.0)
         self.change2.append(round(float(np.abs(block - blocks[-2]).mean()), 3) if len(blocks) > 1 else 0.0)

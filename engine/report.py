@@ -30,7 +30,7 @@ from .atomic import atomic_path
 from .errors import LongcutError
 from .ffmpeg import read_frame
 from .grade import apply_lut, grade_lut
-from .measure import ClipMeasures, analysis_size, measure_clip
+from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, measure_clip
 from .render.store import TakeStore, write_png
 from .timeline import Clip, Marker, Timeline
 
@@ -45,7 +45,7 @@ METHODS = {
             f"{CUT_CONTRAST:g}x the median of the {NEIGHBOURS} frames each side, the picture still changed half a "
             "second on (a flash or lightning comes back)",
     "black": f"{BLACK_SHARE:.0%} of pixels at or below 10% luma (ffmpeg blackdetect's defaults)",
-    "frozen": "mean absolute change from the frame half a second before, at 320 px wide, under freeze_noise",
+    "frozen": "mean absolute change from the frame half a second before, at 160 px wide, under freeze_noise",
     "color_match": "each CIELAB channel's mean and spread moved to the target's (Reinhard 2001), as a 33-point "
                    "3D LUT applied by ffmpeg's lut3d",
 }
@@ -265,7 +265,7 @@ def edge_frame(clip: Clip, timeline: Timeline, store: TakeStore, last: bool, gra
     else:
         path = clip.path if graded or match is None else match.take_path
         frame = read_frame(path, index, timeline.fps, timeline.width, timeline.height)
-    size = analysis_size(timeline.width, timeline.height)
+    size = analysis_size(timeline.width, timeline.height, SEAM_WIDTH)
     return np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.BOX))
 
 
