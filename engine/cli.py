@@ -395,8 +395,9 @@ def _film_output(project, output: Path | None) -> Path:
     target = output or project.default_output()
     inputs = project.inputs()
     _output(target, inputs)
-    for suffix in (".srt", ".vtt", ".cut.json"):
-        _output(target.with_suffix(suffix), inputs, "the subtitles and the cut record beside --out")
+    for suffix in (".srt", ".vtt", ".cut.json", ".continuity.json"):
+        _output(target.with_suffix(suffix), inputs, "the subtitles, the cut record and the continuity report beside "
+                                                    "--out")
     return target
 
 

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -35,6 +34,7 @@ from .render.store import TakeStore, write_png
 from .timeline import Clip, Marker, Timeline
 
 REPORT_VERSION = 1
+STRIP_SUFFIX = ".seam.png"  # a flagged seam's two frames side by side, in <film>.continuity/
 BLACK_SHARE = 0.98  # ffmpeg blackdetect's picture_black_ratio_th
 CUT_CONTRAST = 3.0  # a cut's change is this many times the median change of the frames around it
 NEIGHBOURS = 4  # frames each side for that median
@@ -93,14 +93,17 @@ def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore
 def write_report(report: Report, film: Path) -> Path:
     """The JSON beside the film, and the strips of its flagged seams (old strips are removed)."""
     strips = strips_folder(film)
-    shutil.rmtree(strips, ignore_errors=True)
+    for old in strips.glob(f"*{STRIP_SUFFIX}") if strips.is_dir() else ():  # ours only: the folder may hold others
+        old.unlink()
     for seam in report.seams:
         strip = seam.pop("_strip", None)
         if strip is not None:
             strips.mkdir(exist_ok=True)
-            seam["strip"] = f"{strips.name}/{seam['from']}--{seam['to']}.png"
+            seam["strip"] = f"{strips.name}/{seam['from']}--{seam['to']}{STRIP_SUFFIX}"
             with atomic_path(film.parent / seam["strip"]) as temporary:
                 write_png(temporary, strip)
+    if strips.is_dir() and not any(strips.iterdir()):
+        strips.rmdir()
     target = report_path(film)
     with atomic_path(target) as temporary:
         temporary.write_text(json.dumps(report.as_json(), indent=1) + "\n", encoding="utf-8")
@@ -179,7 +182,8 @@ def _shot_entry(clip: Clip, measures: ClipMeasures, spec: ContinuitySpec, timeli
     span = measures.span
     change, change2, drift = measures.change[lo:hi], measures.change2[lo:hi], measures.drift[lo:hi]
     if lo:  # the first frames in the cut have no frames before them in the cut
-        change, change2, drift = [0.0, *change[1:]], [0.0, 0.0, *change2[2:]], [0.0] * span + drift[span:]
+        change, change2 = [0.0, *change[1:]], [0.0, 0.0, *change2[2:]][:len(change2)]
+        drift = [0.0] * min(span, len(drift)) + drift[span:]
     cuts = hard_cuts(change, change2, drift, span, spec.cut_threshold)
     flashes = flash_frames(change, change2, spec.cut_threshold) if spec.flash else []
     black = stretches([dark >= BLACK_SHARE for dark in measures.dark[lo:hi]], max(1, spec.min_black.to_frames(timeline.fps)))

@@ -145,3 +145,28 @@ def test_the_examples_have_nothing_flagged(tmp_path):
                                     for flag in entry["flags"]]
     continued = [seam for seam in report["seams"] if seam["continues"]]
     assert continued and all(seam["delta_e"] < 1 and seam["ssim"] > 0.95 for seam in continued)
+
+
+def test_a_trimmed_clip_is_measured_in_the_frames_the_cut_uses(events, tmp_path):
+    """An editor's trim (conform) moves what the report finds: frames are counted from the clip's first frame in
+    the cut, and the seam's frames are decoded where the trim puts them."""
+    import dataclasses
+
+    from engine.project import Project
+    from engine.report import continuity_report
+    from engine.timeline import Cut
+
+    (tmp_path / "events.mp4").write_bytes(events.read_bytes())
+    film = film_with(tmp_path, "      - {id: a, duration: 1s, prompt: a pier}\n"
+                               "      - {id: b, footage: events.mp4, duration: 108f}")
+    run("render", film, "--no-titles")
+    cut = Cut.load(film.with_suffix(".cut.json"))
+    first, second = cut.timeline.clips
+    trimmed = dataclasses.replace(second, source_in=30, frames=78)
+    timeline = dataclasses.replace(cut.timeline, items=[first, trimmed])
+    project = Project.open(film)
+    report = continuity_report(timeline, project.screenplay.film.continuity, project.store)
+    shot = report.shots[1]
+    assert shot["cuts"] == [18, 30, 42] and shot["black"] == [[18, 29]] and shot["frozen"] == [[42, 77]]
+    untrimmed = continuity_report(cut.timeline, project.screenplay.film.continuity, project.store)
+    assert report.seams[0]["ssim"] != untrimmed.seams[0]["ssim"]  # another frame meets the cut
