@@ -2,9 +2,10 @@
 
 1. probe it (PyAV reads the container: streams, rotation, colour transfer, length) and refuse what would come
    out wrong: no picture, HDR (PQ or HLG: longcut does not tone-map), too short for the shot;
-2. decode it from the shot's `in:`, upright (ffmpeg applies the rotation a phone writes), resampled to the
-   film's rate by nearest frame (ffmpeg's `fps` filter, which reads each frame's own time, so a variable
-   frame rate stays in time), fitted to the film's size (crop, pad or blur) and converted to 8-bit RGB;
+2. decode it from the shot's `in:`, upright (ffmpeg applies the rotation a phone writes), at the film's rate
+   (ffmpeg's `fps` filter on the file's own timestamps: each of its frames lands on the film frame nearest its
+   time, the later of two kept, a frame repeated where none lands; a variable frame rate stays in time),
+   fitted to the film's size (crop, pad or blur) and converted to 8-bit RGB;
 3. the take's frames then go through the same encoder as a model's frames (engine.render.take).
 
 Its sound is not copied: the cut reads it from the file, from the same `in:` (ClipAudio.start).
@@ -26,7 +27,6 @@ from continuity import ShotRequest
 from .errors import StepFailed
 from .ffmpeg import fit_picture, ffmpeg_args, rate_text, raw_frames
 
-RESAMPLING = "nearest frame (ffmpeg fps filter, round=near)"
 HDR_TRANSFERS = {16: "PQ (SMPTE ST 2084)", 18: "HLG (ARIB STD-B67)"}  # AVColorTransferCharacteristic
 # The file may end up to half a film frame before the shot does (its last frame shown a little longer): any
 # more and the shot would be padded with a frame that was never filmed.
@@ -54,11 +54,6 @@ class FootageInfo:
     pixel_format: str
     has_sound: bool
     square_pixels: bool = True
-
-    def describe(self) -> str:
-        rate = f"{float(self.rate):.3f}".rstrip("0").rstrip(".") + " fps" + (" (variable)" if self.variable_rate else "")
-        turned = f", turned {self.rotation}°" if self.rotation else ""
-        return f"{self.width}x{self.height}, {rate}, {float(self.seconds):.3f} s, {self.pixel_format}{turned}"
 
 
 def probe(path: Path) -> FootageInfo:
@@ -108,6 +103,14 @@ def _length(stream, container) -> Fraction:
     if container.duration is not None:
         return Fraction(container.duration, 1_000_000)
     raise FootageError("does not say how long it is", hint="remux it: ffmpeg -i IN -c copy OUT.mp4")
+
+
+def footage_label(path: Path) -> str:
+    """The file and what it was, for the take's record: `pier.mov (1080x1920, 29.97 fps variable, turned 90°)`."""
+    info = probe(path)
+    rate = f"{float(info.rate):.3f}".rstrip("0").rstrip(".") + " fps" + (" variable" if info.variable_rate else "")
+    turned = f", turned {info.rotation}°" if info.rotation else ""
+    return f"{path.name} ({info.width}x{info.height}, {rate}, {info.pixel_format}{turned})"
 
 
 def check_length(info: FootageInfo, start: Fraction, frames: int, fps: Fraction) -> None:

@@ -126,6 +126,7 @@ def test_footage_is_keyed_by_its_bytes_and_a_new_file_recuts_exactly_that_shot(t
     store = TakeStore(tmp_path / ".longcut")
     assert np.array_equal(store.first_frame(after["c"]), store.last_frame(after["b"]))  # c starts on b's last frame
     assert store.record(after["b"]).backend == "footage"
+    assert store.record(after["b"]).model == "two.mp4 (320x180, 30 fps, yuv420p)"
 
 
 def test_footage_sound_is_the_shots_sound_from_its_in_point(tmp_path):

@@ -19,7 +19,7 @@ import numpy as np
 from ..backends import Backend
 from ..errors import LongcutError, StepFailed
 from ..ffmpeg import Encoder
-from ..footage import footage_frames
+from ..footage import footage_frames, footage_label
 from ..measure import FrameMeter
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import shot_frames
@@ -72,7 +72,7 @@ def _frames(backend, request, first_frame, on_step):
 def _maker(backend: Backend, request) -> tuple[str, str, str | None]:
     """Who made the take, for its record: the backend, or longcut itself for footage."""
     if request.footage is not None:
-        return FOOTAGE, FOOTAGE_KEY_VERSION, request.footage.path.name
+        return FOOTAGE, FOOTAGE_KEY_VERSION, footage_label(request.footage.path)
     return backend.name, backend.version, backend.model()
 
 
