@@ -1,4 +1,5 @@
-"""Clips for the tests, made by the ffmpeg longcut runs (lavfi sources: nothing is shipped or downloaded)."""
+"""Clips for the tests, made by the ffmpeg longcut runs (lavfi sources: nothing is shipped or downloaded), and
+the small films that use them."""
 
 from __future__ import annotations
 
@@ -37,3 +38,20 @@ def joined_clip(path: Path, parts: list[str], rate: int = 24, size: str = "320x1
     chain = "".join(f"[{index}:v]" for index in range(len(parts))) + f"concat=n={len(parts)}:v=1:a=0[v]"
     ffmpeg(*args, "-filter_complex", chain, "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(path))
     return path
+
+
+SMALL_FILM = """title: Small
+fps: 24
+size: 320x180
+{extra}scenes:
+  - id: s
+    shots:
+{shots}
+"""
+
+
+def small_film(folder: Path, shots: str, extra: str = "") -> Path:
+    """A 320x180 film at 24 fps with one scene of these shots (YAML lines at its indentation); extra: film fields."""
+    film = folder / "film.yaml"
+    film.write_text(SMALL_FILM.format(shots=shots, extra=extra), encoding="utf-8")
+    return film

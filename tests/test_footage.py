@@ -14,22 +14,7 @@ from engine.ffmpeg import decode_frames, probe_frames
 from engine.render.store import TakeStore
 
 from .cli import run
-from .media import ffmpeg, make_clip
-
-FILM = """title: Footage
-fps: {fps}
-size: 320x180
-scenes:
-  - id: s
-    shots:
-{shots}
-"""
-
-
-def film_with(folder: Path, shots: str, fps: str = "24") -> Path:
-    film = folder / "film.yaml"
-    film.write_text(FILM.format(shots=shots, fps=fps), encoding="utf-8")
-    return film
+from .media import ffmpeg, make_clip, small_film
 
 
 def takes(film: Path) -> dict[str, str]:
@@ -59,7 +44,7 @@ def frame_numbers(clip: Path) -> list[int]:
 @pytest.mark.parametrize("rate", ["25", "30000/1001", "60", "12"])
 def test_footage_at_another_rate_conforms_to_exact_frames_at_the_right_moments(tmp_path, rate):
     numbered(tmp_path / "clock.mp4", rate, 4)
-    film = film_with(tmp_path, "      - {id: a, footage: {file: clock.mp4, in: 0.5s, out: 2.5s}}")
+    film = small_film(tmp_path, "      - {id: a, footage: {file: clock.mp4, in: 0.5s, out: 2.5s}}")
     run("render", film, "--no-titles")
     clip = clip_of(film, "a")
     assert probe_frames(clip) == 48  # 2 s at 24 fps, exactly
@@ -75,7 +60,7 @@ def test_footage_at_another_rate_conforms_to_exact_frames_at_the_right_moments(t
 def test_a_variable_frame_rate_clip_is_timed_by_its_frames_own_times(tmp_path):
     # 30 fps for 2 s, then 10 fps: every frame keeps its own time
     numbered(tmp_path / "vfr.mp4", "30", 4, setpts="if(lt(N,60),N/30,2+(N-60)/10)/TB")
-    film = film_with(tmp_path, "      - {id: a, footage: {file: vfr.mp4, in: 1s}, duration: 3s}")
+    film = small_film(tmp_path, "      - {id: a, footage: {file: vfr.mp4, in: 1s}, duration: 3s}")
     run("check", film)
     run("render", film, "--no-titles")
     shown = frame_numbers(clip_of(film, "a"))
@@ -87,7 +72,7 @@ def test_a_variable_frame_rate_clip_is_timed_by_its_frames_own_times(tmp_path):
 def test_a_rotated_phone_clip_is_shown_upright_and_fitted(tmp_path):
     make_clip(tmp_path / "flat.mp4", seconds=2, size="320x180", sound=False)
     ffmpeg("-display_rotation", "90", "-i", str(tmp_path / "flat.mp4"), "-c", "copy", str(tmp_path / "phone.mp4"))
-    film = film_with(tmp_path, "      - {id: a, footage: {file: phone.mp4, fit: pad}, duration: 1s}")
+    film = small_film(tmp_path, "      - {id: a, footage: {file: phone.mp4, fit: pad}, duration: 1s}")
     run("render", film, "--no-titles")
     frame = next(iter(decode_frames(clip_of(film, "a"), 320, 180))).astype(int)
     # upright (portrait, 180x320 shown) padded into 320x180: black bars left and right, picture in the middle
@@ -97,7 +82,7 @@ def test_a_rotated_phone_clip_is_shown_upright_and_fitted(tmp_path):
 def test_ten_bit_footage_of_an_odd_size_and_non_square_pixels_is_converted(tmp_path):
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=321x183:rate=30:duration=1", "-vf", "setsar=4/3", "-c:v", "libx264",
            "-pix_fmt", "yuv444p10le", str(tmp_path / "odd.mp4"))
-    film = film_with(tmp_path, "      - {id: a, footage: odd.mp4, duration: 20f}")
+    film = small_film(tmp_path, "      - {id: a, footage: odd.mp4, duration: 20f}")
     output = run("check", film).output
     assert "error" not in output
     run("render", film, "--no-titles")
@@ -110,7 +95,7 @@ def test_ten_bit_footage_of_an_odd_size_and_non_square_pixels_is_converted(tmp_p
 def test_footage_is_keyed_by_its_bytes_and_a_new_file_recuts_exactly_that_shot(tmp_path):
     make_clip(tmp_path / "one.mp4", seconds=2, size="320x180")
     make_clip(tmp_path / "two.mp4", seconds=2, size="320x180", sound=False)
-    film = film_with(tmp_path, "      - {id: a, footage: one.mp4, duration: 1s}\n"
+    film = small_film(tmp_path, "      - {id: a, footage: one.mp4, duration: 1s}\n"
                                "      - {id: b, footage: two.mp4, duration: 1s}\n"
                                "      - {id: c, prompt: the pier, duration: 1s, continues: b}")
     run("render", film, "--no-titles")
@@ -131,7 +116,7 @@ def test_footage_is_keyed_by_its_bytes_and_a_new_file_recuts_exactly_that_shot(t
 
 def test_footage_sound_is_the_shots_sound_from_its_in_point(tmp_path):
     make_clip(tmp_path / "talk.mp4", seconds=3, size="320x180")
-    film = film_with(tmp_path, "      - {id: a, footage: {file: talk.mp4, in: 1s}, duration: 1s}\n"
+    film = small_film(tmp_path, "      - {id: a, footage: {file: talk.mp4, in: 1s}, duration: 1s}\n"
                                "      - {id: b, footage: {file: talk.mp4, sound: false}, duration: 1s}")
     run("render", film, "--no-titles")
     cut = json.loads(film.with_suffix(".cut.json").read_text())
@@ -150,14 +135,14 @@ def test_footage_problems_are_clear_at_check(tmp_path):
            "-pix_fmt", "yuv420p10le", "-x264-params", "colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc",
            str(tmp_path / "hdr.mp4"))
     (tmp_path / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200))
-    film = film_with(tmp_path, "      - {id: e, footage: {file: short.mp4, in: 0.5s, out: 0.25s}}\n"
+    film = small_film(tmp_path, "      - {id: e, footage: {file: short.mp4, in: 0.5s, out: 0.25s}}\n"
                                "      - {id: f, footage: clip.txt, duration: 1s}")
     output = run("check", film, code=2).output
     assert "film.yaml:7:59: error: shot `e`: footage `out: 0.25s` is not after `in: 0.5s`" in output
     assert "film.yaml:8:26: error: footage of shot `f`: `clip.txt` is not a known file type" in output
     assert output.count("error:") == 2
     # what only decoding the files can tell, once the screenplay itself is right
-    film = film_with(tmp_path, "      - {id: a, footage: short.mp4, duration: 2s}\n"
+    film = small_film(tmp_path, "      - {id: a, footage: short.mp4, duration: 2s}\n"
                                "      - {id: b, footage: voice.mp4, duration: 1s}\n"
                                "      - {id: c, footage: hdr.mp4, duration: 1s}\n"
                                "      - {id: d, footage: broken.mp4, duration: 1s}")
@@ -174,6 +159,6 @@ def test_footage_problems_are_clear_at_check(tmp_path):
 
 def test_footage_cannot_also_be_a_card_or_a_loop(tmp_path):
     make_clip(tmp_path / "clip.mp4", seconds=1, size="320x180")
-    film = film_with(tmp_path, "      - {id: a, footage: clip.mp4, duration: 1s, loop: true}")
+    film = small_film(tmp_path, "      - {id: a, footage: clip.mp4, duration: 1s, loop: true}")
     output = run("check", film, code=2).output
     assert "shot `a` has both `footage:` and `loop:`" in output

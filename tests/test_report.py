@@ -14,22 +14,7 @@ from engine.measure import measure_clip
 from engine.report import flash_frames, hard_cuts, stretches
 
 from .cli import run
-from .media import ffmpeg, joined_clip
-
-FILM = """title: Seams
-fps: 24
-size: 320x180
-scenes:
-  - id: s
-    shots:
-{shots}
-"""
-
-
-def film_with(folder: Path, shots: str, extra: str = "") -> Path:
-    film = folder / "film.yaml"
-    film.write_text(FILM.format(shots=shots).replace("scenes:", extra + "scenes:", 1), encoding="utf-8")
-    return film
+from .media import ffmpeg, joined_clip, small_film
 
 
 def report_of(film: Path) -> dict:
@@ -66,7 +51,7 @@ def test_a_flash_frame_is_a_flash_not_two_cuts(tmp_path):
 
 def test_the_report_flags_each_event_with_shot_frame_and_timecode(events, tmp_path):
     (tmp_path / "events.mp4").write_bytes(events.read_bytes())
-    film = film_with(tmp_path, "      - {id: a, duration: 1s, prompt: a pier}\n"
+    film = small_film(tmp_path, "      - {id: a, duration: 1s, prompt: a pier}\n"
                                "      - {id: b, footage: events.mp4, duration: 108f}")
     result = run("render", film, "--no-titles")
     assert "continuity: 7 flag(s)" in result.output
@@ -92,7 +77,7 @@ def test_the_report_flags_each_event_with_shot_frame_and_timecode(events, tmp_pa
 
 def test_thresholds_are_the_films(events, tmp_path):
     (tmp_path / "events.mp4").write_bytes(events.read_bytes())
-    film = film_with(tmp_path, "      - {id: b, footage: events.mp4, duration: 108f}",
+    film = small_film(tmp_path, "      - {id: b, footage: events.mp4, duration: 108f}",
                      "continuity: {cut_threshold: 200, min_black: 1s, min_frozen: 2s}\n")
     run("render", film, "--no-titles")
     assert report_of(film)["flagged"] == 0
@@ -107,7 +92,7 @@ def test_a_colour_shift_across_a_continues_seam_is_flagged_and_colour_matching_r
            "-c:v", "libx264", "-pix_fmt", "yuv420p", str(tmp_path / "drift.mp4"))
     shots = ("      - {id: a, footage: {file: whole.mp4, out: 1s}}\n"
              "      - {id: b, footage: drift.mp4, duration: 1s, continues: a%s}")
-    film = film_with(tmp_path, shots % "")
+    film = small_film(tmp_path, shots % "")
     run("render", film, "--no-titles")
     seam = report_of(film)["seams"][0]
     assert seam["continues"] and [flag["what"] for flag in seam["flags"]] == ["seam-colour"], seam
@@ -129,7 +114,7 @@ def test_a_colour_shift_across_a_continues_seam_is_flagged_and_colour_matching_r
 
 
 def test_color_match_names_a_shot_of_the_film(tmp_path):
-    film = film_with(tmp_path, "      - {id: a, duration: 1s, prompt: x, color_match: nope}")
+    film = small_film(tmp_path, "      - {id: a, duration: 1s, prompt: x, color_match: nope}")
     result = run("check", film, code=2)
     assert "film.yaml:7:55" in result.output and "no shot `nope` to match the colour of" in result.output
 
@@ -157,7 +142,7 @@ def test_a_trimmed_clip_is_measured_in_the_frames_the_cut_uses(events, tmp_path)
     from engine.timeline import Cut
 
     (tmp_path / "events.mp4").write_bytes(events.read_bytes())
-    film = film_with(tmp_path, "      - {id: a, duration: 1s, prompt: a pier}\n"
+    film = small_film(tmp_path, "      - {id: a, duration: 1s, prompt: a pier}\n"
                                "      - {id: b, footage: events.mp4, duration: 108f}")
     run("render", film, "--no-titles")
     cut = Cut.load(film.with_suffix(".cut.json"))
