@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from . import policy
 from .errors import Mark, Problem, ScreenplayError, did_you_mean
 from .schema import COLOR_MATCH_WORDS, MENTION, TransitionType
 from .screenplay import Screenplay, Warning_
@@ -26,9 +27,12 @@ def run(screenplay: Screenplay) -> None:
     for check in (_ids, _locations, _characters, _continues, _media_files, _footage_points, _color_match, _timing,
                   _music):
         problems.extend(check(screenplay))
+    refused, warned = _policy(screenplay) if not problems else ([], [])
+    problems.extend(refused)
     if problems:
         raise ScreenplayError(problems)
     screenplay.warnings.extend(_warnings(screenplay))
+    screenplay.warnings.extend(warned)
 
 
 def _ids(sp: Screenplay) -> list[Problem]:
@@ -164,6 +168,91 @@ def _color_match(sp: Screenplay) -> list[Problem]:
             problems.append(Problem(f"shot `{shot_id}` cannot match its own colour", sp.source.value(where),
                                     hint="name another shot, or auto"))
     return problems
+
+
+def _policy(sp: Screenplay) -> tuple[list[Problem], list[Warning_]]:
+    """The content rules (storyboard.policy) on every text that reaches a model: refusals, then warnings."""
+    spec = sp.film.policy
+    own, own_problems = _own_terms(sp)
+    if own_problems:
+        return own_problems, []
+    try:
+        rules = policy.rules(spec.actions(), own, spec.own.action.value if spec.own else "refuse", spec.classifiers)
+    except ValueError as error:
+        return [Problem(str(error), sp.source.value(("policy", "classifiers")),
+                        hint="pip install the package that provides it, or give module:function")], []
+    refused, warned = [], []
+    sexual: dict[str, bool] = {}  # descriptions come back shot after shot: looked at once
+    for what, parts, where, only_minors in _model_texts(sp):
+        if only_minors and not any(sexual.setdefault(part, rules.may_be_sexual(part)) for part in parts):
+            continue  # nothing sexual in any part: the combination cannot involve a minor sexually
+        text = ". ".join(parts)
+        for finding in rules.check(text):
+            if only_minors and finding.category != policy.MINORS:
+                continue  # found where it is written (the description), said there
+            message = (f"{what}: `{finding.matched}` is {finding.title} (category {finding.category}, "
+                       f"rule `{finding.rule}`)")
+            if finding.action == "refuse":
+                allow = ("it can never be allowed" if finding.category == policy.MINORS else
+                         "it is on the film's own list (`policy: {own: ...}`)" if finding.category == policy.OWN else
+                         f"if you have the right to it, allow it: `policy: {{{finding.category}: allow}}` in the film")
+                refused.append(Problem(message, sp.source.value(where), hint=f"{finding.why}; {allow}"))
+            else:
+                warned.append(Warning_(message, sp.source.value(where)))
+    return refused, warned
+
+
+def _model_texts(sp: Screenplay):
+    """(what, texts, where, only_minors) of every text that reaches a model; a prompt once more with the
+    descriptions its @mentions and its location bring in, for what only the combination says."""
+    film = sp.film
+    yield "the film's title", (film.title,), ("title",), False
+    if film.style:
+        yield "the film's style", (film.style,), ("style",), False
+    for ident, character in film.characters.items():
+        for field in ("name", "description"):
+            if getattr(character, field):
+                yield f"character `{ident}`", (getattr(character, field),), ("characters", ident, field), False
+    for ident, place in film.locations.items():
+        if place.description:
+            yield f"location `{ident}`", (place.description,), ("locations", ident, "description"), False
+    for index, scene in enumerate(film.scenes):
+        for field in ("heading", "description"):
+            if getattr(scene, field):
+                yield f"scene `{scene.id}`", (getattr(scene, field),), ("scenes", index, field), False
+    for entry in sp.entries:
+        shot = entry.shot
+        what = f"shot `{shot.id}`"
+        if shot.prompt:
+            yield what, (shot.prompt,), entry.path + ("prompt",), False
+            brought = [film.characters[ident].description for ident in shot.mentions() if ident in film.characters]
+            located = sp.location_of(entry)
+            if located and located[1].description:
+                brought.append(located[1].description)
+            if brought:
+                yield what + " (with its @mentions)", (shot.prompt, *brought), entry.path + ("prompt",), True
+        if shot.card:
+            yield what, (shot.card,), entry.path + ("card",), False
+        for index, line in enumerate(shot.dialogue):
+            yield f"{what}, a line of `{line.character}`", (line.line,), entry.path + ("dialogue", index), False
+
+
+def _own_terms(sp: Screenplay) -> tuple[list[str], list[Problem]]:
+    """The film's own terms: written in `policy: {own: {terms: [...]}}` and in its file (one a line)."""
+    own = sp.film.policy.own
+    if own is None:
+        return [], []
+    terms = list(own.terms)
+    if own.file:
+        path = (sp.root / own.file).resolve()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            return [], [Problem(f"the film's own policy terms `{own.file}` cannot be read ({type(error).__name__})",
+                                sp.source.value(("policy", "own", "file")),
+                                hint="a UTF-8 text file, one name or phrase a line, relative to the film file")]
+        terms += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return terms, []
 
 
 def _timing(sp: Screenplay) -> list[Problem]:

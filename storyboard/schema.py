@@ -361,6 +361,49 @@ class ContinuitySpec(Strict):
     flash: bool = True  # flag single frames that differ from both neighbours
 
 
+class PolicyAction(Choice):
+    REFUSE = "refuse"  # an error: nothing renders (exit 2)
+    WARN = "warn"
+    ALLOW = "allow"
+
+
+class OwnTerms(Strict):
+    """The film's own list of names and phrases (a studio's, a client's), matched like the shipped rules."""
+
+    action: PolicyAction = PolicyAction.REFUSE
+    terms: list[str] = Field(default_factory=list)
+    file: str | None = None  # one term a line (# starts a comment), relative to the film file
+
+
+class PolicySpec(Strict):
+    """What the film's texts may ask a model for: per category of storyboard/policy/default.yaml, refuse, warn
+    or allow; the film's own terms; classifiers (entry points `longcut.policies`, or module:function)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    sexual_minors: PolicyAction | None = Field(default=None, alias="sexual-minors")
+    sexual: PolicyAction | None = None
+    graphic_violence: PolicyAction | None = Field(default=None, alias="graphic-violence")
+    real_people: PolicyAction | None = Field(default=None, alias="real-people")
+    living_artists: PolicyAction | None = Field(default=None, alias="living-artists")
+    own: OwnTerms | None = None
+    classifiers: list[str] = Field(default_factory=list)
+
+    @field_validator("sexual_minors")
+    @classmethod
+    def _always_refused(cls, value: PolicyAction | None) -> PolicyAction | None:
+        if value not in (None, PolicyAction.REFUSE):
+            raise ValueError("sexual content involving minors is always refused; `sexual-minors` cannot be set to "
+                             f"{value.value}")
+        return value
+
+    def actions(self) -> dict[str, str]:
+        """The categories the film sets, by their names in the rules."""
+        chosen = {"sexual": self.sexual, "graphic-violence": self.graphic_violence, "real-people": self.real_people,
+                  "living-artists": self.living_artists}
+        return {name: action.value for name, action in chosen.items() if action is not None}
+
+
 class Film(Strict):
     title: str
     author: str = ""
@@ -376,4 +419,5 @@ class Film(Strict):
     music: list[MusicCue] = Field(default_factory=list)
     color_match: ColorMatch | None = None  # for every shot whose scene and shot do not say (default off)
     continuity: ContinuitySpec = ContinuitySpec()
+    policy: PolicySpec = PolicySpec()  # content rules (storyboard.policy)
     scenes: list[Scene] = Field(min_length=1)

@@ -1,0 +1,191 @@
+"""The content rules: a corpus both ways (what must be found, whatever the disguise; what must not), and the
+rules at `longcut check` with file:line:column, the film's own choices, its own terms and a classifier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyboard.policy import MINORS, rules
+
+from .cli import run
+
+FLAGGED = {  # text -> the category that must be found in it
+    # sexual, plain and disguised
+    "a pornographic scene": "sexual", "porn on a screen": "sexual", "P0RN on a screen": "sexual",
+    "p.o.r.n": "sexual", "p o r n o": "sexual", "pörn": "sexual", "РORN in cyrillic": "sexual",
+    "two people having sex": "sexual", "they have sex in the car": "sexual", "an explicit sex scene": "sexual",
+    "a s3x scene": "sexual", "a sex-scene": "sexual", "naked on the beach": "sexual", "NAKED": "sexual",
+    "n4ked": "sexual", "n@ked": "sexual", "nakeeed": "sexual", "n a k e d": "sexual", "n-a-k-e-d": "sexual",
+    "nаkеd with cyrillic vowels": "sexual", "pοrn with a greek omicron": "sexual", "ｎａｋｅｄ in full width": "sexual",
+    "a topless woman": "sexual", "nudity throughout": "sexual", "full nudity": "sexual", "erotic dance": "sexual",
+    "an erotica cover": "sexual", "hentai style": "sexual", "nsfw": "sexual",
+    "masturbating": "sexual", "masturbation": "sexual", "exposed genitals": "sexual", "genitalia": "sexual",
+    "bare breasts": "sexual", "nipples showing": "sexual", "an orgy": "sexual", "bdsm gear": "sexual",
+    "a striptease": "sexual", "lingerie model posing": "sexual", "onlyfans shoot": "sexual",
+    "a seductive pose": "sexual", "sexy pose on the bed": "sexual", "s e x y pose": "sexual",
+    "an orgasm": "sexual", "a dildo": "sexual", "sex toys on the table": "sexual", "a threesome": "sexual",
+    "a prostitute on the corner": "sexual", "undressed in the bath": "sexual", "unclothed figures": "sexual",
+    "ejaculation": "sexual", "a blowjob": "sexual", "gangbang": "sexual", "sexual intercourse": "sexual",
+    # sexual content with a minor: always refused
+    "a naked child": MINORS, "nude teens": MINORS, "a teenager having sex": MINORS,
+    "schoolgirl in an erotic pose": MINORS, "p0rn with a kid": MINORS, "a 14 year old, naked": MINORS,
+    "a fourteen year old, topless": MINORS, "underage and nude": MINORS,
+    # graphic violence
+    "gore everywhere": "graphic-violence", "a gory death": "graphic-violence", "g0re": "graphic-violence",
+    "goooore": "graphic-violence", "a dismembered body": "graphic-violence", "dismemberment": "graphic-violence",
+    "decapitated": "graphic-violence", "a decapitation": "graphic-violence", "d3c4pitated": "graphic-violence",
+    "d e c a p i t a t e d": "graphic-violence", "the beheading": "graphic-violence",
+    "disembowelled": "graphic-violence", "eviscerated": "graphic-violence", "a mutilated corpse": "graphic-violence",
+    "entrails on the floor": "graphic-violence", "a severed head": "graphic-violence",
+    "severed limbs": "graphic-violence", "flayed alive": "graphic-violence", "skinned alive": "graphic-violence",
+    "impaled on a spike": "graphic-violence", "a torture chamber": "graphic-violence",
+    "tortured prisoners": "graphic-violence", "a bloodbath": "graphic-violence", "blood-soaked walls": "graphic-violence",
+    "blood soaked walls": "graphic-violence", "a pool of blood": "graphic-violence",
+    "blood spatter on glass": "graphic-violence", "brain matter on the wall": "graphic-violence",
+    "a crushed skull": "graphic-violence", "the massacre": "graphic-violence", "a school shooting": "graphic-violence",
+    "cannibals at dinner": "graphic-violence", "cannibalism": "graphic-violence", "a snuff film": "graphic-violence",
+    "DÉCAPITATED": "graphic-violence", "a splatter film": "graphic-violence",
+    # real people
+    "Taylor Swift on stage": "real-people", "taylor swift": "real-people", "TAYLOR  SWIFT": "real-people",
+    "taylor-swift": "real-people", "T4ylor Sw1ft": "real-people", "Elon Musk": "real-people",
+    "Donald Trump waves": "real-people", "Joe Biden": "real-people", "Barack Obama": "real-people",
+    "Vladimir Putin": "real-people", "Volodymyr Zelensky": "real-people", "Xi Jinping": "real-people",
+    "Mark Zuckerberg": "real-people", "Tom Cruise running": "real-people", "Scarlett Johansson": "real-people",
+    "Beyoncé": "real-people", "Kim Kardashian": "real-people", "Keanu Reeves": "real-people",
+    "Leonardo DiCaprio": "real-people", "Greta Thunberg": "real-people", "Lionel Messi": "real-people",
+    "Timothée Chalamet": "real-people",
+    # living artists
+    "in the style of Greg Rutkowski": "living-artists", "greg rutkowski": "living-artists",
+    "Hayao Miyazaki style": "living-artists", "studio ghibli style": "living-artists",
+    "like Beeple": "living-artists", "a Banksy mural": "living-artists", "Yayoi Kusama dots": "living-artists",
+    "by Makoto Shinkai": "living-artists", "Wes Anderson symmetry": "living-artists",
+    "Simon Stålenhag": "living-artists", "Artgerm": "living-artists", "by WLOP": "living-artists",
+}
+
+INNOCENT = [
+    "an old lighthouse keeper climbs the stairs", "the storm breaks over the harbour", "Essex in the rain",
+    "Sussex downs at dawn", "Middlesex hospital", "a sextant on the chart table", "sextet playing jazz",
+    "the naked eye can see the comet", "a naked flame in the lamp", "the naked truth", "skillful hands",
+    "the killer whale surfaces", "a killjoy", "cocktail hour", "Scunthorpe United", "a therapist listens",
+    "the assassin's creed", "grapes on the vine", "a classic car", "shitake mushrooms", "a cumulus cloud",
+    "summa cum laude", "a scumbag", "documents", "accumulate", "the pen is mightier", "penistone station",
+    "a sussex spaniel", "the nude colour lipstick", "gorgeous sunset", "gorges and canyons", "a gorilla",
+    "Al Gore's speech", "the goalkeeper", "therapists", "butterfly", "shiitake", "a hoe in the garden",
+    "the dickens novel", "a cock crows at dawn", "Moby Dick", "a tit bird on a branch", "pussy willow",
+    "the screw turns", "a bang on the door", "ball game", "balls of yarn", "sexagenarian neighbour",
+    "Analysis of the data", "an analyst", "the canal", "Cannes film festival", "a cannibalized engine for parts",
+    "torturous road", "the tortoise crawls", "impala in the savanna", "a flayer? no, a player", "decaf coffee",
+    "capital city", "the decade", "severe weather", "a several hour drive", "bloody mary cocktail",
+    "blood orange", "the massage parlour", "mass transit", "a school trip", "a shooting star",
+    "the photo shoot", "a snuffbox", "snuffed candle", "the splatter of rain", "spatter of paint",
+    "a swift river", "Taylor the tailor", "a musk ox", "trumpet solo", "the musk of the forest",
+    "a biden? no, a bidet", "Obama-era policies are not named", "put in the oven", "a messy desk",
+    "a musket", "the dove", "kim chi", "reeves and dicaprio are words", "a gates of hell gate",
+    "Miyazaki prefecture", "a studio apartment", "the anderson shelter", "a banks note", "the bee plex",
+    "the kid flies a kite", "a teenager skateboards", "children playing in the park", "a baby sleeps",
+    "a schoolgirl reads", "a young boy fishes", "an infant in a cot", "the minor key", "a minor character",
+    "babies crying", "toddler steps", "kids eat ice cream", "1920s harbour", "35mm film still",
+    "24 fps", "a 12 year old boy fishing", "a 16 year old driver", "room 101", "007 style spy",
+    "h2o in a glass", "she said hi", "I am fine", "a b c d", "e.g. the pier", "U.S.A. flag",
+    "the nudge", "a nun prays", "the breastplate", "breaststroke swimmer", "chicken breast",
+    "naval officer", "a sextant and a compass", "hello world", "assess the damage",
+]
+
+
+@pytest.fixture(scope="module")
+def defaults():
+    return rules({"graphic-violence": "refuse", "real-people": "refuse", "living-artists": "refuse"})
+
+
+def test_the_corpus_is_large_both_ways():
+    assert len(FLAGGED) >= 100 and len(INNOCENT) >= 100
+
+
+@pytest.mark.parametrize("text", list(FLAGGED))
+def test_each_flagged_text_is_found_whatever_its_disguise(defaults, text):
+    categories = {finding.category for finding in defaults.check(text)}
+    assert FLAGGED[text] in categories, (text, categories)
+
+
+@pytest.mark.parametrize("text", INNOCENT)
+def test_each_innocent_text_is_left_alone(defaults, text):
+    assert defaults.check(text) == [], text
+
+
+def test_no_shipped_term_holds_a_letter_three_times():
+    """Text is read with such runs collapsed (gooore is gore), so a term with one could never match."""
+    import re
+
+    from storyboard.policy import default_categories
+
+    for spec in default_categories().values():
+        for written in [*spec.get("terms", ()), *spec.get("except", ()), *spec.get("minors", ())]:
+            assert not re.search(r"([a-z])\1\1", written), written
+
+
+def test_a_finding_quotes_the_text_as_written(defaults):
+    finding, = defaults.check("a room, then D E C A P I T A T E D statues")
+    assert finding.matched == "D E C A P I T A T E D" and finding.rule == "decapitat*"
+
+
+def film_with(folder: Path, policy: str, prompt: str, extra: str = "") -> Path:
+    film = folder / "film.yaml"
+    film.write_text(f"title: Policy\n{policy}{extra}scenes:\n  - id: s\n    shots:\n"
+                    f"      - {{id: a, duration: 1s, prompt: \"{prompt}\"}}\n", encoding="utf-8")
+    return film
+
+
+def test_a_refusal_stops_check_with_file_line_column_and_how_to_allow_it(tmp_path):
+    film = film_with(tmp_path, "", "two figures having sex in the lamp room")
+    output = run("check", film, code=2).output
+    assert "film.yaml:5:39: error: shot `a`: `having sex` is sexual content (category sexual, rule `having sex`)" \
+        in output
+    assert "allow it: `policy: {sexual: allow}` in the film" in output
+    run("render", film, code=2)  # nothing is rendered
+    assert not (tmp_path / ".longcut").exists()
+
+
+def test_a_warning_is_said_and_the_film_goes_on(tmp_path):
+    film = film_with(tmp_path, "", "the keeper finds a severed head in the nets")
+    output = run("check", film).output
+    assert "warning: shot `a`: `severed head` is graphic violence" in output
+
+
+def test_the_author_chooses_per_category(tmp_path):
+    film = film_with(tmp_path, "policy: {graphic-violence: allow, real-people: refuse}\n",
+                     "a severed head, and Keanu Reeves")
+    output = run("check", film, code=2).output
+    assert "`Keanu Reeves` is a real person" in output and "is graphic violence" not in output
+    film = film_with(tmp_path, "policy: {sexual: allow}\n", "a naked swimmer at dawn")
+    assert "naked" not in run("check", film).output
+
+
+def test_sexual_content_with_a_minor_is_refused_even_when_sexual_content_is_allowed(tmp_path):
+    film = film_with(tmp_path, "policy: {sexual: allow}\n", "@girl swims naked",
+                     "characters:\n  girl: {description: a 13 year old girl}\n")
+    output = run("check", film, code=2).output
+    assert "is sexual content involving a minor" in output and "it can never be allowed" in output
+    film = film_with(tmp_path, "policy: {sexual-minors: allow}\n", "a pier")
+    output = run("check", film, code=2).output
+    assert "`sexual-minors` cannot be set to allow" in output
+
+
+def test_the_films_own_terms_written_and_in_a_file(tmp_path):
+    (tmp_path / "names.txt").write_text("# the client's competitors\nGlobex\nInitech Labs\n", encoding="utf-8")
+    film = film_with(tmp_path, "policy: {own: {terms: [acme], file: names.txt}}\n",
+                     "an Initech-Labs van passes an ACME truck")
+    output = run("check", film, code=2).output
+    assert "`Initech-Labs` is on the film's list" in output and "`ACME` is on the film's list" in output
+    film = film_with(tmp_path, "policy: {own: {file: missing.txt}}\n", "a pier")
+    assert "the film's own policy terms `missing.txt` cannot be read" in run("check", film, code=2).output
+
+
+def test_a_classifier_sees_every_text(tmp_path):
+    film = film_with(tmp_path, "policy: {classifiers: ['tests.policy_classifier:check']}\n",
+                     "the keeper aims a rifle and fires")
+    output = run("check", film).output
+    assert "warning: shot `a`: `rifle` is weapons (category weapons, rule `classifier " in output
+    film = film_with(tmp_path, "policy: {classifiers: [no-such-classifier]}\n", "a pier")
+    assert "no content classifier `no-such-classifier`" in run("check", film, code=2).output
