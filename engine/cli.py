@@ -768,18 +768,34 @@ def import_script(
     # Written beside the target and moved into place whole: a failure leaves no half-imported film.
     with tempfile.TemporaryDirectory(dir=output, prefix=".import-") as folder:
         film = write_film(parsed, Path(folder), script)
-        storyboard.load(film)  # what we wrote must be a screenplay longcut reads
+        storyboard.load(film, content_rules=False)  # what we wrote must be a screenplay longcut reads
         if force:
             shutil.rmtree(output / "scenes", ignore_errors=True)
             shutil.rmtree(output / "schemas", ignore_errors=True)
         (Path(folder) / "scenes").rename(output / "scenes")
         (Path(folder) / "schemas").rename(output / "schemas")
         film.rename(output / "film.yaml")
-    screenplay = storyboard.load(output / "film.yaml")
+    screenplay, refused, warned = _load_imported(output / "film.yaml")
+    for problem in refused:  # the script's own words: written as they are, for the author to change or allow
+        err.print(Text(problem.render(), style="yellow"))
+    for warning in warned:
+        err.print(Text(f"{warning.mark}: warning: {warning.message}", style="yellow"))
+    if refused:
+        err.print(Text(f"{len(refused)} text(s) of the script break the film's content rules: change them, or set "
+                       "`policy:` in film.yaml, before rendering (longcut check shows them)", style="yellow"))
     out.print(f"wrote {output / 'film.yaml'} and {len(screenplay.film.scenes)} scene files: "
               f"{len(screenplay.entries)} shots, {len(screenplay.film.characters)} characters, running time "
               f"{format_seconds(screenplay.running_frames() / screenplay.fps)}")
     out.print(f"next: describe the characters in film.yaml, then longcut render {output / 'film.yaml'}")
+
+
+def _load_imported(film: Path):
+    """The imported film, and what the content rules refuse and warn of in its texts: they do not stop the
+    import (the script is written as it is), and `check` refuses to render it until the author decides."""
+    from storyboard.checks import content_findings
+
+    screenplay = storyboard.load(film, content_rules=False)
+    return screenplay, *content_findings(screenplay)
 
 
 def _fixed_mmap_threshold() -> None:

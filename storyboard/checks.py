@@ -22,12 +22,12 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mxf"}
 SUFFIXES = {"image": IMAGE_SUFFIXES, "audio": AUDIO_SUFFIXES, "video": VIDEO_SUFFIXES}
 
 
-def run(screenplay: Screenplay) -> None:
+def run(screenplay: Screenplay, content_rules: bool = True) -> None:
     problems: list[Problem] = []
     for check in (_ids, _locations, _characters, _continues, _media_files, _footage_points, _color_match, _timing,
                   _music):
         problems.extend(check(screenplay))
-    refused, warned = _policy(screenplay) if not problems else ([], [])
+    refused, warned = _policy(screenplay) if content_rules and not problems else ([], [])
     problems.extend(refused)
     if problems:
         raise ScreenplayError(problems)
@@ -168,6 +168,11 @@ def _color_match(sp: Screenplay) -> list[Problem]:
             problems.append(Problem(f"shot `{shot_id}` cannot match its own colour", sp.source.value(where),
                                     hint="name another shot, or auto"))
     return problems
+
+
+def content_findings(sp: Screenplay) -> tuple[list[Problem], list[Warning_]]:
+    """What the content rules refuse (problems) and warn of in a screenplay read without them (an import)."""
+    return _policy(sp)
 
 
 def _policy(sp: Screenplay) -> tuple[list[Problem], list[Warning_]]:

@@ -27,8 +27,11 @@ FILM_HINT = "a film file is a mapping with at least `title:` and `scenes:`; see 
 MAX_INCLUDE_DEPTH = 32
 
 
-def load(path: str | Path) -> Screenplay:
-    """Read and check a screenplay. Raises ScreenplayError listing every problem found."""
+def load(path: str | Path, content_rules: bool = True) -> Screenplay:
+    """Read and check a screenplay. Raises ScreenplayError listing every problem found.
+
+    content_rules: apply them (storyboard.policy); only `longcut import` reads a script without them, to
+    write it as it is and then say what the rules refuse."""
     film_path = Path(path).resolve()
     if not film_path.exists():
         raise ScreenplayError([Problem("film file not found", file=Path(path), hint="give the path of the film's .yaml file")])
@@ -48,7 +51,7 @@ def load(path: str | Path) -> Screenplay:
     data = converter.convert(root)
     film = _validate(data, converter.source)
     screenplay = Screenplay(film=film, path=film_path, source=converter.source, included=tuple(included))
-    checks.run(screenplay)
+    checks.run(screenplay, content_rules=content_rules)
     return screenplay
 
 

@@ -189,3 +189,14 @@ def test_a_classifier_sees_every_text(tmp_path):
     assert "warning: shot `a`: `rifle` is weapons (category weapons, rule `classifier " in output
     film = film_with(tmp_path, "policy: {classifiers: [no-such-classifier]}\n", "a pier")
     assert "no content classifier `no-such-classifier`" in run("check", film, code=2).output
+
+
+def test_an_imported_script_is_written_as_it_is_and_its_refused_texts_are_named(tmp_path):
+    script = tmp_path / "beach.fountain"
+    script.write_text("Title: Beach\n\nEXT. BEACH - DAY\n\nTwo lovers having sex in the dunes.\n\nMARA\n"
+                      "What a bloodbath.\n", encoding="utf-8")
+    result = run("import", script, "--out", tmp_path / "film")
+    assert (tmp_path / "film" / "film.yaml").is_file()
+    assert "`having sex` is sexual content" in result.stderr and "`bloodbath` is graphic violence" in result.stderr
+    assert "break the film's content rules" in result.stderr
+    assert "`having sex` is sexual content" in run("check", tmp_path / "film" / "film.yaml", code=2).output
