@@ -12,14 +12,19 @@ from storyboard.units import drop_frame, format_timecode
 from storyboard.schema import TransitionType
 
 from ..timeline import Clip, Cut
-from .common import item_name, reel_names, start_frames
+from .common import ai_label, item_name, reel_names, start_frames
 
 WIPE_CODES = {"left": "W001", "right": "W002"}
 
 
-def _header(title: str, fps) -> list[str]:
-    clean = "".join(ch for ch in title.upper() if ch.isprintable())[:70]
-    return [f"TITLE: {clean}", f"FCM: {'DROP FRAME' if drop_frame(fps) else 'NON-DROP FRAME'}", ""]
+def _header(timeline, title: str | None = None) -> list[str]:
+    clean = "".join(ch for ch in (title or timeline.title).upper() if ch.isprintable())[:70]
+    return [f"TITLE: {clean}", f"FCM: {'DROP FRAME' if drop_frame(timeline.fps) else 'NON-DROP FRAME'}", ""]
+
+
+def _comment(text: str) -> str:
+    """A CMX comment line's text: printable ASCII, upper case as the format's own lines are."""
+    return "".join(ch for ch in text.upper() if ch.isprintable() and ch.isascii())
 
 
 def _line(number: int, reel: str, track: str, edit: str, src_in: int, src_out: int, rec_in: int, rec_out: int,
@@ -34,7 +39,7 @@ def to_edl(cut: Cut, start: str = "01:00:00:00") -> str:
     offset = start_frames(start, fps)
     items = timeline.items
     reels = reel_names([item_name(item) for item in items])
-    lines = _header(timeline.title, fps)
+    lines = _header(timeline)
     for index, item in enumerate(items):
         nxt = items[index + 1] if index + 1 < len(items) else None
         overlap_next = nxt.record_in < item.record_out if nxt is not None else False
@@ -67,6 +72,8 @@ def to_edl(cut: Cut, start: str = "01:00:00:00") -> str:
         lines.append(f"* SOURCE FILE: {path.relative_to(cut.store) if path.is_relative_to(cut.store) else path}")
         if isinstance(item, Clip):
             lines.append(f"* LONGCUT SHOT: {item.shot_id} TAKE {item.take} SEED {item.seed} KEY {item.key[:12]}")
+        if index == 0:  # the label, as a comment of the first event: a comment before any event stops importers
+            lines.append("* " + _comment(ai_label(timeline)))
         lines.append("")
     return "\n".join(lines)
 
@@ -77,7 +84,7 @@ def to_audio_edl(cut: Cut, start: str = "01:00:00:00") -> str:
     fps = timeline.fps
     offset = start_frames(start, fps)
     soundtrack = cut.soundtrack
-    lines = _header(f"{timeline.title} SCORE", fps)
+    lines = _header(timeline, f"{timeline.title} SCORE")
     cues = sorted(timeline.music, key=lambda cue: cue.start)
     reels = reel_names([f"MUSIC{number:02d}" for number in range(1, len(cues) + 1)])
     for number, (cue, reel) in enumerate(zip(cues, reels), start=1):
@@ -85,5 +92,7 @@ def to_audio_edl(cut: Cut, start: str = "01:00:00:00") -> str:
         lines.append(f"* FROM CLIP NAME: {cue.cue_id}")
         lines.append(f"* SOURCE FILE: {soundtrack.name}")
         lines.append(f"* LONGCUT CUE: {cue.source} GAIN {cue.gain_db:g}DB FADE IN {cue.fade_in} FADE OUT {cue.fade_out}")
+        if number == 1:
+            lines.append("* " + _comment(ai_label(timeline)))
         lines.append("")
     return "\n".join(lines)

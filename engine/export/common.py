@@ -13,7 +13,7 @@ from pathlib import Path
 from storyboard.units import timecode_frames
 
 from ..errors import LongcutError
-from ..timeline import Card, Clip, Cut
+from ..timeline import Card, Clip, Cut, Timeline
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,9 @@ def start_frames(start: str, fps: Fraction) -> int:
         return timecode_frames(start, fps)
     except ValueError as error:
         raise LongcutError(f"--start: {error}", hint="write it as HH:MM:SS:FF, e.g. 01:00:00:00") from None
+
+
+def ai_label(timeline: Timeline) -> str:
+    """What an export says of how the film was made, on a comment line: every longcut film is AI-generated."""
+    models = ", ".join(timeline.models) or "none (animatic previz)"
+    return f"AI-generated with longcut; backend {timeline.backend or 'unknown'}; models: {models}"

@@ -10,6 +10,7 @@ import srt
 import webvtt
 
 from ..timeline import Cut
+from .common import ai_label
 
 
 def _delta(frames: int, fps: Fraction) -> datetime.timedelta:
@@ -41,4 +42,6 @@ def to_vtt(cut: Cut) -> str:
         text = html.escape(cue.text, quote=False)
         vtt.captions.append(webvtt.Caption(_vtt_time(cue.start, timeline.fps), _vtt_time(cue.end, timeline.fps),
                                            f"<v {speaker}>{text}</v>"))
-    return vtt.content
+    # A NOTE block is WebVTT's comment, never shown; SRT has no comment syntax, so it carries no label
+    label = ai_label(timeline).replace("-->", "->")
+    return vtt.content.replace("WEBVTT\n", f"WEBVTT\n\nNOTE {label}\n", 1)
