@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from .. import __version__
 from ..backends import Backend
 from ..errors import LongcutError, StepFailed
 from ..ffmpeg import Encoder
@@ -25,6 +26,7 @@ from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import shot_frames
 from .store import TakeRecord, TakeStore, file_digests, write_png, write_record
 from ..text import card_frames
+from ..xmp import ai_packet, append_xmp
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,12 @@ def _frames(backend, request, first_frame, on_step):
     if request.card is None:
         return shot_frames(backend, request, first_frame, on_step)
     return card_frames((("heading", request.card),), request.frames, request.width, request.height, request.fps)
+
+
+def _made_by(maker: str, model: str | None, seed: int) -> str:
+    if maker == FOOTAGE:
+        return f"footage conformed by longcut from {model}"
+    return f"AI-generated with longcut; backend {maker}; model {model or 'none (animatic previz)'}; seed {seed}"
 
 
 def _maker(backend: Backend, request) -> tuple[str, str, str | None]:
@@ -133,6 +141,8 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                                  hint="every take finished before it is kept; fix the cause and render again") from error
         progress.frames_done(planned, frames % 8)
         assert last is not None
+        append_xmp(folder / "clip.mp4", ai_packet(f"{request.shot_id} take {request.take}", f"longcut {__version__}",
+                                                  _made_by(maker, model, request.seed)))
         write_png(folder / "last.png", last)
         record = TakeRecord(
             key=planned.key, shot=request.shot_id, take=request.take, seed=request.seed, prompt=request.prompt,
