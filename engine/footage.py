@@ -133,8 +133,9 @@ def footage_frames(request: ShotRequest) -> Iterator[np.ndarray]:
     info = probe(footage.path)
     # The file's own timestamps are kept (-copyts) and the fps filter's grid starts exactly at `in:` on them: the
     # seek before it only skips decoding (to a second before), it never decides which frame comes first.
-    start = info.start + footage.start
-    stream = ffmpeg_python.input(str(footage.path), ss=f"{float(max(Fraction(0), start - PRE_ROLL)):.6f}").video
+    start = info.start + footage.start  # on the file's timestamps, which may not start at 0
+    seek = max(Fraction(0), footage.start - PRE_ROLL)  # an input -ss counts from the file's start
+    stream = ffmpeg_python.input(str(footage.path), ss=f"{float(seek):.6f}").video
     if info.square_pixels is False:  # anamorphic: to the size it is shown at first, then fitted
         stream = stream.filter("scale", info.width, info.height).filter("setsar", 1)
     if (info.width, info.height) != (request.width, request.height):
@@ -150,7 +151,7 @@ def footage_frames(request: ShotRequest) -> Iterator[np.ndarray]:
             last = frame
             yield frame
     # The file may end within half a frame of the shot's end (checked before): its last frame is held.
-    while last is not None and made < request.frames and made >= request.frames - 1:
+    if last is not None and made == request.frames - 1:
         made += 1
         yield last
     if made != request.frames:

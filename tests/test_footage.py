@@ -162,3 +162,11 @@ def test_footage_cannot_also_be_a_card_or_a_loop(tmp_path):
     film = small_film(tmp_path, "      - {id: a, footage: clip.mp4, duration: 1s, loop: true}")
     output = run("check", film, code=2).output
     assert "shot `a` has both `footage:` and `loop:`" in output
+
+
+def test_in_counts_from_the_files_first_frame_when_its_timestamps_do_not_start_at_zero(tmp_path):
+    numbered(tmp_path / "zero.mp4", "30", 3)
+    ffmpeg("-i", str(tmp_path / "zero.mp4"), "-c", "copy", "-output_ts_offset", "5", str(tmp_path / "late.mp4"))
+    film = small_film(tmp_path, "      - {id: a, footage: {file: late.mp4, in: 1s}, duration: 12f}")
+    run("render", film, "--no-titles")
+    assert frame_numbers(clip_of(film, "a"))[0] == 30  # 1 s into the file, not 1 s after its timestamp zero
