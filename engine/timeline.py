@@ -66,7 +66,7 @@ class ColorMatch:
     toward_key: str  # that shot's take
     take_key: str  # this clip's take, ungraded
     take_path: Path
-    method: str = "lab-mean-std"  # engine.editor.grade.METHOD
+    method: str = "lab-mean-std"  # engine.grade.METHOD
 
 
 @dataclass(frozen=True)
