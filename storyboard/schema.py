@@ -235,7 +235,7 @@ class Footage(Strict, Shorthand):
 
 
 # `auto`: a shot that continues another is graded toward that shot's last frame; `off`; or the id of a shot to
-# grade toward (engine.editor.grade). The cut grades a copy of the take; the take is untouched.
+# grade toward (engine.grade). The cut grades a copy of the take; the take is untouched.
 ColorMatch = Annotated[str, Field(pattern=ID_PATTERN)]
 COLOR_MATCH_WORDS = ("auto", "off")
 
