@@ -13,10 +13,12 @@ Its sound is not copied: the cut reads it from the file, from the same `in:` (Cl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 import ffmpeg as ffmpeg_python
@@ -57,7 +59,19 @@ class FootageInfo:
 
 
 def probe(path: Path) -> FootageInfo:
-    """What the file holds, from its container and first frame (which is decoded, so a damaged start fails)."""
+    """What the file holds, from its container and first frame (which is decoded, so a damaged start fails).
+
+    Asked for by the check, the take and every cut's timeline: read once per version of the file (its size and
+    mtime), a PyAV open and a decode each time otherwise."""
+    try:
+        stat = os.stat(path)
+    except OSError as error:
+        raise _unreadable(error) from None
+    return _probe(Path(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _probe(path: Path, size: int, mtime_ns: int) -> FootageInfo:
     import av
 
     try:
@@ -93,8 +107,12 @@ def probe(path: Path) -> FootageInfo:
     except FootageError:
         raise
     except (av.FFmpegError, OSError, StopIteration) as error:
-        raise FootageError(f"cannot be read as video ({type(error).__name__}: {_short(error)})",
-                           hint="the file is damaged, cut short or not a video; export it again") from None
+        raise _unreadable(error) from None
+
+
+def _unreadable(error: BaseException) -> FootageError:
+    return FootageError(f"cannot be read as video ({type(error).__name__}: {_short(error)})",
+                        hint="the file is damaged, cut short or not a video; export it again")
 
 
 def _length(stream, container) -> Fraction:
