@@ -38,13 +38,10 @@ def check_media(screenplay: Screenplay) -> None:
 
 def footage_problem(screenplay: Screenplay, media: MediaFile) -> Problem | None:
     """The file has a picture that decodes, is not HDR, and runs from the shot's `in:` to its end."""
-    entry = next(entry for entry in screenplay.entries
-                 if entry.shot.footage and screenplay.root.joinpath(entry.shot.footage.file).resolve() == media.path
-                 and media.what.endswith(f"`{entry.shot.id}`"))
-    footage = entry.shot.footage
+    shot = screenplay.by_id[media.shot].shot
     try:
         info = probe(media.path)
-        check_length(info, footage.start.to_seconds(screenplay.fps), screenplay.frames(entry.shot), screenplay.fps)
+        check_length(info, shot.footage.start.to_seconds(screenplay.fps), screenplay.frames(shot), screenplay.fps)
     except FootageError as error:
         return Problem(f"{media.what}: `{media.written}` {error}", media.mark, hint=error.hint)
     return None

@@ -36,6 +36,7 @@ class MediaFile:
     written: str
     path: Path
     mark: Mark | None
+    shot: str | None = None  # the shot that names it (a shot's sound or footage)
 
 
 @dataclass(frozen=True)
@@ -68,25 +69,21 @@ class Screenplay:
                     where = (kind + "s", ident, "reference") + ((index,) if len(item.reference) > 1 else ())
                     files.append(self._media("image", f"reference image of {kind} `{ident}`", image, where))
         for entry in self.entries:
-            audio = entry.shot.audio
-            if audio is not None:
-                where = entry.path + ("audio", "file")
-                if self.source.value(where) is None:  # written as a plain path
-                    where = entry.path + ("audio",)
-                files.append(self._media("audio", f"sound file of shot `{entry.shot.id}`", audio.file, where))
-            footage = entry.shot.footage
-            if footage is not None:
-                where = entry.path + ("footage", "file")
-                if self.source.value(where) is None:
-                    where = entry.path + ("footage",)
-                files.append(self._media("video", f"footage of shot `{entry.shot.id}`", footage.file, where))
+            shot = entry.shot
+            for kind, key, what, named in (("audio", "audio", "sound file", shot.audio),
+                                           ("video", "footage", "footage", shot.footage)):
+                if named is not None:
+                    where = entry.path + (key, "file")
+                    if self.source.value(where) is None:  # written as a plain path: `audio: line.wav`
+                        where = entry.path + (key,)
+                    files.append(self._media(kind, f"{what} of shot `{shot.id}`", named.file, where, shot.id))
         for index, cue in enumerate(self.film.music):
             if cue.file is not None:
                 files.append(self._media("audio", f"music file of cue `{cue.id}`", cue.file, ("music", index, "file")))
         return files
 
-    def _media(self, kind: str, what: str, written: str, where: tuple) -> MediaFile:
-        return MediaFile(kind, what, written, (self.root / written).resolve(), self.source.value(where))
+    def _media(self, kind: str, what: str, written: str, where: tuple, shot: str | None = None) -> MediaFile:
+        return MediaFile(kind, what, written, (self.root / written).resolve(), self.source.value(where), shot)
 
     @property
     def root(self) -> Path:
