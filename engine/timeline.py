@@ -164,6 +164,11 @@ class Timeline:
     def seconds(self, frames: int) -> Fraction:
         return Fraction(frames) / self.fps
 
+    @property
+    def models_label(self) -> str:
+        """The models the film's pictures come from, as its labels name them."""
+        return ", ".join(self.models) or "none (animatic previz)"
+
 
 @dataclass(frozen=True)
 class CutSettings:

@@ -52,7 +52,7 @@ def check_delivery(preset: str | None, fit: str) -> None:
 
 def provenance_tags(timeline: Timeline) -> dict[str, str]:
     """MP4 metadata saying the film was made by AI, with what (kept as custom tags by use_metadata_tags)."""
-    models = ", ".join(timeline.models) or "none (animatic previz)"
+    models = timeline.models_label
     return {
         "title": timeline.title,
         "comment": f"AI-generated with longcut {__version__}; backend {timeline.backend}; models: {models}",

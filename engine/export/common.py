@@ -85,5 +85,4 @@ def start_frames(start: str, fps: Fraction) -> int:
 
 def ai_label(timeline: Timeline) -> str:
     """What an export says of how the film was made, on a comment line: every longcut film is AI-generated."""
-    models = ", ".join(timeline.models) or "none (animatic previz)"
-    return f"AI-generated with longcut; backend {timeline.backend or 'unknown'}; models: {models}"
+    return f"AI-generated with longcut; backend {timeline.backend or 'unknown'}; models: {timeline.models_label}"
