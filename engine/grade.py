@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import ffmpeg as ffmpeg_python
@@ -69,23 +70,33 @@ def _graded(clip: Clip, timeline: Timeline, store: TakeStore) -> Clip:
 
 
 def grade_lut(clip: Clip, store: TakeStore) -> np.ndarray:
-    """The LUT that grades the clip's take toward its target (the same for every cut: a function of the takes)."""
-    return transfer_lut(*reference_frames(clip, store))
+    """The LUT that grades the clip's take toward its target (the same for every cut: a function of the takes).
 
-
-def reference_frames(clip: Clip, store: TakeStore) -> tuple[np.ndarray, np.ndarray]:
-    """(the clip's frames whose colour is moved, the target's frames whose colour it is moved to): the two
-    sides of the seam for a shot graded toward the shot it continues; else both takes' first and last frames.
-    These are the takes' lossless clean frames (no captions)."""
+    Kept for the few grades last asked for: the grade and the report's seams on both sides of the clip ask for it
+    one after another."""
     match = clip.color_match
     assert match is not None
-    if clip.starts_on == match.toward:
-        return store.first_frame(match.take_key), store.last_frame(match.toward_key)
+    return _lut(store, match.take_key, match.toward_key, clip.starts_on == match.toward)
+
+
+@lru_cache(maxsize=16)
+def _lut(store: TakeStore, take_key: str, toward_key: str, seam: bool) -> np.ndarray:
+    lut = transfer_lut(*reference_frames(store, take_key, toward_key, seam))
+    lut.setflags(write=False)
+    return lut
+
+
+def reference_frames(store: TakeStore, take_key: str, toward_key: str, seam: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(the take's frames whose colour is moved, the target's frames whose colour it is moved to): the two sides
+    of the seam for a shot graded toward the shot it continues (seam); else both takes' first and last frames.
+    These are the takes' lossless clean frames (no captions)."""
+    if seam:
+        return store.first_frame(take_key), store.last_frame(toward_key)
 
     def ends(key: str) -> np.ndarray:
         return np.concatenate([store.first_frame(key), store.last_frame(key)])
 
-    return ends(match.take_key), ends(match.toward_key)
+    return ends(take_key), ends(toward_key)
 
 
 def transfer_lut(source: np.ndarray, target: np.ndarray, points: int = LUT_POINTS) -> np.ndarray:
