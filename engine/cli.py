@@ -21,7 +21,7 @@ from rich.tree import Tree
 
 import storyboard
 from storyboard import Problem, ScreenplayError, ShotGraph
-from storyboard.schema import MAX_TAKE, SEED_LIMIT
+from storyboard.schema import MAX_TAKE, SEED_LIMIT, Watermark
 from storyboard.units import format_seconds, fps_label
 
 from .errors import LongcutError
@@ -285,6 +285,9 @@ LoudnessOption = Annotated[float, typer.Option("--loudness", min=-31.0, max=-5.0
                                                "(broadcast)")]
 TitlesOption = Annotated[bool, typer.Option("--titles/--no-titles", help="the opening title card and end credits")]
 BurnOption = Annotated[bool, typer.Option("--burn-subtitles", help="draw the dialogue onto the picture too")]
+WatermarkOption = Annotated[Watermark | None, typer.Option("--watermark", help="a visible AI mark on the film: in a "
+                                                           "corner, moving every few seconds, or off (default: the "
+                                                           "film's `watermark:`)")]
 SignOption = Annotated[tuple[Path, Path] | None, typer.Option("--sign", metavar="CERT KEY",
                                                               help="sign a C2PA manifest with this certificate chain "
                                                               "and private key (PEM); needs longcut[sign]")]
@@ -314,6 +317,7 @@ def render(
     loudness: LoudnessOption = -14.0,
     titles: TitlesOption = True,
     burn_subtitles: BurnOption = False,
+    watermark: WatermarkOption = None,
     sign: SignOption = None,
     watch: Annotated[bool, typer.Option("--watch", help="then, on every save of the film, a scene file, a "
                                         "reference or a sound: check, render what changed, cut again")] = False,
@@ -335,7 +339,7 @@ def render(
         result = _render_with_progress(project, project.plan(size=_size(size)), executor=create_executor(options))
         _print_result(result)
         _cut(project, project.plan(size=_size(size)),
-             _cut_options(target, preset, fit, loudness, titles, burn_subtitles, sign))
+             _cut_options(project, target, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
 
     render_and_cut(project)
     if watch:
@@ -379,6 +383,7 @@ def cut(
     loudness: LoudnessOption = -14.0,
     titles: TitlesOption = True,
     burn_subtitles: BurnOption = False,
+    watermark: WatermarkOption = None,
     sign: SignOption = None,
 ) -> None:
     """Assemble the film from the current takes: transitions, titles, score, subtitles."""
@@ -387,7 +392,7 @@ def cut(
     project = _open(film, store, media=True)
     output = _film_output(project, output)
     _cut(project, project.plan(size=_size(size)),
-         _cut_options(output, preset, fit, loudness, titles, burn_subtitles, sign))
+         _cut_options(project, output, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
 
 
 def _film_output(project, output: Path | None) -> Path:
@@ -401,12 +406,15 @@ def _film_output(project, output: Path | None) -> Path:
     return target
 
 
-def _cut_options(output: Path, preset, fit, loudness, titles, burn_subtitles, sign=None):
+def _cut_options(project, output: Path, preset, fit, loudness, titles, burn_subtitles, watermark=None, sign=None):
+    """How to cut: the options given, the watermark as given or else as the film says."""
     from .editor import CutOptions
     from .editor.deliver import Delivery
 
-    return CutOptions(output=output, titles=titles, loudness=loudness, delivery=Delivery(preset, fit, burn_subtitles),
-                      sign=sign)
+    mark = Watermark(watermark) if watermark is not None else project.screenplay.film.watermark
+    return CutOptions(output=output, titles=titles, loudness=loudness,
+                      delivery=Delivery(preset, fit, burn_subtitles, mark), sign=sign,
+                      watermark=None if watermark is None else Watermark(watermark).value)
 
 
 def _cut(project, plan, options) -> None:
@@ -468,8 +476,9 @@ def shot(
         # cut again as the film was last cut (titles, loudness, delivery), not with this command's defaults
         last = project.last_cut()
         settings = last.settings if last else CutSettings()
-        _cut(project, after, _cut_options(project.default_output(), settings.preset, settings.fit, settings.loudness,
-                                          settings.titles, settings.burn_subtitles))
+        _cut(project, after, _cut_options(project, project.default_output(), settings.preset, settings.fit,
+                                          settings.loudness, settings.titles, settings.burn_subtitles,
+                                          settings.watermark))
 
 
 @app.command()

@@ -23,6 +23,7 @@ from continuity import DialogueCue
 from storyboard.schema import Choice, TransitionType
 
 from .atomic import atomic_path
+from .xmp import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA
 
 CUT_VERSION = 1
 
@@ -70,6 +71,24 @@ class ColorMatch:
 
 
 @dataclass(frozen=True)
+class MadeBy:
+    """What made a clip's take, from its take record: a backend and its model, or longcut conforming footage.
+
+    The labels (XMP, C2PA ingredients, the exports) say it per shot: a film may mix generated shots and footage.
+    """
+
+    backend: str
+    version: str = ""
+    model: str | None = None  # for footage, the file's label (name, size, digest)
+    footage: bool = False
+
+    def describe(self, seed: int) -> str:
+        if self.footage:
+            return f"footage conformed by longcut from {self.model}"
+        return f"AI-generated with longcut; backend {self.backend}; model {self.model or 'none (animatic previz)'}; seed {seed}"
+
+
+@dataclass(frozen=True)
 class Clip:
     shot_id: str
     scene_id: str
@@ -87,10 +106,16 @@ class Clip:
     take_frames: int = 0  # the whole take
     audio: ClipAudio | None = None
     color_match: ColorMatch | None = None
+    made_by: MadeBy | None = None  # None in cuts saved before longcut recorded it
 
     @property
     def record_out(self) -> int:
         return self.record_in + self.frames
+
+    @property
+    def generated(self) -> bool:
+        """Whether a model (or the animatic) made the picture, not a camera: footage is not generated."""
+        return self.made_by is None or not self.made_by.footage
 
 
 @dataclass(frozen=True)
@@ -169,6 +194,12 @@ class Timeline:
         """The models the film's pictures come from, as its labels name them."""
         return ", ".join(self.models) or "none (animatic previz)"
 
+    @property
+    def digital_source_type(self) -> str:
+        """IPTC's digital source type of the film: made by a model, or a model's pictures cut with footage."""
+        mixed = any(not clip.generated for clip in self.clips)
+        return COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA if mixed else TRAINED_ALGORITHMIC_MEDIA
+
 
 @dataclass(frozen=True)
 class CutSettings:
@@ -179,6 +210,7 @@ class CutSettings:
     preset: str | None = None
     fit: str = "blur"
     burn_subtitles: bool = False
+    watermark: str | None = None  # `--watermark`, over the film's `watermark:` (None: as the film says)
 
 
 @dataclass(frozen=True)
@@ -268,6 +300,8 @@ def _timeline_of(data: dict, base: Path) -> Timeline:
             clip["audio"] = ClipAudio(**{**audio, "file": base / audio["file"]}) if audio else None
             match = clip.get("color_match")
             clip["color_match"] = ColorMatch(**{**match, "take_path": base / match["take_path"]}) if match else None
+            made_by = clip.get("made_by")
+            clip["made_by"] = MadeBy(**made_by) if made_by else None
             items.append(Clip(**clip))
         else:
             card = entry["card"]

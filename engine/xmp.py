@@ -13,7 +13,10 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+# IPTC's digital source types (https://cv.iptc.org/newscodes/digitalsourcetype/), as XMP and C2PA write them
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA = ("http://cv.iptc.org/newscodes/digitalsourcetype/"
+                                            "compositeWithTrainedAlgorithmicMedia")
 NAMESPACES = {
     "x": "adobe:ns:meta/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -30,12 +33,14 @@ def _name(prefixed: str) -> str:
     return f"{{{NAMESPACES[prefix]}}}{local}"
 
 
-def ai_packet(title: str, tool: str, description: str) -> bytes:
-    """An XMP packet saying the media is AI-generated. Every text is escaped by the XML writer."""
+def ai_packet(title: str, tool: str, description: str, source_type: str | None = TRAINED_ALGORITHMIC_MEDIA) -> bytes:
+    """An XMP packet saying how the media was made (source_type None: not known, as for a camera's footage
+    that longcut only conformed). Every text is escaped by the XML writer."""
     meta = ElementTree.Element(_name("x:xmpmeta"))
     rdf = ElementTree.SubElement(meta, _name("rdf:RDF"))
     about = ElementTree.SubElement(rdf, _name("rdf:Description"), {_name("rdf:about"): ""})
-    ElementTree.SubElement(about, _name("Iptc4xmpExt:DigitalSourceType")).text = TRAINED_ALGORITHMIC_MEDIA
+    if source_type:
+        ElementTree.SubElement(about, _name("Iptc4xmpExt:DigitalSourceType")).text = source_type
     ElementTree.SubElement(about, _name("xmp:CreatorTool")).text = tool
     for field, text in (("dc:title", title), ("dc:description", description)):
         alternatives = ElementTree.SubElement(ElementTree.SubElement(about, _name(field)), _name("rdf:Alt"))

@@ -80,6 +80,8 @@ DESCRIPTIONS = {
     ("Scene", "color_match"): "colour matching for the scene's shots that do not say",
     ("Film", "color_match"): "colour matching for every shot whose scene and shot do not say (default off)",
     ("Film", "continuity"): "where the continuity report, written with every cut, flags a problem",
+    ("Film", "watermark"): "a visible AI mark on the delivered film: corner (or true), moving (every few seconds), "
+                           "off",
     ("Scene", "heading"): "the scene heading, e.g. EXT. CLIFF PATH - DUSK",
     ("Scene", "location"): "the location (an id under `locations:`) every shot is set in",
     ("MusicCue", "from"): "where the cue starts: a scene id, a shot id or a timecode from the first shot",
@@ -163,6 +165,8 @@ def _written_spellings(schema: dict, defs: dict) -> None:
     shot["required"] = [name for name in shot["required"] if name != "duration"]
     shot["if"] = {"required": ["footage"], "properties": {"footage": {"type": "object", "required": ["out"]}}}
     shot["else"] = {"required": ["duration"]}
+    # `watermark: true` is the corner mark (and `off` reads as false in YAML 1.1, which the loader speaks)
+    properties["watermark"] = {"anyOf": [{"$ref": "#/$defs/Watermark"}, {"type": "boolean"}], "default": "off"}
     defs["ContinuitySpec"]["properties"]["min_black"]["default"] = "0.25s"
     defs["ContinuitySpec"]["properties"]["min_frozen"]["default"] = "1s"
     for (model, field), text in DESCRIPTIONS.items():

@@ -234,10 +234,29 @@ class Footage(Strict, Shorthand):
     duck: Duck = -12.0
 
 
+def _words_for_booleans(true_word: str, false_word: str):
+    """YAML 1.1 reads `off`, `no` (and `on`, `yes`) as booleans: a setting of words takes them back as its words."""
+    def words(value: Any) -> Any:
+        return {True: true_word, False: false_word}.get(value, value) if isinstance(value, bool) else value
+    return BeforeValidator(words)
+
+
 # `auto`: a shot that continues another is graded toward that shot's last frame; `off`; or the id of a shot to
 # grade toward (engine.grade). The cut grades a copy of the take; the take is untouched.
-ColorMatch = Annotated[str, Field(pattern=ID_PATTERN)]
+ColorMatch = Annotated[str, Field(pattern=ID_PATTERN), _words_for_booleans("auto", "off")]
 COLOR_MATCH_WORDS = ("auto", "off")
+
+
+class Watermark(Choice):
+    """A visible AI mark drawn on the delivered film (engine.editor.watermark): none, in a corner, or moving
+    from place to place every few seconds (as Sora's), so no single crop removes it."""
+
+    OFF = "off"
+    CORNER = "corner"
+    MOVING = "moving"
+
+
+WatermarkSetting = Annotated[Watermark, _words_for_booleans("corner", "off")]  # `true` is the corner mark
 
 
 class Shot(Strict):
@@ -420,4 +439,5 @@ class Film(Strict):
     color_match: ColorMatch | None = None  # for every shot whose scene and shot do not say (default off)
     continuity: ContinuitySpec = ContinuitySpec()
     policy: PolicySpec = PolicySpec()  # content rules (storyboard.policy)
+    watermark: WatermarkSetting = Watermark.OFF  # `true | corner | moving | off`; `longcut cut --watermark` overrides
     scenes: list[Scene] = Field(min_length=1)

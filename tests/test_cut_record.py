@@ -32,7 +32,7 @@ def test_the_cut_is_saved_beside_the_film_and_reads_back_equal(rendered):
     assert Cut.from_json(cut.to_json(rendered.parent), rendered.parent) == cut
     assert str(rendered.parent) not in record.read_text()  # the folder can move: paths in it are relative
     assert json.loads(record.read_text())["settings"] == {"titles": True, "loudness": -14.0, "preset": None,
-                                                          "fit": "blur", "burn_subtitles": False}
+                                                          "fit": "blur", "burn_subtitles": False, "watermark": None}
 
 
 def test_the_export_links_the_sound_of_the_film_as_it_was_cut(rendered):

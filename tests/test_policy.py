@@ -200,26 +200,3 @@ def test_an_imported_script_is_written_as_it_is_and_its_refused_texts_are_named(
     assert "`having sex` is sexual content" in result.stderr and "`bloodbath` is graphic violence" in result.stderr
     assert "break the film's content rules" in result.stderr
     assert "`having sex` is sexual content" in run("check", tmp_path / "film" / "film.yaml", code=2).output
-
-
-def test_every_take_and_film_says_in_xmp_that_it_is_ai_generated(tmp_path):
-    """IPTC's digital source type in an XMP box of each MP4, read back; a title with markup stays text."""
-    from engine.ffmpeg import count_packets
-    from engine.render.store import TakeStore
-    from engine.xmp import TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
-
-    film = tmp_path / "film.yaml"
-    film.write_text('title: "<script>alert(1)</script> & co"\nsize: 320x180\nscenes:\n  - id: s\n    shots:\n'
-                    '      - {id: a, duration: 12f, prompt: a pier}\n      - {id: b, duration: 12f, prompt: a boat}\n')
-    run("render", film)
-    store = TakeStore(tmp_path / ".longcut")
-    for record in store.records():
-        packet = read_xmp(store.clip(record.key))
-        assert digital_source_type(packet) == TRAINED_ALGORITHMIC_MEDIA
-        assert b"seed " + str(record.seed).encode() in packet
-    packet = read_xmp(film.with_suffix(".mp4"))
-    assert digital_source_type(packet) == TRAINED_ALGORITHMIC_MEDIA
-    assert b"&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in packet and b"<script>" not in packet
-    assert count_packets(film.with_suffix(".mp4")) == 96 + 24 + 144  # title, shots, credits: it plays whole
-    verified = run("status", film, "--verify").output  # the takes decode and match their records, label and all
-    assert verified.strip().endswith("2 verified")

@@ -42,11 +42,12 @@ class CutOptions:
     loudness: float = DEFAULT_LOUDNESS
     delivery: Delivery = field(default_factory=Delivery)
     sign: tuple[Path, Path] | None = None  # certificate chain and private key (PEM) for a C2PA manifest
+    watermark: str | None = None  # `--watermark` as given (the delivery has it resolved with the film's own)
 
     @property
     def settings(self) -> CutSettings:
         return CutSettings(self.titles, self.loudness, self.delivery.preset, self.delivery.fit,
-                           self.delivery.burn_subtitles)
+                           self.delivery.burn_subtitles, self.watermark)
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 The fast path copies the picture (a listing of pieces and stretches of takes, joined by the concat demuxer)
 and the AAC soundtrack into the file in one pass (no re-encode). A preset
-of another size or shape, or burned-in subtitles, re-encodes the picture once: ffmpeg scales and
-crops (or pads onto a blurred copy of itself), Python draws the subtitles, the Encoder encodes.
+of another size or shape, burned-in subtitles or a visible watermark re-encode the picture once: ffmpeg
+scales and crops (or pads onto a blurred copy of itself), Python draws the subtitles and the mark, the
+Encoder encodes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 
+from storyboard.schema import Watermark
+
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError, StepFailed
@@ -22,6 +25,7 @@ from ..ffmpeg import (FITS, Encoder, count_packets, ffmpeg_args, ffmpeg_exe, fit
 from ..xmp import ai_packet, append_xmp
 from .subtitles import BurnIn
 from .timeline import Timeline
+from .watermark import WatermarkDrawer
 
 PRESETS: dict[str, tuple[int, int]] = {
     "1080p": (1920, 1080), "720p": (1280, 720), "4k": (3840, 2160),
@@ -34,12 +38,14 @@ class Delivery:
     preset: str | None = None
     fit: str = "blur"  # how a frame of another shape is filled (FITS): crop to fill, pad on black or on a blurred copy
     burn_subtitles: bool = False
+    watermark: Watermark = Watermark.OFF  # the visible AI mark (engine.editor.watermark)
 
     def size(self, timeline: Timeline) -> tuple[int, int]:
         return PRESETS[self.preset] if self.preset else (timeline.width, timeline.height)
 
     def reencodes(self, timeline: Timeline) -> bool:
-        return self.burn_subtitles or self.size(timeline) != (timeline.width, timeline.height)
+        return (self.burn_subtitles or self.watermark is not Watermark.OFF
+                or self.size(timeline) != (timeline.width, timeline.height))
 
 
 def check_delivery(preset: str | None, fit: str) -> None:
@@ -75,7 +81,8 @@ def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery
         _reencode(timeline, video, picture, delivery)
     with atomic_path(target) as temporary:
         _mux(picture, audio, temporary, provenance_tags(timeline))
-        append_xmp(temporary, ai_packet(timeline.title, f"longcut {__version__}", provenance_tags(timeline)["comment"]))
+        append_xmp(temporary, ai_packet(timeline.title, f"longcut {__version__}", provenance_tags(timeline)["comment"],
+                                        timeline.digital_source_type))
         frames = count_packets(temporary)
         if frames != timeline.total_frames:
             raise StepFailed(f"the film came out with {frames} frames, the cut has {timeline.total_frames}; "
@@ -100,11 +107,12 @@ def _reencode(timeline: Timeline, video: Path, target: Path, delivery: Delivery)
     stream = ffmpeg_python.output(stream.filter("format", "rgb24"), "pipe:", format="rawvideo", pix_fmt="rgb24",
                                   r=rate_text(timeline.fps))
     burn = BurnIn(timeline, width, height) if delivery.burn_subtitles else None
+    mark = WatermarkDrawer(delivery.watermark, timeline, width, height)  # over the subtitles: nothing hides it
     index = 0
     with closing(raw_frames(ffmpeg_args(stream), width, height)) as frames, \
             Encoder(target, width, height, timeline.fps) as encoder:
         for frame in frames:
-            encoder.write(burn.apply(frame, index) if burn else frame)
+            encoder.write(mark.apply(burn.apply(frame, index) if burn else frame, index))
             index += 1
     if index != timeline.total_frames:
         raise LongcutError(f"re-encoding the picture gave {index} frames, expected {timeline.total_frames}",

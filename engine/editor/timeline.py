@@ -15,11 +15,11 @@ from storyboard.units import parse_timecode
 from ..footage import probe
 from ..render.lock import Edit
 from ..render.plan import RenderPlan
-from ..render.store import TakeStore
-from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MusicPlacement, MusicSource, SubtitleCue,
+from ..render.store import FOOTAGE, TakeStore
+from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MadeBy, MusicPlacement, MusicSource, SubtitleCue,
                         Timeline, TransitionIn)
 
-__all__ = ["Card", "CardKind", "Clip", "ClipAudio", "ColorMatch", "MusicPlacement", "MusicSource", "SubtitleCue", "Timeline",
+__all__ = ["Card", "CardKind", "Clip", "ClipAudio", "ColorMatch", "MadeBy", "MusicPlacement", "MusicSource", "SubtitleCue", "Timeline",
            "TransitionIn", "build_timeline"]
 
 TITLE_SECONDS = 4
@@ -68,7 +68,8 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
                                      cue.line) for cue in request.dialogue if cue.end > source_in and cue.start < source_out)
         clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key),
                     source_out - source_in, position, entering, dialogue, request.text, request.seed, request.starts_on,
-                    source_in, request.frames, _clip_audio(sp, shot_id), _color_match(plan, store, shot_id))
+                    source_in, request.frames, _clip_audio(sp, shot_id), _color_match(plan, store, shot_id),
+                    _made_by(store, planned.key))
         items.append(clip)
         scene_starts.setdefault(request.scene_id, position)
         shot_starts[shot_id] = position
@@ -83,6 +84,12 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
                                       clip.shot_id)
                           for clip in timeline.clips for cue in clip.dialogue]
     return timeline
+
+
+def _made_by(store: TakeStore, key: str) -> MadeBy:
+    """What made the take, as its record says (the backend and model of the run that made it, not of this one)."""
+    record = store.record(key)
+    return MadeBy(record.backend, record.backend_version, record.model, footage=record.backend == FOOTAGE)
 
 
 def _clip_audio(sp, shot_id: str) -> ClipAudio | None:

@@ -44,7 +44,7 @@ def to_otio(cut: Cut, start: str = "01:00:00:00") -> otio.schema.Timeline:
         if isinstance(item, Clip):
             clip.metadata["longcut"] = {"shot": item.shot_id, "scene": item.scene_id, "take": item.take,
                                         "seed": item.seed, "key": item.key, "prompt": item.prompt,
-                                        "backend": timeline.backend, "model": ", ".join(timeline.models) or None,
+                                        **_made_by(item, timeline),
                                         "record_in": item.record_in, "frames": item.frames}
             for note in continuity_notes(item, previous_shots, timeline):
                 clip.markers.append(otio.schema.Marker(name=note, marked_range=_range(event.source_in, 0, rate),
@@ -96,3 +96,10 @@ def _score_track(timeline: Timeline, soundtrack: Path, rate: float) -> otio.sche
         track.append(clip)
         position = end
     return track
+
+
+def _made_by(clip: Clip, timeline: Timeline) -> dict:
+    """What made the clip's take (a cut saved before longcut recorded it: the film's backend and models)."""
+    if clip.made_by is None:
+        return {"backend": timeline.backend, "model": ", ".join(timeline.models) or None}
+    return {"backend": clip.made_by.backend, "model": clip.made_by.model, "generated": not clip.made_by.footage}

@@ -42,6 +42,7 @@ from ..atomic import atomic_path, is_stale_temporary, process_alive
 from ..errors import LongcutError, StepFailed
 
 RECORD = "take.json"
+FOOTAGE = "footage"  # a take record's backend when the take is footage conformed by longcut, not generated
 FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
 HOST = socket.gethostname()
 

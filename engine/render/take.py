@@ -24,9 +24,10 @@ from ..footage import footage_frames, footage_label
 from ..measure import FrameMeter
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import shot_frames
-from .store import TakeRecord, TakeStore, file_digests, write_png, write_record
+from .store import FOOTAGE, TakeRecord, TakeStore, file_digests, write_png, write_record
 from ..text import card_frames
-from ..xmp import ai_packet, append_xmp
+from ..timeline import MadeBy
+from ..xmp import TRAINED_ALGORITHMIC_MEDIA, ai_packet, append_xmp
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,6 @@ class Progress:
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
 
 
-FOOTAGE = "footage"  # the take record's backend for a shot conformed from footage
-
-
 def _frames(backend, request, first_frame, on_step):
     """The backend's frames; for a title card, the card drawn by longcut; for footage, the file conformed."""
     if request.footage is not None:
@@ -71,17 +69,11 @@ def _frames(backend, request, first_frame, on_step):
     return card_frames((("heading", request.card),), request.frames, request.width, request.height, request.fps)
 
 
-def _made_by(maker: str, model: str | None, seed: int) -> str:
-    if maker == FOOTAGE:
-        return f"footage conformed by longcut from {model}"
-    return f"AI-generated with longcut; backend {maker}; model {model or 'none (animatic previz)'}; seed {seed}"
-
-
-def _maker(backend: Backend, request) -> tuple[str, str, str | None]:
-    """Who made the take, for its record: the backend, or longcut itself for footage."""
+def _maker(backend: Backend, request) -> MadeBy:
+    """Who made the take, for its record and its label: the backend, or longcut itself for footage."""
     if request.footage is not None:
-        return FOOTAGE, FOOTAGE_KEY_VERSION, footage_label(request.footage.path)
-    return backend.name, backend.version, backend.model()
+        return MadeBy(FOOTAGE, FOOTAGE_KEY_VERSION, footage_label(request.footage.path), footage=True)
+    return MadeBy(backend.name, backend.version, backend.model())
 
 
 def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
@@ -104,7 +96,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                  worker: str | None) -> TakeRecord:
     request = planned.request
     first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
-    maker, maker_version, model = _maker(backend, request)
+    made_by = _maker(backend, request)
     progress.shot_started(planned, worker)
 
     def on_step(step: int, steps: int) -> None:  # a model backend's denoising steps, for the progress display
@@ -136,17 +128,18 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
             except (LongcutError, KeyboardInterrupt):
                 raise
             except Exception as error:  # a backend's own failure: name the shot, keep its message
-                raise StepFailed(f"shot `{request.shot_id}`: backend `{maker}` failed: "
+                raise StepFailed(f"shot `{request.shot_id}`: backend `{made_by.backend}` failed: "
                                  f"{type(error).__name__}: {error}",
                                  hint="every take finished before it is kept; fix the cause and render again") from error
         progress.frames_done(planned, frames % 8)
         assert last is not None
         append_xmp(folder / "clip.mp4", ai_packet(f"{request.shot_id} take {request.take}", f"longcut {__version__}",
-                                                  _made_by(maker, model, request.seed)))
+                                                  made_by.describe(request.seed),
+                                                  None if made_by.footage else TRAINED_ALGORITHMIC_MEDIA))
         write_png(folder / "last.png", last)
         record = TakeRecord(
             key=planned.key, shot=request.shot_id, take=request.take, seed=request.seed, prompt=request.prompt,
-            negative=request.negative, backend=maker, backend_version=maker_version, model=model,
+            negative=request.negative, backend=made_by.backend, backend_version=made_by.version, model=made_by.model,
             width=request.width, height=request.height, fps=f"{request.fps.numerator}/{request.fps.denominator}",
             frames=frames, duration=round(frames / float(request.fps), 6), frames_sha256=digest.hexdigest(),
             parent_key=planned.parent_key, seconds_taken=round(time.perf_counter() - started, 3),
