@@ -321,6 +321,8 @@ def render(
     sign: SignOption = None,
     watch: Annotated[bool, typer.Option("--watch", help="then, on every save of the film, a scene file, a "
                                         "reference or a sound: check, render what changed, cut again")] = False,
+    retakes: Annotated[bool, typer.Option("--retakes", help="first make a new take of every shot the review sent "
+                                          "back (`longcut review`), and use it")] = False,
 ) -> None:
     """Render every shot that is not cached, in dependency order, then cut them into the film."""
     from .editor.deliver import check_delivery
@@ -336,7 +338,9 @@ def render(
 
         target = _film_output(project, output)  # refused before any shot is rendered, not after
         options = ExecutorOptions.of(project.screenplay, executor, address, workers)
-        result = _render_with_progress(project, project.plan(size=_size(size)), executor=create_executor(options))
+        choices = _retake_choices(project, _size(size)) if retakes else {}
+        result = _render_with_progress(project, project.plan(choices, size=_size(size)), picked=set(choices),
+                                       executor=create_executor(options))
         _print_result(result)
         _cut(project, project.plan(size=_size(size)),
              _cut_options(project, target, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
@@ -344,6 +348,22 @@ def render(
     render_and_cut(project)
     if watch:
         _watch(project, film, store, render_and_cut)
+
+
+def _retake_choices(project, size) -> dict:
+    """A new take of every shot the review sent back that has no new take yet."""
+    from continuity import TakeChoice
+
+    from .review.decisions import Review
+
+    plan = project.plan(size=size)
+    keys = {shot: (planned.key, planned.cached) for shot, planned in plan.shots.items()}
+    shots = Review.beside(project.screenplay.path).retakes(keys)
+    if shots:
+        out.print(f"new takes of the {len(shots)} shot(s) sent back: {', '.join(shots)}")
+    else:
+        out.print("no shot is waiting for a retake")
+    return {shot: TakeChoice(project.next_take(shot)) for shot in shots}
 
 
 def _watch(project, film: Path, store: str | None, render_and_cut) -> None:
@@ -536,16 +556,35 @@ def status(
                                          "and decode its clip; a damaged one is removed, to be rendered again")] = False,
 ) -> None:
     """Per shot: cached, stale (the screenplay changed since its take) or missing, and which take."""
+    from .review.decisions import Review
+
     project = _open(film, store)
     rows = project.status(project.plan(size=_size(size)), verify=verify)
+    review = Review.beside(project.screenplay.path)
     styles = {"cached": "green", "verified": "green", "stale": "yellow", "missing": "red", "damaged": "red"}
+    review_styles = {"approved": "green", "retake": "red", "waiting for review": "yellow"}
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
-    cells = [[row.shot, f"{row.take}{' (picked)' if row.picked else ''}", Text(row.state, style=styles[row.state]),
-              str(row.frames), row.key[:10]] for row in rows]
-    out.print(_fitting_table(["shot", "take", "status", "frames", "key"], cells, drop=["key", "frames"]))
+    notes = {}
+    for note in review.data.notes:
+        if note.shot:
+            notes[note.shot] = notes.get(note.shot, 0) + 1
+    cells = []
+    for row in rows:
+        verdict = review.status(row.shot, row.key, row.state in ("cached", "verified")).value
+        decision = review.data.decisions.get(row.shot)
+        said = f": {decision.note}" if decision and decision.note and verdict in ("retake", "approved") else ""
+        cells.append([row.shot, f"{row.take}{' (picked)' if row.picked else ''}", Text(row.state, style=styles[row.state]),
+                      Text(verdict + said, style=review_styles.get(verdict, "")), str(notes.get(row.shot, "")),
+                      str(row.frames), row.key[:10]])
+    out.print(_fitting_table(["shot", "take", "status", "review", "notes", "frames", "key"], cells,
+                             drop=["key", "frames", "notes"], flexible="review"))
     out.print(", ".join(f"{count} {state}" for state, count in sorted(counts.items())))
+    if review.data.notes or review.data.decisions:
+        film_notes = sum(1 for note in review.data.notes if note.on == "film")
+        out.print(f"review: {len(review.data.decisions)} verdict(s), {len(review.data.notes)} note(s) "
+                  f"({film_notes} on the film); longcut review {film}")
     if counts.get("damaged"):
         out.print(f"the damaged takes were removed; longcut render {film} makes them again")
 
@@ -718,6 +757,48 @@ def conform(
     for note in result.unmapped:
         out.print(Text(f"not mapped: {note}", style="yellow"))
     out.print(f"the next `longcut cut {film}` follows this edit; the screenplay is unchanged")
+
+
+@app.command()
+@reports_errors
+def review(
+    film: FilmArg,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="the port (default: a free one)")] = 0,
+    host: Annotated[str, typer.Option("--host", help="the address to listen on; any but loopback needs the token "
+                                      "printed with the URL")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="open the page in a browser")] = False,
+    static: Annotated[Path | None, typer.Option("--static", metavar="DIR", help="write the page, its state and "
+                                                "proxies of the film and takes into DIR, to open from file://; no "
+                                                "server")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Review in a browser: the film, every shot's takes and status; approve, retake, pick, notes on frames."""
+    if static is not None:
+        from .review.static import write_static
+
+        folder, media = write_static(_open(film, store), static)
+        out.print(f"wrote {folder / 'index.html'} ({media} media file(s)): open it in a browser, or send the folder")
+        return
+    from .review.server import ReviewServer
+
+    try:
+        server = ReviewServer(film, store, host=host, port=port)
+    except OSError as error:
+        raise LongcutError(f"cannot listen on {host}:{port}: {error.strerror}",
+                           hint="choose another --port, or leave it out for a free one") from None
+    out.print(f"reviewing {film} at {server.url}", soft_wrap=True)  # one line: the URL is copied or read by a script
+    out.print(f"decisions go to {film.with_name(film.stem + '.review.json')}; Ctrl-C stops the server", soft_wrap=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    out.print("stopped reviewing")
 
 
 @app.command()

@@ -71,7 +71,11 @@ class Project:
 
     def inputs(self) -> dict[Path, str]:
         """Every file the film's commands read, with what it is: no output may be written over one."""
-        return inputs_of(self.screenplay, self.store.root, self.lock.path)
+        from .review.decisions import review_path
+
+        files = inputs_of(self.screenplay, self.store.root, self.lock.path)
+        files[review_path(self.screenplay.path).resolve()] = "the film's review file (verdicts and notes)"
+        return files
 
     def plan(self, choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None) -> RenderPlan:
         return plan(self.screenplay, self.graph, self.backend, self.store, self.lock, choices, size)

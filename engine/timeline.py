@@ -158,12 +158,13 @@ class SubtitleCue:
 
 @dataclass(frozen=True)
 class Marker:
-    """A note pinned to a frame of the film (a continuity flag), for the editing suite's timeline."""
+    """A note pinned to a frame of the film (a continuity flag, a reviewer's note), for the editing suite."""
 
     frame: int  # on the timeline
     name: str
     note: str
     color: str = "RED"  # OpenTimelineIO's marker colours
+    source: str = "continuity report"  # or "review"
 
 
 @dataclass

@@ -9,7 +9,8 @@
    into one MP4 with provenance tags, without re-encoding (unless another size or burned-in subtitles ask
    for it), its frames counted before it replaces the last film;
 5. measure continuity (engine.report) and write the report beside the film; save the Cut beside it: the
-   Timeline, the media made for it and the report's flags as markers, all an export needs.
+   Timeline, the media made for it, and the report's flags and the review's notes as markers, all an export
+   needs.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..grade import grade_clips
 from ..report import continuity_report, report_path, write_report
+from ..review.decisions import Review, note_markers
 from ..render.plan import ReferenceDigests, RenderPlan
 from ..render.store import TakeStore
 from ..timeline import Cut, CutSettings
@@ -77,6 +79,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
     timeline = grade_clips(build_timeline(plan, store, titles=options.titles), store)
+    review = Review.beside(plan.screenplay.path)  # read first: a damaged review file stops the cut before its work
     # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
     pieces = plan_pieces(timeline)
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
@@ -113,7 +116,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     # 5. the continuity report beside the film, and the Cut (with the report's flags as markers), for the exports
     report = continuity_report(timeline, continuity, store)
     write_report(report, options.output)
-    result.cut = dataclasses.replace(result.cut, markers=report.markers())
+    result.cut = dataclasses.replace(result.cut, markers=report.markers() + note_markers(review, timeline))
     result.flagged = len(report.flags)
     result.cut.save(record)
     store.note_output(options.output, inputs)

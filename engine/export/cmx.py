@@ -6,10 +6,8 @@ handle: exactly longcut's overlap, so the events are the Timeline's own record p
 
 from __future__ import annotations
 
-
-from storyboard.units import drop_frame, format_timecode
-
 from storyboard.schema import TransitionType
+from storyboard.units import drop_frame, format_timecode
 
 from ..timeline import Clip, Cut
 from .common import ai_label, item_name, reel_names, start_frames
@@ -72,6 +70,11 @@ def to_edl(cut: Cut, start: str = "01:00:00:00") -> str:
         lines.append(f"* SOURCE FILE: {path.relative_to(cut.store) if path.is_relative_to(cut.store) else path}")
         if isinstance(item, Clip):
             lines.append(f"* LONGCUT SHOT: {item.shot_id} TAKE {item.take} SEED {item.seed} KEY {item.key[:12]}")
+        seen_until = nxt.record_in if nxt is not None else item.record_out
+        for marker in cut.markers:  # continuity flags and review notes, as locators at their record timecode
+            if item.record_in <= marker.frame < seen_until:
+                lines.append(f"* LOC: {format_timecode(offset + marker.frame, fps)} {marker.color:7} "
+                             f"{_comment(marker.note)}")
         if index == 0:  # the label, as a comment of the first event: a comment before any event stops importers
             lines.append("* " + _comment(ai_label(timeline)))
         lines.append("")

@@ -54,10 +54,10 @@ def to_otio(cut: Cut, start: str = "01:00:00:00") -> otio.schema.Timeline:
             clip.metadata["longcut"] = {"card": item.kind.value, "lines": [text for _, text in item.lines if text]}
         video.append(clip)
     result.tracks.append(video)
-    for marker in cut.markers:  # the continuity report's flags, on the timeline at their frame
+    for marker in cut.markers:  # the continuity report's flags and the review's notes, at their frames
         result.tracks.markers.append(otio.schema.Marker(
             name=marker.name, marked_range=_range(marker.frame, 0, rate), color=marker.color,
-            metadata={"longcut": {"note": marker.note, "source": "continuity report"}}))
+            metadata={"longcut": {"note": marker.note, "source": marker.source}}))
     if timeline.music:
         result.tracks.append(_score_track(timeline, cut.soundtrack, rate))
     return result

@@ -76,7 +76,7 @@ def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: Take
     requests = resolve(screenplay, graph, merged)
     if size is not None:
         requests = {shot: dataclasses.replace(request, width=size[0], height=size[1]) for shot, request in requests.items()}
-    backend_identity = {"name": backend.name, "version": backend.version, "settings": backend.settings()}
+    backend_identity = _identity(backend)
     digests = ReferenceDigests()
     keys: dict[str, str] = {}
     planned: dict[str, PlannedShot] = {}
@@ -84,18 +84,42 @@ def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: Take
     for shot in order:
         request = requests[shot]
         parent = request.starts_on
-        parent_key = keys[parent] if parent else None
-        if request.footage is not None:  # footage is not made from its parent: the report measures the hand-off
-            parent_key = None
-            keys[shot] = footage_key(request, digests)
-        else:
-            keys[shot] = take_key(request, backend_identity, digests, parent_key)
+        parent_key = keys[parent] if parent and request.footage is None else None
+        keys[shot] = _key(request, backend_identity, digests, parent_key)
         limit = max(2, backend.max_frames(request))
         choice = merged.get(shot)
         planned[shot] = PlannedShot(request, keys[shot], parent, parent_key, store.has(keys[shot]),
                                     segment_count(request.frames, limit), choice.seed if choice else None)
     ordered = {shot: planned[shot] for shot in graph.editorial_order()}
     return RenderPlan(screenplay, graph, backend, ordered, order, lock.edit)
+
+
+def _identity(backend: Backend) -> dict:
+    return {"name": backend.name, "version": backend.version, "settings": backend.settings()}
+
+
+def _key(request: ShotRequest, backend_identity: dict, digests: ReferenceDigests, parent_key: str | None) -> str:
+    if request.footage is not None:  # footage is not made from its parent: the report measures the hand-off
+        return footage_key(request, digests)
+    return take_key(request, backend_identity, digests, parent_key)
+
+
+def alternative_keys(plan: RenderPlan, lock: LockFile, alternatives: dict[str, list[TakeChoice]]) -> dict[tuple[str, int], str]:
+    """The key each listed take of a shot has for the screenplay as it is now, its parent as the plan has it:
+    the takes a person may pick. One resolve per rank of alternatives, not one plan per take."""
+    backend_identity = _identity(plan.backend)
+    digests = ReferenceDigests()
+    keys: dict[tuple[str, int], str] = {}
+    for rank in range(max((len(takes) for takes in alternatives.values()), default=0)):
+        ranked = {shot: takes[rank] for shot, takes in alternatives.items() if rank < len(takes)}
+        requests = resolve(plan.screenplay, plan.graph, {**lock.choices(), **ranked})
+        for shot, choice in ranked.items():
+            request = requests[shot]
+            if (request.width, request.height) != (plan.shots[shot].request.width, plan.shots[shot].request.height):
+                request = dataclasses.replace(request, width=plan.shots[shot].request.width,
+                                              height=plan.shots[shot].request.height)
+            keys[(shot, choice.take)] = _key(request, backend_identity, digests, plan.shots[shot].parent_key)
+    return keys
 
 
 def segment_count(frames: int, limit: int) -> int:

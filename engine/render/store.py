@@ -281,7 +281,7 @@ class TakeStore:
                 if _older_than_a_week(folder) or (here and (pid is None or not process_alive(pid))):
                     shutil.rmtree(folder, ignore_errors=True)
                     removed += 1
-        for cache in ("pieces", "audio", "verified", "measures", "graded"):
+        for cache in ("pieces", "audio", "verified", "measures", "graded", "proxies"):
             for path in (self.root / cache).glob("**/.*.tmp*"):
                 if is_stale_temporary(path) or _older_than_a_week(path):
                     path.unlink(missing_ok=True)

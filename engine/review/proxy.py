@@ -1,0 +1,63 @@
+"""What the review page plays and shows: small H.264 proxies of the takes and the film, and thumbnails.
+
+A proxy is made once per take (by its key) or per version of the film (its size and mtime), kept in the store
+under `proxies/`, and written atomically, so two pages (or a page and a render) never see half of one. A picture
+no taller than PROXY_HEIGHT is its own proxy: a take is already H.264 with a keyframe every half second, no
+B-frames and its index first (+faststart), which is what a browser needs to seek to a frame at once.
+Proxies keep every frame at its time (no rate change), so the page's frame numbers are the film's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from fractions import Fraction
+from pathlib import Path
+
+from PIL import Image
+
+from ..atomic import atomic_path
+from ..ffmpeg import ffmpeg_exe, gop_frames, run
+
+PROXY_VERSION = "1"
+PROXY_HEIGHT = 360
+THUMB_WIDTH = 320
+
+
+def proxies_folder(store_root: Path) -> Path:
+    return Path(store_root) / "proxies"
+
+
+def film_version(film: Path) -> str:
+    """A key for one version of a delivered film: its name, size and modification time."""
+    stat = Path(film).stat()
+    spec = {"proxy": PROXY_VERSION, "film": str(Path(film).resolve()), "bytes": stat.st_size, "mtime": stat.st_mtime_ns}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def proxy(source: Path, key: str, height: int, fps: Fraction, store_root: Path) -> Path:
+    """The file to play for `source` (keyed by `key`): itself when small enough, else its proxy (made if missing)."""
+    if height <= PROXY_HEIGHT:
+        return source
+    target = proxies_folder(store_root) / key[:2] / f"{key}-{PROXY_VERSION}.mp4"
+    if not target.is_file():
+        gop = gop_frames(fps)
+        with atomic_path(target) as temporary:
+            run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+                 "-vf", f"scale=-2:{PROXY_HEIGHT}:flags=bicubic", "-c:v", "libx264", "-preset", "veryfast", "-crf", "26",
+                 "-pix_fmt", "yuv420p", "-g", str(gop), "-bf", "0", "-x264-params", f"keyint={gop}:scenecut=0",
+                 "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", str(temporary)],
+                f"make a review proxy of {source.name}")
+    return target
+
+
+def thumbnail(first_frame: Path, key: str, store_root: Path) -> Path:
+    """A JPEG of a take's first frame (clean: no captions), THUMB_WIDTH wide, made once per take."""
+    target = proxies_folder(store_root) / "thumbs" / key[:2] / f"{key}-{PROXY_VERSION}.jpg"
+    if not target.is_file():
+        with Image.open(first_frame) as image:
+            image = image.convert("RGB")
+            image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 4), Image.Resampling.LANCZOS)
+            with atomic_path(target) as temporary:
+                image.save(temporary, "JPEG", quality=85)
+    return target

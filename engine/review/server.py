@@ -1,0 +1,387 @@
+"""The review server (`longcut review FILM`): the page, its state, the media, the reviewer's writes, live events.
+
+The standard library's ThreadingHTTPServer is enough for one reviewer or a few on a local network, and adds
+nothing to install. What it guards:
+- it binds to 127.0.0.1 unless told otherwise; then every request must carry the token printed with the URL
+  (`?token=`), compared in constant time;
+- on loopback the Host header must name the server itself (a page on another site that resolves its own name to
+  127.0.0.1 is refused: DNS rebinding), and a write must be JSON from the page's own origin (a form on another
+  site cannot send `application/json`, and a browser names its Origin);
+- only fixed routes are served: the page's three files, the state, events, and media named by a key that is
+  looked up in the store; no part of a URL is ever used as a path, so `..` or `%2e%2e` reach nothing, and a
+  media file that resolves outside the store or the film's folder (a symlink) is refused;
+- every write is validated against the review file's models (engine.review.decisions) before anything is saved.
+
+Live: the page listens to `/api/events` (server-sent events: one long response the browser reconnects by itself,
+no library on either side). The server looks at the film's folder and the store's takes twice a second and
+sends an event when something changed, a render or a cut in another process included; the page then fetches
+the state again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import ipaddress
+import json
+import mimetypes
+import os
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from storyboard import ScreenplayError
+
+from ..errors import LongcutError
+from ..project import Project
+from ..timeline import Cut
+from .decisions import DecisionRequest, NoteRequest, Review, note_markers
+from .proxy import film_version, proxy, thumbnail
+from .state import page_state
+
+PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
+              "/review.js": ("review.js", "text/javascript; charset=utf-8"),
+              "/review.css": ("review.css", "text/css; charset=utf-8")}
+MEDIA = re.compile(r"^/media/(?P<kind>take|thumb|film)/(?P<key>[0-9a-f]{64})\.(?P<ext>mp4|jpg)$")
+BODY_LIMIT = 64 * 1024
+POLL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 10
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self'; media-src 'self'; style-src 'self'; "
+                               "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def page_file(name: str) -> bytes:
+    return resources.files("engine.review").joinpath("page", name).read_bytes()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+
+
+class ReviewServer:
+    """One film's review, served until shutdown(); the state is built afresh from the files for each request."""
+
+    def __init__(self, film: Path, store: str | None = None, host: str = "127.0.0.1", port: int = 0,
+                 token: str | None = None) -> None:
+        self.film = Path(film).resolve()
+        self.store = store
+        self.token = None if is_loopback(host) and token is None else (token or secrets.token_urlsafe(24))
+        self.lock = threading.Lock()  # one write (or one state) at a time: the files are read and written whole
+        self.stopping = threading.Event()
+        # a film that does not load is refused now, not on the first request
+        self.store_root = Project.open(self.film, self.store).store.root
+        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.httpd.daemon_threads = True
+        self.host, self.port = host, self.httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{shown}:{self.port}/" + (f"?token={self.token}" if self.token else "")
+
+    def allowed_hosts(self) -> set[str] | None:
+        """The Host headers a request may carry (None: any, since the token guards a server on a network)."""
+        if self.token:
+            return None
+        return {f"{name}:{self.port}" for name in ("127.0.0.1", "localhost", "[::1]", self.host)}
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # what the routes do
+
+    def project(self) -> Project:
+        return Project.open(self.film, self.store)
+
+    def state(self) -> dict:
+        with self.lock:
+            project = self.project()
+            return page_state(project, project.plan(), Review.beside(self.film), project.last_cut())
+
+    def decide(self, request: DecisionRequest) -> dict:
+        with self.lock:
+            project = self.project()
+            shot = project.shot(request.shot)
+            if request.action == "pick" or (request.action == "approve" and request.take != project.plan().shots[shot].request.take):
+                project.pick(shot, request.take)  # refused, with a hint, when that take is not made as it is now
+            planned = project.plan().shots[shot]
+            review = Review.beside(self.film)
+            if request.action == "approve":
+                if not planned.cached:
+                    raise LongcutError(f"shot `{shot}` has no take {planned.request.take} to approve",
+                                       hint=f"render it first: longcut shot {self.film.name} {shot}")
+                review.decide(shot, "approved", planned.request.take, planned.key, request.note)
+            elif request.action == "retake":
+                review.decide(shot, "retake", planned.request.take, planned.key, request.note)
+        return {"ok": True}
+
+    def add_note(self, request: NoteRequest) -> dict:
+        with self.lock:
+            project = self.project()
+            if request.on == "take":
+                if request.shot is None or request.take is None:
+                    raise LongcutError("a note on a take names its shot and take")
+                project.shot(request.shot)
+            elif request.shot is not None or request.take is not None:
+                raise LongcutError("a note on the film names no shot or take: its frame is the film's")
+            review = Review.beside(self.film)
+            note = review.add_note(request)
+            self._mark_the_cut(project, review)
+        return {"ok": True, "id": note.id}
+
+    def remove_note(self, note_id: str) -> dict:
+        with self.lock:
+            review = Review.beside(self.film)
+            if not review.remove_note(note_id):
+                raise LongcutError(f"no note `{note_id}`")
+            self._mark_the_cut(self.project(), review)
+        return {"ok": True}
+
+    def _mark_the_cut(self, project: Project, review: Review) -> None:
+        """The notes on the saved Cut as markers at once, so an export made now carries them."""
+        cut = project.last_cut()
+        if cut is None:
+            return
+        kept = tuple(marker for marker in cut.markers if marker.source != "review")
+        dataclasses.replace(cut, markers=kept + note_markers(review, cut.timeline)).save(Cut.beside(cut.film))
+
+    def media(self, kind: str, key: str) -> Path | None:
+        """The file for a media URL, or None; never outside the store or the film's folder."""
+        project = self.project()
+        store = project.store
+        if kind == "film":
+            cut = project.last_cut()
+            if cut is None or not cut.film.is_file() or film_version(cut.film) != key:
+                return None
+            timeline = cut.timeline
+            with self.lock:
+                path = proxy(cut.film, key, timeline.height, timeline.fps, store.root)
+        elif not store.has(key):
+            return None
+        elif kind == "thumb":
+            with self.lock:
+                path = thumbnail(store.folder(key) / "first.png", key, store.root)
+        else:
+            record = store.record(key)
+            with self.lock:
+                path = proxy(store.clip(key), key, record.height, project.screenplay.fps, store.root)
+        return path if _inside(path, [store.root, self.film.parent]) else None
+
+    def fingerprint(self) -> str:
+        """What changed in the film's folder (one level of subfolders) and among the store's takes."""
+        parts = []
+        top = _entries(self.film.parent)
+        below = [entry for folder in top if folder.is_dir() and not folder.name.startswith(".")  # not the store
+                 for entry in _entries(Path(folder.path))]
+        for entry in top + below:
+            if entry.is_file():
+                stat = entry.stat()
+                parts.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
+        for entry in _entries(self.store_root / "takes"):  # a folder's time changes when a take lands in it
+            parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+        return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    real = os.path.realpath(path)
+    return any(os.path.commonpath([real, os.path.realpath(root)]) == os.path.realpath(root) for root in roots)
+
+
+def _handler(server: ReviewServer):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "longcut-review"
+        sys_version = ""
+
+        def log_message(self, format, *args) -> None:  # quiet: the terminal shows the URL, not every request
+            pass
+
+        # the gate every request passes
+
+        def _allowed(self) -> tuple[bool, str, dict]:
+            split = urlsplit(self.path)
+            query = parse_qs(split.query)
+            hosts = server.allowed_hosts()
+            if hosts is not None and self.headers.get("Host", "") not in hosts:
+                return False, split.path, query
+            if server.token is not None:
+                given = (query.get("token") or [""])[0]
+                if not hmac.compare_digest(given.encode(), server.token.encode()):
+                    return False, split.path, query
+            return True, split.path, query
+
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            allowed, path, _ = self._allowed()
+            if not allowed:
+                return self._send(Reply(HTTPStatus.FORBIDDEN, b'{"error": "forbidden"}'))
+            if path == "/favicon.ico":  # none: said without an error in the browser's console
+                return self._send(Reply(HTTPStatus.NO_CONTENT, b""))
+            if path in PAGE_FILES:
+                name, content_type = PAGE_FILES[path]
+                return self._send(Reply(HTTPStatus.OK, page_file(name), content_type))
+            if path == "/api/state":
+                return self._json(server.state)
+            if path == "/api/events":
+                return self._events()
+            match = MEDIA.match(path)
+            if match and (match["kind"] == "thumb") == (match["ext"] == "jpg"):
+                try:
+                    found = server.media(match["kind"], match["key"])
+                except (LongcutError, ScreenplayError, OSError):
+                    found = None
+                if found is not None:
+                    return self._file(found)
+            return self._send(Reply(HTTPStatus.NOT_FOUND, b'{"error": "not found"}'))
+
+        def do_POST(self) -> None:  # noqa: N802
+            allowed, path, _ = self._allowed()
+            origin = self.headers.get("Origin")
+            same_origin = origin is None or origin == f"http://{self.headers.get('Host', '')}"
+            json_body = self.headers.get("Content-Type", "").split(";")[0].strip() == "application/json"
+            if not (allowed and same_origin and json_body):
+                return self._send(Reply(HTTPStatus.FORBIDDEN, b'{"error": "forbidden"}'))
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > BODY_LIMIT:
+                return self._send(Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b'{"error": "too large"}'))
+            body = self.rfile.read(length)
+            routes = {"/api/decision": (DecisionRequest, server.decide), "/api/note": (NoteRequest, server.add_note),
+                      "/api/note/delete": (_NoteId, lambda request: server.remove_note(request.id))}
+            if path not in routes:
+                return self._send(Reply(HTTPStatus.NOT_FOUND, b'{"error": "not found"}'))
+            model, action = routes[path]
+            try:
+                request = model.model_validate_json(body)
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"]) or "the request"
+                return self._error(HTTPStatus.BAD_REQUEST, f"{where}: {first['msg']}")
+            self._json(lambda: action(request))
+
+        # replies
+
+        def _json(self, make) -> None:
+            try:
+                data = make()
+            except (LongcutError, ScreenplayError) as error:
+                return self._error(HTTPStatus.CONFLICT, str(error), getattr(error, "hint", None))
+            self._send(Reply(HTTPStatus.OK, json.dumps(data).encode("utf-8")))
+
+        def _error(self, status: int, message: str, hint: str | None = None) -> None:
+            self._send(Reply(status, json.dumps({"error": message, "hint": hint}).encode("utf-8")))
+
+        def _send(self, reply: Reply, headers: dict | None = None) -> None:
+            self.send_response(reply.status)
+            for name, value in {**SECURITY_HEADERS, **(headers or {})}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(reply.body)
+
+        def _file(self, path: Path) -> None:
+            """A media file, whole or the one byte range asked for (a video element seeks with ranges)."""
+            size = path.stat().st_size
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            start, end, status = 0, size - 1, HTTPStatus.OK
+            wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())
+            if wanted and (wanted[1] or wanted[2]):
+                if wanted[1]:
+                    start, end = int(wanted[1]), min(int(wanted[2]) if wanted[2] else size - 1, size - 1)
+                else:  # the last N bytes
+                    start = max(0, size - int(wanted[2]))
+                if start > end:
+                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    self.send_header("Content-Range", f"bytes */{size}")
+                    self.end_headers()
+                    return
+                status = HTTPStatus.PARTIAL_CONTENT
+            self.send_response(status)
+            for name, value in SECURITY_HEADERS.items():
+                if name != "Cache-Control":
+                    self.send_header(name, value)
+            self.send_header("Cache-Control", "private, max-age=3600")
+            self.send_header("Content-Type", content_type)
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Content-Length", str(end - start + 1))
+            if status == HTTPStatus.PARTIAL_CONTENT:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.end_headers()
+            with open(path, "rb") as handle:
+                handle.seek(start)
+                left = end - start + 1
+                try:
+                    while left > 0:
+                        chunk = handle.read(min(left, 256 * 1024))
+                        if not chunk:
+                            break
+                        self.wfile.write(chunk)
+                        left -= len(chunk)
+                except (BrokenPipeError, ConnectionResetError):  # the player moved on to another range
+                    pass
+
+        def _events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            last, beat = None, time.monotonic()
+            try:
+                while not server.stopping.is_set():
+                    now = server.fingerprint()
+                    if now != last:
+                        self.wfile.write(f"event: changed\ndata: {now}\n\n".encode())
+                        self.wfile.flush()
+                        last, beat = now, time.monotonic()
+                    elif time.monotonic() - beat > HEARTBEAT_SECONDS:
+                        self.wfile.write(b": still here\n\n")
+                        self.wfile.flush()
+                        beat = time.monotonic()
+                    server.stopping.wait(POLL_SECONDS)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+class _NoteId(BaseModel):
+    id: str

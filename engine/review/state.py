@@ -1,0 +1,148 @@
+"""What the review page shows, as one JSON document: the film as last cut, every shot with its takes, status,
+notes and continuity flags. The page draws only this (and the media it names), so the server and the static
+folder show the same thing.
+
+Media are named by key, never by path: `media/take/KEY.mp4`, `media/thumb/KEY.jpg`, `media/film/VERSION.mp4`.
+The server finds each in the store by its key (engine.review.server); the static folder holds them at those
+very names (engine.review.static).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storyboard.units import drop_frame
+
+from continuity import TakeChoice
+
+from ..errors import LongcutError
+from ..project import Project
+from ..render.plan import RenderPlan, alternative_keys
+from ..render.store import TakeRecord
+from ..report import load_report, report_path
+from ..timeline import Card, Cut
+from .decisions import Review, Status
+from .proxy import film_version
+
+STATE_VERSION = 1
+STATUS_ORDER = [status.value for status in Status]
+
+
+def take_url(key: str) -> str:
+    return f"media/take/{key}.mp4"
+
+
+def thumb_url(key: str) -> str:
+    return f"media/thumb/{key}.jpg"
+
+
+def film_url(version: str) -> str:
+    return f"media/film/{version}.mp4"
+
+
+def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | None) -> dict:
+    """Everything the page shows, as JSON-ready data. Every text a person wrote is here as text: the page sets
+    it as text (never as markup)."""
+    sp = project.screenplay
+    fps = sp.fps
+    records = _records_by_shot(project)
+    pickable = _pickable_keys(project, plan, records)
+    shots = [_shot(plan, shot_id, records.get(shot_id, []), pickable, review) for shot_id in plan.shots]
+    return {
+        "version": STATE_VERSION,
+        "title": sp.film.title,
+        "fps": [fps.numerator, fps.denominator],
+        # what the page needs to write timecode exactly as storyboard.units.format_timecode does
+        "timecode": {"nominal": round(fps), "dropped": 2 * round(fps / 30) if drop_frame(fps) else 0,
+                     "separator": ";" if drop_frame(fps) else ":"},
+        "film": _film(cut),
+        "shots": shots,
+        "notes": [note.model_dump() for note in review.data.notes],
+        "flags": _flags(cut),
+        "statuses": STATUS_ORDER,
+    }
+
+
+def _records_by_shot(project: Project) -> dict[str, list[TakeRecord]]:
+    """Each shot's takes in the store, by take number (the newest of a number last)."""
+    found: dict[str, list[TakeRecord]] = {}
+    for record in project.store.records():
+        found.setdefault(record.shot, []).append(record)
+    for takes in found.values():
+        takes.sort(key=lambda record: (record.take, record.created))
+    return found
+
+
+def _pickable_keys(project: Project, plan: RenderPlan, records: dict[str, list[TakeRecord]]) -> set[str]:
+    """The keys the shots' take numbers have for the screenplay as it is now: a take made before a change to its
+    shot (or to the shot it continues) is not offered, since picking it would be refused."""
+    alternatives = {}
+    for shot_id, takes in records.items():
+        if shot_id not in plan.shots:
+            continue
+        numbers = sorted({record.take for record in takes})
+        alternatives[shot_id] = [TakeChoice(take, next((record.seed for record in reversed(takes)
+                                                        if record.take == take and record.seed_override), None))
+                                 for take in numbers]
+    return set(alternative_keys(plan, project.lock, alternatives).values())
+
+
+def _shot(plan: RenderPlan, shot_id: str, records: list[TakeRecord], pickable: set[str], review: Review) -> dict:
+    planned = plan.shots[shot_id]
+    request = planned.request
+    decision = review.data.decisions.get(shot_id)
+    takes = [_take(record, planned.key) for record in records if record.key in pickable | {planned.key}]
+    return {
+        "id": shot_id,
+        "scene": request.scene_id,
+        "heading": request.heading,
+        "frames": request.frames,
+        "seconds": round(request.frames / float(request.fps), 3),
+        "prompt": request.text,
+        "dialogue": [{"speaker": cue.speaker, "line": cue.line, "start": cue.start, "end": cue.end}
+                     for cue in request.dialogue],
+        "take": request.take,
+        "key": planned.key,
+        "made": planned.cached,
+        "status": review.status(shot_id, planned.key, planned.cached).value,
+        "verdict": decision.model_dump() if decision else None,
+        "thumb": thumb_url(planned.key) if planned.cached else None,
+        "takes": takes,
+    }
+
+
+def _take(record: TakeRecord, key_in_use: str) -> dict:
+    return {"take": record.take, "key": record.key, "seed": record.seed, "backend": record.backend,
+            "model": record.model, "frames": record.frames, "created": record.created,
+            "url": take_url(record.key), "thumb": thumb_url(record.key), "in_use": record.key == key_in_use}
+
+
+def _film(cut: Cut | None) -> dict | None:
+    if cut is None or not Path(cut.film).is_file():
+        return None
+    timeline = cut.timeline
+    items = []
+    for item in timeline.items:
+        if isinstance(item, Card):
+            items.append({"kind": "card", "card": item.kind.value, "record_in": item.record_in,
+                          "record_out": item.record_out})
+        else:
+            items.append({"kind": "clip", "shot": item.shot_id, "take": item.take, "record_in": item.record_in,
+                          "record_out": item.record_out, "source_in": item.source_in})
+    return {"url": film_url(film_version(cut.film)), "frames": timeline.total_frames, "items": items,
+            "width": timeline.width, "height": timeline.height}
+
+
+def _flags(cut: Cut | None) -> list[dict]:
+    """The continuity report's flags, where the film was cut with one."""
+    if cut is None:
+        return []
+    path = report_path(cut.film)
+    if not path.is_file():
+        return []
+    try:
+        report = load_report(path, hint="")
+    except LongcutError:  # a report of another version: the page goes on without flags
+        return []
+    return [{key: flag.get(key) for key in ("what", "shot", "shot_frame", "frame", "timecode", "message", "hint")}
+            for flag in report.get("flags", [])]

@@ -1,0 +1,98 @@
+"""`longcut review FILM --static DIR`: the review page as a folder to send to someone without longcut.
+
+It opens from file:// in a browser: the state is a script (`state.js`, since a page from file:// may not fetch
+a JSON file), and the media sit at the very names the state gives them (`media/...`), as proxies. The copy is
+read only: it shows the decisions and notes as they were when it was written.
+
+The folder is written beside DIR and moved into place whole; an existing DIR is replaced only when longcut
+wrote it (it holds MARKER), so a folder of someone else's is never emptied.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import LongcutError
+from ..project import Project
+from ..timeline import Cut
+from .decisions import Review
+from .proxy import proxy, thumbnail
+from .server import page_file
+from .state import film_url, page_state, take_url, thumb_url
+
+MARKER = ".longcut-review"
+
+
+def state_script(state: dict) -> str:
+    """The state as a script: JSON, with `<`, `>` and `&` escaped so no text in it can close the script tag."""
+    text = json.dumps(state, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.LONGCUT_STATE = {text};\n"
+
+
+def check_static_folder(folder: Path, inputs: dict[Path, str]) -> Path:
+    folder = Path(folder)
+    resolved = folder.resolve()
+    for source, what in inputs.items():
+        if resolved == source or source in resolved.parents or resolved in source.parents:
+            raise LongcutError(f"--static {folder} would hold or be inside {what}, which longcut reads",
+                               hint="choose a new folder for the review copy, outside the film's own files")
+    if resolved.exists() and not resolved.is_dir():
+        raise LongcutError(f"--static {folder} is a file", hint="give the path of a folder to write the copy into")
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).is_file():
+        raise LongcutError(f"--static {folder} is a folder that longcut did not write, and it is not empty",
+                           hint="choose a new or empty folder: the copy replaces the folder's contents")
+    if not resolved.parent.is_dir():
+        raise LongcutError(f"--static {folder}: the folder {resolved.parent} does not exist",
+                           hint="create it first, or check the path for a typo")
+    return resolved
+
+
+def write_static(project: Project, folder: Path) -> tuple[Path, int]:
+    """Write the copy; returns the folder and how many media files it holds."""
+    target = check_static_folder(folder, project.inputs())
+    plan = project.plan()
+    cut = project.last_cut()
+    state = page_state(project, plan, Review.beside(project.screenplay.path), cut)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        media = _copy_media(project, state, cut, work)
+        page = page_file("index.html").decode("utf-8").replace("<!--STATE-->", '<script src="state.js"></script>')
+        (work / "index.html").write_text(page, encoding="utf-8")
+        for name in ("review.js", "review.css"):
+            (work / name).write_bytes(page_file(name))
+        (work / "state.js").write_text(state_script(state), encoding="utf-8")
+        (work / MARKER).write_text("written by longcut review --static; replaced whole by the next one\n")
+        os.chmod(work, 0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(work, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target, media
+
+
+def _copy_media(project: Project, state: dict, cut: Cut | None, work: Path) -> int:
+    store = project.store
+    fps = project.screenplay.fps
+    copies: dict[str, Path] = {}
+    for shot in state["shots"]:
+        for take in shot["takes"]:
+            record = store.record(take["key"])
+            copies[take_url(take["key"])] = proxy(store.clip(take["key"]), take["key"], record.height, fps, store.root)
+            copies[thumb_url(take["key"])] = thumbnail(store.folder(take["key"]) / "first.png", take["key"], store.root)
+        if shot["made"]:
+            copies[thumb_url(shot["key"])] = thumbnail(store.folder(shot["key"]) / "first.png", shot["key"], store.root)
+    if state["film"] is not None and cut is not None:
+        version = state["film"]["url"].rsplit("/", 1)[1].removesuffix(".mp4")
+        copies[film_url(version)] = proxy(cut.film, version, cut.timeline.height, cut.timeline.fps, store.root)
+    for url, source in copies.items():
+        destination = work / url
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    return len(copies)

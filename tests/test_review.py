@@ -1,0 +1,379 @@
+"""`longcut review`: the page in a real browser (Debian's chromium, driven by playwright), the server's guards
+over real HTTP, the review file, `render --retakes`, and the notes in the exports.
+
+The browser tests never skip: without chromium they fail and say how to install it (the README's test command
+does). Screenshots of the page go to the tests' output folder (printed with -s), to be looked at.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.ffmpeg import decode_frames
+from engine.review.decisions import Review, ReviewData, review_path
+from engine.review.proxy import PROXY_HEIGHT, proxy
+from engine.review.server import ReviewServer, is_loopback
+from engine.review.static import MARKER
+from storyboard.units import format_timecode
+
+from .cli import run
+from .films import film_copy
+from .media import make_clip
+
+CHROMIUM = Path("/usr/bin/chromium")
+FILM = """title: "Review </script><b>me</b>"
+fps: 12
+size: 320x180
+characters:
+  mara: {name: Mara, description: a harbour pilot}
+scenes:
+  - id: s
+    heading: EXT. PIER - DAY
+    shots:
+      - {id: a, duration: 2s, prompt: a pier at dawn}
+      - {id: b, duration: 2s, prompt: "<script>window.pwned = 1</script> the harbour",
+         dialogue: [{mara: "<img src=x onerror=\\"window.pwned = 2\\">"}]}
+      - {id: c, duration: 2s, prompt: boats, continues: b}
+"""
+FRAMES = 24 * 3 + 48 + 72  # three shots, the title card and the credits at 12 fps
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The film rendered and cut, with a second take of shot c (in use)."""
+    folder = tmp_path_factory.mktemp("review")
+    film = folder / "film.yaml"
+    film.write_text(FILM, encoding="utf-8")
+    run("render", film)
+    run("shot", film, "c", "--take", "new")
+    return film
+
+
+@pytest.fixture
+def film(rendered, tmp_path):
+    """A copy of the rendered film for one test to change."""
+    return film_copy(rendered, tmp_path)
+
+
+@pytest.fixture
+def server(film):
+    serving = ReviewServer(film)
+    thread = threading.Thread(target=serving.serve_forever, daemon=True)
+    thread.start()
+    yield serving
+    serving.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail("the review page's tests need Debian's chromium: apt-get install -y chromium "
+                    "(the README's test command installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield opened
+    context.close()
+    assert errors == []  # no script error, no refused style, no missing file
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    folder = tmp_path_factory.getbasetemp() / "screenshots"
+    folder.mkdir(exist_ok=True)
+    print(f"\nscreenshots of the review page: {folder}")
+    return folder
+
+
+def open_page(page, url: str):
+    page.goto(url)
+    page.wait_for_selector("body[data-loaded]")
+    return page
+
+
+def wait_until(page, expression: str, seconds: float = 10) -> None:
+    """Poll a JavaScript expression until it is true. (playwright's wait_for_function evaluates its predicate with
+    eval, which the page's Content-Security-Policy forbids, as it should.)"""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds}s: {expression}")
+        page.wait_for_timeout(50)
+
+
+def loads(page) -> int:
+    return int(page.evaluate("document.body.dataset.loaded"))
+
+
+def status_of(page, shot: str) -> str:
+    return page.inner_text(f"#shot-{shot} .badge")
+
+
+def test_the_page_shows_the_film_and_every_shot_with_its_status(server, page, screenshots):
+    open_page(page, server.url)
+    assert page.inner_text("#title") == "Review </script><b>me</b>"  # text, never markup
+    assert [status_of(page, shot) for shot in "abc"] == ["rendered"] * 3
+    assert "take 2" in page.inner_text("#shot-c")
+    wait_until(page, "document.getElementById('film').readyState >= 2")
+    assert page.evaluate("document.getElementById('film').duration") == pytest.approx(FRAMES / 12, abs=0.1)
+    page.click("#shot-b")
+    assert page.inner_text("#current-shot") == "shot b"  # clicking a shot seeks the film to it
+    assert page.inner_text("#frame") == str(48 + 24)
+    assert "window.pwned = 1" in page.inner_text("#shot-panel")  # the prompt and the line, shown as text
+    assert 'onerror=' in page.inner_text("#shot-panel")
+    assert page.evaluate("window.pwned") is None
+    page.screenshot(path=str(screenshots / "review-page.png"), full_page=True)
+
+
+def test_approve_retake_and_pick_are_saved_and_kept_after_a_reload(server, page, film, screenshots):
+    open_page(page, server.url)
+    page.click("#shot-a")
+    page.click("#approve")
+    wait_until(page, "document.querySelector('#shot-a .badge').textContent === 'approved'")
+    page.click("#shot-b")
+    page.fill("#verdict-note", "the harbour should be at dusk")
+    page.click("#retake")
+    wait_until(page, "document.querySelector('#shot-b .badge').textContent === 'retake'")
+    page.click("#shot-c")
+    page.click("#take-c-1 .pick")
+    wait_until(page, "document.querySelector('#take-c-1').classList.contains('in-use')")
+    page.screenshot(path=str(screenshots / "review-decisions.png"), full_page=True)
+
+    page.reload()
+    page.wait_for_selector("body[data-loaded]")
+    assert [status_of(page, shot) for shot in "abc"] == ["approved", "retake", "rendered"]
+    assert "take 1" in page.inner_text("#shot-c")
+    data = ReviewData.model_validate_json(review_path(film).read_text())  # the file validates against its schema
+    assert data.decisions["b"].note == "the harbour should be at dusk" and data.decisions["a"].verdict == "approved"
+    lock = json.loads(film.with_name("film.lock.json").read_text())
+    assert lock["shots"]["c"]["take"] == 1 and lock["shots"]["c"]["picked"] is True
+    status = run("status", film).output
+    assert "approved" in status and "retake: the" in status  # the note, cut to the terminal's width
+
+
+def test_seeking_to_a_timecode_shows_that_very_frame(server, page, film):
+    open_page(page, server.url)
+    wait_until(page, "document.getElementById('film').readyState >= 2")
+    frames = list(decode_frames(film.with_suffix(".mp4"), 320, 180))
+    for frame in (30, 61, 100):
+        page.fill("#goto-input", format_timecode(frame, Fraction(12)))
+        page.click("#goto button")
+        wait_until(page, f"document.getElementById('frame').textContent === '{frame}'")
+        wait_until(page, "!document.getElementById('film').seeking")
+        assert page.inner_text("#timecode") == format_timecode(frame, Fraction(12))
+        shown = np.array(page.evaluate("""() => {
+            const video = document.getElementById('film');
+            const canvas = document.createElement('canvas');
+            canvas.width = 320; canvas.height = 180;
+            const context = canvas.getContext('2d');
+            context.drawImage(video, 0, 0, 320, 180);
+            return Array.from(context.getImageData(0, 0, 320, 180).data);
+        }"""), dtype=np.float32).reshape(180, 320, 4)[..., :3]
+        distance = {index: np.abs(shown - frames[index]).mean() for index in (frame - 1, frame, frame + 1)}
+        assert min(distance, key=distance.get) == frame  # the picture on screen is that frame, not a neighbour
+
+
+def test_the_pages_timecode_is_longcuts_at_every_rate(server, page):
+    open_page(page, server.url)
+    samples = sorted({*range(0, 40000, 37), *range(17970, 18020), *range(107880, 107930), 2589407, 5178815})
+    for fps in (Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(60000, 1001)):
+        drop = fps.denominator == 1001
+        spec = {"nominal": round(fps), "dropped": 2 * round(fps / 30) if drop else 0, "separator": ";" if drop else ":"}
+        shown = page.evaluate("([frames, spec]) => frames.map((f) => window.longcutTimecode(f, spec))", [samples, spec])
+        assert shown == [format_timecode(frame, fps) for frame in samples]
+
+
+def test_notes_are_pinned_to_frames_and_go_out_as_markers(server, page, film):
+    open_page(page, server.url)
+    wait_until(page, "document.getElementById('film').readyState >= 2")
+    page.fill("#goto-input", "20")
+    page.click("#goto button")
+    wait_until(page, "document.getElementById('frame').textContent === '20'")
+    page.fill("#film-note-text", "hold the title <longer>")
+    page.click("#film-note button")
+    page.wait_for_selector("#notes li[data-note]")
+    assert page.inner_text("#notes li[data-note] .seek") == format_timecode(20, Fraction(12))
+    assert page.inner_text("#notes li[data-note] .note-text") == "hold the title <longer>"
+    page.fill("#goto-input", "90")
+    page.click("#goto button")
+    page.click("#notes li[data-note] .seek")  # a note seeks the film to its frame
+    wait_until(page, "document.getElementById('frame').textContent === '20'")
+    # a note on a take, through the page's own API call
+    page.click("#shot-a")
+    page.fill("#take-a-1 input", "the gull is too big")
+    page.click("#take-a-1 button[type=submit]")
+    wait_until(page, "document.querySelectorAll('#notes li[data-note]').length === 2")
+
+    run("export", film, "--format", "otio")
+    timeline = json.loads(film.with_suffix(".otio").read_text())
+    markers = [marker for marker in timeline["tracks"]["markers"] if marker["metadata"]["longcut"]["source"] == "review"]
+    assert [(marker["marked_range"]["start_time"]["value"], marker["metadata"]["longcut"]["note"]) for marker in markers] \
+        == [(20, "hold the title <longer>"), (48, "shot a take 1: the gull is too big")]
+    run("export", film, "--format", "edl")
+    edl = film.with_suffix(".edl").read_text()
+    assert "* LOC: 01:00:01:08 BLUE    HOLD THE TITLE <LONGER>" in edl
+    assert "* LOC: 01:00:04:00 BLUE    SHOT A TAKE 1: THE GULL IS TOO BIG" in edl
+    import opentimelineio as otio
+
+    read = otio.adapters.read_from_file(str(film.with_suffix(".edl")))  # the locators read back as markers
+    names = [marker.name for clip in read.find_clips() for marker in clip.markers]
+    assert "HOLD THE TITLE <LONGER>" in names
+
+
+def test_the_page_shows_a_new_take_and_film_without_a_reload(server, page, film):
+    open_page(page, server.url)
+    before = loads(page)
+    run("shot", film, "a", "--take", "new")  # another process's render, as far as the page knows
+    wait_until(page, "document.querySelector('#shot-a').textContent.includes('take 2')", seconds=20)
+    assert loads(page) > before
+    page.click("#shot-a")
+    assert page.locator("#shot-panel .take").count() == 2
+
+
+def test_the_static_folder_plays_from_file_and_is_read_only(film, page, tmp_path, screenshots):
+    out = tmp_path / "copy"
+    run("review", film, "--static", out)
+    assert (out / MARKER).is_file()
+    assert "</script>" not in (out / "state.js").read_text()  # no text in the state can close its script
+    open_page(page, (out / "index.html").as_uri())
+    assert [status_of(page, shot) for shot in "abc"] == ["rendered"] * 3
+    wait_until(page, "document.getElementById('film').readyState >= 2")
+    page.click("#shot-c")
+    wait_until(page, "document.querySelector('#take-c-1 video').readyState >= 1")
+    assert page.is_disabled("#approve") and page.is_disabled("#film-note button")
+    assert page.evaluate("window.pwned") is None
+    page.screenshot(path=str(screenshots / "review-static.png"), full_page=True)
+    run("review", film, "--static", out)  # written again over its own copy
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.txt").write_text("mine")
+    assert "longcut did not write" in run("review", film, "--static", tmp_path / "mine", code=2).output
+    assert "which longcut reads" in run("review", film, "--static", film.parent / ".longcut" / "x", code=2).output
+
+
+def request(server: ReviewServer, path: str, method: str = "GET", body: bytes | None = None,
+            headers: dict | None = None) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request(method, path, body=body, headers={"Host": f"127.0.0.1:{server.port}", **(headers or {})})
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def test_only_the_films_own_media_are_served(server, film, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the studio's secret")
+    for path in ("/media/take/../../film.yaml", "/media/take/%2e%2e/%2e%2e/film.yaml", "/%2e%2e/film.yaml",
+                 "/review.js/../film.yaml", "/media/take/..%2f..%2ffilm.yaml", "/film.yaml", "/../../etc/passwd",
+                 "/media/take/" + "0" * 64 + ".mp4", "/media/thumb/" + "a" * 64 + ".mp4"):
+        status, body = request(server, path)
+        assert status in (403, 404) and b"title:" not in body, path
+    key = Review.beside(film) and json.loads(film.with_name("film.lock.json").read_text())["shots"]["a"]["key"]
+    status, body = request(server, f"/media/take/{key}.mp4")
+    assert status == 200 and body[4:8] == b"ftyp"
+    status, body = request(server, f"/media/take/{key}.mp4", headers={"Range": "bytes=0-99"})
+    assert status == 206 and len(body) == 100
+    # a cached thumbnail that is a symlink out of the store is refused, not followed
+    thumb = film.parent / ".longcut" / "proxies" / "thumbs" / key[:2] / f"{key}-1.jpg"
+    thumb.parent.mkdir(parents=True, exist_ok=True)
+    thumb.symlink_to(secret)
+    status, body = request(server, f"/media/thumb/{key}.jpg")
+    assert status == 404 and b"secret" not in body
+
+
+def test_writes_must_be_valid_json_from_the_page_itself(server, film):
+    good = json.dumps({"shot": "a", "action": "approve", "take": 1}).encode()
+    json_type = {"Content-Type": "application/json"}
+    assert request(server, "/api/decision", "POST", good, {"Content-Type": "text/plain"})[0] == 403  # a form's post
+    assert request(server, "/api/decision", "POST", good, {**json_type, "Origin": "http://evil.example"})[0] == 403
+    assert request(server, "/api/state", headers={"Host": "evil.example:80"})[0] == 403  # DNS rebinding
+    status, body = request(server, "/api/decision", "POST", b'{"shot": "a", "action": "delete", "take": 1}', json_type)
+    assert status == 400 and b"action" in body
+    status, body = request(server, "/api/note", "POST", json.dumps({"on": "film", "frame": -1, "text": "x"}).encode(),
+                           json_type)
+    assert status == 400 and b"frame" in body
+    status, body = request(server, "/api/decision", "POST", json.dumps({"shot": "zz", "action": "approve", "take": 1})
+                           .encode(), json_type)
+    assert status == 409 and b"no shot `zz`" in body
+    assert request(server, "/api/note", "POST", b"x" * 70000, json_type)[0] == 413
+    assert not review_path(film).exists()  # nothing refused was written
+    assert request(server, "/api/decision", "POST", good, json_type)[0] == 200
+    assert Review.beside(film).data.decisions["a"].verdict == "approved"
+
+
+def test_a_server_off_loopback_needs_its_token(film):
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and not is_loopback("0.0.0.0")
+    serving = ReviewServer(film, token="s3cret-token")  # as on another address, where a token is made
+    thread = threading.Thread(target=serving.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert serving.url.endswith("?token=s3cret-token")
+        assert request(serving, "/api/state")[0] == 403
+        assert request(serving, "/api/state?token=wrong")[0] == 403
+        assert request(serving, "/api/state?token=s3cret-token")[0] == 200
+    finally:
+        serving.shutdown()
+
+
+def test_render_retakes_makes_a_new_take_of_each_shot_sent_back(film):
+    plan_key = json.loads(film.with_name("film.lock.json").read_text())["shots"]["b"]["key"]
+    Review.beside(film).decide("b", "retake", 1, plan_key, "too dark")
+    result = run("render", film, "--retakes")
+    assert "new takes of the 1 shot(s) sent back: b" in result.output
+    lock = json.loads(film.with_name("film.lock.json").read_text())
+    assert lock["shots"]["b"]["take"] == 2 and lock["shots"]["b"]["picked"] is True
+    assert "waiting for review" in run("status", film).output
+    assert "no shot is waiting for a retake" in run("render", film, "--retakes").output
+
+
+def test_a_tall_take_plays_as_a_small_proxy_with_every_frame(tmp_path):
+    source = make_clip(tmp_path / "tall.mp4", seconds=1, rate=24, size="854x480", sound=False)
+    small = proxy(source, "f" * 64, 480, Fraction(24), tmp_path / "store")
+    assert small != source and small.is_relative_to(tmp_path / "store" / "proxies")
+    assert len(list(decode_frames(small, 640, PROXY_HEIGHT))) == 24
+    assert proxy(source, "f" * 64, 480, Fraction(24), tmp_path / "store") == small  # made once
+    assert proxy(source, "e" * 64, PROXY_HEIGHT, Fraction(24), tmp_path / "store") == source  # small enough already
+    shutil.rmtree(tmp_path / "store")
+
+
+def test_longcut_review_serves_until_ctrl_c(film):
+    """The command itself: it prints the URL, serves the page, and stops cleanly on Ctrl-C (SIGINT)."""
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    process = subprocess.Popen([sys.executable, "-m", "engine.cli", "review", str(film), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()
+        assert first.startswith(f"reviewing {film} at http://127.0.0.1:"), first + process.stderr.read()
+        url = first.split(" at ", 1)[1].strip()
+        with urllib.request.urlopen(url + "api/state", timeout=20) as response:
+            assert [shot["id"] for shot in json.loads(response.read())["shots"]] == ["a", "b", "c"]
+        with urllib.request.urlopen(url, timeout=20) as response:
+            assert b'<script src="review.js">' in response.read()
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest, errors = process.communicate(timeout=20)
+    assert process.returncode == 0 and "stopped reviewing" in rest and "Traceback" not in errors
