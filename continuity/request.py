@@ -51,6 +51,7 @@ class DialogueCue:
     end: int
     speaker: str
     line: str
+    character: str = ""  # the character's id, for its voice (not its picture: kept out of the take's key)
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def time_dialogue(lines, looks: Mapping[str, CharacterLook], frames: int) -> tup
     for number, (line, weight) in enumerate(zip(lines, weights)):
         end = frames if number == len(lines) - 1 else start + round(frames * weight / total)
         speaker = looks[line.character].name if line.character in looks else line.character
-        cues.append(DialogueCue(start, max(end, start + 1), speaker, line.line))
+        cues.append(DialogueCue(start, max(end, start + 1), speaker, line.line, line.character))
         start = end
     return tuple(cues)
 

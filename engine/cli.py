@@ -163,14 +163,23 @@ def _print_summary(sp, graph: ShotGraph) -> None:
     chained = sum(1 for group in groups if len(group) > 1)
     out.print(f"{len(groups)} independent render groups ({chained} continuity chains)")
     if film.characters:
+        from .voices import character_voices
+
+        voices = character_voices(film)
         cast = Table(show_edge=False, pad_edge=False)
-        for column in ("character", "name", "shots", "appears in"):
+        for column in ("character", "name", "voice", "shots", "appears in"):
             cast.add_column(column, justify="right" if column == "shots" else "left")
         for ident, character in film.characters.items():
             shots = [entry.shot.id for entry in sp.entries if ident in sp.characters_in(entry.shot)]
             shown = ", ".join(shots[:6]) + (f", … (+{len(shots) - 6})" if len(shots) > 6 else "")
-            cast.add_row(ident, character.name or "", str(len(shots)), shown or "-")
+            voice = f"{voices[ident].pitch:+g} st, {voices[ident].pace:g}x"
+            cast.add_row(ident, character.name or "", voice, str(len(shots)), shown or "-")
         out.print(cast)
+    if any(entry.shot.dialogue for entry in sp.entries):
+        from .voices import INSTALL_HINT, voices_available
+
+        if not voices_available():
+            out.print(Text(f"note: the dialogue is silent (subtitles only): {INSTALL_HINT}", style="yellow"))
     for warning in sp.warnings:
         where = f"{warning.mark}: " if warning.mark else ""
         out.print(Text(f"{where}warning: {warning.message}", style="yellow"))
@@ -449,6 +458,8 @@ def _cut(project, plan, options) -> None:
               f"made, {result.pieces_reused} reused, {sound}; in {result.seconds:.1f}s")
     for path in result.subtitle_files:
         out.print(f"subtitles: {path}")
+    for warning in result.warnings:
+        _warn(warning)
     if result.flagged is not None:
         from .report import report_path
 

@@ -157,6 +157,20 @@ class SubtitleCue:
 
 
 @dataclass(frozen=True)
+class SpeechCue:
+    """A line of dialogue spoken by a scratch voice (engine.voices), placed on the timeline."""
+
+    shot_id: str
+    character: str
+    speaker: str
+    line: str
+    file: Path  # the spoken line, a WAV in the store
+    start: int  # frames on the timeline
+    frames: int  # how long it is spoken
+    slot: int  # how long the dialogue's timing gives it
+
+
+@dataclass(frozen=True)
 class Marker:
     """A note pinned to a frame of the film (a continuity flag, a reviewer's note), for the editing suite."""
 
@@ -178,6 +192,7 @@ class Timeline:
     subtitles: list[SubtitleCue] = field(default_factory=list)
     backend: str = ""
     models: tuple[str, ...] = ()
+    speech: list[SpeechCue] = field(default_factory=list)  # the dialogue spoken (none without voices)
 
     @property
     def total_frames(self) -> int:
@@ -311,5 +326,6 @@ def _timeline_of(data: dict, base: Path) -> Timeline:
     music = [MusicPlacement(**{**cue, "source": MusicSource(cue["source"]),
                                "file": base / cue["file"] if cue["file"] else None}) for cue in data["music"]]
     return Timeline(data["title"], Fraction(data["fps"]), data["width"], data["height"], items, music,
-                    [SubtitleCue(**cue) for cue in data["subtitles"]], data["backend"], tuple(data["models"]))
+                    [SubtitleCue(**cue) for cue in data["subtitles"]], data["backend"], tuple(data["models"]),
+                    [SpeechCue(**{**cue, "file": base / cue["file"]}) for cue in data.get("speech", [])])
 

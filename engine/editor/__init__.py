@@ -1,7 +1,8 @@
 """The editor: the takes in the lock file become the film, and its Cut (engine.timeline).
 
 1. check every shot has its take, and build the Timeline (editorial order, transitions, cues, in frames), with
-   a graded copy of every take that asks for colour matching (made once, cached);
+   a graded copy of every take that asks for colour matching and every line of dialogue spoken by its
+   character's scratch voice (each made once, cached);
 2. key everything the film is made of: nothing changed and the film is as it was left, and the cut is done;
 3. make the picture's pieces (re-encoded junctions, title cards; each cached) and, beside them, the
    soundtrack (the score and the shots' sound, mixed and normalised; cached);
@@ -30,6 +31,7 @@ from ..render.store import TakeStore
 from ..timeline import Cut, CutSettings
 from .audio import audio_key, make_soundtrack, soundtrack_path
 from .deliver import Delivery, deliver
+from .dialogue import speak_dialogue
 from .pieces import PieceKind, make_pieces, piece_path, plan_pieces
 from .provenance import sign
 from .timeline import Timeline, build_timeline
@@ -62,6 +64,7 @@ class CutResult:
     up_to_date: bool = False
     subtitle_files: list[Path] = field(default_factory=list)
     flagged: int | None = None  # what the continuity report flagged (None: the cut was up to date)
+    warnings: list[str] = field(default_factory=list)  # lines spoken past their slot; silent dialogue
 
     @property
     def output(self) -> Path:
@@ -79,6 +82,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
     timeline = grade_clips(build_timeline(plan, store, titles=options.titles), store)
+    timeline, spoken = speak_dialogue(timeline, plan.screenplay.film, store.root)
     review = Review.beside(plan.screenplay.path)  # read first: a damaged review file stops the cut before its work
     # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
     pieces = plan_pieces(timeline)
@@ -86,7 +90,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     sound_key = audio_key(timeline, options.loudness, ReferenceDigests())
     cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind is PieceKind.CARD)
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
-                           options.settings))
+                           options.settings), warnings=spoken)
     continuity = plan.screenplay.film.continuity
     inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), repr(continuity)]
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own

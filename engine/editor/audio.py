@@ -1,8 +1,9 @@
 """The soundtrack: music cues and the shots' own sound mixed block by block, normalised to a loudness target.
 
 1. every cue is read as a source (the built-in score, or an audio file decoded once to 48 kHz float),
-   and so is every shot's sound (placed at its clip, trimmed with it, cross-faded at its transitions);
-2. where a shot's sound is heard, the music is ducked under it: its level per 10 ms decides, the
+   and so is every shot's sound (placed at its clip, trimmed with it, cross-faded at its transitions), and
+   every line of dialogue spoken by a scratch voice (engine.editor.dialogue);
+2. where a shot's sound or a line is heard, the music is ducked under it: its level per 10 ms decides, the
    music starts down a little ahead and comes back slowly, as a mixer's sidechain would;
 3. cues and shots are shaped by their gains and fades and summed into a raw float mix, a few
    seconds at a time;
@@ -64,7 +65,7 @@ def audio_key(timeline: Timeline, loudness: float, digests: ReferenceDigests) ->
         spec["file"] = digests.of(cue.file) if cue.file else None
         cues.append(spec)
     voices = [[digests.of(voice.audio.file), voice.begin, voice.end, voice.offset, voice.fade_in, voice.fade_out,
-               voice.audio.gain_db, voice.audio.duck_db] for voice in shot_voices(timeline)]
+               voice.audio.gain_db, voice.audio.duck_db] for voice in all_voices(timeline)]
     payload = {"version": AUDIO_VERSION, "samples": samples(timeline.total_frames, timeline.fps), "cues": cues,
                "fps": str(timeline.fps), "loudness": loudness, "true_peak": TRUE_PEAK}
     if voices:  # films without shot sound keep the keys they had
@@ -86,7 +87,7 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
     with scratch_folder(store_root, "audio") as folder:
         mix = Path(folder) / "mix.f32"
         sources = {index: _source(cue, Path(folder)) for index, cue in enumerate(timeline.music)}
-        voices = shot_voices(timeline)
+        voices = all_voices(timeline)
         voice_sources = [_decoded(voice.audio.file, Path(folder) / f"shot-{number}.f32", f"the sound of shot "
                                   f"`{voice.shot_id}`") for number, voice in enumerate(voices)]
         with LoudnessMeter() as meter:
@@ -141,6 +142,21 @@ def shot_voices(timeline: Timeline) -> list[Voice]:
                             max(DECLICK, samples(clip.transition.frames, fps)),
                             max(DECLICK, samples(leaving, fps))))
     return voices
+
+
+SPEECH_DUCK_DB = -12.0  # the music under a spoken line, as under a shot's sound by default
+SPEECH_GAIN_DB = -6.0  # the lines come limited to -6 dBFS peaks (engine.voices); 6 dB less sits them over the ducked score
+
+
+def speech_voices(timeline: Timeline) -> list[Voice]:
+    """Every spoken line as a sound on the timeline: whole, with short fades against clicks."""
+    fps, total = timeline.fps, samples(timeline.total_frames, timeline.fps)
+    return [Voice(cue.shot_id, ClipAudio(cue.file, SPEECH_GAIN_DB, SPEECH_DUCK_DB), samples(cue.start, fps),
+                  min(total, samples(cue.start + cue.frames, fps)), 0, DECLICK, DECLICK) for cue in timeline.speech]
+
+
+def all_voices(timeline: Timeline) -> list[Voice]:
+    return shot_voices(timeline) + speech_voices(timeline)
 
 
 def _envelope(lo: int, hi: int, begin: int, end: int, gain_db: float, fade_in: int, fade_out: int) -> np.ndarray:

@@ -16,10 +16,10 @@ from ..footage import probe
 from ..render.lock import Edit
 from ..render.plan import RenderPlan
 from ..render.store import FOOTAGE, TakeStore
-from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MadeBy, MusicPlacement, MusicSource, SubtitleCue,
-                        Timeline, TransitionIn)
+from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MadeBy, MusicPlacement, MusicSource, SpeechCue,
+                        SubtitleCue, Timeline, TransitionIn)
 
-__all__ = ["Card", "CardKind", "Clip", "ClipAudio", "ColorMatch", "MadeBy", "MusicPlacement", "MusicSource", "SubtitleCue", "Timeline",
+__all__ = ["Card", "CardKind", "Clip", "ClipAudio", "ColorMatch", "MadeBy", "MusicPlacement", "MusicSource", "SpeechCue", "SubtitleCue", "Timeline",
            "TransitionIn", "build_timeline"]
 
 TITLE_SECONDS = 4
@@ -65,7 +65,8 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
         overlap = entering.frames if number > 0 else 0  # the first shot fades in from black over itself
         position -= overlap
         dialogue = tuple(DialogueCue(max(0, cue.start - source_in), min(source_out, cue.end) - source_in, cue.speaker,
-                                     cue.line) for cue in request.dialogue if cue.end > source_in and cue.start < source_out)
+                                     cue.line, cue.character)
+                         for cue in request.dialogue if cue.end > source_in and cue.start < source_out)
         clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key),
                     source_out - source_in, position, entering, dialogue, request.text, request.seed, request.starts_on,
                     source_in, request.frames, _clip_audio(sp, shot_id), _color_match(plan, store, shot_id),

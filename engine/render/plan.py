@@ -175,6 +175,8 @@ def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict
         if data[added] is None:
             data.pop(added)
     data["fps"] = f"{request.fps.numerator}/{request.fps.denominator}"
+    for cue in data["dialogue"]:  # who speaks is their voice's business, not the picture's (engine.voices)
+        cue.pop("character")
     for look in data["characters"]:
         look["references"] = [digests.of(Path(path)) for path in look["references"]]
     if data["location"]:

@@ -1,0 +1,46 @@
+"""The dialogue spoken: every line in the cut said by its character's scratch voice (engine.voices), placed
+where the dialogue's timing puts it, and the subtitles timed to the speech rather than to the estimate.
+
+A line longer than its slot is spoken whole (it runs on into what follows) and said as a warning, with the
+shot, the line and by how much, so the author can shorten it, lengthen the shot or quicken the voice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from storyboard.schema import Film, Voice
+
+from ..voices import INSTALL_HINT, character_voices, speak, voices_available
+from .timeline import SpeechCue, SubtitleCue, Timeline
+
+
+def speak_dialogue(timeline: Timeline, film: Film, store_root: Path) -> tuple[Timeline, list[str]]:
+    """The Timeline with its lines spoken (`speech`) and its subtitles on the speech; and the warnings."""
+    lines = [(clip, cue) for clip in timeline.clips for cue in clip.dialogue]
+    if not lines:
+        return timeline, []
+    if not voices_available():
+        return timeline, [f"the dialogue is silent (subtitles only): {INSTALL_HINT}"]
+    voices = character_voices(film)
+    speech, subtitles, warnings = [], [], []
+    end_of_film = timeline.total_frames
+    for clip, cue in lines:
+        spoken = speak(cue.line, voices.get(cue.character, Voice()), store_root)
+        start = clip.record_in + cue.start
+        frames = min(spoken.frames(timeline.fps), end_of_film - start)
+        slot = cue.end - cue.start
+        speech.append(SpeechCue(clip.shot_id, cue.character, cue.speaker, cue.line, spoken.file, start, frames, slot))
+        subtitles.append(SubtitleCue(start, start + frames, cue.speaker, cue.line, clip.shot_id))
+        if frames > slot:
+            over = float((frames - slot) / timeline.fps)
+            warnings.append(f"shot `{clip.shot_id}`: {cue.speaker}'s line \"{_short(cue.line)}\" is spoken in "
+                            f"{spoken.seconds:.1f}s, {over:.1f}s longer than its {float(slot / timeline.fps):.1f}s "
+                            f"slot; shorten the line, lengthen the shot, or give {cue.speaker} a faster `voice: "
+                            f"{{pace: ...}}`")
+    return dataclasses.replace(timeline, speech=speech, subtitles=subtitles), warnings
+
+
+def _short(line: str, most: int = 40) -> str:
+    return line if len(line) <= most else line[:most - 1] + "…"
