@@ -666,8 +666,9 @@ def _print_result(result) -> None:
 def export(
     film: FilmArg,
     fmt: Annotated[str, typer.Option("--format", "-f", help="otio, edl, xml (FCP 7: Premiere, Resolve), fcpxml "
-                                     "(Final Cut Pro), srt or vtt")],
-    output: Annotated[Path | None, typer.Option("--out", "-o", help="the file (default: beside the film file)")] = None,
+                                     "(Final Cut Pro), srt, vtt, or stems (dialogue, effects and music WAVs)")],
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="the file, or the folder for stems (default: "
+                                                "beside the film file)")] = None,
     start: Annotated[str, typer.Option("--start", help="the record timecode of the first frame")] = "01:00:00:00",
     cut_of: Annotated[Path | None, typer.Option("--cut", help="the film whose cut to export, when it was cut with "
                                                 "--out (default: the film beside the film file)")] = None,

@@ -240,6 +240,7 @@ class Cut:
     store: Path  # the take store the media are in (exports name them relative to it)
     settings: CutSettings = CutSettings()
     markers: tuple[Marker, ...] = ()  # the continuity report's flags
+    stems: dict[str, Path] = field(default_factory=dict)  # dialogue, effects, music: WAVs from the first frame
 
     def media(self, item: Clip | Card) -> Path:
         """The file that holds an item's picture: its take, or the card the editor drew."""
@@ -271,7 +272,7 @@ class Cut:
     def to_json(self, base: Path) -> str:
         data = {"version": CUT_VERSION, "film": self.film, "soundtrack": self.soundtrack, "cards": list(self.cards),
                 "store": self.store, "settings": asdict(self.settings), "timeline": _timeline_data(self.timeline),
-                "markers": [asdict(marker) for marker in self.markers]}
+                "markers": [asdict(marker) for marker in self.markers], "stems": dict(self.stems)}
         return json.dumps(_plain(data, base), indent=1) + "\n"
 
     @classmethod
@@ -281,7 +282,8 @@ class Cut:
             raise ValueError(f"not a longcut cut of version {CUT_VERSION}")
         return cls(_timeline_of(data["timeline"], base), base / data["film"], base / data["soundtrack"],
                    tuple(base / path for path in data["cards"]), base / data["store"], CutSettings(**data["settings"]),
-                   tuple(Marker(**marker) for marker in data.get("markers", [])))
+                   tuple(Marker(**marker) for marker in data.get("markers", [])),
+                   {name: base / path for name, path in data.get("stems", {}).items()})
 
 
 def _plain(value, base: Path):

@@ -36,15 +36,16 @@ def test_the_cut_is_saved_beside_the_film_and_reads_back_equal(rendered):
 
 
 def test_the_export_links_the_sound_of_the_film_as_it_was_cut(rendered):
-    loud = Project.open(rendered).last_cut().soundtrack
+    loud = Project.open(rendered).last_cut()
     run("cut", rendered, "--loudness", "-23")
-    quiet = Project.open(rendered).last_cut().soundtrack
-    assert quiet != loud and quiet.is_file()
+    quiet = Project.open(rendered).last_cut()
+    assert quiet.soundtrack != loud.soundtrack and quiet.soundtrack.is_file()
+    assert set(quiet.stems.values()).isdisjoint(loud.stems.values()) and all(p.is_file() for p in quiet.stems.values())
     run("export", rendered, "--format", "otio")
     timeline = otio.adapters.read_from_file(str(rendered.with_suffix(".otio")))
-    score = timeline.audio_tracks()
-    assert not score or all(clip.media_reference.target_url == quiet.as_uri()
-                            for clip in score[0] if isinstance(clip, otio.schema.Clip))
+    linked = {clip.media_reference.target_url for track in timeline.audio_tracks() for clip in track
+              if isinstance(clip, otio.schema.Clip)}
+    assert linked and linked <= {path.as_uri() for path in quiet.stems.values()}  # the quiet cut's stems
 
 
 def test_exports_make_no_media(rendered):

@@ -60,10 +60,15 @@ def test_otio_reads_back_as_the_film(exported):
     d = next(child for _, child in clips if child.name == "d")
     assert d.metadata["longcut"]["shot"] == "d" and d.metadata["longcut"]["key"] and d.metadata["longcut"]["seed"]
     assert read.global_start_time.value == 24 * 3600
-    music = read.audio_tracks()[0]
+    assert [track.name for track in read.audio_tracks()] == ["A1 dialogue", "A2 music"]  # the stems, a track each
+    dialogue, music = read.audio_tracks()
     cues = [child for child in music if isinstance(child, otio.schema.Clip)]
     assert [cue.name for cue in cues] == ["theme", "storm"]
     assert cues[0].source_range.start_time.value == timeline.music[0].start
+    assert cues[0].media_reference.target_url.endswith("music.wav")
+    line = next(child for child in dialogue if isinstance(child, otio.schema.Clip))
+    assert line.name == "b Ada" and line.metadata["longcut"]["line"] == "Still standing."
+    assert dialogue.range_of_child_at_index(list(dialogue).index(line)).start_time.value == timeline.speech[0].start
 
 
 def test_the_edl_has_the_films_events_to_the_frame(exported):

@@ -45,10 +45,11 @@ def make_film(folder: Path, music: str = "", text: str = FILM) -> Path:
 
 
 def film_audio(film: Path) -> np.ndarray:
+    """The film's sound, its two channels averaged (as wav() does: ffmpeg's own downmix is 3 dB hotter)."""
     done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(film.with_suffix(".mp4")),
-                           "-map", "0:a:0", "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"], capture_output=True,
+                           "-map", "0:a:0", "-ac", "2", "-ar", str(RATE), "-f", "f32le", "-"], capture_output=True,
                           check=True)
-    return np.frombuffer(done.stdout, np.float32)
+    return np.frombuffer(done.stdout, np.float32).reshape(-1, 2).mean(axis=1)
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +151,52 @@ def test_without_the_voices_extra_the_dialogue_is_silent_and_check_says_how(tmp_
     assert rendered.returncode == 0, rendered.stderr
     assert "the dialogue is silent" in rendered.stderr
     assert np.abs(film_audio(film)).max() < 1e-3
+
+
+def wav(path: Path) -> np.ndarray:
+    """A 24-bit stereo WAV as float, mixed to mono as the film's audio is decoded here."""
+    with wave.open(str(path)) as reading:
+        assert (reading.getsampwidth(), reading.getnchannels(), reading.getframerate()) == (3, 2, RATE)
+        raw = np.frombuffer(reading.readframes(reading.getnframes()), np.uint8).reshape(-1, 3)
+    padded = np.zeros((raw.shape[0], 4), np.uint8)
+    padded[:, 1:] = raw  # little-endian: the three bytes as the top of an int32
+    return (padded.view("<i4").ravel() / 2 ** 31).reshape(-1, 2).mean(axis=1)
+
+
+def test_the_stems_add_up_to_the_films_sound_and_go_out_on_tracks_of_their_own(tmp_path):
+    from .test_shot_audio import VOICE_HZ
+
+    tone(tmp_path / "hum.wav", HUM_HZ, 12.0, level=0.2)
+    tone(tmp_path / "bell.wav", VOICE_HZ, 1.0, level=0.2)
+    film = make_film(tmp_path, "music:\n  - {id: hum, file: hum.wav}", FILM.replace(
+        "{id: d, prompt: the lamp, duration: 2s}", "{id: d, prompt: the lamp, duration: 2s, audio: bell.wav}"))
+    run("render", film)  # with titles: the stems run from the film's first frame, the title card's
+    out = tmp_path / "stems"
+    run("export", film, "--format", "stems", "--out", out)
+    stems = {name: wav(out / f"{name}.wav") for name in ("dialogue", "effects", "music")}
+    mix = film_audio(film)
+    assert all(abs(stem.size - mix.size) < RATE // 10 for stem in stems.values())  # the film's length, from frame 0
+    timeline = Cut.load(Cut.beside(film.with_suffix(".mp4"))).timeline
+    first = timeline.speech[0]
+    speech_starts = first.start / 12
+    shots = {clip.shot_id: clip.record_in / 12 for clip in timeline.clips}
+    # each sound in its own stem, where the cut puts it
+    assert np.abs(stems["dialogue"][:int((speech_starts - 0.05) * RATE)]).max() < 1e-4
+    assert np.abs(stems["dialogue"]).max() > 0.05
+    bell = shots["d"]
+    assert level(stems["effects"], VOICE_HZ, bell + 0.1, bell + 0.9) > 100 * level(stems["effects"], VOICE_HZ, 0.5, 3)
+    assert level(stems["music"], HUM_HZ, shots["a"] + 0.5, shots["a"] + 1.5) > 0.01
+    assert level(stems["music"], VOICE_HZ, bell + 0.1, bell + 0.9) < 1e-4
+    together = stems["dialogue"] + stems["effects"] + stems["music"]
+    size = min(together.size, mix.size)
+
+    def rms(signal: np.ndarray) -> float:
+        return float(np.sqrt(np.mean(np.square(signal[:size], dtype=np.float64))))
+
+    assert abs(db(rms(together) / rms(mix))) < 0.5  # they add up to the delivered mix, within 0.5 dB
+    assert rms(together[:size] - mix[:size]) < 0.1 * rms(mix)  # sample by sample too, but for the AAC's coding
+    run("export", film, "--format", "otio")
+    import opentimelineio as otio
+
+    read = otio.adapters.read_from_file(str(film.with_suffix(".otio")))
+    assert [track.name for track in read.audio_tracks()] == ["A1 dialogue", "A2 effects", "A3 music"]

@@ -29,7 +29,7 @@ from ..review.decisions import Review, note_markers
 from ..render.plan import ReferenceDigests, RenderPlan
 from ..render.store import TakeStore
 from ..timeline import Cut, CutSettings
-from .audio import audio_key, make_soundtrack, soundtrack_path
+from .audio import audio_key, make_soundtrack, soundtrack_path, stem_paths
 from .deliver import Delivery, deliver
 from .dialogue import speak_dialogue
 from .pieces import PieceKind, make_pieces, piece_path, plan_pieces
@@ -89,13 +89,15 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
     sound_key = audio_key(timeline, options.loudness, ReferenceDigests())
     cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind is PieceKind.CARD)
+    stems = stem_paths(store.root, sound_key)
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
-                           options.settings), warnings=spoken)
+                           options.settings, stems=stems), warnings=spoken)
     continuity = plan.screenplay.film.continuity
     inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), repr(continuity)]
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     record = Cut.beside(options.output)
-    if store.output_is_current(options.output, inputs) and record.is_file() and report_path(options.output).is_file():
+    if (store.output_is_current(options.output, inputs) and record.is_file() and report_path(options.output).is_file()
+            and all(path.is_file() for path in stems.values())):
         result.up_to_date = True
         result.pieces_reused = encoded
         result.seconds = time.perf_counter() - started

@@ -8,7 +8,10 @@
 3. cues and shots are shaped by their gains and fades and summed into a raw float mix, a few
    seconds at a time;
 4. the mix is measured (EBU R128, true peak) as it is written, by an ffmpeg fed block by block; then a
-   second pass applies the correction linearly into 48 kHz AAC.
+   second pass applies the correction linearly into 48 kHz AAC;
+5. beside it, the three stems an editor rebalances (dialogue: the spoken lines; effects: the shots' own
+   sound; music: the score, ducked), written as they were mixed, at the mix's gain, as 24-bit WAVs from
+   the film's first frame: they add up to the mix (but for what the limiter took from its peaks).
 
 The result is cached under a key of the cue and shot-sound layout, the sources and the target, so
 changing a shot's picture (not its length) leaves the sound alone.
@@ -21,6 +24,8 @@ import json
 import re
 import subprocess
 import tempfile
+import wave
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -73,31 +78,59 @@ def audio_key(timeline: Timeline, loudness: float, digests: ReferenceDigests) ->
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+STEMS = ("dialogue", "effects", "music")
+
+
 def soundtrack_path(store_root: Path, key: str) -> Path:
     """Where the soundtrack of audio key `key` is kept."""
     return store_root / "audio" / f"{key}.m4a"
 
 
+def stem_paths(store_root: Path, key: str) -> dict[str, Path]:
+    """Where the stems of audio key `key` are kept, by name."""
+    return {name: store_root / "audio" / f"{key}.stems" / f"{name}.wav" for name in STEMS}
+
+
 def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tuple[Path, bool]:
-    """The film's audio as AAC in an .m4a, made or taken from the cache; returns (path, made_now)."""
-    target = soundtrack_path(store_root, audio_key(timeline, loudness, ReferenceDigests()))
-    if target.is_file():
+    """The film's audio as AAC in an .m4a, and its stems, made or taken from the cache; returns (path, made_now)."""
+    key = audio_key(timeline, loudness, ReferenceDigests())
+    target, stems = soundtrack_path(store_root, key), stem_paths(store_root, key)
+    if target.is_file() and all(path.is_file() for path in stems.values()):
         return target, False
     total = samples(timeline.total_frames, timeline.fps)
     with scratch_folder(store_root, "audio") as folder:
         mix = Path(folder) / "mix.f32"
+        raw_stems = {name: Path(folder) / f"{name}.f32" for name in STEMS}
         sources = {index: _source(cue, Path(folder)) for index, cue in enumerate(timeline.music)}
         voices = all_voices(timeline)
         voice_sources = [_decoded(voice.audio.file, Path(folder) / f"shot-{number}.f32", f"the sound of shot "
                                   f"`{voice.shot_id}`") for number, voice in enumerate(voices)]
         with LoudnessMeter() as meter:
-            peak = _mix(timeline, sources, total, mix, list(zip(voices, voice_sources)), meter)
+            peak = _mix(timeline, sources, total, mix, list(zip(voices, voice_sources)), meter, raw_stems)
         with atomic_path(target) as temporary:
             if peak == 0.0:
                 _silence(total, temporary)
+                gain = 0.0
             else:
-                _normalise(mix, meter.measured, loudness, temporary)
+                gain = _normalise(mix, meter.measured, loudness, temporary)
+        _write_stems(raw_stems, gain, stems)
     return target, True
+
+
+def _write_stems(raw: dict[str, Path], gain_db: float, stems: dict[str, Path]) -> None:
+    """Each raw stem at the mix's gain as a 24-bit stereo WAV (clipped at full scale: only the limiter's peaks
+    can reach it, and the limiter acts on the mix, not on a stem)."""
+    gain = np.float32(10 ** (gain_db / 20))
+    for name, source in raw.items():
+        data = np.memmap(source, dtype=np.float32, mode="r") if source.stat().st_size else np.zeros(0, np.float32)
+        with atomic_path(stems[name]) as temporary, wave.open(str(temporary), "wb") as out:
+            out.setnchannels(2)
+            out.setsampwidth(3)
+            out.setframerate(RATE)
+            for start in range(0, data.size, BLOCK * 2):
+                block = np.clip(data[start:start + BLOCK * 2] * gain, -1.0, 1.0 - 2 ** -23)
+                as_int = np.round(block * 2 ** 23).astype("<i4")
+                out.writeframes(as_int.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())
 
 
 def _source(cue: MusicPlacement, folder: Path):
@@ -118,7 +151,8 @@ def _decoded(file: Path, decoded: Path, what: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Voice:
-    """A shot's own sound on the timeline, in samples: [begin, end), starting at source sample `offset`."""
+    """A shot's own sound, or a spoken line, on the timeline, in samples: [begin, end), starting at source sample
+    `offset`; `stem` is the stem it goes to."""
 
     shot_id: str
     audio: ClipAudio
@@ -127,6 +161,7 @@ class Voice:
     offset: int
     fade_in: int
     fade_out: int
+    stem: str = "effects"
 
 
 def shot_voices(timeline: Timeline) -> list[Voice]:
@@ -152,7 +187,8 @@ def speech_voices(timeline: Timeline) -> list[Voice]:
     """Every spoken line as a sound on the timeline: whole, with short fades against clicks."""
     fps, total = timeline.fps, samples(timeline.total_frames, timeline.fps)
     return [Voice(cue.shot_id, ClipAudio(cue.file, SPEECH_GAIN_DB, SPEECH_DUCK_DB), samples(cue.start, fps),
-                  min(total, samples(cue.start + cue.frames, fps)), 0, DECLICK, DECLICK) for cue in timeline.speech]
+                  min(total, samples(cue.start + cue.frames, fps)), 0, DECLICK, DECLICK, "dialogue")
+            for cue in timeline.speech]
 
 
 def all_voices(timeline: Timeline) -> list[Voice]:
@@ -242,14 +278,17 @@ def _spans(timeline: Timeline) -> list[tuple[MusicPlacement, int, int, int, int]
 
 
 def _mix(timeline: Timeline, sources: dict, total: int, target: Path,
-         voices: list[tuple[Voice, np.ndarray]] | None = None, meter: LoudnessMeter | None = None) -> float:
-    """Write the mix to `target` (raw 48 kHz stereo float), and to `meter` as it goes; return its sample peak."""
+         voices: list[tuple[Voice, np.ndarray]] | None = None, meter: LoudnessMeter | None = None,
+         stems: dict[str, Path] | None = None) -> float:
+    """Write the mix to `target` (raw 48 kHz stereo float), and to `meter` as it goes, and each stem to its file
+    in `stems`; return the mix's sample peak."""
     spans = _spans(timeline)
     voices = voices or []
     ducking = duck_gains(voices, total)
     centres = (np.arange(ducking.size) + 0.5) * WINDOW if ducking is not None else None
     peak = 0.0
-    with open(target, "wb") as out:
+    with open(target, "wb") as out, ExitStack() as files:
+        stem_files = {name: files.enter_context(open(path, "wb")) for name, path in (stems or {}).items()}
         for block_start in range(0, total, BLOCK):
             count = min(BLOCK, total - block_start)
             music = np.zeros((count, 2), np.float32)
@@ -263,14 +302,22 @@ def _mix(timeline: Timeline, sources: dict, total: int, target: Path,
             if ducking is not None:
                 position = np.arange(block_start, block_start + count, dtype=np.float64)
                 music *= (10 ** (np.interp(position, centres, ducking) / 20)).astype(np.float32)[:, None]
+            parts = {"music": music} if stem_files else {}
+            mixed = music.copy() if stem_files else music
             for voice, source in voices:
                 lo, hi = max(voice.begin, block_start), min(voice.end, block_start + count)
                 if hi > lo:
-                    music[lo - block_start:hi - block_start] += _voice_block(voice, source, lo, hi)
-            peak = max(peak, float(np.abs(music).max(initial=0.0)))
-            out.write(music.tobytes())
+                    sound = _voice_block(voice, source, lo, hi)
+                    mixed[lo - block_start:hi - block_start] += sound
+                    if stem_files:
+                        part = parts.setdefault(voice.stem, np.zeros((count, 2), np.float32))
+                        part[lo - block_start:hi - block_start] += sound
+            peak = max(peak, float(np.abs(mixed).max(initial=0.0)))
+            out.write(mixed.tobytes())
+            for name, handle in stem_files.items():
+                handle.write((parts[name] if name in parts else np.zeros((count, 2), np.float32)).tobytes())
             if meter is not None:
-                meter.write(music)
+                meter.write(mixed)
     return peak
 
 
@@ -278,7 +325,7 @@ def _raw_input(path: Path):
     return ffmpeg_python.input(str(path), format="f32le", ar=RATE, ac=2)
 
 
-def _normalise(mix: Path, measured: dict, loudness: float, target: Path) -> None:
+def _normalise(mix: Path, measured: dict, loudness: float, target: Path) -> float:
     """Two passes: measure (EBU R128 with true peak), then apply the one linear gain that meets the target.
 
     The measurement uses ffmpeg's ebur128 rather than loudnorm's first pass: the same numbers, ten times
@@ -286,10 +333,11 @@ def _normalise(mix: Path, measured: dict, loudness: float, target: Path) -> None
     true peak would then pass -1 dBTP, a limiter holds the peaks down; it takes a little loudness with
     them, so what it leaves is measured and made up (loudnorm's dynamic mode, which it falls back to
     there, missed the target by over 2 LU on a film whose shot sound is much louder than its score).
+    Returns the gain applied (dB), which the stems are written at.
     """
     if measured["I"] is None:
         _silence_like(mix, target)
-        return
+        return 0.0
     gain = loudness - measured["I"]
     limit = measured["TP"] + gain > TRUE_PEAK
     slope = 1.0  # loudness gained per dB of gain: less than 1 where the limiter takes part of it
@@ -305,6 +353,7 @@ def _normalise(mix: Path, measured: dict, loudness: float, target: Path) -> None
     stream = ffmpeg_python.output(_gained(mix, gain, limit), str(target), ar=RATE, ac=2, **AAC)
     args = ffmpeg_args(stream, overwrite=True)
     run(args, "normalise the soundtrack")
+    return gain
 
 
 def _gained(mix: Path, gain: float, limit: bool):

@@ -2,16 +2,20 @@
 the film, and none makes media: like OpenTimelineIO's adapters, an exporter turns the Cut into text.
 
 * `.otio`  OpenTimelineIO (Resolve and Kdenlive import it): every clip linked to its take, with the shot's
-  metadata; centred dissolves; markers for continuity notes; the score on its own audio track.
+  metadata; centred dissolves; markers for continuity notes and review notes; the stems (dialogue, effects,
+  music) each on its own audio track.
 * `.edl`   CMX 3600 (one video track; a second file `.audio.edl` holds the score): longcut's own writer,
   because the adapter's drops the start timecode and needs handles it cannot see.
 * `.xml`   FCP 7 XML (Premiere, Resolve): longcut's own writer; the adapter's turns centred dissolves into
   dissolves from black, which moves a cut.
 * `.fcpxml` FCPXML 1.8 (Final Cut Pro): longcut's own writer; the adapter's fails at 23.976 and drops dissolves.
 * `.srt`, `.vtt`  the dialogue, timed on the cut.
+* `stems`  a folder of dialogue.wav, effects.wav and music.wav: the stems the cut made, copied (an export
+  never makes media: the editor made them with the mix).
 
 Exporters are found through the entry-point group `longcut.exporters`, as backends are: a package adds a
-format by registering `NAME = "module:function"`, a function (cut, target, start) -> {path: text}.
+format by registering `NAME = "module:function"`, a function (cut, target, start) -> {path: text}, where a
+value that is a Path is a file the cut made, to be copied.
 
 Two ways of writing a transition meet here. CMX 3600 starts a dissolve at the incoming clip's first
 frame, which is exactly longcut's overlap. OTIO and XML centre it on a cut point: the cut falls half
@@ -20,6 +24,7 @@ way through the overlap and each clip lends the other a handle of the other half
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import import_module
@@ -31,7 +36,7 @@ from ..errors import LongcutError
 from ..timeline import Cut
 
 GROUP = "longcut.exporters"
-Exporter = Callable[[Cut, Path, str], dict[Path, str]]
+Exporter = Callable[[Cut, Path, str], dict[Path, str | Path]]
 
 
 def otio(cut: Cut, target: Path, start: str) -> dict[Path, str]:
@@ -74,10 +79,18 @@ def vtt(cut: Cut, target: Path, start: str) -> dict[Path, str]:
     return {target: to_vtt(cut)}
 
 
+def stems(cut: Cut, target: Path, start: str) -> dict[Path, Path]:
+    """The cut's stems into the folder `target` (made when missing), each from the film's first frame."""
+    if not cut.stems:
+        raise LongcutError(f"the cut of {cut.film.name} was made before longcut wrote stems",
+                           hint="cut the film again (longcut cut FILM), then export the stems")
+    return {Path(target) / path.name: path for path in cut.stems.values()}
+
+
 @lru_cache(maxsize=1)
 def exporters() -> dict[str, str]:
     """Format name -> "module:function": longcut's own, and those packages register (which may replace them)."""
-    found = {name: f"{__name__}:{name}" for name in ("otio", "edl", "xml", "fcpxml", "srt", "vtt")}
+    found = {name: f"{__name__}:{name}" for name in ("otio", "edl", "xml", "fcpxml", "srt", "vtt", "stems")}
     found.update({entry.name: entry.value for entry in entry_points(group=GROUP)})
     return found
 
@@ -86,7 +99,7 @@ def formats() -> tuple[str, ...]:
     return tuple(exporters())
 
 
-def planned_files(fmt: str, cut: Cut, target: Path, start: str = "01:00:00:00") -> dict[Path, str]:
+def planned_files(fmt: str, cut: Cut, target: Path, start: str = "01:00:00:00") -> dict[Path, str | Path]:
     """The files an export would write, with their text; nothing is written."""
     known = exporters()
     if fmt not in known:
@@ -95,10 +108,18 @@ def planned_files(fmt: str, cut: Cut, target: Path, start: str = "01:00:00:00") 
     return getattr(import_module(module), function)(cut, Path(target), start)
 
 
-def write_files(files: dict[Path, str]) -> list[Path]:
-    for path, text in files.items():
+def write_files(files: dict[Path, str | Path]) -> list[Path]:
+    """Each file: its text, or a copy of the file the cut made."""
+    for path, content in files.items():
         with atomic_path(path) as temporary:
-            temporary.write_text(text, encoding="utf-8")
+            if isinstance(content, Path):
+                try:
+                    shutil.copyfile(content, temporary)
+                except FileNotFoundError:
+                    raise LongcutError(f"{content} is no longer there", hint="cut the film again: longcut cut FILM") \
+                        from None
+            else:
+                temporary.write_text(content, encoding="utf-8")
     return list(files)
 
 

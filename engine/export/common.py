@@ -86,3 +86,56 @@ def start_frames(start: str, fps: Fraction) -> int:
 def ai_label(timeline: Timeline) -> str:
     """What an export says of how the film was made, on a comment line: every longcut film is AI-generated."""
     return f"AI-generated with longcut; backend {timeline.backend or 'unknown'}; models: {timeline.models_label}"
+
+
+@dataclass(frozen=True)
+class AudioSpan:
+    """A stretch of an audio track: frames [start, end) of the film, read from the same frames of its media (every
+    audio file of a cut runs from the film's first frame)."""
+
+    start: int
+    end: int
+    name: str
+    metadata: dict
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    name: str
+    media: Path
+    spans: tuple[AudioSpan, ...]
+
+
+def audio_tracks(cut: Cut) -> list[AudioTrack]:
+    """The cut's sound as an editing suite's audio tracks: the three stems (dialogue, effects, music) each on a
+    track of its own, with a clip where something is heard; for a cut made before stems, the score's cues over
+    the mixed soundtrack. Tracks with nothing on them are left out."""
+    timeline = cut.timeline
+    music = [AudioSpan(cue.start, cue.end, cue.cue_id, {"cue": cue.cue_id, "source": cue.source.value,
+                                                        "gain_db": cue.gain_db, "fade_in": cue.fade_in,
+                                                        "fade_out": cue.fade_out,
+                                                        "file": str(cue.file) if cue.file else None, "mood": cue.mood,
+                                                        "key": cue.key, "bpm": cue.bpm})
+             for cue in timeline.music]
+    if not cut.stems:
+        tracks = [AudioTrack("score", cut.soundtrack, _one_after_another(music))]
+    else:
+        dialogue = [AudioSpan(cue.start, cue.start + cue.frames, f"{cue.shot_id} {cue.speaker}",
+                              {"shot": cue.shot_id, "speaker": cue.speaker, "line": cue.line}) for cue in timeline.speech]
+        effects = [AudioSpan(clip.record_in, clip.record_out, f"{clip.shot_id} sound",
+                             {"shot": clip.shot_id, "file": str(clip.audio.file), "gain_db": clip.audio.gain_db})
+                   for clip in timeline.clips if clip.audio is not None]
+        tracks = [AudioTrack(name, cut.stems[name], _one_after_another(spans))
+                  for name, spans in (("dialogue", dialogue), ("effects", effects), ("music", music))]
+    return [track for track in tracks if track.spans]
+
+
+def _one_after_another(spans: list[AudioSpan]) -> tuple[AudioSpan, ...]:
+    """In time order, each starting where the one before it ended at the earliest: a track holds one at a time."""
+    placed, position = [], 0
+    for span in sorted(spans, key=lambda span: span.start):
+        start = max(span.start, position)
+        if span.end > start:
+            placed.append(AudioSpan(start, span.end, span.name, span.metadata))
+            position = span.end
+    return tuple(placed)

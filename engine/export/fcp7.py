@@ -1,5 +1,5 @@
 """FCP 7 XML (xmeml v4), what Premiere and Resolve import: one sequence, clips linked to their takes,
-centred transitions, and the score on an audio track."""
+centred transitions, and the sound's stems (dialogue, effects, music) on audio tracks of their own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from storyboard.units import drop_frame, format_timecode
 
 from ..timeline import Cut, Timeline
-from .common import centred_events, start_frames
+from .common import audio_tracks, centred_events, start_frames
 
 EFFECTS = {"crossfade": ("Cross Dissolve", "Dissolve"), "fade-black": ("Dip to Color Dissolve", "Dissolve"),
            "fade-white": ("Dip to Color Dissolve", "Dissolve"), "dip": ("Dip to Color Dissolve", "Dissolve"),
@@ -92,17 +92,20 @@ def to_fcp7_xml(cut: Cut, start: str = "01:00:00:00") -> str:
         _text(clip, "in", event.source_in)
         _text(clip, "out", event.source_out)
         _file(clip, file_id(event.path), event.path, event.media_frames, timeline, known)
-    if timeline.music:
+    tracks = audio_tracks(cut)  # the stems, each on a track of its own
+    if tracks:
         audio = ElementTree.SubElement(media, "audio")
-        audio_track = ElementTree.SubElement(audio, "track")
-        soundtrack = cut.soundtrack
-        for number, cue in enumerate(sorted(timeline.music, key=lambda cue: cue.start), start=1):
-            clip = ElementTree.SubElement(audio_track, "clipitem", id=f"audio-{number}")
-            _text(clip, "name", cue.cue_id)
-            _text(clip, "duration", timeline.total_frames)
-            _rate(clip, timeline)
-            for tag, value in (("start", cue.start), ("end", cue.end), ("in", cue.start), ("out", cue.end)):
-                _text(clip, tag, value)
-            _file(clip, "file-score", soundtrack, timeline.total_frames, timeline, known, kind="audio")
+        number = 0
+        for spec in tracks:
+            audio_track = ElementTree.SubElement(audio, "track")
+            for span in spec.spans:
+                number += 1
+                clip = ElementTree.SubElement(audio_track, "clipitem", id=f"audio-{number}")
+                _text(clip, "name", span.name)
+                _text(clip, "duration", timeline.total_frames)
+                _rate(clip, timeline)
+                for tag, value in (("start", span.start), ("end", span.end), ("in", span.start), ("out", span.end)):
+                    _text(clip, tag, value)
+                _file(clip, f"file-{spec.name}", spec.media, timeline.total_frames, timeline, known, kind="audio")
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n' + ElementTree.tostring(root, "unicode") + "\n"

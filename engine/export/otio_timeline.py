@@ -1,13 +1,12 @@
-"""The cut as an OpenTimelineIO timeline: V1 with the clips and centred transitions, A1 with the score."""
+"""The cut as an OpenTimelineIO timeline: V1 with the clips and centred transitions; the sound's stems
+(dialogue, effects, music) on audio tracks of their own."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import opentimelineio as otio
 
 from ..timeline import Clip, Cut, Timeline
-from .common import centred_events, start_frames
+from .common import AudioTrack, audio_tracks, centred_events, start_frames
 
 
 def _range(start: int, duration: int, rate: float) -> otio.opentime.TimeRange:
@@ -58,8 +57,8 @@ def to_otio(cut: Cut, start: str = "01:00:00:00") -> otio.schema.Timeline:
         result.tracks.markers.append(otio.schema.Marker(
             name=marker.name, marked_range=_range(marker.frame, 0, rate), color=marker.color,
             metadata={"longcut": {"note": marker.note, "source": marker.source}}))
-    if timeline.music:
-        result.tracks.append(_score_track(timeline, cut.soundtrack, rate))
+    for number, spec in enumerate(audio_tracks(cut), start=1):  # the stems, each on its own track
+        result.tracks.append(_audio_track(timeline, spec, number, rate))
     return result
 
 
@@ -74,27 +73,20 @@ def continuity_notes(clip: Clip, before: list[str], timeline: Timeline) -> list[
     return notes
 
 
-def _score_track(timeline: Timeline, soundtrack: Path, rate: float) -> otio.schema.Track:
-    track = otio.schema.Track(name="A1 score", kind=otio.schema.TrackKind.Audio)
-    total = timeline.total_frames
-    reference_range = _range(0, total, rate)
+def _audio_track(timeline: Timeline, track_spec: AudioTrack, number: int, rate: float) -> otio.schema.Track:
+    track = otio.schema.Track(name=f"A{number} {track_spec.name}", kind=otio.schema.TrackKind.Audio)
+    reference_range = _range(0, timeline.total_frames, rate)
     position = 0
-    for cue in sorted(timeline.music, key=lambda cue: cue.start):
-        start, end = max(cue.start, position), cue.end
-        if end <= start:
-            continue
-        if start > position:
-            track.append(otio.schema.Gap(source_range=_range(0, start - position, rate)))
-        clip = otio.schema.Clip(name=cue.cue_id, source_range=_range(start, end - start, rate),
-                                media_reference=otio.schema.ExternalReference(target_url=soundtrack.resolve().as_uri(),
-                                                                              available_range=reference_range))
-        clip.metadata["longcut"] = {"cue": cue.cue_id, "source": cue.source.value, "gain_db": cue.gain_db,
-                                    "fade_in": cue.fade_in, "fade_out": cue.fade_out,
-                                    "file": str(cue.file) if cue.file else None, "mood": cue.mood, "key": cue.key,
-                                    "bpm": cue.bpm}
-        clip.metadata["cmx_3600"] = {"reel": f"MUSIC{len(track) + 1:02d}"[:8]}
+    for span in track_spec.spans:
+        if span.start > position:
+            track.append(otio.schema.Gap(source_range=_range(0, span.start - position, rate)))
+        clip = otio.schema.Clip(name=span.name, source_range=_range(span.start, span.end - span.start, rate),
+                                media_reference=otio.schema.ExternalReference(
+                                    target_url=track_spec.media.resolve().as_uri(), available_range=reference_range))
+        clip.metadata["longcut"] = {"stem": track_spec.name, **span.metadata}
+        clip.metadata["cmx_3600"] = {"reel": f"{track_spec.name[:5].upper()}{len(track) + 1:02d}"[:8]}
         track.append(clip)
-        position = end
+        position = span.end
     return track
 
 
