@@ -144,6 +144,14 @@ def test_the_page_shows_the_film_and_every_shot_with_its_status(server, page, sc
     assert "window.pwned = 1" in page.inner_text("#shot-panel")  # the prompt and the line, shown as text
     assert 'onerror=' in page.inner_text("#shot-panel")
     assert page.evaluate("window.pwned") is None
+    assert page.locator("#shot-panel .speak").count() == 1  # the line as the scratch voice speaks it
+    heard = page.evaluate("""async () => {
+        const url = (await (await fetch('api/state')).json()).shots[1].dialogue[0].speech;
+        const response = await fetch(url);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        return [response.status, String.fromCharCode(...bytes.slice(0, 4)), response.headers.get('content-type')];
+    }""")
+    assert heard[:2] == [200, "RIFF"] and "wav" in heard[2]
     page.screenshot(path=str(screenshots / "review-page.png"), full_page=True)
 
 
@@ -256,6 +264,7 @@ def test_the_static_folder_plays_from_file_and_is_read_only(film, page, tmp_path
     out = tmp_path / "copy"
     run("review", film, "--static", out)
     assert (out / MARKER).is_file()
+    assert len(list((out / "media" / "speech").glob("*.wav"))) == 1  # the spoken line travels with the copy
     assert "</script>" not in (out / "state.js").read_text()  # no text in the state can close its script
     open_page(page, (out / "index.html").as_uri())
     assert [status_of(page, shot) for shot in "abc"] == ["rendered"] * 3

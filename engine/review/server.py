@@ -52,7 +52,8 @@ from .state import page_state
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
               "/review.js": ("review.js", "text/javascript; charset=utf-8"),
               "/review.css": ("review.css", "text/css; charset=utf-8")}
-MEDIA = re.compile(r"^/media/(?P<kind>take|thumb|film)/(?P<key>[0-9a-f]{64})\.(?P<ext>mp4|jpg)$")
+MEDIA = re.compile(r"^/media/(?P<kind>take|thumb|film|speech)/(?P<key>[0-9a-f]{64})\.(?P<ext>mp4|jpg|wav)$")
+MEDIA_SUFFIX = {"take": "mp4", "film": "mp4", "thumb": "jpg", "speech": "wav"}
 BODY_LIMIT = 64 * 1024
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 10
@@ -188,6 +189,10 @@ class ReviewServer:
             timeline = cut.timeline
             with self.lock:
                 path = proxy(cut.film, key, timeline.height, timeline.fps, store.root)
+        elif kind == "speech":
+            path = store.root / "voices" / key[:2] / f"{key}.wav"
+            if not path.is_file():
+                return None
         elif not store.has(key):
             return None
         elif kind == "thumb":
@@ -263,7 +268,7 @@ def _handler(server: ReviewServer):
             if path == "/api/events":
                 return self._events()
             match = MEDIA.match(path)
-            if match and (match["kind"] == "thumb") == (match["ext"] == "jpg"):
+            if match and MEDIA_SUFFIX[match["kind"]] == match["ext"]:
                 try:
                     found = server.media(match["kind"], match["key"])
                 except (LongcutError, ScreenplayError, OSError):

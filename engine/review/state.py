@@ -2,7 +2,8 @@
 notes and continuity flags. The page draws only this (and the media it names), so the server and the static
 folder show the same thing.
 
-Media are named by key, never by path: `media/take/KEY.mp4`, `media/thumb/KEY.jpg`, `media/film/VERSION.mp4`.
+Media are named by key, never by path: `media/take/KEY.mp4`, `media/thumb/KEY.jpg`, `media/film/VERSION.mp4`,
+`media/speech/KEY.wav` (a line as a scratch voice spoke it).
 The server finds each in the store by its key (engine.review.server); the static folder holds them at those
 very names (engine.review.static).
 """
@@ -40,6 +41,10 @@ def film_url(version: str) -> str:
     return f"media/film/{version}.mp4"
 
 
+def speech_url(key: str) -> str:
+    return f"media/speech/{key}.wav"
+
+
 def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | None) -> dict:
     """Everything the page shows, as JSON-ready data. Every text a person wrote is here as text: the page sets
     it as text (never as markup)."""
@@ -47,7 +52,9 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
     fps = sp.fps
     records = _records_by_shot(project)
     pickable = _pickable_keys(project, plan, records)
-    shots = [_shot(plan, shot_id, records.get(shot_id, []), pickable, review) for shot_id in plan.shots]
+    # each line as the last cut spoke it (engine.voices names the file by its key)
+    spoken = {(cue.shot_id, cue.line): speech_url(cue.file.stem) for cue in (cut.timeline.speech if cut else [])}
+    shots = [_shot(plan, shot_id, records.get(shot_id, []), pickable, review, spoken) for shot_id in plan.shots]
     return {
         "version": STATE_VERSION,
         "title": sp.film.title,
@@ -87,7 +94,8 @@ def _pickable_keys(project: Project, plan: RenderPlan, records: dict[str, list[T
     return set(alternative_keys(plan, project.lock, alternatives).values())
 
 
-def _shot(plan: RenderPlan, shot_id: str, records: list[TakeRecord], pickable: set[str], review: Review) -> dict:
+def _shot(plan: RenderPlan, shot_id: str, records: list[TakeRecord], pickable: set[str], review: Review,
+          spoken: dict[tuple[str, str], str]) -> dict:
     planned = plan.shots[shot_id]
     request = planned.request
     decision = review.data.decisions.get(shot_id)
@@ -99,8 +107,8 @@ def _shot(plan: RenderPlan, shot_id: str, records: list[TakeRecord], pickable: s
         "frames": request.frames,
         "seconds": round(request.frames / float(request.fps), 3),
         "prompt": request.text,
-        "dialogue": [{"speaker": cue.speaker, "line": cue.line, "start": cue.start, "end": cue.end}
-                     for cue in request.dialogue],
+        "dialogue": [{"speaker": cue.speaker, "line": cue.line, "start": cue.start, "end": cue.end,
+                      "speech": spoken.get((shot_id, cue.line))} for cue in request.dialogue],
         "take": request.take,
         "key": planned.key,
         "made": planned.cached,

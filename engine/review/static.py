@@ -88,6 +88,10 @@ def _copy_media(project: Project, state: dict, cut: Cut | None, work: Path) -> i
             copies[thumb_url(take["key"])] = thumbnail(store.folder(take["key"]) / "first.png", take["key"], store.root)
         if shot["made"]:
             copies[thumb_url(shot["key"])] = thumbnail(store.folder(shot["key"]) / "first.png", shot["key"], store.root)
+        for line in shot["dialogue"]:
+            if line["speech"]:
+                key = line["speech"].rsplit("/", 1)[1].removesuffix(".wav")
+                copies[line["speech"]] = store.root / "voices" / key[:2] / f"{key}.wav"
     if state["film"] is not None and cut is not None:
         version = state["film"]["url"].rsplit("/", 1)[1].removesuffix(".mp4")
         copies[film_url(version)] = proxy(cut.film, version, cut.timeline.height, cut.timeline.fps, store.root)

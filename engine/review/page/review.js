@@ -217,8 +217,10 @@ function drawShotPanel(shotId) {
     el("h2", {}, [`Shot ${shot.id} `, el("span", { class: `badge ${statusClass(shot.status)}`, text: shot.status })]),
     el("div", { class: "muted", text: `${shot.heading || shot.scene} · ${shot.frames} frames · take ${shot.take} in use` }),
     el("p", { class: "prompt", text: shot.prompt }),
-    ...shot.dialogue.map((line) => el("div", { class: "dialogue" }, [el("span", { class: "speaker", text: line.speaker }),
-                                                                     el("span", { text: line.line })])),
+    ...shot.dialogue.map((line) => el("div", { class: "dialogue" }, [
+      line.speech ? el("button", { class: "speak", title: "hear the line as the scratch voice speaks it",
+                                   onclick: () => new Audio(withToken(line.speech)).play() }, "\u25B6") : null,
+      el("span", { class: "speaker", text: line.speaker }), el("span", { text: line.line })])),
     verdict ? el("p", { class: "muted", text: `${verdict.verdict} (take ${verdict.take})` +
                                              (verdict.note ? `: ${verdict.note}` : "") }) : null,
     el("div", { class: "verdict-form" }, [
