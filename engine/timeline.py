@@ -107,6 +107,7 @@ class Clip:
     audio: ClipAudio | None = None
     color_match: ColorMatch | None = None
     made_by: MadeBy | None = None  # None in cuts saved before longcut recorded it
+    take_sound: ClipAudio | None = None  # the sound the model made with the take (LTX-2): mixed with `audio`
 
     @property
     def record_out(self) -> int:
@@ -320,6 +321,8 @@ def _timeline_of(data: dict, base: Path) -> Timeline:
             clip["color_match"] = ColorMatch(**{**match, "take_path": base / match["take_path"]}) if match else None
             made_by = clip.get("made_by")
             clip["made_by"] = MadeBy(**made_by) if made_by else None
+            sound = clip.get("take_sound")
+            clip["take_sound"] = ClipAudio(**{**sound, "file": base / sound["file"]}) if sound else None
             items.append(Clip(**clip))
         else:
             card = entry["card"]

@@ -132,7 +132,7 @@ FILM = """title: Tiny model film
 fps: 8
 size: 64x64
 seed: 3
-backend: {{name: diffusers, model: "{model}", steps: 2, max_seconds: 1.5}}
+backend: {{name: diffusers, model: "{model}", steps: 2, max_seconds: 1}}
 characters: {{ada: {{description: "a keeper in a red scarf"}}}}
 locations: {{cliff: {{description: "a lighthouse on a cliff"}}}}
 scenes:
@@ -193,3 +193,74 @@ def test_a_snapped_size_comes_back_to_the_shot_size(models):
 def test_model_paths_can_be_relative_to_the_working_directory(models, monkeypatch):
     monkeypatch.chdir(Path(models["ltx"]).parent)
     assert DiffusersBackend({"model": "./ltx", "steps": 2}).family.name == "ltx"
+
+
+LTX2_FILM = """title: Spoken
+fps: 12
+size: 64x64
+backend: {{name: diffusers, model: "{model}", steps: 2, max_seconds: 1}}
+characters:
+  ada: {{name: Ada, description: "a keeper in her sixties"}}
+scenes:
+  - id: s
+    shots:
+      - {{id: a, prompt: the sea at dusk, duration: 0.5s}}
+      - {{id: b, continues: a, prompt: the keeper by the lamp, duration: 1.5s, dialogue: [{{ada: "Still standing."}}]}}
+"""
+
+
+@pytest.fixture(scope="module")
+def ltx2_film(tmp_path_factory):
+    """A film made by a tiny LTX-2 (video with sound): shot b is longer than one call, so its sound is laid call
+    by call."""
+    folder = tmp_path_factory.mktemp("ltx2")
+    film = folder / "film.yaml"
+    film.write_text(LTX2_FILM.format(model=tiny_models.ltx2(folder / "model")))
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    return film
+
+
+def test_ltx2_makes_sound_with_every_take_and_the_cut_places_it_on_its_frames(ltx2_film):
+    import wave
+
+    from engine.project import Project
+    from engine.timeline import Cut
+
+    project = Project.open(ltx2_film)
+    assert project.backend.family.name == "ltx2" and project.backend.family.sound  # from the saved model_index.json
+    plan = project.plan()
+    for shot, frames in (("a", 6), ("b", 18)):
+        with wave.open(str(project.store.folder(plan.shots[shot].key) / "sound.wav")) as sound:
+            assert abs(sound.getnframes() / sound.getframerate() - frames / 12) < 1e-3  # as long as its frames
+        assert "sound.wav" in project.store.record(plan.shots[shot].key).files  # hashed with the take
+    cut = Cut.load(Cut.beside(ltx2_film.with_suffix(".mp4")))
+    assert [clip.take_sound is not None for clip in cut.timeline.clips] == [True, True]
+    assert cut.timeline.speech == []  # the model spoke the line: no scratch voice on top
+    audio = _film_sound(ltx2_film)
+    rate = 48000
+    for start, end in ((0.05, 0.45), (0.55, 1.95)):  # a, then b (made in two calls, cross-faded)
+        assert np.sqrt(np.mean(np.square(audio[int(start * rate):int(end * rate)]))) > 1e-4
+
+
+def test_ltx2_is_given_the_dialogue_and_the_films_rate(ltx2_film):
+    from engine.backends.diffusers import spoken_prompt
+    from engine.project import Project
+
+    project = Project.open(ltx2_film)
+    request = project.plan().shots["b"].request
+    assert spoken_prompt(request).endswith('Ada says: "Still standing."')
+    arguments = project.backend._arguments(request, "image", np.zeros((64, 64, 3), np.uint8), None, 64, 64, 17,
+                                           torch.Generator().manual_seed(0), None)
+    assert arguments["frame_rate"] == 12.0 and 'Ada says: "Still standing."' in arguments["prompt"]
+
+
+def _film_sound(film: Path) -> np.ndarray:
+    import subprocess
+
+    from engine.ffmpeg import ffmpeg_exe
+
+    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(film.with_suffix(".mp4")),
+                           "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"], capture_output=True,
+                          check=True)
+    return np.frombuffer(done.stdout, np.float32)

@@ -39,6 +39,8 @@ class Segment:
     that shape the whole shot around it (a model may ignore it).
     on_step(step, steps): to call after each denoising step, where a backend has steps (as diffusers passes
     callback_on_step_end to a pipeline); None when nobody is watching.
+    on_sound(samples, rate): for a backend whose model makes sound with the picture (LTX-2): the call's sound,
+    float (channels, n) at `rate`, from the segment's first frame; None where nobody keeps it.
     """
 
     start: int
@@ -47,6 +49,7 @@ class Segment:
     last_frame: np.ndarray | None = None
     shot_first_frame: np.ndarray | None = None
     on_step: Callable[[int, int], None] | None = None
+    on_sound: Callable[[np.ndarray, int], None] | None = None
 
 
 @runtime_checkable

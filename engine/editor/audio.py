@@ -165,17 +165,19 @@ class Voice:
 
 
 def shot_voices(timeline: Timeline) -> list[Voice]:
-    """Every clip's own sound, cross-faded over the transitions its picture is cross-faded over."""
+    """Every clip's own sound (its `audio:` or footage's, and what its model made with it), cross-faded over the
+    transitions its picture is cross-faded over."""
     fps, clips = timeline.fps, timeline.clips
     voices = []
     for number, clip in enumerate(clips):
-        if clip.audio is None:
-            continue
         leaving = clips[number + 1].transition.frames if number + 1 < len(clips) else 0
-        voices.append(Voice(clip.shot_id, clip.audio, samples(clip.record_in, fps), samples(clip.record_out, fps),
-                            samples(clip.source_in, fps) + round(clip.audio.start * RATE),
-                            max(DECLICK, samples(clip.transition.frames, fps)),
-                            max(DECLICK, samples(leaving, fps))))
+        for audio in (clip.audio, clip.take_sound):
+            if audio is None:
+                continue
+            voices.append(Voice(clip.shot_id, audio, samples(clip.record_in, fps), samples(clip.record_out, fps),
+                                samples(clip.source_in, fps) + round(audio.start * RATE),
+                                max(DECLICK, samples(clip.transition.frames, fps)),
+                                max(DECLICK, samples(leaving, fps))))
     return voices
 
 

@@ -1,6 +1,9 @@
 """The dialogue spoken: every line in the cut said by its character's scratch voice (engine.voices), placed
 where the dialogue's timing puts it, and the subtitles timed to the speech rather than to the estimate.
 
+A shot whose model made its own sound (LTX-2, with the lines in its prompt) spoke its lines itself: they are
+not spoken again.
+
 A line longer than its slot is spoken whole (it runs on into what follows) and said as a warning, with the
 shot, the line and by how much, so the author can shorten it, lengthen the shot or quicken the voice.
 """
@@ -18,13 +21,15 @@ from .timeline import SpeechCue, SubtitleCue, Timeline
 
 def speak_dialogue(timeline: Timeline, film: Film, store_root: Path) -> tuple[Timeline, list[str]]:
     """The Timeline with its lines spoken (`speech`) and its subtitles on the speech; and the warnings."""
-    lines = [(clip, cue) for clip in timeline.clips for cue in clip.dialogue]
+    lines = [(clip, cue) for clip in timeline.clips if clip.take_sound is None for cue in clip.dialogue]
     if not lines:
         return timeline, []
     if not voices_available():
         return timeline, [f"the dialogue is silent (subtitles only): {INSTALL_HINT}"]
     voices = character_voices(film)
-    speech, subtitles, warnings = [], [], []
+    spoken_shots = {clip.shot_id for clip, _ in lines}
+    speech, warnings = [], []
+    subtitles = [cue for cue in timeline.subtitles if cue.shot_id not in spoken_shots]  # the model's own, as timed
     end_of_film = timeline.total_frames
     for clip, cue in lines:
         spoken = speak(cue.line, voices.get(cue.character, Voice()), store_root)
@@ -39,6 +44,7 @@ def speak_dialogue(timeline: Timeline, film: Film, store_root: Path) -> tuple[Ti
                             f"{spoken.seconds:.1f}s, {over:.1f}s longer than its {float(slot / timeline.fps):.1f}s "
                             f"slot; shorten the line, lengthen the shot, or give {cue.speaker} a faster `voice: "
                             f"{{pace: ...}}`")
+    subtitles.sort(key=lambda cue: cue.start)
     return dataclasses.replace(timeline, speech=speech, subtitles=subtitles), warnings
 
 

@@ -15,7 +15,7 @@ from storyboard.units import parse_timecode
 from ..footage import probe
 from ..render.lock import Edit
 from ..render.plan import RenderPlan
-from ..render.store import FOOTAGE, TakeStore
+from ..render.store import FOOTAGE, SOUND, TakeStore
 from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MadeBy, MusicPlacement, MusicSource, SpeechCue,
                         SubtitleCue, Timeline, TransitionIn)
 
@@ -70,7 +70,7 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
         clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key),
                     source_out - source_in, position, entering, dialogue, request.text, request.seed, request.starts_on,
                     source_in, request.frames, _clip_audio(sp, shot_id), _color_match(plan, store, shot_id),
-                    _made_by(store, planned.key))
+                    _made_by(store, planned.key), _take_sound(store, planned.key))
         items.append(clip)
         scene_starts.setdefault(request.scene_id, position)
         shot_starts[shot_id] = position
@@ -91,6 +91,12 @@ def _made_by(store: TakeStore, key: str) -> MadeBy:
     """What made the take, as its record says (the backend and model of the run that made it, not of this one)."""
     record = store.record(key)
     return MadeBy(record.backend, record.backend_version, record.model, footage=record.backend == FOOTAGE)
+
+
+def _take_sound(store: TakeStore, key: str) -> ClipAudio | None:
+    """The sound the model made with the take, where it made any: ducking the score as a shot's sound does."""
+    path = store.folder(key) / SOUND
+    return ClipAudio(path) if path.is_file() else None
 
 
 def _clip_audio(sp, shot_id: str) -> ClipAudio | None:

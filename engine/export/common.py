@@ -123,8 +123,9 @@ def audio_tracks(cut: Cut) -> list[AudioTrack]:
         dialogue = [AudioSpan(cue.start, cue.start + cue.frames, f"{cue.shot_id} {cue.speaker}",
                               {"shot": cue.shot_id, "speaker": cue.speaker, "line": cue.line}) for cue in timeline.speech]
         effects = [AudioSpan(clip.record_in, clip.record_out, f"{clip.shot_id} sound",
-                             {"shot": clip.shot_id, "file": str(clip.audio.file), "gain_db": clip.audio.gain_db})
-                   for clip in timeline.clips if clip.audio is not None]
+                             {"shot": clip.shot_id, "files": [str(sound.file) for sound in (clip.audio, clip.take_sound)
+                                                              if sound is not None]})
+                   for clip in timeline.clips if clip.audio is not None or clip.take_sound is not None]
         tracks = [AudioTrack(name, cut.stems[name], _one_after_another(spans))
                   for name, spans in (("dialogue", dialogue), ("effects", effects), ("music", music))]
     return [track for track in tracks if track.spans]

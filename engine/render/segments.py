@@ -6,6 +6,9 @@ call before; those overlapping frames are cross-faded, old to new, so the seam i
 of cut. Only the overlap is held back, so memory never grows with the shot.
 
 A loop shot ends on its first frame: the final call is given that frame as its last.
+
+Where the model makes sound with the picture, each call's sound is laid at its first frame's time and the
+overlap is cross-faded the way the frames are (ShotSound), so the sound stays on its frames.
 """
 
 from __future__ import annotations
@@ -28,9 +31,40 @@ def seam_frames(limit: int) -> int:
     return max(0, min(SEAM_FRAMES, (limit - 2) // 4))
 
 
+class ShotSound:
+    """The sound a model made with a shot's frames, call by call, as one stretch the length of the shot."""
+
+    def __init__(self, frames: int, fps) -> None:
+        self.frames, self.fps = frames, fps
+        self.rate: int | None = None
+        self.samples: np.ndarray | None = None  # (channels, n)
+        self.heard_until = 0  # samples laid so far
+
+    def receiver(self, start_frame: int) -> Callable[[np.ndarray, int], None]:
+        return lambda samples, rate: self.add(start_frame, samples, rate)
+
+    def add(self, start_frame: int, samples: np.ndarray, rate: int) -> None:
+        samples = np.asarray(samples, np.float32)
+        if self.samples is None:
+            self.rate = rate
+            self.samples = np.zeros((samples.shape[0], round(self.frames * rate / self.fps)), np.float32)
+        if rate != self.rate or samples.shape[0] != self.samples.shape[0]:
+            raise StepFailed(f"the model's sound changed from {self.rate} Hz to {rate} Hz between calls of one shot")
+        begin = round(start_frame * rate / self.fps)
+        piece = samples[:, :max(0, self.samples.shape[1] - begin)]
+        end = begin + piece.shape[1]
+        overlap = max(0, min(self.heard_until, end) - begin)  # cross-faded, old to new, as the seam's frames are
+        weights = np.ones(piece.shape[1], np.float32)
+        weights[:overlap] = np.arange(1, overlap + 1, dtype=np.float32) / (overlap + 1)
+        self.samples[:, begin:end] = self.samples[:, begin:end] * (1 - weights) + piece * weights
+        self.heard_until = max(self.heard_until, end)
+
+
 def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray | None,
-                on_step: Callable[[int, int], None] | None = None) -> Iterator[np.ndarray]:
-    """The shot's frames, in segments where the backend needs them; on_step goes to every call."""
+                on_step: Callable[[int, int], None] | None = None,
+                sound: ShotSound | None = None) -> Iterator[np.ndarray]:
+    """The shot's frames, in segments where the backend needs them; on_step goes to every call, and the sound a
+    model makes with them to `sound`."""
     total = request.frames
     limit = backend.max_frames(request)
     if limit < 2:
@@ -41,7 +75,8 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
             first_frame = next(iter(_checked(backend, request, Segment(0, 1, on_step=on_step))))
         loop_target = first_frame
     if total <= limit:
-        yield from _checked(backend, request, Segment(0, total, first_frame, loop_target, first_frame, on_step))
+        yield from _checked(backend, request, Segment(0, total, first_frame, loop_target, first_frame, on_step,
+                                                      sound.receiver(0) if sound else None))
         return
     seam = seam_frames(limit)
     held: deque[np.ndarray] = deque()
@@ -55,7 +90,8 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
             count = min(limit, total - start)
             handed = last_emitted
         final = start + count == total
-        segment = Segment(start, count, handed, loop_target if final else None, first_frame, on_step)
+        segment = Segment(start, count, handed, loop_target if final else None, first_frame, on_step,
+                          sound.receiver(start) if sound else None)
         frames = iter(_checked(backend, request, segment))
         if produced:
             next(frames)  # repeats last_emitted

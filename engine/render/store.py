@@ -3,6 +3,7 @@
     <store>/takes/ab/abcdef.../clip.mp4    the shot, encoded for editing
                               first.png   its first frame, lossless
                               last.png    its last frame, lossless: the next shot starts on it
+                              sound.wav   the sound a model made with it (LTX-2), when it made any
                               take.json   what made it (prompt, seed, backend, model, frames, time taken),
                                           and the size and sha256 of each file above
             verified/ab/abcdef...         the files' size, mtime and inode when their hashes last matched
@@ -29,6 +30,7 @@ import shutil
 import socket
 import sys
 import time
+import wave
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,8 +44,10 @@ from ..atomic import atomic_path, is_stale_temporary, process_alive
 from ..errors import LongcutError, StepFailed
 
 RECORD = "take.json"
+SOUND = "sound.wav"  # the sound a model made with the take's frames (LTX-2), when it made any: OPTIONAL_FILES
 FOOTAGE = "footage"  # a take record's backend when the take is footage conformed by longcut, not generated
 FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
+OPTIONAL_FILES = ("sound.wav",)  # what a take may hold besides (its record's `files` says whether it does)
 HOST = socket.gethostname()
 
 
@@ -330,7 +334,7 @@ class RemoteTakes:
                 return
             if self.local:  # object storage has no folders; its makedirs would create a bucket from a typo
                 self.fs.makedirs(self._path(key, "").rstrip("/"), exist_ok=True)
-            for name in self.FILES:
+            for name in take_files(folder) + [RECORD]:  # the record last: it marks the take complete
                 self.fs.put_file(str(folder / name), self._path(key, name))
 
     def fetch(self, key: str, store: TakeStore) -> bool:
@@ -346,7 +350,11 @@ class RemoteTakes:
                 with store._assembled(key) as folder:
                     for name in self.FILES:
                         self.fs.get_file(self._path(key, name), str(folder / name))
-                    problem = check_files(folder, read_record(folder / RECORD))
+                    record = read_record(folder / RECORD)
+                    for name in OPTIONAL_FILES:
+                        if name in (record.files or {}):
+                            self.fs.get_file(self._path(key, name), str(folder / name))
+                    problem = check_files(folder, record)
                     if problem is not None:
                         raise _Damaged(problem)
             except _Damaged as damaged:
@@ -401,16 +409,23 @@ def read_record(path: Path) -> TakeRecord:
                            hint=f"delete the folder {path.parent} and render again") from None
 
 
+def take_files(folder: Path) -> list[str]:
+    """The files a take holds besides its record: always FILES, and those of OPTIONAL_FILES it has."""
+    return [*FILES, *(name for name in OPTIONAL_FILES if (folder / name).is_file())]
+
+
 def file_digests(folder: Path) -> dict:
     """The size and sha256 of each of a take's files, for its record."""
-    return {name: {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)} for name in FILES}
+    return {name: {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
+            for name in take_files(folder)}
 
 
 def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | None:
     """What is wrong with a take's files against its record, or None. Sizes always; hashes (the caller decides
     when); full: also decode the clip and count its frames. A take made before records held its files' digests
     is checked by decoding its clip once."""
-    for name in FILES:
+    names = [*FILES, *(name for name in OPTIONAL_FILES if name in (record.files or {}))]
+    for name in names:
         path = folder / name
         if not path.is_file():
             return f"{name} is missing"
@@ -418,7 +433,7 @@ def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | N
         if expected and path.stat().st_size != expected["bytes"]:
             return f"{name} has {path.stat().st_size} bytes, its record says {expected['bytes']}"
     if record.files:
-        for name in FILES:
+        for name in names:
             if _sha256(folder / name) != record.files[name]["sha256"]:
                 return f"{name} does not match its sha256 in the take's record"
     if full or not record.files:
@@ -444,7 +459,7 @@ def _sha256(path: Path) -> str:
 def _stat_token(folder: Path) -> tuple:
     """What changes when a file is written to or replaced: size, mtime and inode of each of a take's files."""
     token = []
-    for name in FILES:
+    for name in take_files(folder):
         stat = (folder / name).stat()
         token += [stat.st_size, stat.st_mtime_ns, stat.st_ino]
     return tuple(token)
@@ -487,3 +502,13 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def write_sound(path: Path, samples: np.ndarray, rate: int) -> None:
+    """A take's sound, (channels, n) float, as a 16-bit WAV at the model's own rate (the mixer resamples)."""
+    pcm = np.round(np.clip(samples.T, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(samples.shape[0])
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())

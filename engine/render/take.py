@@ -23,8 +23,8 @@ from ..ffmpeg import Encoder
 from ..footage import footage_frames, footage_label
 from ..measure import FrameMeter
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
-from .segments import shot_frames
-from .store import FOOTAGE, TakeRecord, TakeStore, file_digests, write_png, write_record
+from .segments import ShotSound, shot_frames
+from .store import FOOTAGE, SOUND, TakeRecord, TakeStore, file_digests, write_png, write_record, write_sound
 from ..text import card_frames
 from ..timeline import MadeBy
 from ..xmp import TRAINED_ALGORITHMIC_MEDIA, ai_packet, append_xmp
@@ -60,12 +60,13 @@ class Progress:
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
 
 
-def _frames(backend, request, first_frame, on_step):
-    """The backend's frames; for a title card, the card drawn by longcut; for footage, the file conformed."""
+def _frames(backend, request, first_frame, on_step, sound: ShotSound):
+    """The backend's frames (and the sound its model makes with them, into `sound`); for a title card, the card
+    drawn by longcut; for footage, the file conformed."""
     if request.footage is not None:
         return footage_frames(request)
     if request.card is None:
-        return shot_frames(backend, request, first_frame, on_step)
+        return shot_frames(backend, request, first_frame, on_step, sound)
     return card_frames((("heading", request.card),), request.frames, request.width, request.height, request.fps)
 
 
@@ -108,12 +109,13 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     started = time.perf_counter()
     digest = hashlib.sha256()
     meter = FrameMeter(request.width, request.height, request.fps)  # the continuity report's measures, made on the way
+    sound = ShotSound(request.frames, request.fps)  # what a model that makes sound makes with the frames
     with store.writer(planned.key) as folder:
         frames = 0
         last = None
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
-                for frame in _frames(backend, request, first_frame, on_step):
+                for frame in _frames(backend, request, first_frame, on_step, sound):
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
@@ -137,6 +139,8 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                                                   made_by.describe(request.seed),
                                                   None if made_by.footage else TRAINED_ALGORITHMIC_MEDIA))
         write_png(folder / "last.png", last)
+        if sound.samples is not None:
+            write_sound(folder / SOUND, sound.samples, sound.rate)
         record = TakeRecord(
             key=planned.key, shot=request.shot_id, take=request.take, seed=request.seed, prompt=request.prompt,
             negative=request.negative, backend=made_by.backend, backend_version=made_by.version, model=made_by.model,

@@ -1,4 +1,5 @@
-"""The diffusers backend: real video models (LTX-Video, Wan, CogVideoX, Stable Video Diffusion) on the user's GPU.
+"""The diffusers backend: real video models (LTX-Video, LTX-2, Wan, CogVideoX, Stable Video Diffusion) on the user's
+GPU.
 
     backend:
       name: diffusers
@@ -12,6 +13,11 @@ it. A pipeline is loaded once per process and reused for every shot (LTX's three
 set of weights through `from_pipe`). Frame counts and sizes snap to what the family accepts, and the
 frames are brought back to the shot's exact size and count: a shot's length never changes silently.
 torch and diffusers are imported only when a shot is made, so reading and checking need neither.
+
+A family whose model makes sound (LTX-2) is told the film's frame rate, is given the shot's dialogue in its
+prompt as LTX-2's prompting guide writes speech (`Ada says: "Still standing."`), and hands its sound to
+the segment (`on_sound`), cut to the frames kept; the take keeps it, and the editor places it as it places
+an `audio:` file. Such a shot's lines are not spoken again by a scratch voice.
 """
 
 from __future__ import annotations
@@ -123,9 +129,13 @@ class DiffusersBackend:
             if _out_of_memory(error):
                 raise StepFailed(f"the GPU ran out of memory on shot `{request.shot_id}`", hint=MEMORY_HINT) from error
             raise
-        # 5. back to the shot's exact size and frame count, one frame at a time
+        # 5. back to the shot's exact size and frame count, one frame at a time; the sound to the frames kept
         video = np.asarray(output.frames[0])
         keep = _frame_indices(len(video), segment.count, keep_last=mode == "first_last")
+        if self.family.sound and segment.on_sound is not None and getattr(output, "audio", None) is not None:
+            rate = int(pipe.vocoder.config.output_sampling_rate)
+            sound = output.audio[0].float().cpu().numpy() if hasattr(output.audio, "cpu") else np.asarray(output.audio[0])
+            segment.on_sound(sound[:, :round(segment.count * rate / float(request.fps))], rate)
         for index in keep:
             frame = (np.clip(video[index], 0.0, 1.0) * 255).round().astype(np.uint8)
             if frame.shape[:2] != (request.height, request.width):
@@ -147,10 +157,12 @@ class DiffusersBackend:
         arguments: dict[str, Any] = {"height": height, "width": width, "num_frames": frames,
                                      "num_inference_steps": self.steps, "generator": generator, "output_type": "np"}
         if self.family.uses_prompt:
-            arguments.update(prompt=request.prompt, negative_prompt=request.negative or None,
-                             guidance_scale=self.guidance)
+            arguments.update(prompt=spoken_prompt(request) if self.family.sound else request.prompt,
+                             negative_prompt=request.negative or None, guidance_scale=self.guidance)
         else:  # Stable Video Diffusion: no prompt; guidance is a range over the frames
             arguments.update(max_guidance_scale=self.guidance, fps=max(1, round(request.fps) - 1), decode_chunk_size=8)
+        if self.family.sound:  # its sound is timed by the film's rate, not the model's default
+            arguments["frame_rate"] = float(request.fps)
         if on_step is not None:
             total = self.steps
 
@@ -169,6 +181,11 @@ class DiffusersBackend:
 
                 arguments["conditions"] = [LTXVideoCondition(image=first_image, frame_index=0),
                                            LTXVideoCondition(image=last_image, frame_index=frames - 1)]
+            elif self.family.name == "ltx2":
+                from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+
+                arguments["conditions"] = [LTX2VideoCondition(frames=first_image, index=0),
+                                           LTX2VideoCondition(frames=last_image, index=-1)]
             else:
                 arguments.update(image=first_image, last_image=last_image)
         arguments.update(self.settings_given.get("call", {}))
@@ -215,6 +232,12 @@ class DiffusersBackend:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+def spoken_prompt(request: ShotRequest) -> str:
+    """The prompt with the shot's lines written as LTX-2 reads speech: who says it, the words in quotes."""
+    lines = " ".join(f'{cue.speaker} says: "{cue.line}"' for cue in request.dialogue)
+    return f"{request.prompt.rstrip()} {lines}".strip() if lines else request.prompt
 
 
 def _torch():

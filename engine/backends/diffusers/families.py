@@ -2,7 +2,7 @@
 
 Each family knows its text-to-video, image-to-video and first/last-frame pipelines, how frame counts
 and sizes snap (LTX: 8k+1 frames, sides in 32s; Wan: 4k+1, 16s ...), the longest clip one call
-makes, and how a first/last-frame call is spelt.
+makes, how a first/last-frame call is spelt, and whether the model makes sound (LTX-2).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class Family:
     uses_prompt: bool = True
     one_checkpoint: bool = True  # one checkpoint serves every kind of call (LTX); else one per kind
     pipeline_names: tuple[str, ...] = ()  # model_index.json class names that identify the family
+    sound: bool = False  # the model makes sound with the picture (and speaks the dialogue in its prompt)
 
     def frames_for(self, count: int) -> int:
         """The smallest frame count the model accepts that holds `count` frames."""
@@ -35,6 +36,8 @@ class Family:
 
 
 FAMILIES: dict[str, Family] = {
+    "ltx2": Family("ltx2", "LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline", 8, 32, 257, sound=True,
+                   pipeline_names=("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline")),
     "ltx": Family("ltx", "LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline", 8, 32, 257,
                   pipeline_names=("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline")),
     "wan": Family("wan", "WanPipeline", "WanImageToVideoPipeline", "WanImageToVideoPipeline", 4, 16, 81,
@@ -44,7 +47,7 @@ FAMILIES: dict[str, Family] = {
     "svd": Family("svd", None, "StableVideoDiffusionPipeline", None, 1, 64, 25, uses_prompt=False,
                   pipeline_names=("StableVideoDiffusionPipeline",)),
 }
-HUB_HINTS = {"ltx": "ltx", "wan": "wan", "cogvideo": "cogvideox", "stable-video-diffusion": "svd", "svd": "svd"}
+HUB_HINTS = {"ltx-2": "ltx2", "ltx2": "ltx2", "ltx": "ltx", "wan": "wan", "cogvideo": "cogvideox", "stable-video-diffusion": "svd", "svd": "svd"}
 
 
 def family_of_pipeline(class_name: str) -> Family | None:
