@@ -49,12 +49,14 @@ def manifest(timeline: Timeline) -> dict:
 
 def ingredients(timeline: Timeline) -> list[Ingredient]:
     """One ingredient per clip, in the film's order: the take as it was made (before any grade)."""
-    return [_ingredient(clip, clip.made_by or MadeBy(timeline.backend, model=timeline.models_label)) for clip in timeline.clips]
+    unknown = MadeBy(timeline.backend, model=timeline.models_label)  # a cut saved before longcut recorded MadeBy
+    return [_ingredient(clip, clip.made_by or unknown) for clip in timeline.clips]
 
 
 def _ingredient(clip: Clip, made_by: MadeBy) -> Ingredient:
     # the take as it was made: a graded clip plays a graded copy, with a key of its own
-    take_key, take_file = (clip.color_match.take_key, clip.color_match.take_path) if clip.color_match else (clip.key, clip.path)
+    graded = clip.color_match
+    take_key, take_file = (graded.take_key, graded.take_path) if graded else (clip.key, clip.path)
     label = f"take-{clip.shot_id}"  # shot ids are unique in a film; the actions name the ingredient by it
     facts = {"shot": clip.shot_id, "scene": clip.scene_id, "take": clip.take, "key": take_key,
              "backend": made_by.backend, "backend_version": made_by.version, "model": made_by.model,

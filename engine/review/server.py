@@ -95,6 +95,8 @@ class ReviewServer:
         self.store = store
         self.token = None if is_loopback(host) and token is None else (token or secrets.token_urlsafe(24))
         self.lock = threading.Lock()  # one write (or one state) at a time: the files are read and written whole
+        self._making: dict[str, threading.Lock] = {}  # one lock per proxy being made: others are served meanwhile
+        self._making_guard = threading.Lock()
         self.stopping = threading.Event()
         # a film that does not load is refused now, not on the first request
         self.store_root = Project.open(self.film, self.store).store.root
@@ -135,7 +137,8 @@ class ReviewServer:
         with self.lock:
             project = self.project()
             shot = project.shot(request.shot)
-            if request.action == "pick" or (request.action == "approve" and request.take != project.plan().shots[shot].request.take):
+            in_use = project.plan().shots[shot].request.take
+            if request.action == "pick" or (request.action == "approve" and request.take != in_use):
                 project.pick(shot, request.take)  # refused, with a hint, when that take is not made as it is now
             planned = project.plan().shots[shot]
             review = Review.beside(self.film)
@@ -187,7 +190,7 @@ class ReviewServer:
             if cut is None or not cut.film.is_file() or film_version(cut.film) != key:
                 return None
             timeline = cut.timeline
-            with self.lock:
+            with self._making_lock(key):
                 path = proxy(cut.film, key, timeline.height, timeline.fps, store.root)
         elif kind == "speech":
             path = store.root / "voices" / key[:2] / f"{key}.wav"
@@ -196,13 +199,18 @@ class ReviewServer:
         elif not store.has(key):
             return None
         elif kind == "thumb":
-            with self.lock:
+            with self._making_lock(key):
                 path = thumbnail(store.folder(key) / "first.png", key, store.root)
         else:
             record = store.record(key)
-            with self.lock:
+            with self._making_lock(key):
                 path = proxy(store.clip(key), key, record.height, project.screenplay.fps, store.root)
         return path if _inside(path, [store.root, self.film.parent]) else None
+
+    def _making_lock(self, key: str) -> threading.Lock:
+        """The lock for making one media file: a second request for it waits; requests for others do not."""
+        with self._making_guard:
+            return self._making.setdefault(key, threading.Lock())
 
     def fingerprint(self) -> str:
         """What changed in the film's folder (one level of subfolders) and among the store's takes."""
