@@ -21,6 +21,7 @@ from rich.tree import Tree
 
 import storyboard
 from storyboard import Problem, ScreenplayError, ShotGraph
+from storyboard.screenplay import Warning_
 from storyboard.schema import MAX_TAKE, SEED_LIMIT, Watermark
 from storyboard.units import format_seconds, fps_label
 
@@ -122,8 +123,10 @@ def _checked(film: Path):
     screenplay = storyboard.load(film)
     graph = ShotGraph(screenplay)
     check_media(screenplay)  # every picture and sound file the film names can be read
-    create_backend(screenplay)  # the backend's and executor's settings are part of the screenplay: check them too
+    backend = create_backend(screenplay)  # the backend's and executor's settings are part of the screenplay too
     check_executor(screenplay)
+    for shot_id, message in getattr(backend, "warnings", lambda _: [])(screenplay):  # what its model cannot take
+        screenplay.warnings.append(Warning_(message, screenplay.source.value(screenplay.by_id[shot_id].path)))
     return screenplay, graph
 
 

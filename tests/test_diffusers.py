@@ -264,3 +264,95 @@ def _film_sound(film: Path) -> np.ndarray:
                            "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"], capture_output=True,
                           check=True)
     return np.frombuffer(done.stdout, np.float32)
+
+
+VACE_FILM = """title: Faces
+fps: 8
+size: 64x64
+backend: {{name: diffusers, model: "{model}", steps: 2}}
+characters:
+  ada: {{name: Ada, description: "a keeper", reference: refs/ada.png}}
+scenes:
+  - id: s
+    shots:
+      - {{id: a, prompt: "@ada on the cliff", duration: 1s}}
+      - {{id: b, continues: a, prompt: "@ada looks up", duration: 1s}}
+      - {{id: c, prompt: "the beam", duration: 1s, loop: true}}
+"""
+
+
+@pytest.fixture(scope="module")
+def vace(tmp_path_factory):
+    return tiny_models.wan_vace(tmp_path_factory.mktemp("vace") / "model")
+
+
+def vace_film(folder: Path, model: Path) -> Path:
+    from PIL import Image
+
+    (folder / "refs").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 80), (200, 30, 30)).save(folder / "refs" / "ada.png")  # tall: fitted, not stretched
+    film = folder / "film.yaml"
+    film.write_text(VACE_FILM.format(model=model))
+    return film
+
+
+def test_wan_vace_is_given_the_references_and_the_first_and_last_frames(vace, tmp_path):
+    from engine.project import Project
+
+    project = Project.open(vace_film(tmp_path, vace))
+    backend = project.backend
+    assert backend.family.name == "wan-vace" and backend.family.references
+    request = project.plan().shots["b"].request
+    first, last = frame(40), frame(200)
+    arguments = backend._arguments(request, "first_last", first, last, 64, 64, 9, torch.Generator().manual_seed(0), None)
+    [reference] = arguments["reference_images"]
+    assert reference.size == (64, 64)
+    pixels = np.asarray(reference)
+    assert (pixels[:, 16:48] == (200, 30, 30)).all(axis=2).mean() > 0.9  # the 40x80 image, 32x64 in the middle
+    assert (pixels[:, :12] == 128).all()  # and grey beside it: fitted whole, not stretched
+    assert len(arguments["video"]) == len(arguments["mask"]) == 9
+    assert np.asarray(arguments["mask"][0]).max() == 0 and np.asarray(arguments["mask"][-1]).max() == 0  # kept
+    assert np.asarray(arguments["mask"][4]).min() == 255  # made
+    assert np.array_equal(np.asarray(arguments["video"][-1]), last)
+
+
+def test_the_references_reach_the_model(vace, tmp_path):
+    """Through the backend's own arguments and the real pipeline: the latents differ with and without the
+    reference (the tiny VAE decodes nearly everything to grey, so pixels would hide it)."""
+    from engine.project import Project
+
+    project = Project.open(vace_film(tmp_path, vace))
+    backend = project.backend
+    request = project.plan().shots["a"].request
+    pipe = backend._pipeline("text")
+
+    def latents(with_reference: bool):
+        arguments = backend._arguments(request, "text", None, None, 64, 64, 9, torch.Generator().manual_seed(0), None)
+        if not with_reference:
+            arguments.pop("reference_images")
+        arguments["output_type"] = "latent"
+        return pipe(**arguments).frames
+
+    with_reference, without = latents(True), latents(False)
+    assert with_reference.shape[2] == without.shape[2] + 1  # the reference is a latent frame put before the clip's
+    assert (with_reference[:, :, 1:] - without).abs().max().item() > 1e-4  # and it changes the clip's own frames
+
+
+def test_a_vace_film_renders_end_to_end_and_check_names_what_other_families_cannot_take(vace, models, tmp_path):
+    film = vace_film(tmp_path, vace)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert probe_frames(film.with_suffix(".mp4")) == 24  # the loop ends on its first frame: first/last with VACE
+    assert "never sees them" not in CliRunner().invoke(app, ["check", str(film)], terminal_width=200).output
+    other = tmp_path / "cog"
+    other.mkdir()
+    cog = vace_film(other, models["cogvideox"])
+    checked = CliRunner().invoke(app, ["check", str(cog), "--format", "json"], terminal_width=200)
+    assert checked.exit_code == 0, checked.output
+    import json
+
+    said = [json.loads(line) for line in checked.stdout.splitlines()]
+    found = {(item["line"], item["message"].split(" (it takes")[0]) for item in said if "family" in item["message"]}
+    assert found == {(10, "shot `a` has reference images (1), and the cogvideox family never sees them"),
+                     (11, "shot `b` has reference images (1), and the cogvideox family never sees them"),
+                     (12, "shot `c` loops, and the cogvideox family cannot end a clip on a given frame")}

@@ -233,3 +233,20 @@ def ltx2(folder: Path) -> Path:
     LTX2Pipeline(transformer=transformer, vae=vae, audio_vae=audio_vae, scheduler=FlowMatchEulerDiscreteScheduler(),
                  text_encoder=encoder, tokenizer=words, connectors=connectors, vocoder=vocoder).save_pretrained(folder)
     return folder
+
+
+def wan_vace(folder: Path) -> Path:
+    """Wan VACE: reference images, a first and a last frame, all in one pipeline."""
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanVACEPipeline, WanVACETransformer3DModel
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    transformer = WanVACETransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+                                            in_channels=16, out_channels=16, text_dim=TEXT_DIM, freq_dim=256, ffn_dim=32,
+                                            num_layers=3, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+                                            rope_max_seq_len=32, vace_layers=[0, 2], vace_in_channels=96)
+    WanVACEPipeline(transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+                    text_encoder=t5_encoder(umt5=True), tokenizer=tokenizer()).save_pretrained(folder)
+    return folder

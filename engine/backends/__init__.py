@@ -72,7 +72,9 @@ class Backend(Protocol):
 
         A backend that draws over its picture (captions, a timer) does it in an optional
         `overlay(request, index, frame) -> frame`, called on each frame after the clean one is kept: a shot
-        that continues this one is handed the clean last frame, never the drawing.
+        that continues this one is handed the clean last frame, never the drawing. A backend whose model cannot
+        take all a film asks (a loop's last frame, reference images) says so in an optional
+        `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line.
         """
 
 

@@ -14,6 +14,11 @@ set of weights through `from_pipe`). Frame counts and sizes snap to what the fam
 frames are brought back to the shot's exact size and count: a shot's length never changes silently.
 torch and diffusers are imported only when a shot is made, so reading and checking need neither.
 
+A family conditioned on reference images (Wan VACE) is given the shot's character and location images, each
+fitted inside the frame without distortion, as `reference_images`; its first (and last) frame go in through
+`video` and `mask` in the same call. `check` warns of what a film asks that its family cannot take (a loop
+without first/last-frame conditioning; reference images a family never sees), naming the shot and family.
+
 A family whose model makes sound (LTX-2) is told the film's frame rate, is given the shot's dialogue in its
 prompt as LTX-2's prompting guide writes speech (`Ada says: "Still standing."`), and hands its sound to
 the segment (`on_sound`), cut to the frames kept; the take keeps it, and the editor places it as it places
@@ -104,6 +109,26 @@ class DiffusersBackend:
             limit = min(limit, frames_per(self.settings_given["max_seconds"], request.fps))
         return max(2, limit)
 
+    def warnings(self, screenplay) -> list[tuple[str, str]]:
+        """(shot id, message) for what the film asks that this family cannot take; said at `check`."""
+        from continuity import resolve
+        from storyboard import ShotGraph
+
+        found = []
+        family = self.family
+        for shot_id, request in resolve(screenplay, ShotGraph(screenplay), {}).items():
+            if request.card is not None or request.footage is not None:
+                continue
+            if request.loop and not family.first_last:
+                found.append((shot_id, f"shot `{shot_id}` loops, and the {family.name} family cannot end a clip on a "
+                                       f"given frame (it takes {family.takes()})"))
+            if request.references and not family.references and not self.settings_given.get("reference_keyframes"):
+                found.append((shot_id, f"shot `{shot_id}` has reference images ({len(request.references)}), and the "
+                                       f"{family.name} family never sees them (it takes {family.takes()}): its "
+                                       "characters may not look as their references; use a family that takes "
+                                       "reference images (wan-vace), or reference_keyframes: true"))
+        return found
+
     # -- making frames ---------------------------------------------------------------------------
 
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
@@ -172,7 +197,13 @@ class DiffusersBackend:
 
             arguments["callback_on_step_end"] = report
         first_image = _pil(first, width, height) if first is not None else None
-        if mode == "image":
+        if self.family.references and request.references:
+            arguments["reference_images"] = [_fitted(path, width, height) for path in request.references]
+        if self.family.name == "wan-vace":  # frames to keep go in as a video, with a mask: black keeps, white makes
+            if mode != "text":
+                arguments.update(_vace_frames(first_image, _pil(last, width, height) if mode == "first_last" else None,
+                                              width, height, frames))
+        elif mode == "image":
             arguments["image"] = first_image
         elif mode == "first_last":
             last_image = _pil(last, width, height)
@@ -232,6 +263,26 @@ class DiffusersBackend:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+def _vace_frames(first: Image.Image, last: Image.Image | None, width: int, height: int, frames: int) -> dict:
+    grey = Image.new("RGB", (width, height), (128, 128, 128))
+    keep, make = Image.new("L", (width, height), 0), Image.new("L", (width, height), 255)
+    video, mask = [first] + [grey] * (frames - 1), [keep] + [make] * (frames - 1)
+    if last is not None:
+        video[-1], mask[-1] = last, keep
+    return {"video": video, "mask": mask}
+
+
+def _fitted(path: Path, width: int, height: int) -> Image.Image:
+    """A reference image inside the frame, whole and undistorted, on mid grey (the pipeline's own neutral)."""
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+        scale = min(width / image.width, height / image.height)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        canvas = Image.new("RGB", (width, height), (128, 128, 128))
+        canvas.paste(image.resize(size, Image.Resampling.LANCZOS), ((width - size[0]) // 2, (height - size[1]) // 2))
+        return canvas
 
 
 def spoken_prompt(request: ShotRequest) -> str:

@@ -2,7 +2,8 @@
 
 Each family knows its text-to-video, image-to-video and first/last-frame pipelines, how frame counts
 and sizes snap (LTX: 8k+1 frames, sides in 32s; Wan: 4k+1, 16s ...), the longest clip one call
-makes, how a first/last-frame call is spelt, and whether the model makes sound (LTX-2).
+makes, how a first/last-frame call is spelt, whether the model makes sound (LTX-2) and whether it takes
+reference images (Wan VACE).
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ class Family:
     one_checkpoint: bool = True  # one checkpoint serves every kind of call (LTX); else one per kind
     pipeline_names: tuple[str, ...] = ()  # model_index.json class names that identify the family
     sound: bool = False  # the model makes sound with the picture (and speaks the dialogue in its prompt)
+    references: bool = False  # the model is conditioned on reference images (the shot's characters and place)
+
+    def takes(self) -> str:
+        """What a call can be conditioned on, for messages and the README's table."""
+        kinds = [kind for kind, can in (("text", bool(self.text_to_video)), ("first frame", bool(self.image_to_video)),
+                                        ("first and last frame", bool(self.first_last)),
+                                        ("reference images", self.references), ("sound", self.sound)) if can]
+        return ", ".join(kinds)
 
     def frames_for(self, count: int) -> int:
         """The smallest frame count the model accepts that holds `count` frames."""
@@ -40,6 +49,9 @@ FAMILIES: dict[str, Family] = {
                    pipeline_names=("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline")),
     "ltx": Family("ltx", "LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline", 8, 32, 257,
                   pipeline_names=("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline")),
+    # VACE: one pipeline for every call; references, a first frame and a last frame go in through `video` + `mask`
+    "wan-vace": Family("wan-vace", "WanVACEPipeline", "WanVACEPipeline", "WanVACEPipeline", 4, 16, 81, references=True,
+                       pipeline_names=("WanVACEPipeline",)),
     "wan": Family("wan", "WanPipeline", "WanImageToVideoPipeline", "WanImageToVideoPipeline", 4, 16, 81,
                   one_checkpoint=False, pipeline_names=("WanPipeline", "WanImageToVideoPipeline")),
     "cogvideox": Family("cogvideox", "CogVideoXPipeline", "CogVideoXImageToVideoPipeline", None, 4, 16, 49,
@@ -47,7 +59,8 @@ FAMILIES: dict[str, Family] = {
     "svd": Family("svd", None, "StableVideoDiffusionPipeline", None, 1, 64, 25, uses_prompt=False,
                   pipeline_names=("StableVideoDiffusionPipeline",)),
 }
-HUB_HINTS = {"ltx-2": "ltx2", "ltx2": "ltx2", "ltx": "ltx", "wan": "wan", "cogvideo": "cogvideox", "stable-video-diffusion": "svd", "svd": "svd"}
+HUB_HINTS = {"ltx-2": "ltx2", "ltx2": "ltx2", "vace": "wan-vace", "ltx": "ltx", "wan": "wan",  # the first hint found
+             "cogvideo": "cogvideox", "stable-video-diffusion": "svd", "svd": "svd"}     # wins: the longer first
 
 
 def family_of_pipeline(class_name: str) -> Family | None:
