@@ -443,10 +443,10 @@ def _cut_options(project, output: Path, preset, fit, loudness, titles, burn_subt
     from .editor import CutOptions
     from .editor.deliver import Delivery
 
-    mark = Watermark(watermark) if watermark is not None else project.screenplay.film.watermark
+    given = Watermark(watermark) if watermark is not None else None
     return CutOptions(output=output, titles=titles, loudness=loudness,
-                      delivery=Delivery(preset, fit, burn_subtitles, mark), sign=sign,
-                      watermark=None if watermark is None else Watermark(watermark).value)
+                      delivery=Delivery(preset, fit, burn_subtitles, given or project.screenplay.film.watermark),
+                      sign=sign, watermark=given.value if given else None)
 
 
 def _cut(project, plan, options) -> None:
@@ -794,6 +794,7 @@ def review(
         folder, media = write_static(_open(film, store), static)
         out.print(f"wrote {folder / 'index.html'} ({media} media file(s)): open it in a browser, or send the folder")
         return
+    from .review.decisions import review_path
     from .review.server import ReviewServer
 
     try:
@@ -802,7 +803,7 @@ def review(
         raise LongcutError(f"cannot listen on {host}:{port}: {error.strerror}",
                            hint="choose another --port, or leave it out for a free one") from None
     out.print(f"reviewing {film} at {server.url}", soft_wrap=True)  # one line: the URL is copied or read by a script
-    out.print(f"decisions go to {film.with_name(film.stem + '.review.json')}; Ctrl-C stops the server", soft_wrap=True)
+    out.print(f"decisions go to {review_path(film)}; Ctrl-C stops the server", soft_wrap=True)
     if open_browser:
         import webbrowser
 

@@ -103,20 +103,27 @@ class Project:
 
     def takes(self, shot_id: str) -> list[TakeRecord]:
         """A shot's takes in the store, by take number, then by when they were made."""
-        return sorted((record for record in self.store.records() if record.shot == shot_id),
-                      key=lambda record: (record.take, record.created))
+        return self.takes_by_shot().get(shot_id, [])
+
+    def takes_by_shot(self) -> dict[str, list[TakeRecord]]:
+        """Every shot's takes in the store (one scan of it), each by take number, then by when they were made."""
+        found: dict[str, list[TakeRecord]] = {}
+        for record in self.store.records():
+            found.setdefault(record.shot, []).append(record)
+        for takes in found.values():
+            takes.sort(key=lambda record: (record.take, record.created))
+        return found
 
     def pick(self, shot_id: str, take: int) -> list[str]:
         """Make the cut use take `take` of a shot from now on (it must be made for the screenplay as it is).
         Returns the shots that continue from it and now need rendering."""
-        made = [record for record in self.takes(shot_id) if record.take == take]
-        seed = next((record.seed for record in reversed(made) if record.seed_override), None)  # --seed's take
-        plan = self.plan({shot_id: TakeChoice(take, seed)})
+        choice = take_choice(self.takes(shot_id), take)
+        plan = self.plan({shot_id: choice})
         planned = plan.shots[shot_id]
         if not planned.cached:
             raise LongcutError(f"take {take} of shot `{shot_id}` is not rendered for the screenplay as it is now",
                                hint=f"render it first: longcut shot {self.screenplay.path.name} {shot_id} --take {take}")
-        self.lock.record(shot_id, take, planned.key, seed=seed, picked=True)
+        self.lock.record(shot_id, take, planned.key, seed=choice.seed, picked=True)
         self.lock.save()
         return [shot for shot in self.graph.descendants(shot_id) if not plan.shots[shot].cached]
 
@@ -161,6 +168,13 @@ class Project:
         except ValueError as error:
             raise LongcutError(f"the cut record {record} cannot be read ({error})",
                                hint="cut the film again: longcut cut FILM") from None
+
+
+def take_choice(records: list[TakeRecord], take: int) -> TakeChoice:
+    """The choice that names take `take` of a shot, from its records: with the seed a person gave it (`--seed`),
+    which its key was made with, else the derived one."""
+    seed = next((record.seed for record in reversed(records) if record.take == take and record.seed_override), None)
+    return TakeChoice(take, seed)
 
 
 def _check_store_folder(folder: Path, what: str) -> None:

@@ -124,10 +124,15 @@ def speech_key(text: str, voice: Voice) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 
+def speech_path(store_root: Path, key: str) -> Path:
+    """Where the spoken line of key `key` is kept in the store."""
+    return Path(store_root) / "voices" / key[:2] / f"{key}.wav"
+
+
 def speak(text: str, voice: Voice, store_root: Path) -> Speech:
     """The line spoken in this voice, made once and kept in the store."""
     key = speech_key(text, voice)
-    target = Path(store_root) / "voices" / key[:2] / f"{key}.wav"
+    target = speech_path(store_root, key)
     if not target.is_file():
         _synthesize(text, voice, target)
     with wave.open(str(target), "rb") as reading:

@@ -204,6 +204,11 @@ def _dropped(fps: Fraction) -> int:
     return 2 * round(fps / 30)
 
 
+def dropped_frames(fps: Fraction) -> int:
+    """The frame numbers drop-frame timecode skips at the start of a minute at this rate (0: it counts them all)."""
+    return _dropped(fps) if drop_frame(fps) else 0
+
+
 def format_timecode(frames: int, fps: Fraction) -> str:
     """SMPTE timecode of a frame count, `;` before the frames when it counts drop-frame."""
     code = Timecode.of_frames(frames, fps)

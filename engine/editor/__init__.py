@@ -81,9 +81,9 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     started = time.perf_counter()
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
+    review = Review.beside(plan.screenplay.path)  # read first: a damaged review file stops the cut before its work
     timeline = grade_clips(build_timeline(plan, store, titles=options.titles), store)
     timeline, spoken = speak_dialogue(timeline, plan.screenplay.film, store.root)
-    review = Review.beside(plan.screenplay.path)  # read first: a damaged review file stops the cut before its work
     # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
     pieces = plan_pieces(timeline)
     piece_keys = [piece.cache_key(timeline) for piece in pieces]

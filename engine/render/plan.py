@@ -114,11 +114,9 @@ def alternative_keys(plan: RenderPlan, lock: LockFile, alternatives: dict[str, l
         ranked = {shot: takes[rank] for shot, takes in alternatives.items() if rank < len(takes)}
         requests = resolve(plan.screenplay, plan.graph, {**lock.choices(), **ranked})
         for shot, choice in ranked.items():
-            request = requests[shot]
-            if (request.width, request.height) != (plan.shots[shot].request.width, plan.shots[shot].request.height):
-                request = dataclasses.replace(request, width=plan.shots[shot].request.width,
-                                              height=plan.shots[shot].request.height)
-            keys[(shot, choice.take)] = _key(request, backend_identity, digests, plan.shots[shot].parent_key)
+            planned = plan.shots[shot]  # at the plan's size, which may be a draft's (--size)
+            request = dataclasses.replace(requests[shot], width=planned.request.width, height=planned.request.height)
+            keys[(shot, choice.take)] = _key(request, backend_identity, digests, planned.parent_key)
     return keys
 
 

@@ -47,7 +47,7 @@ RECORD = "take.json"
 SOUND = "sound.wav"  # the sound a model made with the take's frames (LTX-2), when it made any: OPTIONAL_FILES
 FOOTAGE = "footage"  # a take record's backend when the take is footage conformed by longcut, not generated
 FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
-OPTIONAL_FILES = ("sound.wav",)  # what a take may hold besides (its record's `files` says whether it does)
+OPTIONAL_FILES = (SOUND,)  # what a take may hold besides (its record's `files` says whether it does)
 HOST = socket.gethostname()
 
 

@@ -46,8 +46,7 @@ from ..errors import LongcutError
 from ..project import Project
 from ..timeline import Cut
 from .decisions import DecisionRequest, NoteRequest, Review, note_markers
-from .proxy import film_version, proxy, thumbnail
-from .state import page_state
+from .state import media_file, page_state
 
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
               "/review.js": ("review.js", "text/javascript; charset=utf-8"),
@@ -184,28 +183,10 @@ class ReviewServer:
     def media(self, kind: str, key: str) -> Path | None:
         """The file for a media URL, or None; never outside the store or the film's folder."""
         project = self.project()
-        store = project.store
-        if kind == "film":
-            cut = project.last_cut()
-            if cut is None or not cut.film.is_file() or film_version(cut.film) != key:
-                return None
-            timeline = cut.timeline
-            with self._making_lock(key):
-                path = proxy(cut.film, key, timeline.height, timeline.fps, store.root)
-        elif kind == "speech":
-            path = store.root / "voices" / key[:2] / f"{key}.wav"
-            if not path.is_file():
-                return None
-        elif not store.has(key):
-            return None
-        elif kind == "thumb":
-            with self._making_lock(key):
-                path = thumbnail(store.folder(key) / "first.png", key, store.root)
-        else:
-            record = store.record(key)
-            with self._making_lock(key):
-                path = proxy(store.clip(key), key, record.height, project.screenplay.fps, store.root)
-        return path if _inside(path, [store.root, self.film.parent]) else None
+        cut = project.last_cut() if kind == "film" else None
+        with self._making_lock(key):  # made once, while the page's other requests are served
+            path = media_file(project, cut, kind, key)
+        return path if path is not None and _inside(path, [project.store.root, self.film.parent]) else None
 
     def _making_lock(self, key: str) -> threading.Lock:
         """The lock for making one media file: a second request for it waits; requests for others do not."""

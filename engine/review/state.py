@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storyboard.units import drop_frame
-
-from continuity import TakeChoice
+from storyboard.units import drop_frame, dropped_frames
 
 from ..errors import LongcutError
-from ..project import Project
+from ..project import Project, take_choice
 from ..render.plan import RenderPlan, alternative_keys
 from ..render.store import TakeRecord
 from ..report import load_report, report_path
 from ..timeline import Card, Cut
+from ..voices import speech_path
 from .decisions import Review, Status
-from .proxy import film_version
+from .proxy import film_version, proxy, thumbnail
 
 STATE_VERSION = 1
 STATUS_ORDER = [status.value for status in Status]
@@ -45,12 +44,30 @@ def speech_url(key: str) -> str:
     return f"media/speech/{key}.wav"
 
 
+def media_file(project: Project, cut: Cut | None, kind: str, key: str) -> Path | None:
+    """The file a media URL names (its proxy or thumbnail made where missing), or None when there is none: a
+    take and its thumbnail by the take's key, a spoken line by its key, the film by its version."""
+    store = project.store
+    if kind == "film":
+        if cut is None or not cut.film.is_file() or film_version(cut.film) != key:
+            return None
+        return proxy(cut.film, key, cut.timeline.height, cut.timeline.fps, store.root)
+    if kind == "speech":
+        path = speech_path(store.root, key)
+        return path if path.is_file() else None
+    if not store.has(key):
+        return None
+    if kind == "thumb":
+        return thumbnail(store.folder(key) / "first.png", key, store.root)
+    return proxy(store.clip(key), key, store.record(key).height, project.screenplay.fps, store.root)
+
+
 def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | None) -> dict:
     """Everything the page shows, as JSON-ready data. Every text a person wrote is here as text: the page sets
     it as text (never as markup)."""
     sp = project.screenplay
     fps = sp.fps
-    records = _records_by_shot(project)
+    records = project.takes_by_shot()
     pickable = _pickable_keys(project, plan, records)
     # each line as the last cut spoke it (engine.voices names the file by its key)
     spoken = {(cue.shot_id, cue.line): speech_url(cue.file.stem) for cue in (cut.timeline.speech if cut else [])}
@@ -60,7 +77,7 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
         "title": sp.film.title,
         "fps": [fps.numerator, fps.denominator],
         # what the page needs to write timecode exactly as storyboard.units.format_timecode does
-        "timecode": {"nominal": round(fps), "dropped": 2 * round(fps / 30) if drop_frame(fps) else 0,
+        "timecode": {"nominal": round(fps), "dropped": dropped_frames(fps),
                      "separator": ";" if drop_frame(fps) else ":"},
         "film": _film(cut),
         "shots": shots,
@@ -70,16 +87,6 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
     }
 
 
-def _records_by_shot(project: Project) -> dict[str, list[TakeRecord]]:
-    """Each shot's takes in the store, by take number (the newest of a number last)."""
-    found: dict[str, list[TakeRecord]] = {}
-    for record in project.store.records():
-        found.setdefault(record.shot, []).append(record)
-    for takes in found.values():
-        takes.sort(key=lambda record: (record.take, record.created))
-    return found
-
-
 def _pickable_keys(project: Project, plan: RenderPlan, records: dict[str, list[TakeRecord]]) -> set[str]:
     """The keys the shots' take numbers have for the screenplay as it is now: a take made before a change to its
     shot (or to the shot it continues) is not offered, since picking it would be refused."""
@@ -87,10 +94,7 @@ def _pickable_keys(project: Project, plan: RenderPlan, records: dict[str, list[T
     for shot_id, takes in records.items():
         if shot_id not in plan.shots:
             continue
-        numbers = sorted({record.take for record in takes})
-        alternatives[shot_id] = [TakeChoice(take, next((record.seed for record in reversed(takes)
-                                                        if record.take == take and record.seed_override), None))
-                                 for take in numbers]
+        alternatives[shot_id] = [take_choice(takes, take) for take in sorted({record.take for record in takes})]
     return set(alternative_keys(plan, project.lock, alternatives).values())
 
 

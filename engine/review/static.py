@@ -20,9 +20,8 @@ from ..errors import LongcutError
 from ..project import Project
 from ..timeline import Cut
 from .decisions import Review
-from .proxy import proxy, thumbnail
 from .server import page_file
-from .state import film_url, page_state, take_url, thumb_url
+from .state import media_file, page_state
 
 MARKER = ".longcut-review"
 
@@ -78,25 +77,15 @@ def write_static(project: Project, folder: Path) -> tuple[Path, int]:
 
 
 def _copy_media(project: Project, state: dict, cut: Cut | None, work: Path) -> int:
-    store = project.store
-    fps = project.screenplay.fps
-    copies: dict[str, Path] = {}
-    for shot in state["shots"]:
-        for take in shot["takes"]:
-            record = store.record(take["key"])
-            copies[take_url(take["key"])] = proxy(store.clip(take["key"]), take["key"], record.height, fps, store.root)
-            copies[thumb_url(take["key"])] = thumbnail(store.folder(take["key"]) / "first.png", take["key"], store.root)
-        if shot["made"]:
-            copies[thumb_url(shot["key"])] = thumbnail(store.folder(shot["key"]) / "first.png", shot["key"], store.root)
-        for line in shot["dialogue"]:
-            if line["speech"]:
-                key = line["speech"].rsplit("/", 1)[1].removesuffix(".wav")
-                copies[line["speech"]] = store.root / "voices" / key[:2] / f"{key}.wav"
-    if state["film"] is not None and cut is not None:
-        version = state["film"]["url"].rsplit("/", 1)[1].removesuffix(".mp4")
-        copies[film_url(version)] = proxy(cut.film, version, cut.timeline.height, cut.timeline.fps, store.root)
-    for url, source in copies.items():
+    """Every media file the state names, at the name it gives it."""
+    urls = {take[name] for shot in state["shots"] for take in shot["takes"] for name in ("url", "thumb")}
+    urls |= {shot["thumb"] for shot in state["shots"] if shot["thumb"]}
+    urls |= {line["speech"] for shot in state["shots"] for line in shot["dialogue"] if line["speech"]}
+    urls |= {state["film"]["url"]} if state["film"] else set()
+    for url in urls:
+        kind, name = url.split("/")[1:]
+        source = media_file(project, cut, kind, name.rsplit(".", 1)[0])
         destination = work / url
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
-    return len(copies)
+    return len(urls)
