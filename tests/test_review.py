@@ -138,6 +138,16 @@ def test_the_page_shows_the_film_and_every_shot_with_its_status(server, page, sc
     assert "take 2" in page.inner_text("#shot-c")
     wait_until(page, "document.getElementById('film').readyState >= 2")
     assert page.evaluate("document.getElementById('film').duration") == pytest.approx(FRAMES / 12, abs=0.1)
+    # a shot chosen while the film is still loading (its proxy is made the first time) is where it plays from
+    page.evaluate("""() => { const video = document.getElementById('film'); window.filmSource = video.src;
+                             video.removeAttribute('src'); video.load(); }""")
+    page.click("#shot-b")
+    assert page.is_visible("#loading")
+    page.evaluate("() => { document.getElementById('film').src = window.filmSource; }")
+    wait_until(page, "document.getElementById('film').readyState >= 2 && !document.getElementById('film').seeking")
+    wait_until(page, "document.getElementById('frame').textContent === '72'")
+    assert page.inner_text("#current-shot") == "shot b" and not page.is_visible("#loading")
+    page.click("#shot-a")
     page.click("#shot-b")
     assert page.inner_text("#current-shot") == "shot b"  # clicking a shot seeks the film to it
     assert page.inner_text("#frame") == str(48 + 24)

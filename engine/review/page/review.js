@@ -74,6 +74,14 @@ function framesOf(text) {
 const frameOf = (video) => Math.floor(video.currentTime * fps() + 1e-6);
 function seek(video, frame) {
   video.pause();
+  if (video.readyState === 0) {  // not loaded yet (the film's proxy is made on first open): seek once it is
+    video.dataset.pending = String(frame);
+    video.addEventListener("loadedmetadata", () => {
+      if (video.dataset.pending !== undefined) seek(video, Number(video.dataset.pending));
+    }, { once: true });
+    return;
+  }
+  delete video.dataset.pending;
   video.currentTime = (frame + 0.5) / fps();
 }
 
@@ -138,7 +146,7 @@ function drawFilm() {
     const at = film.dataset.src ? frameOf(film) : 0;
     film.dataset.src = url;
     film.src = url;
-    film.addEventListener("loadedmetadata", () => seek(film, Math.min(at, cut.frames - 1)), { once: true });
+    seek(film, Math.min(at, cut.frames - 1));  // once it has loaded, unless a shot is chosen meanwhile
   }
   const statuses = Object.fromEntries(state.shots.map((shot) => [shot.id, shot.status]));
   const strip = $("strip");
@@ -318,7 +326,12 @@ function follow() {
   }
 }
 
+function showLoading() {
+  $("loading").hidden = !state || !state.film || film.readyState >= 2;
+}
+
 function watchFrames() {
+  for (const name of ["loadstart", "loadeddata", "canplay", "emptied"]) film.addEventListener(name, showLoading);
   if (film.requestVideoFrameCallback) {
     const onFrame = () => { follow(); film.requestVideoFrameCallback(onFrame); };
     film.requestVideoFrameCallback(onFrame);
