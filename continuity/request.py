@@ -136,7 +136,7 @@ def request_for(screenplay: Screenplay, graph: ShotGraph, shot_id: str, choice: 
         heading=scene.heading,
         index=entry.index,
         take=choice.take,
-        seed=_seed(film.seed, shot, choice),
+        seed=seed_for(film.seed, shot, choice),
         prompt=full_prompt(shot.prompt, looks, location, film.style),
         negative=film.negative,
         text=shot.prompt,
@@ -165,7 +165,9 @@ def _footage(screenplay: Screenplay, shot) -> FootageSource | None:
                          footage.fit.value, footage.sound)
 
 
-def _seed(film_seed: int, shot, choice: TakeChoice) -> int:
+def seed_for(film_seed: int, shot, choice: TakeChoice) -> int:
+    """The seed of a take of a shot (or of its keyframe): a person's `--seed`, the shot's own `seed:` for the take
+    it names, else derived from the film's seed, the shot's id and the take."""
     if choice.seed is not None:
         return choice.seed
     if shot.seed is not None and choice.take == (shot.take or 1):

@@ -562,6 +562,103 @@ def pick(
 
 @app.command()
 @reports_errors
+def board(
+    film: FilmArg,
+    shot_id: Annotated[str | None, typer.Option("--shot", metavar="ID", help="the shot whose keyframe to redo "
+                                                "(with --take or --seed)")] = None,
+    take: Annotated[str | None, typer.Option("--take", help="`new` for another keyframe take, or a take number to "
+                                             "use (made if missing)")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=SEED_LIMIT - 1,
+                                             help="draw the keyframe with this seed")] = None,
+    size: SizeOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The storyboard before any video: draw every missing keyframe, then FILM.board.png and FILM.keyframes/."""
+    import time
+
+    from .board import board_is_current, board_paths, check_board_paths, write_board
+
+    started = time.perf_counter()
+    project = _open(film, store, media=True)
+    if project.keyframe_backend is None:
+        raise LongcutError(f"{film.name} has no keyframe stage, so there is no board to draw",
+                           hint="name a keyframe backend in the film, e.g. keyframes: {name: diffusers, model: "
+                                "black-forest-labs/FLUX.2-dev}, or keyframes: animatic for a sketch")
+    paths = check_board_paths(board_paths(project.screenplay.path), project.inputs())
+    choices = _keyframe_choice(project, film, shot_id, take, seed)
+    plan = project.plan(keyframe_choices=choices, size=_size(size))
+    todo = plan.keyframes_to_draw()
+    if not todo and not choices and board_is_current(plan, project.store, paths):
+        out.print(f"the board is up to date: {paths.sheet}")
+        return
+    drawn = _draw_keyframes(project, plan, todo)
+    if choices:
+        (shot_id, choice), = choices.items()
+        project.lock.pick_keyframe(shot_id, choice.take, plan.shots[shot_id].keyframes[0].key, choice.seed)
+        project.lock.save()
+        again = [shot for shot, planned in project.plan(size=_size(size)).shots.items() if not planned.cached]
+        out.print(f"the film now starts {shot_id} on keyframe take {choice.take}"
+                  + (f"; {len(again)} shot(s) to render: longcut render {film}" if again else ""))
+    write_board(plan, project.store, paths)
+    keyframes = sum(len(planned.keyframes) for planned in plan.shots.values())
+    out.print(f"drew {drawn} keyframe(s), {keyframes - drawn} cached, in {time.perf_counter() - started:.1f}s")
+    out.print(f"board: {paths.sheet}")
+    out.print(f"keyframes: {paths.keyframes}")
+
+
+def _keyframe_choice(project, film: Path, shot_id: str | None, take: str | None, seed: int | None) -> dict:
+    """The keyframe take --shot/--take/--seed ask for, checked: {} when none is asked."""
+    from continuity import TakeChoice
+
+    from .render.store import KEYFRAME_KIND
+
+    if shot_id is None:
+        if take is not None or seed is not None:
+            raise LongcutError("--take and --seed choose a keyframe of one shot", hint="add --shot ID")
+        return {}
+    shot_id = project.shot(shot_id)
+    if not project.plan().shots[shot_id].keyframes:
+        planned = project.plan().shots[shot_id]
+        why = f"it starts on {planned.parent}'s last frame" if planned.parent else "it is a title card or footage"
+        raise LongcutError(f"shot `{shot_id}` has no keyframe: {why}",
+                           hint="redo its video instead: longcut shot FILM ID --take new")
+    if take is None or take == "new":
+        number = project.next_take(shot_id, KEYFRAME_KIND) if take == "new" or seed is not None else \
+            project.current_keyframe(shot_id).take
+    elif take.isdigit() and 1 <= int(take) <= MAX_TAKE:
+        number = int(take)
+    else:
+        raise LongcutError(f"--take {take!r} is not `new` or a take number from 1 to {MAX_TAKE}",
+                           hint="e.g. --take new, --take 2")
+    if number > MAX_TAKE:
+        raise LongcutError(f"shot `{shot_id}` has {MAX_TAKE} keyframe takes already, the most a shot may have",
+                           hint=f"use one: longcut board {film} --shot {shot_id} --take N")
+    return {shot_id: TakeChoice(number, seed)}
+
+
+def _draw_keyframes(project, plan, todo) -> int:
+    """Draw the missing keyframes with a progress bar; returns how many were drawn."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+    from .render.keyframes import draw_missing
+
+    if not todo:
+        return 0
+    with Bar(TextColumn("keyframes {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+             console=out) as bar:
+        task = bar.add_task("", total=len({keyframe.key for keyframe in todo}))
+
+        def done(planned, record) -> None:
+            bar.update(task, advance=1, description=planned.shot_id)
+
+        def step(planned, done_steps: int, steps: int) -> None:
+            bar.update(task, description=f"{planned.shot_id} · step {done_steps}/{steps}")
+
+        return len(draw_missing(todo, plan.keyframe_backend, project.store, done, step))
+
+
+@app.command()
+@reports_errors
 def status(
     film: FilmArg,
     size: SizeOption = None,
@@ -647,6 +744,9 @@ def _print_plan(plan) -> None:
     todo = plan.to_render()
     out.print(f"{len(todo)} of {len(plan.shots)} shots to render ({plan.frames_to_render()} frames) with "
               f"{plan.backend.name}; {len(plan.shots) - len(todo)} cached")
+    keyframes = plan.keyframes_to_draw(todo)
+    if keyframes:
+        out.print(f"{len(keyframes)} keyframe(s) to draw first with {plan.keyframe_backend.name}")
 
 
 def _render_with_progress(project, plan, only=None, picked=None, executor=None):
@@ -661,6 +761,8 @@ def _render_with_progress(project, plan, only=None, picked=None, executor=None):
 
 def _print_result(result) -> None:
     found = f", {len(result.found)} made meanwhile by another render" if result.found else ""
+    if result.keyframes:
+        out.print(f"drew {result.keyframes} keyframe(s) first")
     out.print(f"rendered {len(result.rendered)} shot(s), {len(result.cached)} cached{found}, in {result.seconds:.1f}s")
 
 

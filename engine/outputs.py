@@ -5,7 +5,10 @@ the take store, never a folder or a device, and never a chain of new folders mad
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from storyboard import Screenplay
@@ -58,6 +61,43 @@ def output_path(path: Path, inputs: dict[Path, str], option: str = "--out") -> P
         raise LongcutError(f"{option} {path}: the folder {folder} cannot be written to",
                            hint="choose a folder you can write to")
     return path
+
+
+def owned_folder(folder: Path, inputs: dict[Path, str], marker: str, option: str) -> Path:
+    """folder, checked as one longcut may replace whole: not holding or inside a file the film reads, not a file,
+    and, where it exists and is not empty, written by longcut before (it holds `marker`): so a folder of someone
+    else's is never emptied."""
+    folder = Path(folder)
+    resolved = folder.resolve()
+    for source, what in inputs.items():
+        if resolved == source or source in resolved.parents or resolved in source.parents:
+            raise LongcutError(f"{option} {folder} would hold or be inside {what}, which longcut reads",
+                               hint="choose a new folder, outside the film's own files")
+    if resolved.exists() and not resolved.is_dir():
+        raise LongcutError(f"{option} {folder} is a file", hint="give the path of a folder to write into")
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / marker).is_file():
+        raise LongcutError(f"{option} {folder} is a folder that longcut did not write, and it is not empty",
+                           hint="choose a new or empty folder: longcut replaces the folder's contents")
+    if not resolved.parent.is_dir():
+        raise LongcutError(f"{option} {folder}: the folder {resolved.parent} does not exist",
+                           hint="create it first, or check the path for a typo")
+    return resolved
+
+
+@contextmanager
+def replaced_folder(target: Path, marker: str, note: str) -> Iterator[Path]:
+    """A new folder beside target to fill; on success it is marked as longcut's and moved into place whole (the
+    old one removed), on failure removed. target must have passed owned_folder."""
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield work
+        (work / marker).write_text(note + "\n", encoding="utf-8")
+        os.chmod(work, 0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(work, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def writable(folder: Path) -> bool:

@@ -13,13 +13,13 @@ from continuity import TakeChoice, default_choice
 from storyboard import Screenplay, ShotGraph
 from storyboard.errors import did_you_mean
 
-from .backends import Backend, create_backend
+from .backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
 from .errors import LongcutError
 from .media import check_media
 from .outputs import inputs_of, writable
 from .render.lock import LockFile
 from .render.plan import RenderPlan, plan
-from .render.store import TakeRecord, TakeStore
+from .render.store import SHOT, TakeRecord, TakeStore
 from .timeline import Cut
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class Project:
     backend: Backend
     store: TakeStore
     lock: LockFile
+    keyframe_backend: KeyframeBackend | None = None  # None: the film has no keyframe stage
 
     @classmethod
     def open(cls, film: Path, store: str | Path | None = None, warn: Callable[[str], None] | None = None,
@@ -63,11 +64,12 @@ class Project:
             check_media(screenplay)
         graph = ShotGraph(screenplay)
         backend = create_backend(screenplay)
+        keyframe_backend = create_keyframe_backend(screenplay)
         where = str(store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut")
         local = Path(where) if not is_url(where) else screenplay.root / ".longcut"
         _check_store_folder(local, "--store" if store else "the take store")
         takes = TakeStore(local, remote=where if is_url(where) else None, warn=warn)
-        return cls(screenplay, graph, backend, takes, LockFile.beside(screenplay.path))
+        return cls(screenplay, graph, backend, takes, LockFile.beside(screenplay.path), keyframe_backend)
 
     def inputs(self) -> dict[Path, str]:
         """Every file the film's commands read, with what it is: no output may be written over one."""
@@ -77,8 +79,10 @@ class Project:
         files[review_path(self.screenplay.path).resolve()] = "the film's review file (verdicts and notes)"
         return files
 
-    def plan(self, choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None) -> RenderPlan:
-        return plan(self.screenplay, self.graph, self.backend, self.store, self.lock, choices, size)
+    def plan(self, choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None,
+             keyframe_choices: dict[str, TakeChoice] | None = None) -> RenderPlan:
+        return plan(self.screenplay, self.graph, self.backend, self.store, self.lock, choices, size,
+                    self.keyframe_backend, keyframe_choices)
 
     def shot(self, shot_id: str) -> str:
         """The id, checked: an unknown shot is a clear error with the near names."""
@@ -90,13 +94,17 @@ class Project:
     def current_choice(self, shot_id: str) -> TakeChoice:
         return self.lock.choices().get(shot_id) or default_choice(self.screenplay, shot_id)
 
-    def next_take(self, shot_id: str) -> int:
-        """One more than any take of this shot the store or the lock file knows."""
-        numbers = [record.take for record in self.store.records() if record.shot == shot_id]
-        entry = self.lock.shots.get(shot_id)
+    def next_take(self, shot_id: str, kind: str = SHOT) -> int:
+        """One more than any take of this shot (or, kind=KEYFRAME_KIND, of its keyframe) the store or the lock file
+        knows."""
+        numbers = [record.take for record in self.store.records(kind) if record.shot == shot_id]
+        entry = (self.lock.shots if kind == SHOT else self.lock.keyframes).get(shot_id)
         numbers += [entry.take] if entry else []
-        numbers.append(self.current_choice(shot_id).take)
+        numbers.append(self.current_choice(shot_id).take if kind == SHOT else self.current_keyframe(shot_id).take)
         return max(numbers) + 1
+
+    def current_keyframe(self, shot_id: str) -> TakeChoice:
+        return self.lock.keyframe_choices().get(shot_id) or default_choice(self.screenplay, shot_id)
 
     def default_output(self) -> Path:
         return self.screenplay.path.with_suffix(".mp4")

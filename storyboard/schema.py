@@ -269,6 +269,13 @@ class Watermark(Choice):
 WatermarkSetting = Annotated[Watermark, _words_for_booleans("corner", "off")]  # `true` is the corner mark
 
 
+class ShotKeyframes(Strict):
+    """A shot's own keyframe wishes: `keyframes: {last: true}` also draws the frame it ends on (for video families
+    with first+last-frame conditioning); `last: false` turns off the film's `last: true` for this shot."""
+
+    last: bool | None = None
+
+
 class Shot(Strict):
     id: Id
     prompt: str = ""
@@ -285,6 +292,7 @@ class Shot(Strict):
     audio: ShotAudio | None = None  # the shot's own sound, mixed under the score (which ducks under it)
     footage: Footage | None = None  # a clip made elsewhere is the take: no backend is asked
     color_match: ColorMatch | None = None  # auto | off | a shot id; else the scene's, else the film's
+    keyframes: ShotKeyframes | None = None  # e.g. {last: true}: also a keyframe for the shot's last frame
 
     @model_validator(mode="before")
     @classmethod
@@ -358,6 +366,31 @@ class BackendSpec(Shorthand):
     shorthand = "name"
 
     name: str = "animatic"
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class KeyframeSpec(Shorthand):
+    """The keyframe stage (engine.render.keyframes): which keyframe backend draws each shot's first frame (and, with
+    `last: true`, its last) from its prompt, framing and reference images before the video is made; every other
+    key is that backend's own setting. `keyframes: off` turns the stage off (shots start from their text)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    shorthand = "name"
+
+    name: str
+    last: bool = False  # also a keyframe for every shot's last frame (a shot's `keyframes: {last: false}` opts out)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _off_word(cls, value: Any) -> Any:
+        return {"name": "off"} if value is False or value == "off" else value
+
+    @property
+    def off(self) -> bool:
+        return self.name == "off"
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -442,6 +475,8 @@ class Film(Strict):
     style: str = ""
     negative: str = ""
     backend: BackendSpec = BackendSpec()
+    # None: the animatic draws its own keyframes when it is the backend; a model backend starts shots from text
+    keyframes: KeyframeSpec | None = None
     executor: ExecutorSpec = ExecutorSpec()
     characters: dict[Id, Character] = Field(default_factory=dict)
     locations: dict[Id, Location] = Field(default_factory=dict)

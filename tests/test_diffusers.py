@@ -356,3 +356,91 @@ def test_a_vace_film_renders_end_to_end_and_check_names_what_other_families_cann
     assert found == {(10, "shot `a` has reference images (1), and the cogvideox family never sees them"),
                      (11, "shot `b` has reference images (1), and the cogvideox family never sees them"),
                      (12, "shot `c` loops, and the cogvideox family cannot end a clip on a given frame")}
+
+
+KEYFRAME_FILM = """title: Faces
+fps: 8
+size: 96x64
+backend: {{name: diffusers, model: "{video}", steps: 2}}
+keyframes:
+  name: diffusers
+  model: "{image}"
+  steps: 2
+  call: {{text_encoder_out_layers: [1], max_sequence_length: 32}}
+characters:
+  ada: {{name: Ada, description: "a keeper", reference: [refs/ada.png, refs/ada-side.png]}}
+locations:
+  cliff: {{description: "a cliff", reference: refs/cliff.png}}
+scenes:
+  - id: s
+    location: cliff
+    shots:
+      - {{id: a, prompt: "@ada on the cliff", duration: 1s}}
+      - {{id: b, continues: a, prompt: "@ada looks up", duration: 1s}}
+"""
+
+
+@pytest.fixture(scope="module")
+def flux2(tmp_path_factory):
+    return tiny_models.flux2(tmp_path_factory.mktemp("flux2") / "model")
+
+
+def keyframe_film(folder: Path, video: Path, image: Path) -> Path:
+    from PIL import Image
+
+    (folder / "refs").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 80), (200, 30, 30)).save(folder / "refs" / "ada.png")  # under 64 px a side: scaled up whole
+    Image.new("RGB", (96, 96), (30, 30, 200)).save(folder / "refs" / "ada-side.png")
+    Image.new("RGB", (128, 64), (30, 160, 30)).save(folder / "refs" / "cliff.png")
+    film = folder / "film.yaml"
+    film.write_text(KEYFRAME_FILM.format(video=video, image=image))
+    return film
+
+
+def test_a_keyframe_model_is_given_every_reference_of_the_shot_and_they_reach_it(models, flux2, tmp_path):
+    """Three references (two of Ada's, the cliff's) go to FLUX.2 fitted, not stretched; the latents move when one
+    of them changes (the tiny VAE would hide it in pixels)."""
+    from PIL import Image
+
+    from engine.backends.diffusers.keyframes import fit_reference
+    from engine.project import Project
+
+    project = Project.open(keyframe_film(tmp_path, models["ltx"], flux2))
+    keyframes = project.keyframe_backend
+    assert keyframes.family.name == "flux2"
+    [planned] = project.plan().shots["a"].keyframes
+    request = planned.request
+    references = [fit_reference(path, 64) for path in request.references]
+    assert [image.size for image in references] == [(64, 128), (96, 96), (128, 64)]
+    pipe = keyframes._pipeline()
+
+    def latents(images):
+        arguments = keyframes.arguments(request, images)
+        assert arguments["image"] is images and (arguments["height"], arguments["width"]) == (64, 96)
+        arguments["output_type"] = "latent"
+        return pipe(**arguments).images
+
+    other = references[:1] + [Image.new("RGB", (96, 96), (250, 250, 0))] + references[2:]
+    assert (latents(references) - latents(other)).abs().max().item() > 1e-4
+
+
+def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):
+    from engine.project import Project
+    from engine.render.store import KEYFRAME_KIND
+
+    film = keyframe_film(tmp_path, models["ltx"], flux2)
+    board = CliRunner().invoke(app, ["board", str(film)], terminal_width=200)
+    assert board.exit_code == 0, board.output
+    assert "drew 1 keyframe(s), 0 cached" in board.output  # b continues a: it starts on a's last frame
+    project = Project.open(film)
+    [record] = project.store.records(KEYFRAME_KIND)
+    assert (record.backend, record.model, record.position, record.width) == ("diffusers", str(flux2), "first", 96)
+    rendered = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert rendered.exit_code == 0, rendered.output
+    assert "drew" not in rendered.output and "rendered 2 shot(s)" in rendered.output
+    a = project.plan().shots["a"]
+    assert project.store.record(a.key).keyframes == {"first": record.key}
+    # the video of a was made from its keyframe: image-to-video, not text-to-video
+    assert any(key[1] == "LTXImageToVideoPipeline" for key in backend_module._PIPELINES)
+    checked = CliRunner().invoke(app, ["check", str(film)], terminal_width=200)
+    assert "never sees them" not in checked.output  # the keyframe carries the references to LTX

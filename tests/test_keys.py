@@ -7,7 +7,14 @@ from engine.project import Project
 
 from .films import TINY, tiny_film
 
-GOLDEN = {  # animatic version 3 (captions as an overlay, held views); the same request keys gave version 2's
+GOLDEN = {  # animatic version 3, each shot that continues none starting on its animatic keyframe
+    "a": "48f395027e48c80cbc277e6d37586ac6b467f921a3022cd002c1d193677ef48f",
+    "b": "d6e5f2dfa5233b06eea28113f8f16432450b4719570343071dc13559c299d74b",
+    "c": "4f65bdbe5effd8807ac2793b9c8704f39d8e53187dcbc4341e3e8ee9d29b5ba4",
+    "d": "a5108fef1eeb01afe0a7c63df86250f9c89a1139145c7d727f1283ef2bfdd95d",
+    "e": "3da9fb204bc3c743cdb0271a2a1c381ded6a4ff72fe6ce68c4df39e784dee909",
+}
+WITHOUT_KEYFRAMES = {  # `keyframes: off`: the keys every take had before the keyframe stage, kept
     "a": "348fdc74ac496e93d3c133650332f17e6d12cc98a9656926c0237d80f0ee4adf",
     "b": "6ab2c12554c3267af24ec2160e046efe1b3e5d45994bc87ba0e04e96e40351f9",
     "c": "1563aa2ae74538afc64f55cfdec2db0a305ac02e6a0031a78f1093ad13ab6f72",
@@ -23,6 +30,15 @@ def keys(folder, text=TINY, **options):
 def test_golden_keys(tmp_path):
     assert keys(tmp_path) == GOLDEN
     assert shot_seed(7, "a", 1) == 1498390282
+
+
+def test_golden_keyframe_keys_and_keys_without_keyframes(tmp_path):
+    plan = Project.open(tiny_film(tmp_path)).plan()
+    drawn = {shot: [keyframe.key for keyframe in planned.keyframes] for shot, planned in plan.shots.items()}
+    assert drawn == {"a": ["7a0bb75192aa51b6e0702277f9371cded5fef2122271b05b202b419a6fcbaf69"], "b": [], "c": [],
+                     "d": ["3a6d167349fd0454d13ac22a85f87ae7b8080db7c33c422213ee4171343a3114"],
+                     "e": ["d180076331d4580bda80e1e8be2f157a576ff56b2b15efbb9a02318fab1d868f"]}
+    assert keys(tmp_path / "off", TINY.replace("backend:", "keyframes: off\nbackend:")) == WITHOUT_KEYFRAMES
 
 
 def test_keys_do_not_depend_on_where_the_film_lives(tmp_path):

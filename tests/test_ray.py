@@ -62,6 +62,8 @@ def takes(project: Project) -> dict[str, dict]:
     found = {}
     for path in project.store.takes.glob("*/*/take.json"):
         record = json.loads(path.read_text())
+        if record.get("kind") == "keyframe":
+            continue  # a shot's keyframe, drawn before its video
         assert record["shot"] not in found, f"shot {record['shot']} has two takes"
         found[record["shot"]] = record
     return found

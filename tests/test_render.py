@@ -18,7 +18,8 @@ import engine.backends
 from engine.ffmpeg import decode_frames, probe_frames
 from engine.project import Project
 from engine.render import render
-from engine.render.store import TakeStore
+
+from engine.render.store import KEYFRAME_KIND, TakeStore
 
 from .backends import CountingAnimatic
 from .cli import run
@@ -34,6 +35,8 @@ def records(film: Path) -> dict[str, dict]:
     found = {}
     for path in (film.parent / ".longcut" / "takes").glob("*/*/take.json"):
         record = json.loads(path.read_text())
+        if record.get("kind") == KEYFRAME_KIND:
+            continue  # a shot's keyframe, drawn before its video
         found.setdefault(record["shot"], []).append(record)
     return found
 
@@ -141,14 +144,14 @@ def test_a_killed_render_resumes_to_the_same_frames(tmp_path, rendered):
     deadline = time.monotonic() + 60
     # wait until one take is finished and the next is half-written, then kill without warning
     while time.monotonic() < deadline and process.poll() is None:
-        if list(takes.glob("*/*/take.json")) and scratch.is_dir() and any(
+        if list(takes.glob("*/*/clip.mp4")) and scratch.is_dir() and any(
                 (folder / "clip.mp4").exists() for folder in scratch.iterdir()):
             break
         time.sleep(0.005)
     assert process.poll() is None, "the render finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    finished = list(takes.glob("*/*/take.json"))
+    finished = [path for path in takes.glob("*/*/take.json") if (path.parent / "clip.mp4").is_file()]
     assert 1 <= len(finished) < 5
     for record in finished:  # whatever is in the store is whole
         data = json.loads(record.read_text())

@@ -11,14 +11,19 @@ from pathlib import Path
 import pytest
 
 from engine.project import Project, is_url
-from engine.render.store import RECORD, RemoteTakes
+from engine.render.store import FILES, KEYFRAME, RECORD
 
 from .cli import run as cli
 from .films import example_copy
 
 
 def remote_takes(bucket: Path) -> list[Path]:
-    return sorted(bucket.glob(f"takes/*/*/{RECORD}"))
+    """The records of the shots' takes in the bucket (not of their keyframes)."""
+    return sorted(path for path in bucket.glob(f"takes/*/*/{RECORD}") if (path.parent / "clip.mp4").exists())
+
+
+def remote_keyframes(bucket: Path) -> list[Path]:
+    return sorted(path for path in bucket.glob(f"takes/*/*/{RECORD}") if (path.parent / KEYFRAME).exists())
 
 
 def test_takes_go_to_object_storage_and_come_back_on_another_machine(tmp_path):
@@ -26,16 +31,16 @@ def test_takes_go_to_object_storage_and_come_back_on_another_machine(tmp_path):
     url = f"file://{bucket}"
     cli("render", film, "--store", url, "--size", "160x90")
     uploaded = remote_takes(bucket)
-    assert len(uploaded) == 8
+    assert len(uploaded) == 8 and len(remote_keyframes(bucket)) == 5  # the 5 shots that continue none
     for record in uploaded:
-        assert sorted(path.name for path in record.parent.iterdir()) == sorted(RemoteTakes.FILES)
+        assert sorted(path.name for path in record.parent.iterdir()) == sorted([*FILES, RECORD])
     # another machine: no local takes at all; the cut fetches every take and renders none
     shutil.rmtree(film.parent / ".longcut")
     film.with_suffix(".mp4").unlink()
     result = cli("render", film, "--store", url, "--size", "160x90")
     assert "rendered 0 shot(s), 8 cached" in result.output
     assert film.with_suffix(".mp4").is_file()
-    assert len(list((film.parent / ".longcut" / "takes").glob(f"*/*/{RECORD}"))) == 8
+    assert len(list((film.parent / ".longcut" / "takes").glob(f"*/*/{RECORD}"))) == 8 + 5  # and the keyframes
 
 
 def test_a_take_without_its_record_was_never_uploaded_whole(tmp_path):
@@ -93,7 +98,7 @@ def test_takes_in_an_s3_bucket(tmp_path, s3_bucket):
     film, url = example_copy(tmp_path), f"{s3_bucket}/keeper"
     cli("render", film, "--store", url, "--size", "160x90")
     records = s3fs.S3FileSystem().glob(f"{url[5:]}/takes/*/*/{RECORD}")
-    assert len(records) == 8
+    assert len(records) == 8 + 5  # the shots' takes and the keyframes of those that continue none
     shutil.rmtree(film.parent / ".longcut")  # another machine: the takes come from the bucket
     result = cli("render", film, "--store", url, "--size", "160x90")
     assert "rendered 0 shot(s), 8 cached" in " ".join(result.output.split())

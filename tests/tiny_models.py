@@ -250,3 +250,48 @@ def wan_vace(folder: Path) -> Path:
     WanVACEPipeline(transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
                     text_encoder=t5_encoder(umt5=True), tokenizer=tokenizer()).save_pretrained(folder)
     return folder
+
+
+def mistral_tokenizer():
+    """A Mistral-style tokenizer of single characters with a chat template that takes a list of parts (Flux2's
+    text encoder is Mistral 3: its prompt goes through the chat template)."""
+    from transformers import LlamaTokenizer
+
+    specials = ["<unk>", "[IMG]", "<s>", "</s>", "<pad>"]
+    characters = list(string.ascii_letters + string.digits + " .,!?'-:\"()")
+    tokenizer = LlamaTokenizer(vocab={token: index for index, token in enumerate(specials + ["\u2581"] + characters)},
+                               merges=[], pad_token="<pad>")
+    tokenizer.chat_template = (
+        "{% for m in messages %}{% if m['content'] is string %}{{ m['content'] }}{% else %}{% for c in m['content'] %}"
+        "{% if c['type'] == 'text' %}{{ c['text'] }}{% else %}[IMG]{% endif %}{% endfor %}{% endif %}{% endfor %}")
+    return tokenizer
+
+
+def flux2(folder: Path) -> Path:
+    """FLUX.2: an image from text and several reference images (keyframes). Its tiny Mistral 3 encoder has one layer,
+    so a call must ask for `text_encoder_out_layers=(1,)` (the default reads layers 10, 20 and 30)."""
+    from diffusers import AutoencoderKLFlux2, FlowMatchEulerDiscreteScheduler, Flux2Pipeline, Flux2Transformer2DModel
+    from transformers import Mistral3Config, Mistral3ForConditionalGeneration
+
+    tokenizer = mistral_tokenizer()
+    torch.manual_seed(0)
+    transformer = Flux2Transformer2DModel(patch_size=1, in_channels=4, num_layers=1, num_single_layers=1,
+                                          attention_head_dim=16, num_attention_heads=2, joint_attention_dim=16,
+                                          timestep_guidance_channels=256, axes_dims_rope=[4, 4, 4, 4])
+    config = Mistral3Config(
+        text_config={"model_type": "mistral", "vocab_size": len(tokenizer), "hidden_size": 16, "intermediate_size": 37,
+                     "max_position_embeddings": 512, "num_attention_heads": 4, "num_hidden_layers": 1,
+                     "num_key_value_heads": 2, "rms_norm_eps": 1e-05, "rope_theta": 1e9, "sliding_window": None,
+                     "bos_token_id": 2, "eos_token_id": 3, "pad_token_id": 4},
+        vision_config={"model_type": "pixtral", "hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 4,
+                       "intermediate_size": 37, "image_size": 30, "patch_size": 6, "num_channels": 3},
+        bos_token_id=2, eos_token_id=3, pad_token_id=4, image_seq_length=4, vision_feature_layer=-1, image_token_index=1)
+    torch.manual_seed(0)
+    encoder = Mistral3ForConditionalGeneration(config)
+    torch.manual_seed(0)
+    vae = AutoencoderKLFlux2(sample_size=32, in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",),
+                             up_block_types=("UpDecoderBlock2D",), block_out_channels=(4,), layers_per_block=1,
+                             latent_channels=1, norm_num_groups=1, use_quant_conv=False, use_post_quant_conv=False)
+    Flux2Pipeline(scheduler=FlowMatchEulerDiscreteScheduler(), text_encoder=encoder, tokenizer=tokenizer,
+                  transformer=transformer, vae=vae).save_pretrained(folder)
+    return folder

@@ -17,16 +17,19 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from continuity import ShotRequest
+from continuity import KeyframeRequest, ShotRequest, keyframe_stage
 from storyboard import Problem, Screenplay, ScreenplayError
 from storyboard.errors import did_you_mean
 
 from ..errors import LongcutError
 
 GROUP = "longcut.backends"
+KEYFRAME_GROUP = "longcut.keyframes"
 # Built-ins also work from a source tree that was never pip-installed (no entry-point metadata).
 BUILT_IN = {"animatic": "engine.backends.animatic:AnimaticBackend",
             "diffusers": "engine.backends.diffusers:DiffusersBackend"}
+BUILT_IN_KEYFRAMES = {"animatic": "engine.backends.animatic:AnimaticKeyframes",
+                      "diffusers": "engine.backends.diffusers.keyframes:DiffusersKeyframes"}
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,27 @@ class Backend(Protocol):
         `overlay(request, index, frame) -> frame`, called on each frame after the clean one is kept: a shot
         that continues this one is handed the clean last frame, never the drawing. A backend whose model cannot
         take all a film asks (a loop's last frame, reference images) says so in an optional
-        `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line.
+        `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line. One that cannot end
+        a clip on a given frame says `takes_last_frame = False`: no last keyframe is drawn for it.
         """
+
+
+@runtime_checkable
+class KeyframeBackend(Protocol):
+    """Draws a shot's keyframe (its first or last frame) before its video is made: an image model conditioned on
+    the shot's reference images, or the animatic. Registered under the entry-point group `longcut.keyframes`."""
+
+    name: str
+    version: str
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting that shapes the pictures, JSON-serialisable; it goes into each keyframe's key."""
+
+    def model(self) -> str | None:
+        """The model the keyframes come from, for their records (None for the animatic)."""
+
+    def draw(self, request: KeyframeRequest, on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """The keyframe: uint8 (request.height, request.width, 3)."""
 
 
 class BackendSettingsError(ValueError):
@@ -87,10 +109,11 @@ class BackendSettingsError(ValueError):
         self.hint = hint
 
 
-def known_backends() -> dict[str, str]:
-    """Backend name -> 'module:attribute', the built-ins and every installed plug-in."""
-    found = dict(BUILT_IN)
-    for point in entry_points(group=GROUP):
+def known_backends(group: str = GROUP) -> dict[str, str]:
+    """Backend name -> 'module:attribute', the built-ins and every installed plug-in (of keyframe backends, with
+    group=KEYFRAME_GROUP)."""
+    found = dict(BUILT_IN if group == GROUP else BUILT_IN_KEYFRAMES)
+    for point in entry_points(group=group):
         found[point.name] = point.value
     return found
 
@@ -133,26 +156,44 @@ def wants_gpu(backend: Backend) -> bool:
 def create_backend(screenplay: Screenplay) -> Backend:
     """The backend the screenplay names, configured; bad names and settings point at the screenplay."""
     spec = screenplay.film.backend
-    known = known_backends()
-    if spec.name not in known:
-        mark = screenplay.source.value(("backend", "name")) or screenplay.source.value(("backend",))
-        raise ScreenplayError([Problem(f"unknown backend `{spec.name}`", mark,
-                                       hint=_backend_hint(spec.name, known))])
-    factory = _load_factory(known[spec.name])
+    return _create(screenplay, "backend", spec.name, spec.settings, GROUP)
+
+
+def create_keyframe_backend(screenplay: Screenplay) -> KeyframeBackend | None:
+    """The keyframe backend the film's `keyframes:` names (the animatic's own when unsaid and it is the backend);
+    None where the stage is off."""
+    spec = keyframe_stage(screenplay.film)
+    if spec is None:
+        return None
+    return _create(screenplay, "keyframes", spec.name, spec.settings, KEYFRAME_GROUP)
+
+
+def _create(screenplay: Screenplay, field: str, name: str, settings: dict[str, Any], group: str):
+    known = known_backends(group)
+    what = "backend" if group == GROUP else "keyframe backend"
+    if name not in known:
+        mark = screenplay.source.value((field, "name")) or screenplay.source.value((field,))
+        raise ScreenplayError([Problem(f"unknown {what} `{name}`", mark, hint=_backend_hint(name, known, group))])
+    factory = _load_factory(known[name])
     try:
-        return factory(spec.settings, screenplay.fps)
+        return factory(settings, screenplay.fps)
     except BackendSettingsError as error:
-        path = ("backend", error.setting) if error.setting else ("backend",)
+        path = (field, error.setting) if error.setting else (field,)
         mark = screenplay.source.key(path) if error.setting else screenplay.source.value(path)
-        raise ScreenplayError([Problem(f"backend `{spec.name}`: {error}", mark, hint=error.hint)]) from None
+        raise ScreenplayError([Problem(f"{what} `{name}`: {error}", mark, hint=error.hint)]) from None
 
 
-def _backend_hint(name: str, known: dict[str, str]) -> str:
+def _backend_hint(name: str, known: dict[str, str], group: str = GROUP) -> str:
     hint = did_you_mean(name, known, "backends")
     listing = ", ".join(sorted(known))
     if hint.startswith("did you mean"):
         return f"{hint} (known backends: {listing})"
-    return f"{hint}; a backend installs as a package registering the entry point group `{GROUP}`"
+    return f"{hint}; a backend installs as a package registering the entry point group `{group}`"
+
+
+def takes_last_frame(backend: Backend) -> bool:
+    """Whether the backend can end a clip on a given frame (a last keyframe); one that does not say can."""
+    return bool(getattr(backend, "takes_last_frame", True))
 
 
 def check_settings(settings: dict[str, Any], known: dict[str, type], backend: str) -> None:

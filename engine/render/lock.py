@@ -3,10 +3,12 @@ suite made of the cut (`longcut conform`).
 
     film.lock.json
     {"version": 1, "shots": {"arrival-1": {"take": 2, "key": "…", "picked": true, "seed": null}},
-     "edit": {"order": [...], "trims": {"arrival-1": [12, 96]}, "transitions": {"arrival-2": 0}, "unmapped": [...]}}
+     "edit": {"order": [...], "trims": {"arrival-1": [12, 96]}, "transitions": {"arrival-2": 0}, "unmapped": [...]},
+     "keyframes": {"arrival-1": {"take": 3, "key": "…", "picked": true, "seed": null}}}
 
 `picked` marks a choice a person made (`longcut pick`, `longcut shot --take`); it outranks the
-screenplay's `take:`. Entries a render wrote without a choice follow the screenplay.
+screenplay's `take:`. Entries a render wrote without a choice follow the screenplay. `keyframes` holds the
+keyframe takes a person chose (`longcut board --shot ID --take N`), the same way.
 """
 
 from __future__ import annotations
@@ -65,10 +67,12 @@ class LockEntry:
 
 
 class LockFile:
-    def __init__(self, path: Path, shots: dict[str, LockEntry] | None = None, edit: Edit | None = None) -> None:
+    def __init__(self, path: Path, shots: dict[str, LockEntry] | None = None, edit: Edit | None = None,
+                 keyframes: dict[str, LockEntry] | None = None) -> None:
         self.path = Path(path)
         self.shots: dict[str, LockEntry] = dict(shots or {})
         self.edit = edit  # None: the screenplay's order, whole takes
+        self.keyframes: dict[str, LockEntry] = dict(keyframes or {})  # keyframe takes a person chose, by shot
 
     @classmethod
     def beside(cls, film: Path) -> LockFile:
@@ -81,14 +85,22 @@ class LockFile:
                 raise ValueError(f"version {data.get('version')!r}, expected {VERSION}")
             shots = {shot: LockEntry(**entry) for shot, entry in data["shots"].items()}
             edit = Edit.from_json(data["edit"]) if data.get("edit") is not None else None
+            keyframes = {shot: LockEntry(**entry) for shot, entry in data.get("keyframes", {}).items()}
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise LongcutError(f"the lock file {path} cannot be read ({error})",
                                hint="fix it, or delete it to go back to the screenplay's takes") from None
-        return cls(path, shots, edit)
+        return cls(path, shots, edit, keyframes)
 
     def choices(self) -> dict[str, TakeChoice]:
         """Take choices a person made; other shots follow the screenplay."""
         return {shot: TakeChoice(entry.take, entry.seed) for shot, entry in self.shots.items() if entry.picked}
+
+    def keyframe_choices(self) -> dict[str, TakeChoice]:
+        """The keyframe takes a person chose; other shots' keyframes follow the screenplay."""
+        return {shot: TakeChoice(entry.take, entry.seed) for shot, entry in self.keyframes.items() if entry.picked}
+
+    def pick_keyframe(self, shot: str, take: int, key: str, seed: int | None = None) -> None:
+        self.keyframes[shot] = LockEntry(take=take, key=key, picked=True, seed=seed)
 
     def record(self, shot: str, take: int, key: str, seed: int | None = None, picked: bool | None = None) -> bool:
         """Note the take a shot uses; returns whether anything changed (so unchanged files are not rewritten)."""
@@ -102,5 +114,7 @@ class LockFile:
         data = {"version": VERSION, "shots": {shot: asdict(entry) for shot, entry in sorted(self.shots.items())}}
         if self.edit is not None:
             data["edit"] = self.edit.as_json()
+        if self.keyframes:
+            data["keyframes"] = {shot: asdict(entry) for shot, entry in sorted(self.keyframes.items())}
         with atomic_path(self.path) as temporary:
             temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

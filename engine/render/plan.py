@@ -2,8 +2,9 @@
 
 A shot's key hashes everything that shapes its frames: its request (prompt, seed, size, rate,
 frames, camera, looks, dialogue...), the backend's name, version and settings, the encoding, the
-content of its reference images, and the key of the shot it takes its first frame from. So a key
-changes exactly when the picture would, and a change flows down a continuity chain and nowhere else.
+content of its reference images, the keys of the keyframes it starts (and ends) on, and the key of the shot it
+takes its first frame from. So a key changes exactly when the picture would, and a change flows down a continuity
+chain and nowhere else.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from pathlib import Path
 from continuity import ShotRequest, TakeChoice, resolve
 from storyboard import Screenplay, ShotGraph
 
-from ..backends import Backend
+from ..backends import Backend, KeyframeBackend, takes_last_frame
 from ..errors import LongcutError
 from ..ffmpeg import ENCODING
+from .keyframes import PlannedKeyframe, plan_keyframes
 from .lock import Edit, LockFile
 from .store import TakeStore
 
@@ -38,10 +40,15 @@ class PlannedShot:
     cached: bool
     segments: int  # generate calls the backend needs for it
     seed_override: int | None = None  # a seed a person gave (--seed), kept in the lock file
+    keyframes: tuple[PlannedKeyframe, ...] = ()  # what it starts (and ends) on when it continues no shot
 
     @property
     def shot_id(self) -> str:
         return self.request.shot_id
+
+    def keyframe_key(self, position: str) -> str | None:
+        """The key of the shot's first or last keyframe, or None where it has none there."""
+        return next((keyframe.key for keyframe in self.keyframes if keyframe.request.position == position), None)
 
 
 @dataclass
@@ -52,10 +59,16 @@ class RenderPlan:
     shots: dict[str, PlannedShot]  # editorial order
     order: list[str]  # dependency order
     edit: Edit | None = None  # the cut as an editor left it (order, trims, transitions), from the lock file
+    keyframe_backend: KeyframeBackend | None = None  # None: the film has no keyframe stage
 
     def to_render(self, only: set[str] | None = None) -> list[PlannedShot]:
         return [self.shots[shot] for shot in self.order
                 if not self.shots[shot].cached and (only is None or shot in only)]
+
+    def keyframes_to_draw(self, shots: list[PlannedShot] | None = None) -> list[PlannedKeyframe]:
+        """The keyframes the store lacks: of the given shots (default: of every shot)."""
+        shots = list(self.shots.values()) if shots is None else shots
+        return [keyframe for planned in shots for keyframe in planned.keyframes if not keyframe.cached]
 
     def frames_to_render(self, only: set[str] | None = None) -> int:
         return sum(planned.request.frames for planned in self.to_render(only))
@@ -70,14 +83,20 @@ class RenderPlan:
 
 
 def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: TakeStore, lock: LockFile,
-         choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None) -> RenderPlan:
-    """Key every shot in dependency order (a key needs its parent's key). choices override the lock's."""
+         choices: dict[str, TakeChoice] | None = None, size: tuple[int, int] | None = None,
+         keyframe_backend: KeyframeBackend | None = None,
+         keyframe_choices: dict[str, TakeChoice] | None = None) -> RenderPlan:
+    """Key every shot in dependency order (a key needs its parent's key and its keyframes'). choices override the
+    lock's takes of shots; keyframe_choices its takes of keyframes."""
     merged = {**lock.choices(), **(choices or {})}
     requests = resolve(screenplay, graph, merged)
     if size is not None:
         requests = {shot: dataclasses.replace(request, width=size[0], height=size[1]) for shot, request in requests.items()}
     backend_identity = _identity(backend)
     digests = ReferenceDigests()
+    keyframes = plan_keyframes(screenplay, requests, keyframe_backend, store,
+                               {**lock.keyframe_choices(), **(keyframe_choices or {})}, digests,
+                               takes_last_frame(backend))
     keys: dict[str, str] = {}
     planned: dict[str, PlannedShot] = {}
     order = graph.dependency_order()
@@ -85,23 +104,26 @@ def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: Take
         request = requests[shot]
         parent = request.starts_on
         parent_key = keys[parent] if parent and request.footage is None else None
-        keys[shot] = _key(request, backend_identity, digests, parent_key)
+        drawn = keyframes.get(shot, ())
+        keys[shot] = _key(request, backend_identity, digests, parent_key, drawn)
         limit = max(2, backend.max_frames(request))
         choice = merged.get(shot)
         planned[shot] = PlannedShot(request, keys[shot], parent, parent_key, store.has(keys[shot]),
-                                    segment_count(request.frames, limit), choice.seed if choice else None)
+                                    segment_count(request.frames, limit), choice.seed if choice else None, drawn)
     ordered = {shot: planned[shot] for shot in graph.editorial_order()}
-    return RenderPlan(screenplay, graph, backend, ordered, order, lock.edit)
+    return RenderPlan(screenplay, graph, backend, ordered, order, lock.edit, keyframe_backend)
 
 
 def _identity(backend: Backend) -> dict:
     return {"name": backend.name, "version": backend.version, "settings": backend.settings()}
 
 
-def _key(request: ShotRequest, backend_identity: dict, digests: ReferenceDigests, parent_key: str | None) -> str:
+def _key(request: ShotRequest, backend_identity: dict, digests: ReferenceDigests, parent_key: str | None,
+         keyframes: tuple[PlannedKeyframe, ...] = ()) -> str:
     if request.footage is not None:  # footage is not made from its parent: the report measures the hand-off
         return footage_key(request, digests)
-    return take_key(request, backend_identity, digests, parent_key)
+    return take_key(request, backend_identity, digests, parent_key,
+                    {keyframe.request.position: keyframe.key for keyframe in keyframes})
 
 
 def alternative_keys(plan: RenderPlan, lock: LockFile, alternatives: dict[str, list[TakeChoice]]) -> dict[tuple[str, int], str]:
@@ -116,7 +138,7 @@ def alternative_keys(plan: RenderPlan, lock: LockFile, alternatives: dict[str, l
         for shot, choice in ranked.items():
             planned = plan.shots[shot]  # at the plan's size, which may be a draft's (--size)
             request = dataclasses.replace(requests[shot], width=planned.request.width, height=planned.request.height)
-            keys[(shot, choice.take)] = _key(request, backend_identity, digests, planned.parent_key)
+            keys[(shot, choice.take)] = _key(request, backend_identity, digests, planned.parent_key, planned.keyframes)
     return keys
 
 
@@ -129,7 +151,8 @@ def segment_count(frames: int, limit: int) -> int:
     return 1 + -(-(frames - limit) // step)
 
 
-def take_key(request: ShotRequest, backend: dict, digests: ReferenceDigests, parent_key: str | None) -> str:
+def take_key(request: ShotRequest, backend: dict, digests: ReferenceDigests, parent_key: str | None,
+             keyframes: dict[str, str] | None = None) -> str:
     payload = {
         "version": KEY_VERSION,
         "request": request_fingerprint(request, digests),
@@ -137,6 +160,8 @@ def take_key(request: ShotRequest, backend: dict, digests: ReferenceDigests, par
         "encoding": ENCODING,
         "parent": parent_key,
     }
+    if keyframes:  # left out when none: films without a keyframe stage keep their keys
+        payload["keyframes"] = keyframes
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_default)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -1,4 +1,4 @@
-"""Carry out a render plan: every missing take, by an executor, then the lock file.
+"""Carry out a render plan: the missing keyframes, every missing take, by an executor, then the lock file.
 
 The executor (engine.executors) makes the takes, in this process or across a cluster, each one only
 once every shot it takes a frame from is in the store. The lock file notes them all and is saved
@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from .executors import Executor, LocalExecutor
+from .keyframes import draw_missing
 from .lock import LockFile
 from .plan import PlannedShot, RenderPlan
 from .store import TakeStore
@@ -23,6 +24,7 @@ class RenderResult:
     cached: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)  # made meanwhile by another render of the film, and used
     seconds: float = 0.0
+    keyframes: int = 0  # keyframes drawn first
 
 
 class _NotingFound:
@@ -60,13 +62,19 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
         changed |= lock.record(planned.shot_id, planned.request.take, planned.key, seed=planned.seed_override,
                                picked=True if planned.shot_id in picked else None)
 
+    todo = plan.to_render(only)
+    keyframes = plan.keyframes_to_draw(todo)
+    if keyframes:  # drawn here, first: the shots' workers read them from the store
+        assert plan.keyframe_backend is not None
+        result.keyframes = len(draw_missing(keyframes, plan.keyframe_backend, store, progress.keyframe_drawn,
+                                            progress.keyframe_denoising))
     try:
         for shot in plan.order:
             planned = plan.shots[shot]
             if planned.cached and (only is None or shot in only):
                 result.cached.append(shot)
                 note(planned)
-        for record in executor.run(plan, store, plan.to_render(only), progress):
+        for record in executor.run(plan, store, todo, progress):
             (result.found if record.shot in found else result.rendered).append(record.shot)
             note(plan.shots[record.shot])
     finally:

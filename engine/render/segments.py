@@ -5,7 +5,8 @@ emitted (its frame 0 repeats that frame and is dropped) and also remakes the las
 call before; those overlapping frames are cross-faded, old to new, so the seam is blended instead
 of cut. Only the overlap is held back, so memory never grows with the shot.
 
-A loop shot ends on its first frame: the final call is given that frame as its last.
+A loop shot ends on its first frame: the final call is given that frame as its last; a shot with a last keyframe
+ends on it the same way.
 
 Where the model makes sound with the picture, each call's sound is laid at its first frame's time and the
 overlap is cross-faded the way the frames are (ShotSound), so the sound stays on its frames.
@@ -62,9 +63,9 @@ class ShotSound:
 
 def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray | None,
                 on_step: Callable[[int, int], None] | None = None,
-                sound: ShotSound | None = None) -> Iterator[np.ndarray]:
+                sound: ShotSound | None = None, last_frame: np.ndarray | None = None) -> Iterator[np.ndarray]:
     """The shot's frames, in segments where the backend needs them; on_step goes to every call, and the sound a
-    model makes with them to `sound`."""
+    model makes with them to `sound`. last_frame: the frame the shot must end on (its last keyframe)."""
     total = request.frames
     limit = backend.max_frames(request)
     if limit < 2:
@@ -74,6 +75,8 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
         if first_frame is None:  # a loop with no handed frame: make its first frame, then end on it
             first_frame = next(iter(_checked(backend, request, Segment(0, 1, on_step=on_step))))
         loop_target = first_frame
+    elif last_frame is not None:
+        loop_target = last_frame  # not a loop: the target of the final call all the same
     if total <= limit:
         yield from _checked(backend, request, Segment(0, total, first_frame, loop_target, first_frame, on_step,
                                                       sound.receiver(0) if sound else None))

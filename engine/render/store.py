@@ -4,6 +4,7 @@
                               first.png   its first frame, lossless
                               last.png    its last frame, lossless: the next shot starts on it
                               sound.wav   the sound a model made with it (LTX-2), when it made any
+                  ab/abcdef.../keyframe.png   a keyframe take: a shot's first (or last) frame drawn before its video
                               take.json   what made it (prompt, seed, backend, model, frames, time taken),
                                           and the size and sha256 of each file above
             verified/ab/abcdef...         the files' size, mtime and inode when their hashes last matched
@@ -48,6 +49,8 @@ SOUND = "sound.wav"  # the sound a model made with the take's frames (LTX-2), wh
 FOOTAGE = "footage"  # a take record's backend when the take is footage conformed by longcut, not generated
 FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
 OPTIONAL_FILES = (SOUND,)  # what a take may hold besides (its record's `files` says whether it does)
+KEYFRAME = "keyframe.png"  # all a keyframe take holds besides its record
+SHOT, KEYFRAME_KIND = "shot", "keyframe"  # a take record's kind: a shot's video, or a keyframe drawn for it
 HOST = socket.gethostname()
 
 
@@ -73,6 +76,9 @@ class TakeRecord:
     created: str
     seed_override: bool = False
     files: dict | None = None  # name -> {"bytes": n, "sha256": hex}; None in takes made before longcut checked them
+    kind: str = SHOT  # SHOT, or KEYFRAME_KIND for a keyframe (one frame, KEYFRAME)
+    position: str | None = None  # a keyframe's place in its shot: first | last
+    keyframes: dict | None = None  # a shot's take: the keys of the keyframes it was made from, by position
 
     @classmethod
     def from_json(cls, data: dict) -> TakeRecord:
@@ -200,14 +206,21 @@ class TakeStore:
     def first_frame(self, key: str) -> np.ndarray:
         return read_png(self.folder(key) / "first.png")
 
-    def records(self) -> Iterator[TakeRecord]:
+    def keyframe(self, key: str) -> np.ndarray:
+        self.has(key)  # a keyframe drawn on another machine comes from the remote store
+        return read_png(self.folder(key) / KEYFRAME)
+
+    def records(self, kind: str = SHOT) -> Iterator[TakeRecord]:
+        """The records of every take of this kind (a shot's video, or a keyframe) in the store."""
         if not self.takes.is_dir():
             return
         for path in sorted(self.takes.glob(f"??/*/{RECORD}")):
             try:
-                yield TakeRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+                record = TakeRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
             except (ValueError, TypeError):
                 continue  # a damaged record is reported when that take is used, not while listing
+            if record.kind == kind:
+                yield record
 
     @contextmanager
     def writer(self, key: str) -> Iterator[Path]:
@@ -303,7 +316,6 @@ class RemoteTakes:
     stage files in the system temp folder and move them across file systems, which is not atomic.
     """
 
-    FILES = (*FILES, RECORD)  # the record last: it marks the take complete
 
     def __init__(self, url: str) -> None:
         try:
@@ -348,12 +360,10 @@ class RemoteTakes:
                 return False
             try:
                 with store._assembled(key) as folder:
-                    for name in self.FILES:
-                        self.fs.get_file(self._path(key, name), str(folder / name))
+                    self.fs.get_file(self._path(key, RECORD), str(folder / RECORD))
                     record = read_record(folder / RECORD)
-                    for name in OPTIONAL_FILES:
-                        if name in (record.files or {}):
-                            self.fs.get_file(self._path(key, name), str(folder / name))
+                    for name in record_files(record):
+                        self.fs.get_file(self._path(key, name), str(folder / name))
                     problem = check_files(folder, record)
                     if problem is not None:
                         raise _Damaged(problem)
@@ -410,8 +420,18 @@ def read_record(path: Path) -> TakeRecord:
 
 
 def take_files(folder: Path) -> list[str]:
-    """The files a take holds besides its record: always FILES, and those of OPTIONAL_FILES it has."""
+    """The files a take holds besides its record: FILES (a keyframe take: KEYFRAME), and those of OPTIONAL_FILES it
+    has."""
+    if (folder / KEYFRAME).is_file():
+        return [KEYFRAME]
     return [*FILES, *(name for name in OPTIONAL_FILES if (folder / name).is_file())]
+
+
+def record_files(record: TakeRecord) -> list[str]:
+    """The files a take's record says it holds besides the record (FILES for takes made before it said)."""
+    if record.files:
+        return list(record.files)
+    return [KEYFRAME] if record.kind == KEYFRAME_KIND else list(FILES)
 
 
 def file_digests(folder: Path) -> dict:
@@ -424,7 +444,7 @@ def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | N
     """What is wrong with a take's files against its record, or None. Sizes always; hashes (the caller decides
     when); full: also decode the clip and count its frames. A take made before records held its files' digests
     is checked by decoding its clip once."""
-    names = [*FILES, *(name for name in OPTIONAL_FILES if name in (record.files or {}))]
+    names = record_files(record)
     for name in names:
         path = folder / name
         if not path.is_file():
@@ -436,7 +456,7 @@ def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | N
         for name in names:
             if _sha256(folder / name) != record.files[name]["sha256"]:
                 return f"{name} does not match its sha256 in the take's record"
-    if full or not record.files:
+    if "clip.mp4" in names and (full or not record.files):
         from ..ffmpeg import probe_frames
 
         try:

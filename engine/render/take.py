@@ -1,6 +1,7 @@
 """Make one take: a shot's frames streamed from the backend into the encoder and moved into the store whole.
 
-1. take the first frame (the parent's lossless last frame) from the store;
+1. take the first frame (the parent's lossless last frame, else the shot's keyframe) and the last keyframe, where
+   the shot has one, from the store;
 2. stream the shot's frames (segment by segment where the backend needs it) into ffmpeg, hashing them;
 3. keep the first and last frames as PNG, write the record, and move the take into the store in one step.
 
@@ -16,12 +17,15 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from continuity import FIRST, LAST
+
 from .. import __version__
 from ..backends import Backend
 from ..errors import LongcutError, StepFailed
 from ..ffmpeg import Encoder
 from ..footage import footage_frames, footage_label
 from ..measure import FrameMeter
+from .keyframes import PlannedKeyframe
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import ShotSound, shot_frames
 from .store import FOOTAGE, SOUND, TakeRecord, TakeStore, file_digests, write_png, write_record, write_sound
@@ -59,14 +63,19 @@ class Progress:
 
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None: ...
 
+    def keyframe_drawn(self, planned: PlannedKeyframe, record: TakeRecord) -> None:
+        """A keyframe was drawn (before the shots' video)."""
 
-def _frames(backend, request, first_frame, on_step, sound: ShotSound):
+    def keyframe_denoising(self, planned: PlannedKeyframe, step: int, steps: int) -> None: ...
+
+
+def _frames(backend, request, first_frame, on_step, sound: ShotSound, last_frame=None):
     """The backend's frames (and the sound its model makes with them, into `sound`); for a title card, the card
     drawn by longcut; for footage, the file conformed."""
     if request.footage is not None:
         return footage_frames(request)
     if request.card is None:
-        return shot_frames(backend, request, first_frame, on_step, sound)
+        return shot_frames(backend, request, first_frame, on_step, sound, last_frame)
     return card_frames((("heading", request.card),), request.frames, request.width, request.height, request.fps)
 
 
@@ -75,6 +84,16 @@ def _maker(backend: Backend, request) -> MadeBy:
     if request.footage is not None:
         return MadeBy(FOOTAGE, FOOTAGE_KEY_VERSION, footage_label(request.footage.path), footage=True)
     return MadeBy(backend.name, backend.version, backend.model())
+
+
+def _keyframe(store: TakeStore, key: str | None, request) -> np.ndarray | None:
+    """A keyframe from the store (drawn before the shot's video: engine.render.keyframes), at the shot's size."""
+    if key is None:
+        return None
+    if not store.has(key):
+        raise StepFailed(f"shot `{request.shot_id}` starts or ends on the keyframe {key[:12]}, which is not in the "
+                         "store", hint="make the film's keyframes first: longcut board FILM (render does it too)")
+    return store.keyframe(key)
 
 
 def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
@@ -96,7 +115,9 @@ def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress
 def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
                  worker: str | None) -> TakeRecord:
     request = planned.request
-    first_frame = store.last_frame(planned.parent_key) if planned.parent_key else None
+    first_key, last_key = planned.keyframe_key(FIRST), planned.keyframe_key(LAST)
+    first_frame = store.last_frame(planned.parent_key) if planned.parent_key else _keyframe(store, first_key, request)
+    last_frame = _keyframe(store, last_key, request)
     made_by = _maker(backend, request)
     progress.shot_started(planned, worker)
 
@@ -115,7 +136,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
         last = None
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
-                for frame in _frames(backend, request, first_frame, on_step, sound):
+                for frame in _frames(backend, request, first_frame, on_step, sound, last_frame):
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
@@ -148,6 +169,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
             frames=frames, duration=round(frames / float(request.fps), 6), frames_sha256=digest.hexdigest(),
             parent_key=planned.parent_key, seconds_taken=round(time.perf_counter() - started, 3),
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=file_digests(folder),
+            keyframes={keyframe.request.position: keyframe.key for keyframe in planned.keyframes} or None,
         )
         write_record(folder, record)
     meter.save(store.root, planned.key)

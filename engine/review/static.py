@@ -11,12 +11,10 @@ wrote it (it holds MARKER), so a folder of someone else's is never emptied.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
-from ..errors import LongcutError
+from ..outputs import owned_folder, replaced_folder
 from ..project import Project
 from ..timeline import Cut
 from .decisions import Review
@@ -35,21 +33,7 @@ def state_script(state: dict) -> str:
 
 
 def check_static_folder(folder: Path, inputs: dict[Path, str]) -> Path:
-    folder = Path(folder)
-    resolved = folder.resolve()
-    for source, what in inputs.items():
-        if resolved == source or source in resolved.parents or resolved in source.parents:
-            raise LongcutError(f"--static {folder} would hold or be inside {what}, which longcut reads",
-                               hint="choose a new folder for the review copy, outside the film's own files")
-    if resolved.exists() and not resolved.is_dir():
-        raise LongcutError(f"--static {folder} is a file", hint="give the path of a folder to write the copy into")
-    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).is_file():
-        raise LongcutError(f"--static {folder} is a folder that longcut did not write, and it is not empty",
-                           hint="choose a new or empty folder: the copy replaces the folder's contents")
-    if not resolved.parent.is_dir():
-        raise LongcutError(f"--static {folder}: the folder {resolved.parent} does not exist",
-                           hint="create it first, or check the path for a typo")
-    return resolved
+    return owned_folder(folder, inputs, MARKER, "--static")
 
 
 def write_static(project: Project, folder: Path) -> tuple[Path, int]:
@@ -58,21 +42,13 @@ def write_static(project: Project, folder: Path) -> tuple[Path, int]:
     plan = project.plan()
     cut = project.last_cut()
     state = page_state(project, plan, Review.beside(project.screenplay.path), cut)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with replaced_folder(target, MARKER, "written by longcut review --static; replaced whole by the next one") as work:
         media = _copy_media(project, state, cut, work)
         page = page_file("index.html").decode("utf-8").replace("<!--STATE-->", '<script src="state.js"></script>')
         (work / "index.html").write_text(page, encoding="utf-8")
         for name in ("review.js", "review.css"):
             (work / name).write_bytes(page_file(name))
         (work / "state.js").write_text(state_script(state), encoding="utf-8")
-        (work / MARKER).write_text("written by longcut review --static; replaced whole by the next one\n")
-        os.chmod(work, 0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(work, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return target, media
 
 

@@ -5,6 +5,9 @@ time of day, inside or out, palette, props) and the characters in it (their refe
 figures dressed from their descriptions, the same in every shot), frames them by shot size, moves
 the camera, and captions the frame with the scene heading, shot, prompt and the line being spoken.
 A handed first frame is the clip's exact first frame; the picture eases from it into the shot.
+
+It also draws keyframes (AnimaticKeyframes): a shot's clean first (or last) frame, as its video would show it, so
+the keyframe stage and `longcut board` run with no GPU and no weights.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from continuity import ShotRequest
+from continuity import LAST, KeyframeRequest, ShotRequest
 
 from .. import Segment, check_settings, frames_per
 from . import camera
@@ -64,6 +67,8 @@ class AnimaticBackend:
         shot_first = segment.shot_first_frame
         if shot_first is None and segment.start == 0:
             shot_first = segment.first_frame
+        if shot_first is not None and np.array_equal(shot_first, stage.frame(0)):
+            shot_first = None  # its own first frame (its keyframe, drawn by the animatic): nothing to ease from
         # The shot eases out of its handed first frame, and a loop eases back into it, by the frame's place in
         # the whole shot: so a shot made in segments is the very same shot as one made in one call.
         ease_frames = max(1, min(round(HANDOFF_SECONDS * request.fps), request.frames // 3))
@@ -110,6 +115,38 @@ class AnimaticBackend:
         if self._stage is None or self._stage[0] != request:
             self._stage = (request, Stage(request, self._settings))
         return self._stage[1]
+
+
+class AnimaticKeyframes:
+    """The animatic as a keyframe backend: the shot's set, cast and framing, drawn as its first (or last) frame.
+
+    Drawn with the keyframe's seed, which for take 1 is the shot's own: so the video of take 1 starts exactly on
+    its keyframe, and another keyframe take stages the cast anew (the video eases from it into its own staging).
+    """
+
+    name = "animatic"
+    version = AnimaticBackend.version
+    KEYFRAME_SETTINGS: dict[str, type] = {"weather": bool}
+
+    def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
+        settings = dict(settings or {})
+        check_settings(settings, self.KEYFRAME_SETTINGS, "animatic keyframes")
+        self._settings = {"weather": settings.get("weather", True), "captions": False}
+
+    def settings(self) -> dict[str, Any]:
+        return {"weather": self._settings["weather"]}
+
+    def model(self) -> str | None:
+        return None
+
+    def draw(self, request: KeyframeRequest, on_step=None) -> np.ndarray:
+        # A two-frame shot: frame 0 is the start view, frame 1 the end view of the move (a steady hand there).
+        shot = ShotRequest(shot_id=request.shot_id, scene_id=request.scene_id, heading=request.heading, index=0,
+                           take=request.take, seed=request.seed, prompt=request.prompt, negative=request.negative,
+                           text=request.text, width=request.width, height=request.height, fps=request.fps, frames=2,
+                           camera_size=request.camera_size, camera_move=request.camera_move,
+                           characters=request.characters, location=request.location, exterior=request.exterior)
+        return Stage(shot, self._settings).frame(1 if request.position == LAST else 0)
 
 
 def _blend(handed: np.ndarray, own: np.ndarray, weight: float) -> np.ndarray:

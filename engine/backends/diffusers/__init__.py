@@ -82,6 +82,7 @@ class DiffusersBackend:
             check_max_seconds(float(settings["max_seconds"]), fps)
         self.device_name = settings.get("device", "auto")
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
+        self.takes_last_frame = self.family.first_last is not None  # no last keyframe is drawn for one that cannot
         self.settings_given = settings
         missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]
         if missing:
@@ -111,22 +112,33 @@ class DiffusersBackend:
 
     def warnings(self, screenplay) -> list[tuple[str, str]]:
         """(shot id, message) for what the film asks that this family cannot take; said at `check`."""
-        from continuity import resolve
+        from continuity import keyframe_requests, keyframe_stage, resolve
         from storyboard import ShotGraph
 
         found = []
         family = self.family
-        for shot_id, request in resolve(screenplay, ShotGraph(screenplay), {}).items():
+        requests = resolve(screenplay, ShotGraph(screenplay), {})
+        keyframed = keyframe_requests(screenplay, requests, last_frames=True)
+        drawn = keyframe_stage(screenplay.film) is not None
+        for shot_id, request in requests.items():
             if request.card is not None or request.footage is not None:
                 continue
             if request.loop and not family.first_last:
                 found.append((shot_id, f"shot `{shot_id}` loops, and the {family.name} family cannot end a clip on a "
                                        f"given frame (it takes {family.takes()})"))
-            if request.references and not family.references and not self.settings_given.get("reference_keyframes"):
+            positions = {keyframe.position for keyframe in keyframed.get(shot_id, ())}
+            if "last" in positions and not family.first_last:
+                found.append((shot_id, f"shot `{shot_id}` asks for a last keyframe, and the {family.name} family "
+                                       f"cannot end a clip on a given frame (it takes {family.takes()}): none is drawn"))
+            # A keyframe drawn from the references carries them, and so does a parent's last frame drawn from one.
+            seen = family.references or drawn or self.settings_given.get("reference_keyframes")
+            if request.references and not seen:
                 found.append((shot_id, f"shot `{shot_id}` has reference images ({len(request.references)}), and the "
-                                       f"{family.name} family never sees them (it takes {family.takes()}): its "
-                                       "characters may not look as their references; use a family that takes "
-                                       "reference images (wan-vace), or reference_keyframes: true"))
+                                       f"{family.name} family never sees them (it takes {family.takes()}; the film "
+                                       "draws no keyframes): its "
+                                       "characters may not look as their references; draw keyframes (keyframes: "
+                                       "{name: diffusers, model: ...}) or use a family that takes reference images "
+                                       "(wan-vace)"))
         return found
 
     # -- making frames ---------------------------------------------------------------------------

@@ -1,0 +1,186 @@
+"""Keyframes from an image model conditioned on several reference images (the keyframe stage's diffusers backend).
+
+    keyframes:
+      name: diffusers
+      model: black-forest-labs/FLUX.2-dev   # a hub id or a local folder
+      steps: 28
+      guidance: 4.0
+
+Each keyframe is one call: the shot's prompt with its framing, the reference images of its characters and its
+location (characters first), the keyframe's seed and the shot's size. The references are fitted to what the
+family wants without distortion (FLUX.2: at least 64 px a side; the pipeline itself shrinks any over a
+megapixel), and the picture comes back at the shot's exact size. The pipeline is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from continuity import KeyframeRequest
+
+from ...errors import LongcutError, StepFailed
+from .. import BackendSettingsError, check_settings
+from . import INSTALL_HINT, MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch
+
+SETTINGS: dict[str, type] = {"model": str, "family": str, "dtype": str, "device": str, "steps": int, "guidance": float,
+                             "cpu_offload": bool, "call": dict}
+_PIPELINES: dict[tuple, Any] = {}
+
+
+@dataclass(frozen=True)
+class ImageFamily:
+    name: str
+    pipeline: str  # the diffusers class
+    size_step: int  # width and height are multiples of this
+    min_reference_side: int  # a reference smaller than this on a side is scaled up (kept whole)
+    max_references: int  # how many reference images one call takes
+
+
+IMAGE_FAMILIES = {
+    "flux2": ImageFamily("flux2", "Flux2Pipeline", 16, 64, 10),
+}
+HUB_HINTS = {"flux.2": "flux2", "flux2": "flux2"}
+
+
+class DiffusersKeyframes:
+    name = "diffusers"
+    version = "1"
+
+    def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
+        settings = dict(settings or {})
+        check_settings(settings, SETTINGS, "diffusers keyframes")
+        if "model" not in settings:
+            raise BackendSettingsError(None, "diffusers keyframes need `model:` (an image model: a hub id or a local "
+                                       "folder)", hint="e.g. model: black-forest-labs/FLUX.2-dev")
+        self.family = _image_family(settings)
+        self.steps = settings.get("steps", 28)
+        if not 1 <= self.steps <= 1000:
+            raise BackendSettingsError("steps", f"steps must be between 1 and 1000, got {self.steps}")
+        self.guidance = float(settings.get("guidance", 4.0))
+        self.settings_given = settings
+        missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]
+        if missing:
+            raise LongcutError(f"diffusers keyframes need {' and '.join(missing)}, which is not installed",
+                               hint=INSTALL_HINT)
+
+    def settings(self) -> dict[str, Any]:
+        keyed = {key: value for key, value in self.settings_given.items() if key not in ("device", "cpu_offload")}
+        keyed["family"] = self.family.name
+        keyed["model"] = _model_identity(keyed["model"])
+        return keyed
+
+    def model(self) -> str | None:
+        return str(self.settings_given["model"])
+
+    def draw(self, request: KeyframeRequest, on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
+        # 1. the references, checked and fitted before anything is loaded
+        references = [fit_reference(path, self.family.min_reference_side) for path in request.references]
+        if len(references) > self.family.max_references:
+            raise StepFailed(f"shot `{request.shot_id}` has {len(references)} reference images; the "
+                             f"{self.family.name} family takes at most {self.family.max_references}",
+                             hint="give its characters and location fewer reference images")
+        # 2. the pipeline, loaded once
+        pipe = self._pipeline()
+        # 3. the call, at a size the family accepts
+        arguments = self.arguments(request, references, on_step)
+        try:
+            output = pipe(**arguments)
+        except Exception as error:  # noqa: BLE001 - a model's failures come in many types
+            if _out_of_memory(error):
+                raise StepFailed(f"the GPU ran out of memory drawing the keyframe of shot `{request.shot_id}`",
+                                 hint=MEMORY_HINT) from error
+            raise
+        # 4. back to the shot's exact size
+        image = (np.clip(np.asarray(output.images[0]), 0.0, 1.0) * 255).round().astype(np.uint8)
+        if image.shape[:2] != (request.height, request.width):
+            image = np.asarray(Image.fromarray(image).resize((request.width, request.height), Image.Resampling.LANCZOS))
+        return image
+
+    def arguments(self, request: KeyframeRequest, references: list[Image.Image],
+                  on_step: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+        step = self.family.size_step
+        arguments: dict[str, Any] = {
+            "prompt": request.prompt, "height": max(step, round(request.height / step) * step),
+            "width": max(step, round(request.width / step) * step), "num_inference_steps": self.steps,
+            "guidance_scale": self.guidance, "generator": _torch().Generator(device="cpu").manual_seed(request.seed),
+            "output_type": "np"}
+        if references:
+            arguments["image"] = references
+        if on_step is not None:
+            total = self.steps
+
+            def report(pipe, done, timestep, tensors):
+                on_step(done + 1, total)
+                return tensors
+
+            arguments["callback_on_step_end"] = report
+        arguments.update(self.settings_given.get("call", {}))
+        return arguments
+
+    def _pipeline(self):
+        device = _device(self.settings_given.get("device", "auto"))
+        dtype = _dtype(self.settings_given.get("dtype", "auto"), device)
+        model = self.settings_given["model"]
+        key = (str(model), self.family.pipeline, str(dtype), device)
+        if key not in _PIPELINES:
+            import diffusers
+
+            pipe = _load(getattr(diffusers, self.family.pipeline), model, dtype)
+            pipe.set_progress_bar_config(disable=True)
+            if device.startswith("cuda") and self.settings_given.get("cpu_offload"):
+                pipe.enable_model_cpu_offload()
+            else:
+                pipe.to(device)
+            _PIPELINES[key] = pipe
+        return _PIPELINES[key]
+
+
+def fit_reference(path: Path, min_side: int) -> Image.Image:
+    """A reference image whole, in RGB, scaled up (never distorted) where a side is under min_side."""
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    short = min(image.width, image.height)
+    if short < min_side:
+        scale = min_side / short
+        image = image.resize((max(min_side, round(image.width * scale)), max(min_side, round(image.height * scale))),
+                             Image.Resampling.LANCZOS)
+    return image
+
+
+def _image_family(settings: dict[str, Any]) -> ImageFamily:
+    if "family" in settings:
+        if settings["family"] not in IMAGE_FAMILIES:
+            raise BackendSettingsError("family", f"unknown keyframe family `{settings['family']}`",
+                                       hint=f"known keyframe families: {', '.join(IMAGE_FAMILIES)}")
+        return IMAGE_FAMILIES[settings["family"]]
+    model = settings["model"]
+    index = Path(model) / "model_index.json"
+    if index.is_file():
+        try:
+            class_name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
+        except ValueError:
+            class_name = ""
+        found = next((family for family in IMAGE_FAMILIES.values() if family.pipeline == class_name), None)
+        if found:
+            return found
+        raise BackendSettingsError("model", f"the pipeline `{class_name}` in {index} is not a keyframe model longcut "
+                                   "knows", hint=f"known keyframe families: {', '.join(IMAGE_FAMILIES)}")
+    if not index.parent.exists() and (model.startswith((".", "/", "~"))):
+        raise BackendSettingsError("model", f"model folder `{model}` not found",
+                                   hint="give a folder holding model_index.json, or a hub id such as "
+                                        "black-forest-labs/FLUX.2-dev")
+    lowered = model.lower()
+    found = next((IMAGE_FAMILIES[name] for hint, name in HUB_HINTS.items() if hint in lowered), None)
+    if found:
+        return found
+    raise BackendSettingsError("family", f"cannot tell the keyframe family of `{model}`",
+                               hint=f"add family: one of {', '.join(IMAGE_FAMILIES)}")

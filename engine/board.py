@@ -1,0 +1,155 @@
+"""The storyboard: every shot's keyframes on one sheet, before any video is spent (`longcut board FILM`).
+
+    film.board.png       a row of shots per scene under its heading: each shot's keyframe (and its last one, where
+                         it has one), id, length, framing and first line of dialogue; a shot that continues another
+                         says so, a title card shows its text, footage its file
+    film.keyframes/      the keyframes as files: SHOT.png, SHOT.last.png (replaced whole on each board)
+
+The sheet and the folder are written from the store's keyframes; a board whose keyframes are all made and whose
+sheet is as it was written for them does nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from continuity import FIRST, LAST
+
+from .atomic import atomic_path
+from .outputs import owned_folder, replaced_folder
+from .render.plan import PlannedShot, RenderPlan
+from .render.store import KEYFRAME, TakeStore
+from .text import font, truncate
+
+THUMB_W = 240
+COLUMNS = 6  # shots a row; a longer scene wraps
+PAD = 10
+HEADING_H = 30
+LABEL_H = 58
+MARKER = ".longcut-keyframes"
+BACKGROUND, CELL, INK, DIM, ACCENT = (22, 24, 28), (40, 43, 50), (238, 238, 236), (160, 164, 170), (214, 180, 110)
+
+
+@dataclass(frozen=True)
+class BoardPaths:
+    sheet: Path
+    keyframes: Path  # the folder of keyframe files
+
+
+def board_paths(film: Path) -> BoardPaths:
+    return BoardPaths(film.with_name(film.stem + ".board.png"), film.with_name(film.stem + ".keyframes"))
+
+
+def check_board_paths(paths: BoardPaths, inputs: dict[Path, str]) -> BoardPaths:
+    from .outputs import output_path
+
+    output_path(paths.sheet, inputs, "the board")
+    owned_folder(paths.keyframes, inputs, MARKER, "the keyframes folder")
+    return paths
+
+
+def board_keys(plan: RenderPlan) -> list[str]:
+    """What the board is drawn from: every keyframe's key, in the film's order (and the shots' ids, which it
+    shows)."""
+    return [f"{shot}:{keyframe.key}" for shot, planned in plan.shots.items() for keyframe in planned.keyframes]
+
+
+def board_is_current(plan: RenderPlan, store: TakeStore, paths: BoardPaths) -> bool:
+    return (paths.keyframes / MARKER).is_file() and store.output_is_current(paths.sheet, board_keys(plan))
+
+
+def write_board(plan: RenderPlan, store: TakeStore, paths: BoardPaths) -> None:
+    """The sheet and the keyframe files, from the store's keyframes (every one must be made)."""
+    with replaced_folder(paths.keyframes, MARKER, "written by longcut board; replaced whole by the next one") as work:
+        for shot, planned in plan.shots.items():
+            for keyframe in planned.keyframes:
+                name = f"{shot}.png" if keyframe.request.position == FIRST else f"{shot}.{keyframe.request.position}.png"
+                shutil.copyfile(store.folder(keyframe.key) / KEYFRAME, work / name)
+    sheet = draw_sheet(plan, store)
+    with atomic_path(paths.sheet) as temporary:
+        sheet.save(temporary)
+    store.note_output(paths.sheet, board_keys(plan))
+
+
+def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
+    first = next(iter(plan.shots.values())).request
+    thumb = (THUMB_W, max(1, round(THUMB_W * first.height / first.width)))
+    rows = _rows(plan)
+    cell_h = thumb[1] + LABEL_H
+    width = max(PAD + sum(_cell_width(planned, thumb) + PAD for planned in line)
+                for _, lines in rows for line in lines)
+    height = PAD + sum(HEADING_H + len(lines) * (cell_h + PAD) for _, lines in rows)
+    sheet = Image.new("RGB", (width, height), BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    y = PAD
+    for heading, lines in rows:
+        draw.text((PAD, y + 6), truncate(heading, font(16), width - 2 * PAD), font=font(16), fill=ACCENT)
+        y += HEADING_H
+        for line in lines:
+            x = PAD
+            for planned in line:
+                x = _cell(sheet, draw, store, planned, (x, y), thumb) + PAD
+            y += cell_h + PAD
+    return sheet
+
+
+def _rows(plan: RenderPlan) -> list[tuple[str, list[list[PlannedShot]]]]:
+    """Each scene's heading and its shots, COLUMNS a line."""
+    scenes: dict[str, tuple[str, list[PlannedShot]]] = {}
+    for planned in plan.shots.values():
+        request = planned.request
+        scenes.setdefault(request.scene_id, (request.heading or request.scene_id, []))[1].append(planned)
+    return [(heading, [shots[start:start + COLUMNS] for start in range(0, len(shots), COLUMNS)])
+            for heading, shots in scenes.values()]
+
+
+def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, store: TakeStore, planned: PlannedShot,
+          corner: tuple[int, int], thumb: tuple[int, int]) -> int:
+    """One shot: its keyframes (or what it starts on) and its labels; returns the x where it ends."""
+    x, y = corner
+    request = planned.request
+    pictures = list(planned.keyframes)
+    if not any(keyframe.request.position == FIRST for keyframe in pictures):
+        draw.rectangle((x, y, x + thumb[0] - 1, y + thumb[1] - 1), fill=CELL)
+        draw.text((x + 8, y + 8), truncate(_starts_on(planned), font(13), thumb[0] - 16), font=font(13), fill=DIM)
+        x_end = x + thumb[0]
+    else:
+        x_end = x
+    for keyframe in pictures:
+        with Image.open(store.folder(keyframe.key) / KEYFRAME) as image:
+            sheet.paste(image.convert("RGB").resize(thumb, Image.Resampling.LANCZOS), (x_end, y))
+        if keyframe.request.position == LAST:
+            draw.line((x_end, y, x_end, y + thumb[1] - 1), fill=BACKGROUND, width=2)
+            draw.text((x_end + 6, y + 4), "last", font=font(12), fill=ACCENT)
+        x_end += thumb[0]
+    seconds = request.frames / float(request.fps)
+    framing = f"{request.camera_size}, {request.camera_move}"
+    labels = [(f"{request.shot_id} · {seconds:.1f}s", INK, 14), (framing, DIM, 12)]
+    if request.dialogue:
+        cue = request.dialogue[0]
+        labels.append((f"{cue.speaker}: {cue.line}", DIM, 12))
+    line_y = y + thumb[1] + 4
+    for text, colour, size in labels:
+        draw.text((x + 2, line_y), truncate(text, font(size), x_end - x - 4), font=font(size), fill=colour)
+        line_y += size + 5
+    return x_end
+
+
+def _cell_width(planned: PlannedShot, thumb: tuple[int, int]) -> int:
+    pictures = len(planned.keyframes) + (0 if planned.keyframe_key(FIRST) else 1)
+    return pictures * thumb[0]
+
+
+def _starts_on(planned: PlannedShot) -> str:
+    request = planned.request
+    if request.card is not None:
+        return f"title card: {request.card}"
+    if request.footage is not None:
+        return f"footage: {request.footage.path.name}"
+    if planned.parent:
+        return f"starts on {planned.parent}'s last frame"
+    return "no keyframe (the film's keyframes: is off)"
