@@ -11,7 +11,9 @@ sheet is as it was written for them does nothing.
 
 from __future__ import annotations
 
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +87,8 @@ def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
     height = PAD + sum(HEADING_H + len(lines) * (cell_h + PAD) for _, lines in rows)
     sheet = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(sheet)
+    thumbs = _thumbnails(store, [keyframe.key for planned in plan.shots.values() for keyframe in planned.keyframes],
+                         thumb)
     y = PAD
     for heading, lines in rows:
         draw.text((PAD, y + 6), truncate(heading, font(16), width - 2 * PAD), font=font(16), fill=ACCENT)
@@ -92,7 +96,7 @@ def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
         for line in lines:
             x = PAD
             for planned in line:
-                x = _cell(sheet, draw, store, planned, (x, y), thumb) + PAD
+                x = _cell(sheet, draw, thumbs, planned, (x, y), thumb) + PAD
             y += cell_h + PAD
     return sheet
 
@@ -107,7 +111,18 @@ def _rows(plan: RenderPlan) -> list[tuple[str, list[list[PlannedShot]]]]:
             for heading, shots in scenes.values()]
 
 
-def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, store: TakeStore, planned: PlannedShot,
+def _thumbnails(store: TakeStore, keys: list[str], size: tuple[int, int]) -> dict[str, Image.Image]:
+    """Each keyframe read and shrunk to a thumbnail, several at once (Pillow lets go of the GIL to decode and
+    resize)."""
+    def shrink(key: str) -> tuple[str, Image.Image]:
+        with Image.open(store.folder(key) / KEYFRAME) as image:
+            return key, image.convert("RGB").resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+    with ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
+        return dict(pool.map(shrink, dict.fromkeys(keys)))
+
+
+def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, thumbs: dict[str, Image.Image], planned: PlannedShot,
           corner: tuple[int, int], thumb: tuple[int, int]) -> int:
     """One shot: its keyframes (or what it starts on) and its labels; returns the x where it ends."""
     x, y = corner
@@ -120,8 +135,7 @@ def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, store: TakeStore, plann
     else:
         x_end = x
     for keyframe in pictures:
-        with Image.open(store.folder(keyframe.key) / KEYFRAME) as image:
-            sheet.paste(image.convert("RGB").resize(thumb, Image.Resampling.LANCZOS), (x_end, y))
+        sheet.paste(thumbs[keyframe.key], (x_end, y))
         if keyframe.request.position == LAST:
             draw.line((x_end, y, x_end, y + thumb[1] - 1), fill=BACKGROUND, width=2)
             draw.text((x_end + 6, y + 4), "last", font=font(12), fill=ACCENT)

@@ -640,6 +640,7 @@ def _draw_keyframes(project, plan, todo) -> int:
     """Draw the missing keyframes with a progress bar; returns how many were drawn."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
 
+    from .backends import release
     from .render.keyframes import draw_missing
 
     if not todo:
@@ -654,7 +655,9 @@ def _draw_keyframes(project, plan, todo) -> int:
         def step(planned, done_steps: int, steps: int) -> None:
             bar.update(task, description=f"{planned.shot_id} · step {done_steps}/{steps}")
 
-        return len(draw_missing(todo, plan.keyframe_backend, project.store, done, step))
+        drawn = len(draw_missing(todo, plan.keyframe_backend, project.store, done, step))
+    release(plan.keyframe_backend)  # the model's memory back, as render does before its video model
+    return drawn
 
 
 @app.command()

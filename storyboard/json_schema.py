@@ -59,7 +59,9 @@ SHORTHANDS = {"Transition": {"type": "string", "enum": [kind.value for kind in T
               "ShotAudio": {"type": "string", "description": "the sound file, relative to the film file"},
               "Footage": {"type": "string", "description": "the video file, relative to the film file"},
               "BackendSpec": {"type": "string", "description": "the backend's name: animatic, diffusers, ..."},
-              "ExecutorSpec": {"type": "string", "enum": ["local", "ray"]}}
+              "ExecutorSpec": {"type": "string", "enum": ["local", "ray"]},
+              "KeyframeSpec": {"type": "string", "description": "the keyframe backend's name (animatic, diffusers), "
+                                                                "or off"}}
 DESCRIPTIONS = {
     ("Film", "title"): "the film's title, shown on the title card",
     ("Film", "seed"): "every shot's seed derives from it (with the shot's id and take) unless pinned",
@@ -82,6 +84,9 @@ DESCRIPTIONS = {
     ("Film", "continuity"): "where the continuity report, written with every cut, flags a problem",
     ("Film", "watermark"): "a visible AI mark on the delivered film: corner (or true), moving (every few seconds), "
                            "off",
+    ("Film", "keyframes"): "who draws each shot's first frame (and with last: true its last) before its video: "
+                           "animatic, {name: diffusers, model: ...}, or off",
+    ("Shot", "keyframes"): "{last: true}: the shot also ends on a keyframe",
     ("Scene", "heading"): "the scene heading, e.g. EXT. CLIFF PATH - DUSK",
     ("Scene", "location"): "the location (an id under `locations:`) every shot is set in",
     ("MusicCue", "from"): "where the cue starts: a scene id, a shot id or a timecode from the first shot",
@@ -165,6 +170,7 @@ def _written_spellings(schema: dict, defs: dict) -> None:
     shot["required"] = [name for name in shot["required"] if name != "duration"]
     shot["if"] = {"required": ["footage"], "properties": {"footage": {"type": "object", "required": ["out"]}}}
     shot["else"] = {"required": ["duration"]}
+    defs["KeyframeSpec"]["anyOf"].append({"const": False, "description": "`off`, as YAML 1.1 reads it"})
     # `watermark: true` is the corner mark (and `off` reads as false in YAML 1.1, which the loader speaks)
     properties["watermark"] = {"anyOf": [{"$ref": "#/$defs/Watermark"}, {"type": "boolean"}], "default": "off"}
     defs["ContinuitySpec"]["properties"]["min_black"]["default"] = "0.25s"

@@ -442,5 +442,8 @@ def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):
     assert project.store.record(a.key).keyframes == {"first": record.key}
     # the video of a was made from its keyframe: image-to-video, not text-to-video
     assert any(key[1] == "LTXImageToVideoPipeline" for key in backend_module._PIPELINES)
+    from engine.backends.diffusers import keyframes as keyframe_module
+
+    assert not keyframe_module._PIPELINES  # the image model let go before the video model loaded
     checked = CliRunner().invoke(app, ["check", str(film)], terminal_width=200)
     assert "never sees them" not in checked.output  # the keyframe carries the references to LTX

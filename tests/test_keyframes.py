@@ -123,3 +123,19 @@ def test_every_reference_image_is_checked_where_it_is_written(tmp_path):
     assert "reference image of character `jun`: `refs/jun-side.png` is not an image" in result.output
     line = next(number for number, text in enumerate(film.read_text().splitlines(), 1) if "jun-side" in text)
     assert f"film.yaml:{line}:" in result.output
+
+
+def test_the_keyframe_fields_pass_the_schema_and_the_loader(tmp_path):
+    import jsonschema
+    import yaml
+
+    from storyboard.json_schema import film_schema
+
+    for spelling in ("keyframes: off", "keyframes: animatic", "keyframes: {name: diffusers, model: m, last: true}"):
+        text = TINY.replace("backend:", f"{spelling}\nbackend:").replace("id: d, prompt", "id: d, keyframes: "
+                                                                          "{last: false}, prompt")
+        film = tiny_film(tmp_path / str(len(spelling)), text=text.replace("MAX", "20"))
+        data = yaml.safe_load(film.read_text())
+        assert not list(jsonschema.Draft202012Validator(film_schema()).iter_errors(data)), spelling
+        if "diffusers" not in spelling:
+            Project.open(film).plan()

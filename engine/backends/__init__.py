@@ -97,7 +97,11 @@ class KeyframeBackend(Protocol):
         """The model the keyframes come from, for their records (None for the animatic)."""
 
     def draw(self, request: KeyframeRequest, on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """The keyframe: uint8 (request.height, request.width, 3)."""
+        """The keyframe: uint8 (request.height, request.width, 3).
+
+        Optional: `threads` (how many it may draw at once; a model draws one at a time) and `release()` (let go of
+        the model's memory; render calls it once the keyframes are drawn, before the video model loads).
+        """
 
 
 class BackendSettingsError(ValueError):
@@ -189,6 +193,13 @@ def _backend_hint(name: str, known: dict[str, str], group: str = GROUP) -> str:
     if hint.startswith("did you mean"):
         return f"{hint} (known backends: {listing})"
     return f"{hint}; a backend installs as a package registering the entry point group `{group}`"
+
+
+def release(backend) -> None:
+    """Let a keyframe backend free its model's memory (its optional `release()`), once its keyframes are drawn."""
+    release_model = getattr(backend, "release", None)
+    if release_model is not None:
+        release_model()
 
 
 def takes_last_frame(backend: Backend) -> bool:

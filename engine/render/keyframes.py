@@ -18,6 +18,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -76,21 +77,26 @@ def keyframe_key(request: KeyframeRequest, backend: dict, digests) -> str:
 def draw_missing(keyframes: list[PlannedKeyframe], backend: KeyframeBackend, store: TakeStore,
                  done: Callable[[PlannedKeyframe, TakeRecord], None] | None = None,
                  on_step: Callable[[PlannedKeyframe, int, int], None] | None = None) -> list[TakeRecord]:
-    """Draw every keyframe the store does not have (each once, however many shots name it)."""
-    made = []
-    seen: set[str] = set()
-    for planned in keyframes:
-        if planned.key in seen:
-            continue
-        seen.add(planned.key)
+    """Draw every keyframe the store does not have (each once, however many shots name it). A backend that draws on
+    the CPU and says so (`threads`, the animatic's) draws several at once; a model draws one after another."""
+    unique = list({planned.key: planned for planned in keyframes}.values())
+
+    def one(planned: PlannedKeyframe) -> TakeRecord | None:
         with store.claim(planned.key):  # another render of the film drawing it now is waited for
             if store.has(planned.key):
-                continue
+                return None
             record = draw_keyframe(planned, backend, store, on_step)
-        made.append(record)
         if done is not None:
             done(planned, record)
-    return made
+        return record
+
+    threads = max(1, min(int(getattr(backend, "threads", 1)), len(unique)))
+    if threads == 1:
+        made = [one(planned) for planned in unique]
+    else:  # Pillow and numpy let go of the GIL for the heavy parts: drawing, resizing, PNG encoding
+        with ThreadPoolExecutor(threads) as pool:
+            made = list(pool.map(one, unique))
+    return [record for record in made if record is not None]
 
 
 def draw_keyframe(planned: PlannedKeyframe, backend: KeyframeBackend, store: TakeStore,

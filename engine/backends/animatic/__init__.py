@@ -12,6 +12,7 @@ the keyframe stage and `longcut board` run with no GPU and no weights.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from fractions import Fraction
@@ -126,6 +127,7 @@ class AnimaticKeyframes:
 
     name = "animatic"
     version = AnimaticBackend.version
+    threads = min(4, os.cpu_count() or 1)  # drawn on the CPU, each on its own: several at once (engine.render.keyframes)
     KEYFRAME_SETTINGS: dict[str, type] = {"weather": bool}
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:

@@ -126,6 +126,18 @@ class DiffusersKeyframes:
         arguments.update(self.settings_given.get("call", {}))
         return arguments
 
+    def release(self) -> None:
+        """Let go of the image model before the video model loads (render draws every keyframe first): one GPU
+        then holds one of the two at a time."""
+        import gc
+
+        for key in [key for key in _PIPELINES if key[0] == str(self.settings_given["model"])]:
+            del _PIPELINES[key]
+        gc.collect()
+        torch = _torch()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
     def _pipeline(self):
         device = _device(self.settings_given.get("device", "auto"))
         dtype = _dtype(self.settings_given.get("dtype", "auto"), device)
