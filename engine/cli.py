@@ -617,8 +617,8 @@ def _keyframe_choice(project, film: Path, shot_id: str | None, take: str | None,
             raise LongcutError("--take and --seed choose a keyframe of one shot", hint="add --shot ID")
         return {}
     shot_id = project.shot(shot_id)
-    if not project.plan().shots[shot_id].keyframes:
-        planned = project.plan().shots[shot_id]
+    planned = project.plan().shots[shot_id]
+    if not planned.keyframes:
         why = f"it starts on {planned.parent}'s last frame" if planned.parent else "it is a title card or footage"
         raise LongcutError(f"shot `{shot_id}` has no keyframe: {why}",
                            hint="redo its video instead: longcut shot FILM ID --take new")
