@@ -144,6 +144,18 @@ def _check_as_json(film: Path) -> None:
         print(json.dumps(Problem(warning.message, warning.mark).as_json("warning")))
 
 
+def _keyframe_summary(sp, graph: ShotGraph) -> str:
+    from continuity import keyframe_requests, keyframe_stage, resolve
+
+    spec = keyframe_stage(sp.film)
+    if spec is None:
+        return "keyframes: off (shots that continue none start from their text)"
+    positions = [request.position for requests in keyframe_requests(sp, resolve(sp, graph)).values()
+                 for request in requests]
+    ends = f", {positions.count('last')} end on one too" if "last" in positions else ""
+    return f"keyframes: {spec.name}; {positions.count('first')} shots start on one{ends} (longcut board draws them)"
+
+
 def _print_summary(sp, graph: ShotGraph) -> None:
     film = sp.film
     fps = sp.fps
@@ -165,6 +177,7 @@ def _print_summary(sp, graph: ShotGraph) -> None:
     groups = graph.groups()
     chained = sum(1 for group in groups if len(group) > 1)
     out.print(f"{len(groups)} independent render groups ({chained} continuity chains)")
+    out.print(_keyframe_summary(sp, graph))
     if film.characters:
         from .voices import character_voices
 

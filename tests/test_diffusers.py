@@ -447,3 +447,31 @@ def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):
     assert not keyframe_module._PIPELINES  # the image model let go before the video model loaded
     checked = CliRunner().invoke(app, ["check", str(film)], terminal_width=200)
     assert "never sees them" not in checked.output  # the keyframe carries the references to LTX
+
+
+def test_vace_starts_on_its_keyframe_with_the_references_in_the_same_call(vace, tmp_path, monkeypatch):
+    """Keyframes from the animatic (no image model needed), video from Wan VACE: each call that starts a shot with no
+    parent gets the keyframe through `video` + `mask` and the references as `reference_images`, together."""
+    film = vace_film(tmp_path, vace)
+    film.write_text(film.read_text().replace("backend:", "keyframes: animatic\nbackend:"))
+    calls = []
+    original = DiffusersBackend._arguments
+
+    def spying(self, request, mode, first, *rest):
+        arguments = original(self, request, mode, first, *rest)
+        calls.append((request.shot_id, mode, first, arguments))
+        return arguments
+
+    monkeypatch.setattr(DiffusersBackend, "_arguments", spying)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "drew 2 keyframe(s) first" in result.output  # a and the loop c; b continues a
+    from engine.project import Project
+
+    store = Project.open(film).store
+    a = Project.open(film).plan().shots["a"]
+    keyframe = store.keyframe(a.keyframe_key("first"))
+    shot, mode, first, arguments = next(call for call in calls if call[0] == "a")
+    assert mode == "image" and np.array_equal(first, keyframe)
+    assert len(arguments["reference_images"]) == 1 and len(arguments["video"]) == len(arguments["mask"])
+    assert np.array_equal(np.asarray(arguments["video"][0]), keyframe) and np.asarray(arguments["mask"][0]).max() == 0

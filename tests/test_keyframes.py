@@ -52,6 +52,7 @@ def test_one_reference_image_rekeys_exactly_the_keyframes_and_shots_it_shapes(tm
 
 def test_render_draws_keyframes_first_and_each_shot_starts_on_its_own(tmp_path):
     film = tiny_film(tmp_path, text=TINY.replace('id: d, prompt', 'id: d, keyframes: {last: true}, prompt'))
+    assert "keyframes: animatic; 3 shots start on one, 1 end on one too" in run("check", film).output
     result = run("render", film, "--no-titles")
     assert "drew 4 keyframe(s) first" in result.output
     project = Project.open(film)
