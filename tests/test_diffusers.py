@@ -475,3 +475,40 @@ def test_vace_starts_on_its_keyframe_with_the_references_in_the_same_call(vace, 
     assert mode == "image" and np.array_equal(first, keyframe)
     assert len(arguments["reference_images"]) == 1 and len(arguments["video"]) == len(arguments["mask"])
     assert np.array_equal(np.asarray(arguments["video"][0]), keyframe) and np.asarray(arguments["mask"][0]).max() == 0
+
+
+def test_flux_kontext_keyframes_take_the_references_as_one_canvas(models, tmp_path):
+    """FLUX.1 Kontext takes one image: the shot's three references side by side, each at the same height, whole."""
+    from PIL import Image
+
+    from engine.backends.diffusers.keyframes import fit_reference
+    from engine.project import Project
+
+    kontext = tiny_models.flux_kontext(tmp_path / "kontext")
+    film = keyframe_film(tmp_path / "film", models["ltx"], kontext)
+    film.write_text(film.read_text().replace("{text_encoder_out_layers: [1], max_sequence_length: 32}",
+                                             "{_auto_resize: false, max_sequence_length: 48}"))
+    refs = film.parent / "refs"  # small: the tiny VAE does not downsample, so the canvas's pixels are its tokens
+    Image.new("RGB", (32, 32), (200, 30, 30)).save(refs / "ada.png")
+    Image.new("RGB", (64, 64), (30, 30, 200)).save(refs / "ada-side.png")
+    project = Project.open(film)
+    keyframes = project.keyframe_backend
+    assert keyframes.family.name == "flux-kontext"
+    [planned] = project.plan().shots["a"].keyframes
+    request = planned.request
+    references = [fit_reference(path, 64) for path in request.references]  # 64x64 (scaled up), 64x64, 128x64
+    arguments = keyframes.arguments(request, references)
+    canvas = arguments["image"]
+    assert canvas.size == (64 + 64 + 128, 64) and arguments["max_area"] == 96 * 64
+    assert np.asarray(canvas)[32, 10].tolist() == [200, 30, 30] and np.asarray(canvas)[32, 100].tolist() == [30, 30, 200]
+    pipe = keyframes._pipeline()
+
+    def latents(images):
+        chosen = keyframes.arguments(request, images)
+        chosen["output_type"] = "latent"
+        return pipe(**chosen).images
+
+    other = references[:2] + [Image.new("RGB", (128, 64), (250, 250, 0))]
+    assert (latents(references) - latents(other)).abs().max().item() > 1e-5
+    image = keyframes.draw(request)
+    assert image.shape == (64, 96, 3) and image.dtype == np.uint8

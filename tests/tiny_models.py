@@ -295,3 +295,39 @@ def flux2(folder: Path) -> Path:
     Flux2Pipeline(scheduler=FlowMatchEulerDiscreteScheduler(), text_encoder=encoder, tokenizer=tokenizer,
                   transformer=transformer, vae=vae).save_pretrained(folder)
     return folder
+
+
+def clip_tokenizer():
+    """A CLIP tokenizer of single bytes, built in memory (its maximum length must be 77, as the real one's)."""
+    from tokenizers.pre_tokenizers import ByteLevel
+    from transformers import CLIPTokenizer
+
+    characters = sorted(ByteLevel.alphabet())
+    tokens = ["<|startoftext|>", "<|endoftext|>"] + characters + [character + "</w>" for character in characters]
+    return CLIPTokenizer(vocab={token: index for index, token in enumerate(tokens)}, merges=[], model_max_length=77)
+
+
+def flux_kontext(folder: Path) -> Path:
+    """FLUX.1 Kontext: an image from text and one conditioning image (several references go in as one canvas)."""
+    from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler, FluxKontextPipeline, FluxTransformer2DModel
+    from transformers import CLIPTextConfig, CLIPTextModel, T5Config, T5EncoderModel
+
+    clip, t5 = clip_tokenizer(), tokenizer()
+    torch.manual_seed(0)
+    transformer = FluxTransformer2DModel(patch_size=1, in_channels=4, num_layers=1, num_single_layers=1,
+                                         attention_head_dim=16, num_attention_heads=2, joint_attention_dim=32,
+                                         pooled_projection_dim=32, axes_dims_rope=[4, 4, 8])
+    torch.manual_seed(0)
+    clip_encoder = CLIPTextModel(CLIPTextConfig(bos_token_id=0, eos_token_id=1, hidden_size=32, intermediate_size=37,
+                                                num_attention_heads=4, num_hidden_layers=2, pad_token_id=1,
+                                                vocab_size=len(clip), projection_dim=32))
+    torch.manual_seed(0)
+    t5_encoder_model = T5EncoderModel(T5Config(vocab_size=len(t5), d_model=32, d_ff=37, d_kv=8, num_heads=4, num_layers=2))
+    torch.manual_seed(0)
+    vae = AutoencoderKL(sample_size=32, in_channels=3, out_channels=3, block_out_channels=(4,), layers_per_block=1,
+                        latent_channels=1, norm_num_groups=1, use_quant_conv=False, use_post_quant_conv=False,
+                        shift_factor=0.0609, scaling_factor=1.5035)
+    FluxKontextPipeline(scheduler=FlowMatchEulerDiscreteScheduler(), text_encoder=clip_encoder,
+                        text_encoder_2=t5_encoder_model, tokenizer=clip, tokenizer_2=t5, transformer=transformer, vae=vae,
+                        image_encoder=None, feature_extractor=None).save_pretrained(folder)
+    return folder

@@ -8,8 +8,9 @@
 
 Each keyframe is one call: the shot's prompt with its framing, the reference images of its characters and its
 location (characters first), the keyframe's seed and the shot's size. The references are fitted to what the
-family wants without distortion (FLUX.2: at least 64 px a side; the pipeline itself shrinks any over a
-megapixel), and the picture comes back at the shot's exact size. The pipeline is loaded once per process.
+family wants without distortion (FLUX.2 takes several: at least 64 px a side, and the pipeline itself shrinks any
+over a megapixel; FLUX.1 Kontext takes one image: the references side by side on one canvas, each scaled to the
+same height), and the picture comes back at the shot's exact size. The pipeline is loaded once per process.
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ class ImageFamily:
     size_step: int  # width and height are multiples of this
     min_reference_side: int  # a reference smaller than this on a side is scaled up (kept whole)
     max_references: int  # how many reference images one call takes
+    one_image: bool = False  # the pipeline takes one conditioning image: the references go in as one canvas
 
 
 IMAGE_FAMILIES = {
     "flux2": ImageFamily("flux2", "Flux2Pipeline", 16, 64, 10),
+    "flux-kontext": ImageFamily("flux-kontext", "FluxKontextPipeline", 16, 64, 6, one_image=True),
 }
-HUB_HINTS = {"flux.2": "flux2", "flux2": "flux2"}
+HUB_HINTS = {"kontext": "flux-kontext", "flux.2": "flux2", "flux2": "flux2"}  # the first found wins
 
 
 class DiffusersKeyframes:
@@ -113,8 +116,10 @@ class DiffusersKeyframes:
             "width": max(step, round(request.width / step) * step), "num_inference_steps": self.steps,
             "guidance_scale": self.guidance, "generator": _torch().Generator(device="cpu").manual_seed(request.seed),
             "output_type": "np"}
+        if self.family.one_image:  # Kontext sizes its output by max_area (a megapixel unless told): the shot's size
+            arguments["max_area"] = arguments["height"] * arguments["width"]
         if references:
-            arguments["image"] = references
+            arguments["image"] = side_by_side(references) if self.family.one_image else references
         if on_step is not None:
             total = self.steps
 
@@ -166,6 +171,20 @@ def fit_reference(path: Path, min_side: int) -> Image.Image:
         image = image.resize((max(min_side, round(image.width * scale)), max(min_side, round(image.height * scale))),
                              Image.Resampling.LANCZOS)
     return image
+
+
+def side_by_side(images: list[Image.Image], height: int | None = None) -> Image.Image:
+    """The images in a row on one canvas, each scaled to the same height (the tallest's), none distorted: for a
+    pipeline that takes one conditioning image."""
+    height = height or max(image.height for image in images)
+    scaled = [image.resize((max(1, round(image.width * height / image.height)), height), Image.Resampling.LANCZOS)
+              for image in images]
+    canvas = Image.new("RGB", (sum(image.width for image in scaled), height), (128, 128, 128))
+    left = 0
+    for image in scaled:
+        canvas.paste(image, (left, 0))
+        left += image.width
+    return canvas
 
 
 def _image_family(settings: dict[str, Any]) -> ImageFamily:
