@@ -1,12 +1,15 @@
-"""The render's progress on screen: frames and shots done, the shot being made, time left, and on a
+"""The render's progress on screen: the keyframes drawn first, frames and shots done, the shot being made, time left, and on a
 cluster one line per worker (its machine, its GPU, the shot in hand, the shots it finished)."""
 
 from __future__ import annotations
+
+import threading
 
 from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from .render.keyframes import PlannedKeyframe
 from .render.plan import PlannedShot, RenderPlan
 from .render.store import TakeRecord
 from .render.take import Progress, WorkerInfo
@@ -20,6 +23,9 @@ class RichProgress(Progress):
         self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"),
                        TimeElapsedColumn(), TimeRemainingColumn(), console=console)
         self.task = self.bar.add_task(self._describe(None), total=max(1, sum(p.request.frames for p in todo)))
+        self.keyframes_total = len({keyframe.key for keyframe in plan.keyframes_to_draw(todo)})
+        self.keyframes_done = 0
+        self._keyframes_lock = threading.Lock()  # the animatic draws keyframes on several threads
         self.worker_lines = Bar(TextColumn("  {task.description}"), console=console)
         self.worker_tasks: dict[str, tuple[int, WorkerInfo]] = {}
         self.worker_done: dict[str, int] = {}
@@ -51,6 +57,16 @@ class RichProgress(Progress):
         doing = planned.shot_id if planned else "idle"
         self.worker_lines.update(task, description=f"{name} · {info.host} · {info.device} · {doing} · "
                                                    f"{self.worker_done[name]} shot(s) done")
+
+    def keyframe_drawn(self, planned: PlannedKeyframe, record: TakeRecord) -> None:
+        with self._keyframes_lock:
+            self.keyframes_done += 1
+            self.bar.update(self.task, description=f"keyframes {self.keyframes_done}/{self.keyframes_total} · "
+                                                   f"{planned.shot_id}")
+
+    def keyframe_denoising(self, planned: PlannedKeyframe, step: int, steps: int) -> None:
+        self.bar.update(self.task, description=f"keyframes {self.keyframes_done}/{self.keyframes_total} · "
+                                               f"{planned.shot_id} · step {step}/{steps}")
 
     def denoising(self, planned: PlannedShot, step: int, steps: int) -> None:
         self.bar.update(self.task, description=self._describe(planned, f" · step {step}/{steps}"))

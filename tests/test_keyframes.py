@@ -140,3 +140,15 @@ def test_the_keyframe_fields_pass_the_schema_and_the_loader(tmp_path):
         assert not list(jsonschema.Draft202012Validator(film_schema()).iter_errors(data)), spelling
         if "diffusers" not in spelling:
             Project.open(film).plan()
+
+
+def test_a_damaged_keyframe_is_drawn_again(tmp_path):
+    film = tiny_film(tmp_path)
+    run("board", film)
+    project = Project.open(film)
+    key = project.plan().shots["a"].keyframe_key(FIRST)
+    path = project.store.folder(key) / KEYFRAME
+    path.write_bytes(path.read_bytes()[:-1] + b"\0")  # the same size, another byte: only its hash can tell
+    result = run("board", film)
+    assert "was damaged" in result.stderr and "drew 1 keyframe(s), 2 cached" in result.output
+    assert Project.open(film).store.verify(key, full=True) is None

@@ -4,9 +4,10 @@
                               first.png   its first frame, lossless
                               last.png    its last frame, lossless: the next shot starts on it
                               sound.wav   the sound a model made with it (LTX-2), when it made any
-                  ab/abcdef.../keyframe.png   a keyframe take: a shot's first (or last) frame drawn before its video
                               take.json   what made it (prompt, seed, backend, model, frames, time taken),
                                           and the size and sha256 of each file above
+                  ab/abcdef.../keyframe.png   a keyframe take (its take.json says kind: keyframe): a shot's first
+                                          (or last) frame, drawn before its video
             verified/ab/abcdef...         the files' size, mtime and inode when their hashes last matched
             locks/abcdef....lock          held (flock) by the process making that take
             tmp/                          takes being written, and every other temporary file of a cut
@@ -316,7 +317,6 @@ class RemoteTakes:
     stage files in the system temp folder and move them across file systems, which is not atomic.
     """
 
-
     def __init__(self, url: str) -> None:
         try:
             from fsspec.core import url_to_fs
@@ -428,10 +428,12 @@ def take_files(folder: Path) -> list[str]:
 
 
 def record_files(record: TakeRecord) -> list[str]:
-    """The files a take's record says it holds besides the record (FILES for takes made before it said)."""
-    if record.files:
-        return list(record.files)
-    return [KEYFRAME] if record.kind == KEYFRAME_KIND else list(FILES)
+    """The files a take holds besides its record, by its kind: a keyframe's KEYFRAME; a shot's FILES and those of
+    OPTIONAL_FILES its record names. Never a name read from the record alone: a record from a shared or remote
+    store names no path to read or write."""
+    if record.kind == KEYFRAME_KIND:
+        return [KEYFRAME]
+    return [*FILES, *(name for name in OPTIONAL_FILES if name in (record.files or {}))]
 
 
 def file_digests(folder: Path) -> dict:
@@ -445,6 +447,8 @@ def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | N
     when); full: also decode the clip and count its frames. A take made before records held its files' digests
     is checked by decoding its clip once."""
     names = record_files(record)
+    if record.files and not set(names) <= set(record.files):
+        return f"its record has no digest of {', '.join(sorted(set(names) - set(record.files)))}"
     for name in names:
         path = folder / name
         if not path.is_file():
