@@ -11,6 +11,7 @@ Run: python bench/render_animatic.py [--quick]   (--quick: one run each, the lon
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,15 +41,22 @@ def encoder_floor(frames: int, size: str, fps: int, out: Path) -> None:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc (Linux)."""
-    total, pending = 0, [pid]
+    """Resident memory of a process and all its descendants, from /proc (Linux).
+
+    A child that still runs its parent's program is the moment between fork (or vfork) and exec, sharing or
+    copying the parent's pages: counting it would count the parent twice (a sampling artifact that grows with the
+    number of ffmpegs a cut starts), so it is left out; its program's own memory is counted once it has one.
+    """
+    total, pending = 0, [(pid, None)]
     while pending:
-        current = pending.pop()
+        current, parent_exe = pending.pop()
         try:
+            exe = os.readlink(f"/proc/{current}/exe")
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            if exe != parent_exe:
+                total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
             for task in Path(f"/proc/{current}/task").iterdir():
-                pending.extend(int(child) for child in (task / "children").read_text().split())
+                pending.extend((int(child), exe) for child in (task / "children").read_text().split())
         except (OSError, StopIteration, ValueError):
             continue
     return total / 1024

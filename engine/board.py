@@ -61,16 +61,23 @@ def board_keys(plan: RenderPlan) -> list[str]:
 
 
 def board_is_current(plan: RenderPlan, store: TakeStore, paths: BoardPaths) -> bool:
-    return (paths.keyframes / MARKER).is_file() and store.output_is_current(paths.sheet, board_keys(plan))
+    """Whether the sheet was written from exactly these keyframes and is untouched, and every keyframe file is there."""
+    files = [paths.keyframes / name for name, _ in _keyframe_files(plan)]
+    return (paths.keyframes / MARKER).is_file() and all(path.is_file() for path in files) and \
+        store.output_is_current(paths.sheet, board_keys(plan))
+
+
+def _keyframe_files(plan: RenderPlan) -> list[tuple[str, str]]:
+    """(file name in the keyframes folder, keyframe key) of every keyframe: SHOT.png, SHOT.last.png."""
+    return [(f"{shot}.png" if keyframe.request.position == FIRST else f"{shot}.{keyframe.request.position}.png",
+             keyframe.key) for shot, planned in plan.shots.items() for keyframe in planned.keyframes]
 
 
 def write_board(plan: RenderPlan, store: TakeStore, paths: BoardPaths) -> None:
     """The sheet and the keyframe files, from the store's keyframes (every one must be made)."""
     with replaced_folder(paths.keyframes, MARKER, "written by longcut board; replaced whole by the next one") as work:
-        for shot, planned in plan.shots.items():
-            for keyframe in planned.keyframes:
-                name = f"{shot}.png" if keyframe.request.position == FIRST else f"{shot}.{keyframe.request.position}.png"
-                shutil.copyfile(store.folder(keyframe.key) / KEYFRAME, work / name)
+        for name, key in _keyframe_files(plan):
+            shutil.copyfile(store.folder(key) / KEYFRAME, work / name)
     sheet = draw_sheet(plan, store)
     with atomic_path(paths.sheet) as temporary:
         sheet.save(temporary)

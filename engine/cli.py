@@ -607,9 +607,7 @@ def board(
     drawn = _draw_keyframes(project, plan, todo)
     if choices:
         (shot_id, choice), = choices.items()
-        project.lock.pick_keyframe(shot_id, choice.take, plan.shots[shot_id].keyframes[0].key, choice.seed)
-        project.lock.save()
-        again = [shot for shot, planned in project.plan(size=_size(size)).shots.items() if not planned.cached]
+        again = project.pick_keyframe(shot_id, choice, plan, _size(size))
         out.print(f"the film now starts {shot_id} on keyframe take {choice.take}"
                   + (f"; {len(again)} shot(s) to render: longcut render {film}" if again else ""))
     write_board(plan, project.store, paths)

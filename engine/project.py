@@ -135,6 +135,15 @@ class Project:
         self.lock.save()
         return [shot for shot in self.graph.descendants(shot_id) if not plan.shots[shot].cached]
 
+    def pick_keyframe(self, shot_id: str, choice: TakeChoice, plan: RenderPlan,
+                      size: tuple[int, int] | None = None) -> list[str]:
+        """Start a shot on keyframe take `choice` from now on (`plan`, made at `size`, has it, and it is drawn).
+        Returns the shots whose video is now to render (that shot's and those that continue from it, where not
+        made)."""
+        self.lock.pick_keyframe(shot_id, choice.take, plan.shots[shot_id].keyframes[0].key, choice.seed)
+        self.lock.save()
+        return [shot for shot, planned in self.plan(size=size).shots.items() if not planned.cached]
+
     def status(self, plan: RenderPlan, verify: bool = False) -> list[ShotStatus]:
         """Each shot's state: cached (verified, with verify: hashed and decoded in full), damaged (it failed that
         check and was removed), stale (its take is for the screenplay as it was) or missing."""

@@ -86,6 +86,9 @@ def test_board_end_to_end(tmp_path):
     folder = film.with_name("film.keyframes")
     assert sorted(path.name for path in folder.glob("*.png")) == ["a.png", "d.png", "e.png"]
     assert "the board is up to date" in run("board", film).output  # all cached, the sheet as written: nothing done
+    (folder / "e.png").unlink()
+    assert "drew 0 keyframe(s), 3 cached" in run("board", film).output  # a keyframe file gone: written again
+    assert (folder / "e.png").is_file()
     assert "drew" not in run("render", film, "--no-titles").output  # render uses the board's keyframes
     # a new keyframe take of a: drawn with its own seed, picked in the lock file, and the video of a and of the
     # shots that continue it are due again (b and c start on a's frames)
