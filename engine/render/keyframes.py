@@ -56,13 +56,17 @@ def plan_keyframes(screenplay: Screenplay, shots: Mapping[str, ShotRequest], bac
     planned = {}
     for shot, requests in keyframe_requests(screenplay, shots, choices, last_frames).items():
         choice = choices.get(shot)
-        planned[shot] = tuple(
-            PlannedKeyframe(request, key, store.has(key), choice.seed if choice else None)
-            for request in requests for key in [keyframe_key(request, identity, digests)])
+        keyed = []
+        for request in requests:
+            key = keyframe_key(request, identity, digests)
+            keyed.append(PlannedKeyframe(request, key, store.has(key), choice.seed if choice else None))
+        planned[shot] = tuple(keyed)
     return planned
 
 
 def keyframe_key(request: KeyframeRequest, backend: dict, digests) -> str:
+    """sha256 of the request (reference paths replaced by their contents' digests: where a file lives is not
+    what it shows) and the keyframe backend's identity."""
     data = dataclasses.asdict(request)
     data["fps"] = f"{request.fps.numerator}/{request.fps.denominator}"
     for look in data["characters"]:
