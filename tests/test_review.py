@@ -382,8 +382,11 @@ def test_longcut_review_serves_until_ctrl_c(film):
     import sys
     import urllib.request
 
+    # A shell ignores SIGINT for the commands it runs in the background, and the ignoring is inherited: give the
+    # server Ctrl-C back, as a terminal would, whatever started the tests.
     process = subprocess.Popen([sys.executable, "-m", "engine.cli", "review", str(film), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         first = process.stdout.readline()
         assert first.startswith(f"reviewing {film} at http://127.0.0.1:"), first + process.stderr.read()
