@@ -21,7 +21,7 @@ from pathlib import Path
 from storyboard import Screenplay
 from storyboard.schema import Film, KeyframeSpec
 
-from .request import CharacterLook, LocationLook, ShotRequest, TakeChoice, default_choice, seed_for
+from .request import CharacterLook, LocationLook, ShotRequest, TakeChoice, default_choice, references_of, seed_for
 from .seeds import derive_seed
 
 FIRST, LAST = "first", "last"
@@ -49,11 +49,8 @@ class KeyframeRequest:
 
     @property
     def references(self) -> tuple[Path, ...]:
-        """Every reference image the keyframe is drawn from, characters first (as ShotRequest.references)."""
-        paths = [path for look in self.characters for path in look.references]
-        if self.location:
-            paths.extend(self.location.references)
-        return tuple(paths)
+        """Every reference image the keyframe is drawn from, characters first."""
+        return references_of(self.characters, self.location)
 
 
 def keyframe_stage(film: Film) -> KeyframeSpec | None:

@@ -93,10 +93,15 @@ class ShotRequest:
     @property
     def references(self) -> tuple[Path, ...]:
         """Every reference image that shapes this shot, characters first."""
-        paths = [path for look in self.characters for path in look.references]
-        if self.location:
-            paths.extend(self.location.references)
-        return tuple(paths)
+        return references_of(self.characters, self.location)
+
+
+def references_of(characters: tuple[CharacterLook, ...], location: LocationLook | None) -> tuple[Path, ...]:
+    """The characters' reference images, then the location's."""
+    paths = [path for look in characters for path in look.references]
+    if location:
+        paths.extend(location.references)
+    return tuple(paths)
 
 
 def default_choice(screenplay: Screenplay, shot_id: str) -> TakeChoice:

@@ -310,11 +310,18 @@ def _torch():
 
 
 def _family(settings: dict[str, Any]) -> Family:
+    return family_from(settings, FAMILIES, family_of_pipeline, family_of_id, "model family", "Lightricks/LTX-Video")
+
+
+def family_from(settings: dict[str, Any], families: dict, of_pipeline: Callable[[str], Any], of_id: Callable[[str], Any],
+                what: str, example: str):
+    """The family a backend's settings name (`family:`), else the one its model folder's pipeline class says, else
+    the one its hub id hints at; a clear error at `family:` or `model:` when none can be told."""
     if "family" in settings:
-        if settings["family"] not in FAMILIES:
-            raise BackendSettingsError("family", f"unknown model family `{settings['family']}`",
-                                       hint=f"known families: {', '.join(FAMILIES)}")
-        return FAMILIES[settings["family"]]
+        if settings["family"] not in families:
+            raise BackendSettingsError("family", f"unknown {what} `{settings['family']}`",
+                                       hint=f"known: {', '.join(families)}")
+        return families[settings["family"]]
     model = settings["model"]
     index = Path(model) / "model_index.json"
     if index.is_file():
@@ -322,19 +329,19 @@ def _family(settings: dict[str, Any]) -> Family:
             class_name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
         except ValueError:
             class_name = ""
-        found = family_of_pipeline(class_name)
+        found = of_pipeline(class_name)
         if found:
             return found
-        raise BackendSettingsError("model", f"the pipeline `{class_name}` in {index} is not one longcut knows",
-                                   hint=f"known families: {', '.join(FAMILIES)}; set family: to one of them")
+        raise BackendSettingsError("model", f"the pipeline `{class_name}` in {index} is not one longcut knows as a "
+                                   f"{what}", hint=f"known: {', '.join(families)}; set family: to one of them")
     if _looks_like_path(model) and not Path(model).exists():
         raise BackendSettingsError("model", f"model folder `{model}` not found",
-                                   hint="give a folder holding model_index.json, or a hub id such as Lightricks/LTX-Video")
-    found = family_of_id(model)
+                                   hint=f"give a folder holding model_index.json, or a hub id such as {example}")
+    found = of_id(model)
     if found:
         return found
-    raise BackendSettingsError("family", f"cannot tell the model family of `{model}`",
-                               hint=f"add family: one of {', '.join(FAMILIES)}")
+    raise BackendSettingsError("family", f"cannot tell the {what} of `{model}`",
+                               hint=f"add family: one of {', '.join(families)}")
 
 
 def _looks_like_path(model: str) -> bool:

@@ -16,7 +16,6 @@ same height), and the picture comes back at the shot's exact size. The pipeline 
 from __future__ import annotations
 
 import importlib.util
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,7 +29,7 @@ from continuity import KeyframeRequest
 
 from ...errors import LongcutError, StepFailed
 from .. import BackendSettingsError, check_settings
-from . import INSTALL_HINT, MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch
+from . import INSTALL_HINT, MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, family_from
 
 SETTINGS: dict[str, type] = {"model": str, "family": str, "dtype": str, "device": str, "steps": int, "guidance": float,
                              "cpu_offload": bool, "call": dict}
@@ -188,30 +187,10 @@ def side_by_side(images: list[Image.Image], height: int | None = None) -> Image.
 
 
 def _image_family(settings: dict[str, Any]) -> ImageFamily:
-    if "family" in settings:
-        if settings["family"] not in IMAGE_FAMILIES:
-            raise BackendSettingsError("family", f"unknown keyframe family `{settings['family']}`",
-                                       hint=f"known keyframe families: {', '.join(IMAGE_FAMILIES)}")
-        return IMAGE_FAMILIES[settings["family"]]
-    model = settings["model"]
-    index = Path(model) / "model_index.json"
-    if index.is_file():
-        try:
-            class_name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
-        except ValueError:
-            class_name = ""
-        found = next((family for family in IMAGE_FAMILIES.values() if family.pipeline == class_name), None)
-        if found:
-            return found
-        raise BackendSettingsError("model", f"the pipeline `{class_name}` in {index} is not a keyframe model longcut "
-                                   "knows", hint=f"known keyframe families: {', '.join(IMAGE_FAMILIES)}")
-    if not index.parent.exists() and (model.startswith((".", "/", "~"))):
-        raise BackendSettingsError("model", f"model folder `{model}` not found",
-                                   hint="give a folder holding model_index.json, or a hub id such as "
-                                        "black-forest-labs/FLUX.2-dev")
-    lowered = model.lower()
-    found = next((IMAGE_FAMILIES[name] for hint, name in HUB_HINTS.items() if hint in lowered), None)
-    if found:
-        return found
-    raise BackendSettingsError("family", f"cannot tell the keyframe family of `{model}`",
-                               hint=f"add family: one of {', '.join(IMAGE_FAMILIES)}")
+    def of_pipeline(class_name: str) -> ImageFamily | None:
+        return next((family for family in IMAGE_FAMILIES.values() if family.pipeline == class_name), None)
+
+    def of_id(model: str) -> ImageFamily | None:
+        return next((IMAGE_FAMILIES[name] for hint, name in HUB_HINTS.items() if hint in model.lower()), None)
+
+    return family_from(settings, IMAGE_FAMILIES, of_pipeline, of_id, "keyframe family", "black-forest-labs/FLUX.2-dev")
