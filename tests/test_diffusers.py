@@ -422,6 +422,9 @@ def test_a_keyframe_model_is_given_every_reference_of_the_shot_and_they_reach_it
 
     other = references[:1] + [Image.new("RGB", (96, 96), (250, 250, 0))] + references[2:]
     assert (latents(references) - latents(other)).abs().max().item() > 1e-4
+    steps = []
+    image = keyframes.draw(request, lambda done, total: steps.append((done, total)))
+    assert image.shape == (64, 96, 3) and steps == [(1, 2), (2, 2)]  # each denoising step, for the progress bar
 
 
 def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):

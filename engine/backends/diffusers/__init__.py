@@ -201,13 +201,7 @@ class DiffusersBackend:
         if self.family.sound:  # its sound is timed by the film's rate, not the model's default
             arguments["frame_rate"] = float(request.fps)
         if on_step is not None:
-            total = self.steps
-
-            def report(pipe, step, timestep, tensors):
-                on_step(step + 1, total)
-                return tensors
-
-            arguments["callback_on_step_end"] = report
+            arguments["callback_on_step_end"] = step_callback(on_step, self.steps)
         first_image = _pil(first, width, height) if first is not None else None
         if self.family.references and request.references:
             arguments["reference_images"] = [_fitted(path, width, height) for path in request.references]
@@ -275,6 +269,15 @@ class DiffusersBackend:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+def step_callback(on_step: Callable[[int, int], None], steps: int):
+    """A pipeline's `callback_on_step_end` that tells on_step(step done, of steps) after each denoising step."""
+    def report(pipe, step, timestep, tensors):
+        on_step(step + 1, steps)
+        return tensors
+
+    return report
 
 
 def _vace_frames(first: Image.Image, last: Image.Image | None, width: int, height: int, frames: int) -> dict:

@@ -29,7 +29,8 @@ from continuity import KeyframeRequest
 
 from ...errors import LongcutError, StepFailed
 from .. import BackendSettingsError, check_settings
-from . import INSTALL_HINT, MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, family_from
+from . import (INSTALL_HINT, MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, family_from,
+               step_callback)
 
 SETTINGS: dict[str, type] = {"model": str, "family": str, "dtype": str, "device": str, "steps": int, "guidance": float,
                              "cpu_offload": bool, "call": dict}
@@ -120,13 +121,7 @@ class DiffusersKeyframes:
         if references:
             arguments["image"] = side_by_side(references) if self.family.one_image else references
         if on_step is not None:
-            total = self.steps
-
-            def report(pipe, done, timestep, tensors):
-                on_step(done + 1, total)
-                return tensors
-
-            arguments["callback_on_step_end"] = report
+            arguments["callback_on_step_end"] = step_callback(on_step, self.steps)
         arguments.update(self.settings_given.get("call", {}))
         return arguments
 
