@@ -93,7 +93,8 @@ def keyframe_requests(screenplay: Screenplay, shots: Mapping[str, ShotRequest],
 def _keyframe(request: ShotRequest, position: str, take: int, seed: int) -> KeyframeRequest:
     return KeyframeRequest(
         shot_id=request.shot_id, scene_id=request.scene_id, heading=request.heading, position=position, take=take,
-        seed=seed, prompt=f"{request.prompt}. {framing(request.camera_size, request.camera_move, position)}",
+        seed=seed, prompt=". ".join(part for part in (request.prompt.rstrip(". "),
+                                                      framing(request.camera_size, request.camera_move, position)) if part),
         negative=request.negative, text=request.text, width=request.width, height=request.height, fps=request.fps,
         camera_size=request.camera_size, camera_move=request.camera_move, characters=request.characters,
         location=request.location, exterior=request.exterior)

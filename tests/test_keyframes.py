@@ -37,7 +37,11 @@ def test_continuity_decides_which_shots_get_keyframes(tmp_path):
     assert drawn == {"a": [FIRST], "b": [], "c": [], "d": [FIRST], "e": [FIRST]}
     a = plan.shots["a"].keyframes[0].request
     assert a.seed == plan.shots["a"].request.seed  # take 1 of a keyframe and of its shot share the seed
-    assert a.prompt.endswith("Wide shot") and "Ada (a keeper" in a.prompt
+    assert a.prompt.endswith("flat storyboard style. Wide shot") and "Ada (a keeper" in a.prompt
+    from continuity.keyframes import framing
+
+    assert framing("medium-close-up", "push-in", LAST) == "Medium close-up shot, at the end of a push-in"
+    assert framing("two-shot", "static", LAST) == "Two shot"
 
 
 def test_one_reference_image_rekeys_exactly_the_keyframes_and_shots_it_shapes(tmp_path):
