@@ -71,23 +71,16 @@ class DiffusersBackend:
                                        hint="e.g. model: Lightricks/LTX-Video")
         self.fps = fps
         self.family = _family(settings)
-        self.steps = settings.get("steps", 30)
+        self.steps = checked_steps(settings, 30)
         self.guidance = float(settings.get("guidance", 3.0))
-        self.dtype_name = settings.get("dtype", "auto")
-        if self.dtype_name not in DTYPES:
-            raise BackendSettingsError("dtype", f"dtype `{self.dtype_name}` is not one of {', '.join(DTYPES)}")
-        if not 1 <= self.steps <= 1000:
-            raise BackendSettingsError("steps", f"steps must be between 1 and 1000, got {self.steps}")
+        self.dtype_name = checked_dtype(settings)
         if "max_seconds" in settings:
             check_max_seconds(float(settings["max_seconds"]), fps)
         self.device_name = settings.get("device", "auto")
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.takes_last_frame = self.family.first_last is not None  # no last keyframe is drawn for one that cannot
         self.settings_given = settings
-        missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]
-        if missing:
-            raise LongcutError(f"the diffusers backend needs {' and '.join(missing)}, which is not installed",
-                               hint=INSTALL_HINT)
+        require_installed("the diffusers backend needs")
 
     # -- what the cache key sees -----------------------------------------------------------------
 
@@ -269,6 +262,27 @@ class DiffusersBackend:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+def checked_steps(settings: dict[str, Any], default: int) -> int:
+    steps = settings.get("steps", default)
+    if not 1 <= steps <= 1000:
+        raise BackendSettingsError("steps", f"steps must be between 1 and 1000, got {steps}")
+    return steps
+
+
+def checked_dtype(settings: dict[str, Any]) -> str:
+    dtype = settings.get("dtype", "auto")
+    if dtype not in DTYPES:
+        raise BackendSettingsError("dtype", f"dtype `{dtype}` is not one of {', '.join(DTYPES)}")
+    return dtype
+
+
+def require_installed(who_needs: str) -> None:
+    """torch and diffusers can be imported (they are imported only when a picture is made), else a clear error."""
+    missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]
+    if missing:
+        raise LongcutError(f"{who_needs} {' and '.join(missing)}, which is not installed", hint=INSTALL_HINT)
 
 
 def step_callback(on_step: Callable[[int, int], None], steps: int):

@@ -15,7 +15,6 @@ same height), and the picture comes back at the shot's exact size. The pipeline 
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,10 +26,10 @@ from PIL import Image
 
 from continuity import KeyframeRequest
 
-from ...errors import LongcutError, StepFailed
+from ...errors import StepFailed
 from .. import BackendSettingsError, check_settings
-from . import (INSTALL_HINT, MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, family_from,
-               step_callback)
+from . import (MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, checked_dtype,
+               checked_steps, family_from, require_installed, step_callback)
 
 SETTINGS: dict[str, type] = {"model": str, "family": str, "dtype": str, "device": str, "steps": int, "guidance": float,
                              "cpu_offload": bool, "call": dict}
@@ -65,15 +64,11 @@ class DiffusersKeyframes:
             raise BackendSettingsError(None, "diffusers keyframes need `model:` (an image model: a hub id or a local "
                                        "folder)", hint="e.g. model: black-forest-labs/FLUX.2-dev")
         self.family = _image_family(settings)
-        self.steps = settings.get("steps", 28)
-        if not 1 <= self.steps <= 1000:
-            raise BackendSettingsError("steps", f"steps must be between 1 and 1000, got {self.steps}")
+        self.steps = checked_steps(settings, 28)
         self.guidance = float(settings.get("guidance", 4.0))
+        self.dtype_name = checked_dtype(settings)  # said at check, not as an AttributeError at the first keyframe
         self.settings_given = settings
-        missing = [module for module in ("torch", "diffusers") if importlib.util.find_spec(module) is None]
-        if missing:
-            raise LongcutError(f"diffusers keyframes need {' and '.join(missing)}, which is not installed",
-                               hint=INSTALL_HINT)
+        require_installed("diffusers keyframes need")
 
     def settings(self) -> dict[str, Any]:
         keyed = {key: value for key, value in self.settings_given.items() if key not in ("device", "cpu_offload")}
@@ -139,7 +134,7 @@ class DiffusersKeyframes:
 
     def _pipeline(self):
         device = _device(self.settings_given.get("device", "auto"))
-        dtype = _dtype(self.settings_given.get("dtype", "auto"), device)
+        dtype = _dtype(self.dtype_name, device)
         model = self.settings_given["model"]
         key = (str(model), self.family.pipeline, str(dtype), device)
         if key not in _PIPELINES:
