@@ -361,7 +361,7 @@ def render(
     def render_and_cut(project) -> None:
         from .render.executors import ExecutorOptions, create_executor
 
-        target = _film_output(project, output)  # refused before any shot is rendered, not after
+        target = _film_output(project, output, _size(size))  # refused before any shot is rendered, not after
         options = ExecutorOptions.of(project.screenplay, executor, address, workers)
         choices = _retake_choices(project, _size(size)) if retakes else {}
         result = _render_with_progress(project, project.plan(choices, size=_size(size)), picked=set(choices),
@@ -435,14 +435,15 @@ def cut(
     from .editor.deliver import check_delivery
     check_delivery(preset, fit)
     project = _open(film, store, media=True)
-    output = _film_output(project, output)
+    output = _film_output(project, output, _size(size))
     _cut(project, project.plan(size=_size(size)),
          _cut_options(project, output, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
 
 
-def _film_output(project, output: Path | None) -> Path:
-    """The film to write, and the subtitles beside it, checked before any work is done."""
-    target = output or project.default_output()
+def _film_output(project, output: Path | None, size: tuple[int, int] | None = None) -> Path:
+    """The film to write, and the subtitles beside it, checked before any work is done. A draft at another size
+    goes to its own file (film.640x360.mp4), never over the film and its cut record."""
+    target = output or project.default_output(size)
     inputs = project.inputs()
     _output(target, inputs)
     for suffix in (".srt", ".vtt", ".cut.json", ".continuity.json"):
@@ -496,8 +497,6 @@ def shot(
     """Render one shot, and the shots that continue from it; --take new makes another take and uses it."""
     from continuity import TakeChoice
 
-    from .timeline import CutSettings
-
     project = _open(film, store, media=True)
     shot_id = project.shot(shot_id)
     choice = project.current_choice(shot_id)
@@ -518,14 +517,8 @@ def shot(
     picked = {shot_id} if (take is not None or seed is not None) else set()
     result = _render_with_progress(project, plan, only=only, picked=picked)
     _print_result(result)
-    after = project.plan(size=_size(size))
-    if all(planned.cached for planned in after.shots.values()):
-        # cut again as the film was last cut (titles, loudness, delivery), not with this command's defaults
-        last = project.last_cut()
-        settings = last.settings if last else CutSettings()
-        _cut(project, after, _cut_options(project, project.default_output(), settings.preset, settings.fit,
-                                          settings.loudness, settings.titles, settings.burn_subtitles,
-                                          settings.watermark))
+    if all(planned.cached for planned in project.plan(size=_size(size)).shots.values()):
+        _cut_as_last(project, _size(size))
 
 
 @app.command()
@@ -562,15 +555,31 @@ def pick(
     shot_id: Annotated[str, typer.Argument(help="the shot", show_default=False)],
     take_number: Annotated[int, typer.Argument(metavar="TAKE", min=1, max=MAX_TAKE, help="the take the cut uses from now on")],
     store: StoreOption = None,
+    cut_after: Annotated[bool, typer.Option("--cut", help="then cut the film again, as it was last cut")] = False,
 ) -> None:
     """Make the cut use one take of a shot from now on."""
-    project = _open(film, store)
+    project = _open(film, store, media=cut_after)
     shot_id = project.shot(shot_id)
     waiting = project.pick(shot_id, take_number)
     out.print(f"the cut now uses take {take_number} of {shot_id}")
     if waiting:
         out.print(f"{len(waiting)} shot(s) continue from it and need rendering: {', '.join(waiting)}; "
                   f"run longcut render {film}")
+    elif cut_after:
+        _cut_as_last(project)
+    else:
+        out.print(f"the film shows it once it is cut again: longcut cut {film} (or pick with --cut)")
+
+
+def _cut_as_last(project, size=None) -> None:
+    """Cut again as the film was last cut (titles, loudness, delivery), not with a command's defaults."""
+    from .timeline import CutSettings
+
+    last = project.last_cut(project.default_output(size), current=False)
+    settings = last.settings if last else CutSettings()
+    _cut(project, project.plan(size=size),
+         _cut_options(project, project.default_output(size), settings.preset, settings.fit, settings.loudness,
+                      settings.titles, settings.burn_subtitles, settings.watermark))
 
 
 @app.command()
@@ -805,6 +814,10 @@ def export(
         made = cut_of or project.default_output()
         raise LongcutError(f"{made} has not been cut yet (no {Cut.beside(made).name} beside it)",
                            hint=f"cut the film first: longcut cut {film}" + (f" --out {cut_of}" if cut_of else ""))
+    behind = project.cut_is_behind(the_cut)
+    if behind:
+        _warn(f"the film was cut before the lock file last changed: shot(s) {', '.join(behind)} now use other takes "
+              f"than this export shows; cut it again to export them: longcut cut {film}")
     missing = [item for item in the_cut.timeline.items if not the_cut.media(item).is_file()]
     for item in missing:
         _warn(f"{the_cut.media(item)} is no longer there; the export links to it all the same (cut the film again)")
@@ -828,8 +841,10 @@ def report(
     """The continuity report of the film as it was last cut: seams, hard cuts, black and frozen frames."""
     from .report import load_report, report_path
 
-    path = report_path(cut_of or Path(film).with_suffix(".mp4"))
-    data = load_report(path, hint=f"cut the film first: longcut cut {film}" + (f" --out {cut_of}" if cut_of else ""))
+    made = cut_of or Path(film).with_suffix(".mp4")
+    path = report_path(made)
+    data = load_report(path, hint=f"cut the film again: longcut cut {film}" + (f" --out {cut_of}" if cut_of else ""),
+                       film=made)
     if as_json:
         print(json.dumps(data, indent=1))
     else:

@@ -12,6 +12,7 @@ import storyboard
 from continuity import TakeChoice, default_choice
 from storyboard import Screenplay, ShotGraph
 from storyboard.errors import did_you_mean
+from storyboard.files import FileRefused
 
 from .backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
 from .errors import LongcutError
@@ -106,8 +107,12 @@ class Project:
     def current_keyframe(self, shot_id: str) -> TakeChoice:
         return self.lock.keyframe_choices().get(shot_id) or default_choice(self.screenplay, shot_id)
 
-    def default_output(self) -> Path:
-        return self.screenplay.path.with_suffix(".mp4")
+    def default_output(self, size: tuple[int, int] | None = None) -> Path:
+        """The film beside the film file; a draft at another size beside it under its own name (film.640x360.mp4),
+        so a draft never replaces the film or its cut record."""
+        if size is None or tuple(size) == tuple(self.screenplay.film.size):
+            return self.screenplay.path.with_suffix(".mp4")
+        return self.screenplay.path.with_suffix(f".{size[0]}x{size[1]}.mp4")
 
     def takes(self, shot_id: str) -> list[TakeRecord]:
         """A shot's takes in the store, by take number, then by when they were made."""
@@ -165,26 +170,45 @@ class Project:
         return rows
 
     def cut(self, plan: RenderPlan, options: CutOptions, subtitles: bool = True) -> CutResult:
-        """Cut the film (engine.editor.cut), then write its subtitles beside it, exported from the Cut."""
+        """Cut the film (engine.editor.cut), with its subtitles, exported from the Cut, written beside it before
+        the cut record commits them."""
         from .editor import cut
         from .export import export
 
-        result = cut(plan, self.store, options)
-        if subtitles and result.timeline.subtitles:
-            for fmt in ("srt", "vtt"):
-                result.subtitle_files.append(export(result.cut, fmt, options.output.with_suffix(f".{fmt}"))[0])
-        return result
+        def write_subtitles(the_cut: Cut) -> list[Path]:
+            if not (subtitles and the_cut.timeline.subtitles):
+                return []
+            return [export(the_cut, fmt, options.output.with_suffix(f".{fmt}"))[0] for fmt in ("srt", "vtt")]
 
-    def last_cut(self, film: Path | None = None) -> Cut | None:
-        """The Cut of the film last delivered to `film` (default: beside the film file), if there is one."""
+        return cut(plan, self.store, options, beside=write_subtitles)
+
+    def last_cut(self, film: Path | None = None, current: bool = True) -> Cut | None:
+        """The Cut of the film last delivered to `film` (default: beside the film file), if there is one.
+
+        current: the record must belong to the film as it is now (a cut killed between writing the film and its
+        record, or a film changed since, is an error that says to cut again); `shot` reads an old record's
+        settings only, and passes False. The record may name files in the film's folder and its store only."""
         record = Cut.beside(film or self.default_output())
         try:
-            return Cut.load(record)
+            the_cut = Cut.load(record, roots=(self.store.root,))
         except FileNotFoundError:
             return None
-        except ValueError as error:
+        except FileRefused as error:
+            raise LongcutError(str(error), hint=error.hint) from None
+        except (ValueError, OSError) as error:
             raise LongcutError(f"the cut record {record} cannot be read ({error})",
                                hint="cut the film again: longcut cut FILM") from None
+        if current and not the_cut.belongs_to_film():
+            raise LongcutError(f"the cut record {record.name} does not belong to {the_cut.film.name} as it is now (the "
+                               "film was changed after it was cut, or a cut was stopped before it finished)",
+                               hint=f"cut the film again: longcut cut {self.screenplay.path.name}")
+        return the_cut
+
+
+    def cut_is_behind(self, the_cut: Cut) -> list[str]:
+        """The shots whose take in the lock file is not the one the cut shows (a pick since the film was cut)."""
+        return [clip.shot_id for clip in the_cut.timeline.clips
+                if (entry := self.lock.shots.get(clip.shot_id)) is not None and entry.key and entry.key != clip.key]
 
 
 def take_choice(records: list[TakeRecord], take: int) -> TakeChoice:

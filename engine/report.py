@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from storyboard.files import RECORD_LIMIT, FileRefused, read_text
 from storyboard.schema import ContinuitySpec
 from storyboard.units import format_timecode
 
@@ -31,7 +32,7 @@ from .ffmpeg import read_frame
 from .grade import apply_lut, grade_lut
 from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, measure_clip
 from .render.store import TakeStore, write_png
-from .timeline import Clip, Marker, Timeline
+from .timeline import Clip, Marker, Timeline, file_digest
 
 REPORT_VERSION = 1
 STRIP_SUFFIX = ".seam.png"  # a flagged seam's two frames side by side, in <film>.continuity/
@@ -105,21 +106,28 @@ def write_report(report: Report, film: Path) -> Path:
     if strips.is_dir() and not any(strips.iterdir()):
         strips.rmdir()
     target = report_path(film)
+    data = {**report.as_json(), "film_digest": file_digest(film)}  # which film it measured: see load_report
     with atomic_path(target) as temporary:
-        temporary.write_text(json.dumps(report.as_json(), indent=1) + "\n", encoding="utf-8")
+        temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return target
 
 
-def load_report(path: Path, hint: str) -> dict:
-    """A report written by write_report; LongcutError when there is none or it cannot be read."""
+def load_report(path: Path, hint: str, film: Path | None = None) -> dict:
+    """A report written by write_report; LongcutError when there is none, it cannot be read, or (given the film it
+    is beside) it measured another film than the one there now (a cut stopped between the two)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_text(path, RECORD_LIMIT, "the continuity report"))
     except FileNotFoundError:
         raise LongcutError(f"no continuity report at {path}", hint=hint) from None
+    except FileRefused as error:
+        raise LongcutError(str(error), hint=error.hint) from None
     except ValueError as error:
         raise LongcutError(f"the continuity report {path} cannot be read ({error})", hint=hint) from None
     if not isinstance(data, dict) or data.get("version") != REPORT_VERSION:
         raise LongcutError(f"{path} is not a continuity report of version {REPORT_VERSION}", hint=hint)
+    if film is not None and not (Path(film).is_file() and data.get("film_digest") == file_digest(film)):
+        raise LongcutError(f"the continuity report {Path(path).name} is not of {Path(film).name} as it is now (the "
+                           "film was changed after it was cut, or a cut was stopped before it finished)", hint=hint)
     return data
 
 

@@ -9,17 +9,24 @@ Items follow in editorial order; each clip starts (`record_in`) where the one be
 overlap of the transition that joins them.
 
 A Cut is saved beside its film as `<film>.cut.json` (`Cut.save`, `Cut.load`), so an export made later,
-in another process, writes exactly the film that was delivered.
+in another process, writes exactly the film that was delivered. The record is the cut's commit point: it is
+written last, and it holds the sha256 of the film it describes (`film_digest`), so a reader can tell a record
+that no longer belongs to its film (a cut killed after the film was replaced) and say "cut the film again".
+A record is untrusted input (a film folder travels): it is read bounded, and every path in it must lie inside
+the record's folder or the take store the command uses (`Cut.load(record, roots)`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from continuity import DialogueCue
+from storyboard.files import RECORD_LIMIT, confined, read_text
 from storyboard.schema import Choice, TransitionType
 
 from .atomic import atomic_path
@@ -242,6 +249,27 @@ class Cut:
     settings: CutSettings = CutSettings()
     markers: tuple[Marker, ...] = ()  # the continuity report's flags
     stems: dict[str, Path] = field(default_factory=dict)  # dialogue, effects, music: WAVs from the first frame
+    film_digest: str = ""  # the sha256 of the film this record describes ("" in a record not yet committed)
+
+    def belongs_to_film(self) -> bool:
+        """Whether the film beside this record is the one it describes (not one cut after it, or changed)."""
+        return bool(self.film_digest) and Path(self.film).is_file() and file_digest(self.film) == self.film_digest
+
+    def paths(self) -> list[tuple[str, Path]]:
+        """Every file the Cut names, with what it is (for the check that a record names nothing outside)."""
+        named = [("the film", self.film), ("the soundtrack", self.soundtrack), ("the take store", self.store)]
+        named += [("a title card", card) for card in self.cards]
+        named += [(f"the {name} stem", path) for name, path in self.stems.items()]
+        for clip in self.timeline.clips:
+            named.append((f"the take of shot `{clip.shot_id}`", clip.path))
+            for sound in (clip.audio, clip.take_sound):
+                if sound is not None:
+                    named.append((f"the sound of shot `{clip.shot_id}`", sound.file))
+            if clip.color_match is not None:
+                named.append((f"the graded take of shot `{clip.shot_id}`", clip.color_match.take_path))
+        named += [(f"the music of cue `{cue.cue_id}`", cue.file) for cue in self.timeline.music if cue.file]
+        named += [("a spoken line", cue.file) for cue in self.timeline.speech]
+        return named
 
     def media(self, item: Clip | Card) -> Path:
         """The file that holds an item's picture: its take, or the card the editor drew."""
@@ -262,18 +290,25 @@ class Cut:
             temporary.write_text(self.to_json(Path(record).resolve().parent), encoding="utf-8")
 
     @classmethod
-    def load(cls, record: Path) -> Cut:
-        """A saved Cut; FileNotFoundError when there is none, ValueError when it is not a Cut longcut reads."""
-        text = Path(record).read_text(encoding="utf-8")
+    def load(cls, record: Path, roots: tuple[Path, ...] = ()) -> Cut:
+        """A saved Cut; FileNotFoundError when there is none, ValueError when it is not a Cut longcut reads,
+        storyboard.files.FileRefused when it is not a regular file of sane size or names a file outside the
+        record's folder and `roots` (the take store the command uses)."""
+        text = read_text(record, RECORD_LIMIT, "the cut record")
+        folder = Path(record).resolve().parent
         try:
-            return cls.from_json(text, Path(record).resolve().parent)
+            cut = cls.from_json(text, folder)
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"not a longcut cut ({type(error).__name__}: {error})") from None
+        for what, path in cut.paths():
+            confined(path, (folder, *roots), f"the cut record {Path(record).name}: {what}")
+        return cut
 
     def to_json(self, base: Path) -> str:
         data = {"version": CUT_VERSION, "film": self.film, "soundtrack": self.soundtrack, "cards": list(self.cards),
                 "store": self.store, "settings": asdict(self.settings), "timeline": _timeline_data(self.timeline),
-                "markers": [asdict(marker) for marker in self.markers], "stems": dict(self.stems)}
+                "markers": [asdict(marker) for marker in self.markers], "stems": dict(self.stems),
+                "film_digest": self.film_digest}
         return json.dumps(_plain(data, base), indent=1) + "\n"
 
     @classmethod
@@ -284,7 +319,23 @@ class Cut:
         return cls(_timeline_of(data["timeline"], base), base / data["film"], base / data["soundtrack"],
                    tuple(base / path for path in data["cards"]), base / data["store"], CutSettings(**data["settings"]),
                    tuple(Marker(**marker) for marker in data.get("markers", [])),
-                   {name: base / path for name, path in data.get("stems", {}).items()})
+                   {name: base / path for name, path in data.get("stems", {}).items()}, str(data.get("film_digest", "")))
+
+
+_DIGESTS: dict[tuple, str] = {}  # (path, device, inode, size, mtime) -> sha256: a film is hashed once a process
+
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a file (a film: about a second a gigabyte), remembered while the file is unchanged."""
+    info = os.stat(path)
+    token = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    if token not in _DIGESTS:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _DIGESTS[token] = digest.hexdigest()
+    return _DIGESTS[token]
 
 
 def _plain(value, base: Path):

@@ -10,6 +10,7 @@ from collections import Counter
 
 from . import policy
 from .errors import Mark, Problem, ScreenplayError, did_you_mean
+from .files import SCREENPLAY_LIMIT, FileRefused, is_inside, is_symlink_loop, read_text, resolved
 from .schema import COLOR_MATCH_WORDS, MENTION, TransitionType
 from .screenplay import Screenplay, Warning_
 from .units import SmpteDuration, format_seconds, parse_timecode
@@ -116,9 +117,17 @@ def _media_files(sp: Screenplay) -> list[Problem]:
     """Each picture and sound file the film names has a known suffix and is a file (whether it decodes is the
     engine's check: it has the decoders)."""
     problems = []
+    folder = sp.root
     for media in sp.media():
         suffixes = SUFFIXES[media.kind]
-        if media.path.exists() and not media.path.is_file():
+        if is_symlink_loop(media.path):
+            problems.append(Problem(f"{media.what}: `{media.written}` is a symlink loop", media.mark,
+                                    hint="point the link at a real file, or remove it"))
+        elif not is_inside(media.path, folder):
+            problems.append(Problem(f"{media.what}: `{media.written}` is outside the film's folder {folder}",
+                                    media.mark, hint="a film folder travels whole and reads nothing outside itself: "
+                                                     "copy the file into the film's folder"))
+        elif media.path.exists() and not media.path.is_file():
             kind = "a folder" if media.path.is_dir() else "not a regular file (a pipe or a device)"
             problems.append(Problem(f"{media.what}: `{media.written}` is {kind}", media.mark,
                                     hint="give the path of the file itself"))
@@ -185,7 +194,8 @@ def _policy(sp: Screenplay) -> tuple[list[Problem], list[Warning_]]:
         rules = policy.rules(spec.actions(), own, spec.own.action.value if spec.own else "refuse", spec.classifiers)
     except ValueError as error:
         return [Problem(str(error), sp.source.value(("policy", "classifiers")),
-                        hint="pip install the package that provides it, or give module:function")], []
+                        hint="a classifier is an installed package's entry point in the group `longcut.policies`: "
+                             "pip install the package that provides it")], []
     refused, warned = [], []
     sexual: dict[str, bool] = {}  # descriptions come back shot after shot: looked at once
     for what, parts, where, only_minors in _model_texts(sp):
@@ -243,21 +253,32 @@ def _model_texts(sp: Screenplay):
 
 
 def _own_terms(sp: Screenplay) -> tuple[list[str], list[Problem]]:
-    """The film's own terms: written in `policy: {own: {terms: [...]}}` and in its file (one a line)."""
+    """The film's own terms: written in `policy: {own: {terms: [...]}}` and in its file (one a line). The file is
+    one of the film folder's (read bounded, a regular file), and every term must hold a word to match."""
     own = sp.film.policy.own
     if own is None:
         return [], []
-    terms = list(own.terms)
+    terms = [(written, sp.source.value(("policy", "own", "terms", index))) for index, written in enumerate(own.terms)]
     if own.file:
-        path = (sp.root / own.file).resolve()
+        mark = sp.source.value(("policy", "own", "file"))
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            path = resolved(sp.root / own.file, f"the film's own policy terms `{own.file}`:")
+            if not is_inside(path, sp.root):
+                return [], [Problem(f"the film's own policy terms `{own.file}` are outside the film's folder {sp.root}",
+                                    mark, hint="copy the file into the film's folder")]
+            lines = read_text(path, SCREENPLAY_LIMIT, f"the film's own policy terms `{own.file}`:").splitlines()
+        except FileRefused as error:
+            return [], [Problem(str(error), mark, hint=error.hint)]
         except (OSError, UnicodeDecodeError) as error:
             return [], [Problem(f"the film's own policy terms `{own.file}` cannot be read ({type(error).__name__})",
-                                sp.source.value(("policy", "own", "file")),
-                                hint="a UTF-8 text file, one name or phrase a line, relative to the film file")]
-        terms += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    return terms, []
+                                mark, hint="a UTF-8 text file, one name or phrase a line, relative to the film file")]
+        terms += [(line.strip(), mark) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    wordless = [(written, mark) for written, mark in terms if not policy.term(written).words]
+    if wordless:
+        return [], [Problem(f"the film's own policy term `{written}` holds no word to match", mark,
+                            hint="write a word or a name, such as `Acme Corp`; punctuation alone matches nothing")
+                    for written, mark in wordless]
+    return [written for written, _ in terms], []
 
 
 def _timing(sp: Screenplay) -> list[Problem]:

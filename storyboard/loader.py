@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import checks
 from .errors import Problem, ScreenplayError, did_you_mean
+from .files import FileRefused, resolved
 from .schema import Film
 from .screenplay import Screenplay
 from .source import Converter, SourceMap, compose_file, mapping_get, mark_of
@@ -32,7 +33,10 @@ def load(path: str | Path, content_rules: bool = True) -> Screenplay:
 
     content_rules: apply them (storyboard.policy); only `longcut import` reads a script without them, to
     write it as it is and then say what the rules refuse."""
-    film_path = Path(path).resolve()
+    try:
+        film_path = resolved(path, "the film file")
+    except FileRefused as error:
+        raise ScreenplayError([Problem(str(error), file=Path(path), hint=error.hint)]) from None
     if not film_path.exists():
         raise ScreenplayError([Problem("film file not found", file=Path(path), hint="give the path of the film's .yaml file")])
     if film_path.suffix.lower() not in INCLUDE_SUFFIXES:  # nothing but a screenplay is read, nor shown in a message
@@ -92,7 +96,10 @@ def _read_include(target: Node, including: Path, stack: list[Path], read: list[P
     if not isinstance(target, ScalarNode) or not target.value.strip():
         raise ScreenplayError([Problem("`include:` takes the path of a scene file", mark_of(target),
                                        hint="write `- include: scenes/storm.yaml`, relative to this file")])
-    path = (including.parent / target.value).resolve()
+    try:
+        path = resolved(including.parent / target.value, f"included file `{target.value}`:")
+    except FileRefused as error:
+        raise ScreenplayError([Problem(str(error), mark_of(target), hint=error.hint)]) from None
     _check_include_path(path, target, stack[0].parent)
     if path in stack:
         cycle = " -> ".join(p.name for p in stack[stack.index(path):] + [path])

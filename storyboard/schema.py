@@ -429,6 +429,10 @@ class PolicyAction(Choice):
     ALLOW = "allow"
 
 
+# An entry point's name as packaging writes them: letters, digits and . _ - (never a module:function path)
+CLASSIFIER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
 class OwnTerms(Strict):
     """The film's own list of names and phrases (a studio's, a client's), matched like the shipped rules."""
 
@@ -439,7 +443,8 @@ class OwnTerms(Strict):
 
 class PolicySpec(Strict):
     """What the film's texts may ask a model for: per category of storyboard/policy/default.yaml, refuse, warn
-    or allow; the film's own terms; classifiers (entry points `longcut.policies`, or module:function)."""
+    or allow; the film's own terms; classifiers, by the name of an installed entry point in `longcut.policies` (a
+    film folder is untrusted: it may choose among what is installed, never name code to import)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -450,6 +455,16 @@ class PolicySpec(Strict):
     living_artists: PolicyAction | None = Field(default=None, alias="living-artists")
     own: OwnTerms | None = None
     classifiers: list[str] = Field(default_factory=list)
+
+    @field_validator("classifiers")
+    @classmethod
+    def _installed_names_only(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if not CLASSIFIER_NAME.fullmatch(name):
+                raise ValueError(f"classifier {name!r} is not the name of an entry point: a film names an installed "
+                                 "classifier (group `longcut.policies`, e.g. `studio-rules`), never a module or a "
+                                 "function to import")
+        return names
 
     @field_validator("sexual_minors")
     @classmethod

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import Mark
+from .files import FileRefused, resolved
 from .schema import Film, Location, Scene, Shot
 from .source import SourceMap
 
@@ -83,7 +84,11 @@ class Screenplay:
         return files
 
     def _media(self, kind: str, what: str, written: str, where: tuple, shot: str | None = None) -> MediaFile:
-        return MediaFile(kind, what, written, (self.root / written).resolve(), self.source.value(where), shot)
+        try:
+            path = resolved(self.root / written)
+        except FileRefused:  # a symlink loop: kept as written, for the checks to say so at its line
+            path = self.root / written
+        return MediaFile(kind, what, written, path, self.source.value(where), shot)
 
     @property
     def root(self) -> Path:

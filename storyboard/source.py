@@ -11,6 +11,7 @@ values from it ourselves instead of calling a constructor, so that
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Mark, Problem, ScreenplayError
+from .files import SCREENPLAY_LIMIT, FileRefused, read_text
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster to compose
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -75,8 +77,12 @@ def mark_of(node: Node) -> Mark:
 def compose_file(path: Path) -> Node | None:
     """The YAML node tree of one file, or None for an empty file. Syntax errors carry their position."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.compose(handle, Loader=_Loader)
+        # read whole and bounded (a film folder is untrusted: a FIFO or /dev/zero named as a scene is refused)
+        handle = io.StringIO(read_text(path, SCREENPLAY_LIMIT, "the screenplay file"))
+        handle.name = str(path)  # the marks name the file
+        return yaml.compose(handle, Loader=_Loader)
+    except FileRefused as error:
+        raise ScreenplayError([Problem(str(error), file=path, hint=error.hint)]) from None
     except yaml.MarkedYAMLError as error:
         problem_mark = error.problem_mark or error.context_mark
         if error.context_mark is not None and "end of stream" in (error.problem or ""):

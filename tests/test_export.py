@@ -236,16 +236,17 @@ def test_both_examples_export_and_read_back(tmp_path, example):
 
     film = example_copy(tmp_path, example)
     run("render", film, "--size", "128x72", "--no-titles")
-    cut = Project.open(film).last_cut()
+    draft = film.with_suffix(".128x72.mp4")  # a draft at another size goes to its own file
+    cut = Project.open(film).last_cut(draft)
     timeline = cut.timeline
     expected = [(event.name, event.record_in) for event in centred_events(cut)]
     for fmt, adapter in (("otio", "otio_json"), ("xml", "fcp_xml"), ("fcpxml", "fcpx_xml")):
-        run("export", film, "--format", fmt)
+        run("export", film, "--format", fmt, "--cut", draft)
         read = otio.adapters.read_from_file(str(film.with_suffix(f".{fmt}")), adapter_name=adapter)
         track = (read if isinstance(read, otio.schema.Timeline) else read[0]).video_tracks()[0]
         assert [(child.name, track.range_of_child_at_index(index).start_time.value)
                 for index, child in enumerate(track) if isinstance(child, otio.schema.Clip)] == expected
-    run("export", film, "--format", "edl")
+    run("export", film, "--format", "edl", "--cut", draft)
     with open(film.with_suffix(".edl")) as handle:
         edits = [edit for event in pycmx.parse_cmx3600(handle).events for edit in event.edits
                  if edit.record_in != edit.record_out]
@@ -256,7 +257,7 @@ def test_both_examples_export_and_read_back(tmp_path, example):
                  if edit.transition.kind in (pycmx.Transition.Dissolve, pycmx.Transition.Wipe)]
     assert dissolves == overlaps and overlaps  # every overlap is a dissolve of its length, to the frame
     for fmt in ("srt", "vtt"):
-        run("export", film, "--format", fmt)
+        run("export", film, "--format", fmt, "--cut", draft)
         assert film.with_suffix(f".{fmt}").read_text().count("-->") == len(timeline.subtitles)
 
 

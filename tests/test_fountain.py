@@ -40,7 +40,7 @@ def test_a_real_screenplay_imports_checks_and_renders(tmp_path):
     assert sp.film.title == "The Keeper's Light" and sp.film.author == "M. Okafor"
     assert sorted(sp.film.characters) == ["ada", "jun"]
     run("render", out / "film.yaml", "--size", "128x72", "--no-titles")
-    assert probe_frames(out / "film.mp4") == sp.running_frames()
+    assert probe_frames(out / "film.128x72.mp4") == sp.running_frames()
 
 
 def test_fade_in_on_the_first_line_is_a_transition_not_a_scene(tmp_path):

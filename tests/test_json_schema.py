@@ -106,7 +106,7 @@ def test_new_writes_a_film_an_editor_can_check_and_longcut_renders(tmp_path):
     assert schema_errors(film, film_schema_file) == [] and schema_errors(scene, scene_schema_file) == []
     assert "ok" in run("check", film).stdout
     result = run("render", film, "--size", "320x180")
-    assert "rendered 2 shot(s)" in result.stdout and (folder / "film.mp4").is_file()
+    assert "rendered 2 shot(s)" in result.stdout and (folder / "film.320x180.mp4").is_file()
     assert "already exists" in run("new", folder, code=2).stderr
 
 

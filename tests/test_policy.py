@@ -182,13 +182,44 @@ def test_the_films_own_terms_written_and_in_a_file(tmp_path):
     assert "the film's own policy terms `missing.txt` cannot be read" in run("check", film, code=2).output
 
 
-def test_a_classifier_sees_every_text(tmp_path):
-    film = film_with(tmp_path, "policy: {classifiers: ['tests.policy_classifier:check']}\n",
+@pytest.fixture
+def installed_classifier(tmp_path, monkeypatch):
+    """tests.policy_classifier installed as a package installs it: an entry point `test-weapons` in the group
+    `longcut.policies`, in a distribution's metadata on the path (what pip writes, without a build)."""
+    site = tmp_path / "site"
+    info = site / "longcut_test_classifier-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: longcut-test-classifier\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[longcut.policies]\ntest-weapons = tests.policy_classifier:check\n")
+    monkeypatch.syspath_prepend(str(site))
+    return "test-weapons"
+
+
+def test_a_classifier_sees_every_text(tmp_path, installed_classifier):
+    film = film_with(tmp_path, f"policy: {{classifiers: [{installed_classifier}]}}\n",
                      "the keeper aims a rifle and fires")
     output = run("check", film).output
     assert "warning: shot `a`: `rifle` is weapons (category weapons, rule `classifier " in output
     film = film_with(tmp_path, "policy: {classifiers: [no-such-classifier]}\n", "a pier")
-    assert "no content classifier `no-such-classifier`" in run("check", film, code=2).output
+    output = run("check", film, code=2).output
+    assert "no content classifier `no-such-classifier`; installed: " in output and "test-weapons" in output
+
+
+@pytest.mark.parametrize("named", ["os:system", "tests.policy_classifier:check", "subprocess", "../evil.py"])
+def test_a_film_never_names_code_to_import(tmp_path, named, monkeypatch):
+    """A film folder is untrusted: `classifiers:` chooses among installed entry points, and a module path is
+    refused at its line before anything is imported."""
+    import sys
+
+    monkeypatch.delitem(sys.modules, "tests.policy_classifier", raising=False)
+    film = film_with(tmp_path, f"policy: {{classifiers: ['{named}']}}\n", "a pier")
+    output = run("check", film, code=2).output
+    if ":" in named or "/" in named:
+        assert f"classifier {named!r} is not the name of an entry point" in output
+        assert "film.yaml:" in output
+    else:
+        assert f"no content classifier `{named}`" in output
+    assert "tests.policy_classifier" not in sys.modules  # nothing of the film's choosing was imported
 
 
 def test_an_imported_script_is_written_as_it_is_and_its_refused_texts_are_named(tmp_path):

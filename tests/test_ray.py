@@ -165,7 +165,7 @@ def test_the_cli_starts_ray_itself_and_cuts_the_film(tmp_path, tmp_path_factory)
                           env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr + done.stdout
     assert "worker 2" in done.stdout and "rendered 8 shot(s)" in done.stdout
-    assert film.with_suffix(".mp4").is_file()
+    assert film.with_suffix(".160x90.mp4").is_file()
 
 
 def test_an_unreachable_cluster_fails_fast_with_a_hint(tmp_path):

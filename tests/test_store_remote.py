@@ -39,7 +39,7 @@ def test_takes_go_to_object_storage_and_come_back_on_another_machine(tmp_path):
     film.with_suffix(".mp4").unlink()
     result = cli("render", film, "--store", url, "--size", "160x90")
     assert "rendered 0 shot(s), 8 cached" in result.output
-    assert film.with_suffix(".mp4").is_file()
+    assert film.with_suffix(".160x90.mp4").is_file()
     assert len(list((film.parent / ".longcut" / "takes").glob(f"*/*/{RECORD}"))) == 8 + 5  # and the keyframes
 
 

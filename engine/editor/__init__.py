@@ -9,9 +9,11 @@
 4. deliver: the pieces and the stretches of takes between them (read by the concat demuxer) and the sound
    into one MP4 with provenance tags, without re-encoding (unless another size or burned-in subtitles ask
    for it), its frames counted before it replaces the last film;
-5. measure continuity (engine.report) and write the report beside the film; save the Cut beside it: the
-   Timeline, the media made for it, and the report's flags and the review's notes as markers, all an export
-   needs.
+5. measure continuity (engine.report) and write the report beside the film, then what the caller writes from
+   the Cut (its subtitles); save the Cut beside it last: the Timeline, the media made for it, the report's flags
+   and the review's notes as markers, and the film's sha256. The record is the commit point: a cut killed
+   before it leaves a record that no longer matches the film, which every reader refuses ("cut the film
+   again"), never an EDL of another film.
 """
 
 from __future__ import annotations
@@ -19,16 +21,20 @@ from __future__ import annotations
 import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storyboard.files import FileRefused
+
+from ..errors import LongcutError
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..grade import grade_clips
 from ..report import continuity_report, report_path, write_report
 from ..review.decisions import Review, note_markers
 from ..render.plan import ReferenceDigests, RenderPlan
 from ..render.store import TakeStore
-from ..timeline import Cut, CutSettings
+from ..timeline import Cut, CutSettings, file_digest
 from .audio import audio_key, make_soundtrack, soundtrack_path, stem_paths
 from .deliver import Delivery, deliver
 from .dialogue import speak_dialogue
@@ -75,8 +81,12 @@ class CutResult:
         return self.cut.timeline
 
 
-def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
-    """The film, cut from the plan's takes into options.output, and its Cut saved beside it (Cut.beside)."""
+def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
+        beside: Callable[[Cut], list[Path]] | None = None) -> CutResult:
+    """The film, cut from the plan's takes into options.output, and its Cut saved beside it (Cut.beside).
+
+    beside(cut): writes what goes beside the film from its Cut (the subtitles) and returns those files; it runs
+    after the film and the report are in place and before the record that commits them."""
     # 1. every shot has its take: lay the Timeline
     started = time.perf_counter()
     store.sweep()  # what a killed cut left in the store
@@ -96,10 +106,11 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), repr(continuity)]
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     record = Cut.beside(options.output)
-    if (store.output_is_current(options.output, inputs) and record.is_file() and report_path(options.output).is_file()
+    if (store.output_is_current(options.output, inputs) and _committed(record) and report_path(options.output).is_file()
             and all(path.is_file() for path in stems.values())):
         result.up_to_date = True
         result.pieces_reused = encoded
+        result.subtitle_files = beside(result.cut) if beside is not None else []
         result.seconds = time.perf_counter() - started
         return result
     # 3. the pieces and, beside them, the sound (it does not depend on the picture)
@@ -122,12 +133,24 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions) -> CutResult:
     # 5. the continuity report beside the film, and the Cut (with the report's flags as markers), for the exports
     report = continuity_report(timeline, continuity, store)
     write_report(report, options.output)
-    result.cut = dataclasses.replace(result.cut, markers=report.markers() + note_markers(review, timeline))
+    result.cut = dataclasses.replace(result.cut, markers=report.markers() + note_markers(review, timeline),
+                                     film_digest=file_digest(options.output))
     result.flagged = len(report.flags)
-    result.cut.save(record)
+    if beside is not None:
+        result.subtitle_files = beside(result.cut)
+    result.cut.save(record)  # the commit point: last
     store.note_output(options.output, inputs)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _committed(record: Path) -> bool:
+    """Whether the cut record beside the film was written for the film as it is (a cut killed between the two
+    leaves one that is not)."""
+    try:
+        return Cut.load(record).belongs_to_film()
+    except (OSError, ValueError, LongcutError, FileRefused):
+        return False
 
 
 def _signing_token(options: CutOptions) -> str:

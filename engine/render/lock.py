@@ -6,6 +6,10 @@ suite made of the cut (`longcut conform`).
      "edit": {"order": [...], "trims": {"arrival-1": [12, 96]}, "transitions": {"arrival-2": 0}, "unmapped": [...]},
      "keyframes": {"arrival-1": {"take": 3, "key": "…", "picked": true, "seed": null}}}
 
+Every save is a read-modify-write under a lock held across processes (flock on the film's folder): the file is
+read again, this process's changes since it read it are laid over it, and it is written atomically. So a pick
+made with `longcut pick` while the review server or a render writes the file is never lost.
+
 `picked` marks a choice a person made (`longcut pick`, `longcut shot --take`); it outranks the
 screenplay's `take:`. Entries a render wrote without a choice follow the screenplay. `keyframes` holds the
 keyframe takes a person chose (`longcut board --shot ID --take N`), the same way.
@@ -14,10 +18,20 @@ keyframe takes a person chose (`longcut board --shot ID --take N`), the same way
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one writer at a time is then the user's to keep
+    fcntl = None  # type: ignore[assignment]
+
 from continuity import TakeChoice
+
+from storyboard.files import RECORD_LIMIT, FileRefused, read_text
 
 from ..atomic import atomic_path
 from ..errors import LongcutError
@@ -73,22 +87,12 @@ class LockFile:
         self.shots: dict[str, LockEntry] = dict(shots or {})
         self.edit = edit  # None: the screenplay's order, whole takes
         self.keyframes: dict[str, LockEntry] = dict(keyframes or {})  # keyframe takes a person chose, by shot
+        self._read_as = self._snapshot()  # what the file held when read: save() lays only the changes since over it
 
     @classmethod
     def beside(cls, film: Path) -> LockFile:
         path = film.with_name(film.stem + ".lock.json")
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != VERSION:
-                raise ValueError(f"version {data.get('version')!r}, expected {VERSION}")
-            shots = {shot: LockEntry(**entry) for shot, entry in data["shots"].items()}
-            edit = Edit.from_json(data["edit"]) if data.get("edit") is not None else None
-            keyframes = {shot: LockEntry(**entry) for shot, entry in data.get("keyframes", {}).items()}
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise LongcutError(f"the lock file {path} cannot be read ({error})",
-                               hint="fix it, or delete it to go back to the screenplay's takes") from None
+        shots, edit, keyframes = _read(path)
         return cls(path, shots, edit, keyframes)
 
     def choices(self) -> dict[str, TakeChoice]:
@@ -111,10 +115,78 @@ class LockFile:
         return entry != before
 
     def save(self) -> None:
-        data = {"version": VERSION, "shots": {shot: asdict(entry) for shot, entry in sorted(self.shots.items())}}
-        if self.edit is not None:
-            data["edit"] = self.edit.as_json()
-        if self.keyframes:
-            data["keyframes"] = {shot: asdict(entry) for shot, entry in sorted(self.keyframes.items())}
-        with atomic_path(self.path) as temporary:
-            temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        """Write this process's changes since it read the file over what the file holds now, under the folder's
+        lock: another process's pick, made meanwhile, is kept (and this one reads it too)."""
+        with _held(self.path.parent):
+            shots, edit, keyframes = _read(self.path)
+            before_shots, before_edit, before_keyframes = self._read_as
+            self.shots = _merged(shots, before_shots, self.shots)
+            self.keyframes = _merged(keyframes, before_keyframes, self.keyframes)
+            self.edit = self.edit if self.edit != before_edit else edit
+            data = {"version": VERSION, "shots": {shot: asdict(entry) for shot, entry in sorted(self.shots.items())}}
+            if self.edit is not None:
+                data["edit"] = self.edit.as_json()
+            if self.keyframes:
+                data["keyframes"] = {shot: asdict(entry) for shot, entry in sorted(self.keyframes.items())}
+            with atomic_path(self.path) as temporary:
+                temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            self._read_as = self._snapshot()
+
+    def _snapshot(self) -> tuple[dict[str, LockEntry], Edit | None, dict[str, LockEntry]]:
+        return dict(self.shots), self.edit, dict(self.keyframes)
+
+
+def _merged(now: dict[str, LockEntry], read: dict[str, LockEntry], mine: dict[str, LockEntry]) -> dict[str, LockEntry]:
+    """The file's entries as they are now, with the ones this process changed (or removed) since it read them."""
+    merged = dict(now)
+    for shot in read.keys() | mine.keys():
+        if read.get(shot) != mine.get(shot):
+            if shot in mine:
+                merged[shot] = mine[shot]
+            else:
+                merged.pop(shot, None)
+    return merged
+
+
+def _read(path: Path) -> tuple[dict[str, LockEntry], Edit | None, dict[str, LockEntry]]:
+    """The lock file's entries (none when there is no file); a damaged one is an error that names it. It is
+    untrusted input, read bounded."""
+    try:
+        data = json.loads(read_text(path, RECORD_LIMIT, "the lock file"))
+    except FileNotFoundError:
+        return {}, None, {}
+    except FileRefused as error:
+        raise LongcutError(str(error), hint=error.hint) from None
+    try:
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            raise ValueError(f"version {data.get('version') if isinstance(data, dict) else None!r}, expected {VERSION}")
+        shots = {str(shot): _entry(entry) for shot, entry in data["shots"].items()}
+        edit = Edit.from_json(data["edit"]) if data.get("edit") is not None else None
+        keyframes = {str(shot): _entry(entry) for shot, entry in data.get("keyframes", {}).items()}
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise LongcutError(f"the lock file {path} cannot be read ({error})",
+                           hint="fix it, or delete it to go back to the screenplay's takes") from None
+    return shots, edit, keyframes
+
+
+def _entry(data: dict) -> LockEntry:
+    entry = LockEntry(**data)
+    if not (isinstance(entry.take, int) and 1 <= entry.take <= 999):
+        raise ValueError(f"take {entry.take!r} is not a take number from 1 to 999")
+    if entry.key is not None and not (isinstance(entry.key, str) and len(entry.key) == 64):
+        raise ValueError(f"key {str(entry.key)[:20]!r} is not a take's key")
+    return entry
+
+
+@contextmanager
+def _held(folder: Path) -> Iterator[None]:
+    """The film folder's lock, held across processes (the kernel drops it when its holder dies)."""
+    if fcntl is None:
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # and with it the lock

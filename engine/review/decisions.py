@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from storyboard.files import RECORD_LIMIT, FileRefused, read_text
 from storyboard.schema import ID_PATTERN, MAX_TAKE, Choice
 
 from ..atomic import atomic_path
@@ -107,9 +108,11 @@ class Review:
     def beside(cls, film: Path) -> Review:
         path = review_path(film)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path, RECORD_LIMIT, "the review file")
         except FileNotFoundError:
             return cls(path)
+        except FileRefused as error:
+            raise LongcutError(str(error), hint=error.hint) from None
         try:
             return cls(path, ReviewData.model_validate(json.loads(text)))
         except (ValueError, ValidationError) as error:

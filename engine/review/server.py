@@ -99,7 +99,7 @@ class ReviewServer:
         self.stopping = threading.Event()
         # a film that does not load is refused now, not on the first request
         self.store_root = Project.open(self.film, self.store).store.root
-        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.httpd = _Server((host, port), _handler(self))
         self.httpd.daemon_threads = True
         self.host, self.port = host, self.httpd.server_address[1]
 
@@ -130,7 +130,15 @@ class ReviewServer:
     def state(self) -> dict:
         with self.lock:
             project = self.project()
-            return page_state(project, project.plan(), Review.beside(self.film), project.last_cut())
+            try:
+                cut, notice = project.last_cut(), None
+            except LongcutError as error:  # a record of another film, or one a killed cut left: said on the page
+                cut, notice = None, f"{error} ({error.hint})" if error.hint else str(error)
+            state = page_state(project, project.plan(), Review.beside(self.film), cut)
+            notice = notice or (_behind_notice(project, cut) if cut is not None else None)
+            if notice:
+                state["notice"] = notice
+            return state
 
     def decide(self, request: DecisionRequest) -> dict:
         with self.lock:
@@ -156,9 +164,11 @@ class ReviewServer:
             if request.on == "take":
                 if request.shot is None or request.take is None:
                     raise LongcutError("a note on a take names its shot and take")
-                project.shot(request.shot)
+                _check_take_frame(project, project.shot(request.shot), request.take, request.frame)
             elif request.shot is not None or request.take is not None:
                 raise LongcutError("a note on the film names no shot or take: its frame is the film's")
+            else:
+                _check_film_frame(project, request.frame)
             review = Review.beside(self.film)
             note = review.add_note(request)
             self._mark_the_cut(project, review)
@@ -208,6 +218,36 @@ class ReviewServer:
         return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
 
 
+def _check_film_frame(project: Project, frame: int) -> None:
+    """A note on the film is at one of the film's frames (as last cut)."""
+    cut = project.last_cut()
+    if cut is None:
+        raise LongcutError("the film has not been cut yet: a note on the film needs its frames",
+                           hint=f"cut it first: longcut cut {project.screenplay.path.name}")
+    if frame >= cut.timeline.total_frames:
+        raise LongcutError(f"frame {frame} is past the film's end (it has {cut.timeline.total_frames} frames, "
+                           f"0 to {cut.timeline.total_frames - 1})")
+
+
+def _check_take_frame(project: Project, shot: str, take: int, frame: int) -> None:
+    """A note on a take is on a take that is made, at one of its frames."""
+    made = [record for record in project.takes(shot) if record.take == take]
+    if not made:
+        raise LongcutError(f"shot `{shot}` has no take {take}")
+    frames = max(record.frames for record in made)
+    if frame >= frames:
+        raise LongcutError(f"frame {frame} is past the end of take {take} of shot `{shot}` (it has {frames} frames, "
+                           f"0 to {frames - 1})")
+
+
+def _behind_notice(project: Project, cut: Cut) -> str | None:
+    behind = project.cut_is_behind(cut)
+    if not behind:
+        return None
+    return (f"the film was cut before the lock file last changed (shots {', '.join(behind)} now use other takes): "
+            f"cut it again: longcut cut {project.screenplay.path.name}")
+
+
 def _entries(folder: Path) -> list[os.DirEntry]:
     try:
         with os.scandir(folder) as entries:
@@ -243,6 +283,19 @@ def _handler(server: ReviewServer):
                     return False, split.path, query
             return True, split.path, query
 
+        def handle_one_request(self) -> None:
+            """Any failure the routes do not foresee is a 500 with a message, never a traceback on the terminal."""
+            try:
+                super().handle_one_request()
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                self.close_connection = True
+            except Exception as error:  # noqa: BLE001 - the last guard: the server goes on serving
+                self.close_connection = True
+                try:
+                    self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(error).__name__}: {error}")
+                except OSError:
+                    pass
+
         def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
             allowed, path, _ = self._allowed()
             if not allowed:
@@ -273,9 +326,18 @@ def _handler(server: ReviewServer):
             json_body = self.headers.get("Content-Type", "").split(";")[0].strip() == "application/json"
             if not (allowed and same_origin and json_body):
                 return self._send(Reply(HTTPStatus.FORBIDDEN, b'{"error": "forbidden"}'))
-            length = int(self.headers.get("Content-Length") or 0)
+            written = self.headers.get("Content-Length")
+            if written is None or self.headers.get("Transfer-Encoding"):
+                self.close_connection = True
+                return self._error(HTTPStatus.LENGTH_REQUIRED, "a write carries its Content-Length (no chunked body)")
+            if not written.strip().isdigit():  # a negative or non-numeric length is never read
+                self.close_connection = True
+                return self._error(HTTPStatus.BAD_REQUEST, f"Content-Length {written[:20]!r} is not a number of bytes")
+            length = int(written)
             if length > BODY_LIMIT:
-                return self._send(Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b'{"error": "too large"}'))
+                self.close_connection = True
+                return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                                   f"a write is at most {BODY_LIMIT} bytes; this one says {length}")
             body = self.rfile.read(length)
             routes = {"/api/decision": (DecisionRequest, server.decide), "/api/note": (NoteRequest, server.add_note),
                       "/api/note/delete": (_NoteId, lambda request: server.remove_note(request.id))}
@@ -375,6 +437,17 @@ def _handler(server: ReviewServer):
                 pass
 
     return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    """A backlog for a page's burst of requests (the default 5 resets connections), and no traceback printed for
+    a connection that broke."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass
 
 
 class _NoteId(BaseModel):

@@ -8,8 +8,8 @@
 3. a term matches whole words (a trailing * any ending), never inside a longer word, and not inside one of
    its category's innocent phrases (`except:`); `sexual-minors` matches a sexual term together with a term
    for a minor in one text, and is always refused;
-4. classifiers named in `policy: {classifiers: [...]}` (entry points `longcut.policies`, or module:function)
-   see the same texts and name a category for what they find.
+4. classifiers named in `policy: {classifiers: [...]}` (installed entry points `longcut.policies`, never a module
+   path: a film folder is untrusted) see the same texts and name a category for what they find.
 
 Each match is a Finding with the text's place in the screenplay; storyboard.checks turns refusals into errors
 (exit 2) and warnings into warnings.
@@ -17,7 +17,6 @@ Each match is a Finding with the text's place in the screenplay; storyboard.chec
 
 from __future__ import annotations
 
-import importlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -340,16 +339,15 @@ def default_categories() -> dict[str, dict]:
 
 
 def load_classifier(name: str) -> Callable[[str], Iterable[tuple[str, str]]]:
-    """A classifier by its entry-point name (group `longcut.policies`) or as module:function. It takes a text
-    and returns (category, excerpt) pairs; a factory (a class) is called once with no arguments first."""
-    target = next((point.value for point in metadata.entry_points(group=ENTRY_POINTS) if point.name == name), name)
-    if ":" not in target:
-        known = sorted(point.name for point in metadata.entry_points(group=ENTRY_POINTS))
-        raise ValueError(f"no content classifier `{name}`; installed: {', '.join(known) or 'none'} (or give "
-                         "module:function)")
-    module, _, attribute = target.partition(":")
+    """A classifier by its entry-point name in the group `longcut.policies`: installed code only. A film folder is
+    untrusted input, so a name it writes chooses among what the user installed and never names a module to import.
+    A classifier takes a text and returns (category, excerpt) pairs; a factory (a class) is called once with no
+    arguments first."""
+    points = {point.name: point for point in metadata.entry_points(group=ENTRY_POINTS)}
+    if name not in points:
+        raise ValueError(f"no content classifier `{name}`; installed: {', '.join(sorted(points)) or 'none'}")
     try:
-        found = getattr(importlib.import_module(module), attribute)
+        found = points[name].load()
     except (ImportError, AttributeError) as error:
         raise ValueError(f"the content classifier `{name}` cannot be loaded ({type(error).__name__}: {error})") from None
     return found() if isinstance(found, type) else found

@@ -138,6 +138,8 @@ function drawLegend() {
 
 function drawFilm() {
   const cut = state.film;
+  // the server's word on the cut record: one of another film (a stopped cut), or a cut older than the lock file
+  if (state.notice && !$("banner").classList.contains("error")) banner(state.notice);
   $("no-film").hidden = !!cut;
   film.hidden = !cut;
   if (!cut) return;

@@ -1,0 +1,290 @@
+"""A film folder from someone else is untrusted input: every file in it (YAML, lock file, cut record, review file,
+the store's records) is read bounded, never runs code, and never names a path outside the folder or its store.
+And no fault leaves a film and its records out of step: a reader that finds them so says to cut again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from engine.project import Project
+from engine.render.lock import LockFile
+from engine.timeline import Cut
+
+from .cli import run
+from .films import tiny_film
+
+
+def small(folder: Path, extra: str = "", shot_extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    film = folder / "film.yaml"
+    film.write_text(f"title: Trust\nfps: 12\nsize: 128x72\n{extra}scenes:\n  - id: s\n    shots:\n"
+                    f"      - {{id: a, duration: 1s, prompt: \"a pier at dawn\"{shot_extra}}}\n", encoding="utf-8")
+    return film
+
+
+# -- the screenplay's own files --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_own_terms_file_that_is_a_device_is_refused_at_its_line(tmp_path, device):
+    (tmp_path / "film").mkdir()
+    os.symlink(device, tmp_path / "film" / "terms.txt")
+    film = small(tmp_path / "film", "policy: {own: {file: terms.txt}}\n")
+    output = run("check", film, code=2).output
+    assert "film.yaml:4:" in output and "terms.txt" in output
+    assert "outside the film's folder" in output or "not a regular file" in output
+    assert "Traceback" not in output
+
+
+def test_an_own_terms_file_that_is_a_fifo_is_refused_without_waiting(tmp_path):
+    (tmp_path / "film").mkdir()
+    os.mkfifo(tmp_path / "film" / "terms.txt")
+    film = small(tmp_path / "film", "policy: {own: {file: terms.txt}}\n")
+    output = run("check", film, code=2).output
+    assert "not a regular file (a pipe, a socket or a device)" in output
+
+
+def test_an_own_terms_file_outside_the_folder_is_refused(tmp_path):
+    (tmp_path / "secret.txt").write_text("password\n")
+    film = small(tmp_path / "film", "policy: {own: {file: ../secret.txt}}\n")
+    output = run("check", film, code=2).output
+    assert "the film's own policy terms `../secret.txt` are outside the film's folder" in output
+    assert "password" not in output
+
+
+@pytest.mark.parametrize("written", ["'...'", "'?'", "'-'", "'***'"])
+def test_an_own_term_of_punctuation_alone_is_a_clear_error(tmp_path, written):
+    film = small(tmp_path / "film", f"policy: {{own: {{terms: [acme, {written}]}}}}\n")
+    output = run("check", film, code=2).output
+    assert "holds no word to match" in output and "film.yaml:4:" in output
+    assert "Traceback" not in output
+
+
+def test_a_scene_file_that_is_a_fifo_is_refused_without_waiting(tmp_path):
+    folder = tmp_path / "film"
+    folder.mkdir()
+    os.mkfifo(folder / "scene.yaml")
+    film = folder / "film.yaml"
+    film.write_text("title: T\nscenes:\n  - include: scene.yaml\n")
+    output = run("check", film, code=2).output
+    assert "included file `scene.yaml` is not a regular file" in output or "not a regular file" in output
+
+
+def test_a_film_file_too_large_to_be_a_screenplay_is_refused(tmp_path):
+    film = tmp_path / "film.yaml"
+    with open(film, "wb") as handle:
+        handle.truncate(40 * 1024 * 1024)  # sparse: 40 MiB that cost nothing on disk
+    output = run("check", film, code=2).output
+    assert "over the 32 MiB longcut reads of it" in output
+
+
+@pytest.mark.parametrize("what", ["reference", "music", "sound"])
+def test_a_media_file_outside_the_folder_is_refused_at_its_line(tmp_path, what):
+    outside = tmp_path / "private"
+    outside.mkdir()
+    shutil.copy(Path(__file__).parents[1] / "examples" / "short" / "refs" / "ada.png", outside / "face.png")
+    (outside / "voice.wav").write_bytes(b"RIFF")
+    extra, shot_extra = {
+        "reference": ("characters:\n  ada: {name: Ada, description: a keeper, reference: ../private/face.png}\n", ""),
+        "music": ("music:\n  - {id: m, file: ../private/voice.wav, start: 0s}\n", ""),
+        "sound": ("", ", audio: ../private/voice.wav"),
+    }[what]
+    film = small(tmp_path / "film", extra, shot_extra)
+    output = run("check", film, code=2).output
+    assert "is outside the film's folder" in output and "copy the file into the film's folder" in output
+
+
+def test_a_link_inside_the_folder_that_points_out_of_it_is_refused(tmp_path):
+    (tmp_path / "film").mkdir()
+    os.symlink("/etc/hostname", tmp_path / "film" / "face.png")
+    film = small(tmp_path / "film", "characters:\n  ada: {name: Ada, description: a keeper, reference: face.png}\n")
+    assert "is outside the film's folder" in run("check", film, code=2).output
+
+
+def test_symlink_loops_are_clear_errors(tmp_path):
+    folder = tmp_path / "film"
+    folder.mkdir()
+    os.symlink("loop.png", folder / "loop.png")
+    film = small(folder, "characters:\n  ada: {name: Ada, description: a keeper, reference: loop.png}\n")
+    output = run("check", film, code=2).output
+    assert "`loop.png` is a symlink loop" in output and "Traceback" not in output
+    os.symlink("scene.yaml", folder / "scene.yaml")
+    film.write_text("title: T\nscenes:\n  - include: scene.yaml\n")
+    output = run("check", film, code=2).output
+    assert "symlink loop" in output and "film.yaml:3:" in output
+    os.symlink("self.yaml", folder / "self.yaml")
+    output = run("check", folder / "self.yaml", code=2).output
+    assert "symlink loop" in output and "Traceback" not in output
+
+
+# -- the records beside the film -------------------------------------------------------------------------------
+
+
+def edit_record(film: Path, change) -> Path:
+    record = Cut.beside(film.with_suffix(".mp4"))
+    data = json.loads(record.read_text())
+    change(data)
+    record.write_text(json.dumps(data))
+    return record
+
+
+def test_a_cut_record_that_names_stems_outside_the_folder_is_refused(rendered, tmp_path):
+    secret = tmp_path / "secret.wav"
+    secret.write_bytes(b"RIFF-secret")
+    edit_record(rendered, lambda data: data["stems"].update({"dialogue": str(secret)}))
+    target = tmp_path / "stems"
+    result = run("export", rendered, "--format", "stems", "--out", target, code=2)
+    assert "the dialogue stem names" in result.output and "outside" in result.output
+    assert not target.exists() or not any(target.iterdir())  # nothing copied out
+
+
+@pytest.mark.parametrize("field", ["clip", "film", "store", "music"])
+def test_a_cut_record_that_names_any_path_outside_is_refused(rendered, tmp_path, field):
+    def change(data):
+        if field == "clip":
+            clip = next(item["clip"] for item in data["timeline"]["items"] if "clip" in item)
+            clip["path"] = "../../../../etc/passwd"
+        elif field == "film":
+            data["film"] = "/etc/passwd"
+        elif field == "store":
+            data["store"] = "/"
+        else:
+            data["timeline"]["music"] = [{"cue_id": "m", "source": "file", "start": 0, "end": 10, "gain_db": 0,
+                                          "fade_in": 0, "fade_out": 0, "file": "/etc/passwd"}]
+
+    edit_record(rendered, change)
+    result = run("export", rendered, "--format", "otio", code=2)
+    assert "outside" in result.output and "Traceback" not in result.output
+
+
+def test_a_record_that_is_not_a_regular_file_or_too_large_is_refused(rendered):
+    record = Cut.beside(rendered.with_suffix(".mp4"))
+    record.unlink()
+    os.mkfifo(record)
+    assert "not a regular file" in run("export", rendered, "--format", "edl", code=2).output
+    record.unlink()
+    lock = rendered.with_name("film.lock.json")
+    lock.unlink()
+    os.symlink("/dev/zero", lock)
+    assert "the lock file" in run("status", rendered, code=2).output
+
+
+def test_a_lock_file_with_nonsense_entries_is_a_clear_error(rendered):
+    lock = rendered.with_name("film.lock.json")
+    data = json.loads(lock.read_text())
+    data["shots"]["a"]["take"] = -5
+    lock.write_text(json.dumps(data))
+    output = run("status", rendered, code=2).output
+    assert "the lock file" in output and "is not a take number" in output
+
+
+# -- one commit point for a cut ---------------------------------------------------------------------------------
+
+
+def test_a_cut_stopped_after_the_film_was_replaced_is_never_exported(rendered, tmp_path):
+    """As if a kill came between the new film's rename and its record's: the old record and report stay beside a
+    film they do not describe. Every reader says so; the next cut repairs it."""
+    film = rendered.with_suffix(".mp4")
+    old_record, old_report = Cut.beside(film).read_bytes(), film.with_suffix(".continuity.json").read_bytes()
+    run("cut", rendered, "--loudness", "-23")  # another film
+    Cut.beside(film).write_bytes(old_record)
+    film.with_suffix(".continuity.json").write_bytes(old_report)
+    for command in (("export", rendered, "--format", "edl"), ("report", rendered)):
+        output = run(*command, code=2).output
+        assert "cut the film again" in output and "Traceback" not in output
+    assert not rendered.with_suffix(".edl").exists()
+    result = run("cut", rendered, "--loudness", "-23")
+    assert "up to date" not in result.output  # the stale record is not taken as done
+    run("export", rendered, "--format", "edl")
+
+
+def test_a_draft_at_another_size_goes_to_its_own_files(rendered):
+    film = rendered.with_suffix(".mp4")
+    before = film.read_bytes(), Cut.beside(film).read_bytes()
+    run("render", rendered, "--size", "112x64")
+    assert (film.read_bytes(), Cut.beside(film).read_bytes()) == before
+    draft = rendered.with_suffix(".112x64.mp4")
+    assert draft.is_file() and Cut.beside(draft).is_file() and draft.with_suffix(".continuity.json").is_file()
+    run("export", rendered, "--format", "edl")  # the film's own cut still exports
+    run("export", rendered, "--format", "edl", "--cut", draft, "--out", rendered.parent / "draft.edl")
+
+
+def test_pick_says_how_to_recut_and_export_says_when_the_cut_is_older(rendered):
+    run("shot", rendered, "e", "--take", "new")  # take 2, cut in
+    result = run("pick", rendered, "e", "1")
+    assert "longcut cut" in result.output and "--cut" in result.output
+    export = run("export", rendered, "--format", "edl")
+    assert "the film was cut before the lock file last changed: shot(s) e now use other takes" in export.stderr
+    result = run("pick", rendered, "e", "2", "--cut")
+    assert "cut " in result.output
+    assert "before the lock file" not in run("export", rendered, "--format", "edl").stderr
+
+
+def test_two_processes_writing_the_lock_file_lose_nothing(tmp_path):
+    """Each writer reads the file, changes its own shot and saves, over and over, at once: every change is kept
+    (the review server and `longcut pick` write the same file)."""
+    film = tmp_path / "film.yaml"
+    film.write_text("title: T\n")
+    code = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from engine.render.lock import LockFile
+        shot = sys.argv[1]
+        for take in range(1, 31):
+            lock = LockFile.beside(Path({str(film)!r}))
+            lock.record(shot, take, "0" * 64, picked=True)
+            lock.save()
+    """)
+    root = Path(__file__).parents[1]
+    workers = [subprocess.Popen([sys.executable, "-c", code, f"shot{index}"], cwd=root) for index in range(6)]
+    assert all(worker.wait(timeout=120) == 0 for worker in workers)
+    lock = LockFile.beside(film)
+    assert {shot: entry.take for shot, entry in lock.shots.items()} == {f"shot{index}": 30 for index in range(6)}
+
+
+def test_a_save_keeps_what_another_writer_saved_meanwhile(tmp_path):
+    film = tmp_path / "film.yaml"
+    first, second = LockFile.beside(film), LockFile.beside(film)
+    second.record("b", 2, "b" * 64, picked=True)
+    second.save()
+    first.record("a", 3, "a" * 64, picked=True)
+    first.save()
+    assert {shot: entry.take for shot, entry in LockFile.beside(film).shots.items()} == {"a": 3, "b": 2}
+    assert set(first.shots) == {"a", "b"}  # the saver now knows the other's pick too
+
+
+def test_the_review_state_says_when_the_record_is_not_of_the_film(rendered):
+    from engine.review.server import ReviewServer
+
+    film = rendered.with_suffix(".mp4")
+    old = Cut.beside(film).read_bytes()
+    run("cut", rendered, "--loudness", "-23")
+    Cut.beside(film).write_bytes(old)
+    server = ReviewServer(rendered)
+    try:
+        state = server.state()
+    finally:
+        server.httpd.server_close()
+    assert state["film"] is None and "cut the film again" in state["notice"]
+
+
+def test_a_cut_record_from_an_old_longcut_without_the_films_digest_asks_for_a_new_cut(rendered):
+    edit_record(rendered, lambda data: data.pop("film_digest"))
+    assert "cut the film again" in run("export", rendered, "--format", "otio", code=2).output
+
+
+def test_a_tiny_film_renders_and_exports_as_before(tmp_path):
+    """The boundary costs the ordinary path nothing: render, export and report on a fresh film."""
+    film = tiny_film(tmp_path)
+    run("render", film)
+    run("export", film, "--format", "edl")
+    run("report", film)
+    assert Project.open(film).last_cut().belongs_to_film()
