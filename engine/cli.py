@@ -537,8 +537,10 @@ def takes(
     records = project.takes(shot_id)
     if not records:
         raise LongcutError(f"shot `{shot_id}` has no takes yet", hint=f"render it: longcut shot {film} {shot_id}")
-    in_cut = project.lock.shots.get(shot_id)
-    rows = [["▶" if in_cut and in_cut.key == record.key else "", str(record.take), str(record.seed),
+    # the take the cut uses is the one the plan keys now: after a pick upstream, a dependent shot's old take is not
+    planned = project.plan().shots[shot_id]
+    in_cut = planned.key if planned.cached else None
+    rows = [["▶" if record.key == in_cut else "", str(record.take), str(record.seed),
              f"{record.width}x{record.height}", str(record.frames), record.created.replace("T", " ")[:16],
              record.key[:10], record.prompt] for record in records]
     out.print(_fitting_table(["", "take", "seed", "size", "frames", "made", "key", "prompt"], rows,
@@ -546,6 +548,9 @@ def takes(
     target = _output(output, project.inputs()) if output else project.store.root / "sheets" / f"{shot_id}.png"
     contact_sheet(project.store, records, target)
     out.print(f"contact sheet: {target}   (▶ = the take the cut uses)")
+    if in_cut is None:
+        out.print(f"none of these is take {planned.request.take} as the screenplay (or the shot it continues) is now: "
+                  f"longcut shot {film} {shot_id} renders it")
 
 
 @app.command()

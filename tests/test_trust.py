@@ -288,3 +288,42 @@ def test_a_tiny_film_renders_and_exports_as_before(tmp_path):
     run("export", film, "--format", "edl")
     run("report", film)
     assert Project.open(film).last_cut().belongs_to_film()
+
+
+def test_an_encoder_that_exits_0_without_writing_records_no_take(tmp_path, monkeypatch):
+    """An ffmpeg that swallows the frames and says it succeeded: the take is refused before its record is written,
+    so no later render takes it as made."""
+    from engine.ffmpeg import ffmpeg_exe
+
+    real = ffmpeg_exe()
+    liar = tmp_path / "ffmpeg"
+    liar.write_text(f"#!{sys.executable}\n"
+                    "import os, sys\n"
+                    "if 'rawvideo' in sys.argv and 'pipe:' in sys.argv and '-crf' in sys.argv:\n"
+                    "    while sys.stdin.buffer.read(1 << 16):\n"
+                    "        pass\n"
+                    "    sys.exit(0)\n"
+                    f"os.execv({real!r}, [{real!r}, *sys.argv[1:]])\n")
+    liar.chmod(0o755)
+    film = small(tmp_path / "film")
+    monkeypatch.setenv("LONGCUT_FFMPEG", str(liar))
+    ffmpeg_exe.cache_clear()
+    try:
+        result = run("render", film, code=1)
+    finally:
+        ffmpeg_exe.cache_clear()
+    assert "the encoder wrote 0 of the take's 12 frames" in result.stderr and "Traceback" not in result.output
+    store = tmp_path / "film" / ".longcut" / "takes"
+    assert not [path for path in store.glob("*/*/take.json")
+                if json.loads(path.read_text()).get("kind", "shot") == "shot"]
+    monkeypatch.delenv("LONGCUT_FFMPEG")
+    assert "rendered 1 shot(s)" in run("render", film).output
+
+
+def test_after_a_pick_takes_marks_the_take_the_cut_will_use_of_a_dependent_shot(rendered):
+    original = Project.open(rendered).plan().shots["b"].key
+    run("shot", rendered, "a", "--take", "new")  # a take 2, and b and c made again from it
+    remade = Project.open(rendered).plan().shots["b"].key
+    run("pick", rendered, "a", "1")  # back to take 1: b's first take is the one the cut uses again
+    marked = [line for line in run("takes", rendered, "b").output.splitlines() if line.startswith("▶")]
+    assert len(marked) == 1 and original[:10] in marked[0] and remade[:10] not in marked[0]

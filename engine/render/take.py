@@ -14,6 +14,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from continuity import FIRST, LAST
 from .. import __version__
 from ..backends import Backend
 from ..errors import LongcutError, StepFailed
-from ..ffmpeg import Encoder
+from ..ffmpeg import Encoder, probe_frames
 from ..footage import footage_frames, footage_label
 from ..measure import FrameMeter
 from .keyframes import PlannedKeyframe
@@ -96,6 +97,19 @@ def _keyframe(store: TakeStore, key: str | None, request) -> np.ndarray | None:
     return store.keyframe(key)
 
 
+def _check_encoded(clip: Path, frames: int, shot_id: str) -> None:
+    """The clip decodes to every frame that went in: an encoder that exits 0 but wrote nothing (or less, or a
+    file that does not decode) is a failed take, never one recorded as made that every later render would use."""
+    try:
+        decoded = probe_frames(clip) if clip.is_file() and clip.stat().st_size else 0
+    except StepFailed as error:
+        raise StepFailed(f"shot `{shot_id}`: the encoded clip does not decode ({error})",
+                         hint="nothing was kept; render again (check the disk and LONGCUT_FFMPEG)") from None
+    if decoded != frames:
+        raise StepFailed(f"shot `{shot_id}`: the encoder wrote {decoded} of the take's {frames} frames",
+                         hint="nothing was kept; render again (check the disk and LONGCUT_FFMPEG)")
+
+
 def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
               worker: str | None = None) -> TakeRecord:
     """Render one shot into the store; its parent's take must be there already.
@@ -156,6 +170,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                                  hint="every take finished before it is kept; fix the cause and render again") from error
         progress.frames_done(planned, frames % 8)
         assert last is not None
+        _check_encoded(folder / "clip.mp4", frames, request.shot_id)  # before anything records it as made
         append_xmp(folder / "clip.mp4", ai_packet(f"{request.shot_id} take {request.take}", f"longcut {__version__}",
                                                   made_by.describe(request.seed),
                                                   None if made_by.footage else TRAINED_ALGORITHMIC_MEDIA))
