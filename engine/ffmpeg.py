@@ -28,8 +28,11 @@ QUEUED_FRAMES = 4
 # starts and ends on keyframes) with a keyframe on its first frame, closed,
 # no scene-cut keyframes, and no B-frames, so every clip of a film shares codec settings, a stretch can be
 # copied from any keyframe and stopped on any frame, and the editor re-encodes only transitions.
+# x264's output depends on its thread count (frame threads change its decisions), and left to itself it takes
+# 1.5 threads a core: the same take made on a 2-core laptop and a 16-core node would be different bytes under one
+# cache key. A fixed count makes a take the same bytes on every machine (x264's SIMD paths are bit-exact).
 ENCODING = {"codec": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv420p", "gop_seconds": 0.5,
-            "bframes": 0, "color": "bt709"}
+            "bframes": 0, "color": "bt709", "threads": 4}
 
 
 @lru_cache(maxsize=1)
@@ -76,15 +79,17 @@ def timescale(fps: Fraction) -> int:
     return fps.numerator * (1000 if fps.denominator == 1 else 1)
 
 
-def encoder_output_options(fps: Fraction) -> dict:
-    """ffmpeg output options of ENCODING: the takes, the editor's re-encoded pieces and cards all use these."""
+def encoder_output_options(fps: Fraction, threads: int = ENCODING["threads"]) -> dict:
+    """ffmpeg output options of ENCODING: the takes, the editor's re-encoded pieces and cards all use these.
+    threads: x264's, fixed whatever the machine (a junction of a dozen frames is made with one)."""
     gop = gop_frames(fps)
     return {
         "vcodec": ENCODING["codec"], "preset": ENCODING["preset"], "crf": ENCODING["crf"],
         "pix_fmt": ENCODING["pix_fmt"], "g": gop, "bf": ENCODING["bframes"], "flags": "+cgop",
         "colorspace": ENCODING["color"], "color_primaries": ENCODING["color"], "color_trc": ENCODING["color"],
         "video_track_timescale": timescale(fps), "movflags": "+faststart", "r": rate_text(fps),
-        "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes={ENCODING['bframes']}",
+        "threads": threads,
+        "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes={ENCODING['bframes']}:threads={threads}",
     }
 
 

@@ -73,7 +73,8 @@ def takes(project: Project) -> dict[str, dict]:
 def in_process(tmp_path_factory):
     """The example film rendered the ordinary way: what every executor must reproduce."""
     project, result = render_with(LocalExecutor(), example_copy(tmp_path_factory.mktemp("local")))
-    return {shot: (record["key"], record["frames_sha256"]) for shot, record in takes(project).items()}
+    return {shot: (record["key"], record["frames_sha256"], record["files"]["clip.mp4"]["sha256"])
+            for shot, record in takes(project).items()}
 
 
 def test_ray_renders_the_frames_a_single_machine_renders(cluster, tmp_path, in_process):
@@ -81,7 +82,9 @@ def test_ray_renders_the_frames_a_single_machine_renders(cluster, tmp_path, in_p
     executor = create_executor(ExecutorOptions("ray", workers=2, gpus_per_worker=1))
     project, result = render_with(executor, example_copy(tmp_path), progress=progress)
     assert sorted(result.rendered) == sorted(in_process)
-    assert {shot: (r["key"], r["frames_sha256"]) for shot, r in takes(project).items()} == in_process
+    # the same frames and the same bytes: a shared store's picture never depends on which machine made a take
+    assert {shot: (r["key"], r["frames_sha256"], r["files"]["clip.mp4"]["sha256"])
+            for shot, r in takes(project).items()} == in_process
     assert [worker.name for worker in progress.workers] == ["worker 1", "worker 2"]
     assert {worker for _, worker in progress.started} == {"worker 1", "worker 2"}  # both GPUs were used
     # a shot started only after the shot it continues from was finished: the order respects the graph

@@ -327,3 +327,35 @@ def test_after_a_pick_takes_marks_the_take_the_cut_will_use_of_a_dependent_shot(
     run("pick", rendered, "a", "1")  # back to take 1: b's first take is the one the cut uses again
     marked = [line for line in run("takes", rendered, "b").output.splitlines() if line.startswith("▶")]
     assert len(marked) == 1 and original[:10] in marked[0] and remade[:10] not in marked[0]
+
+
+# -- frames that do not depend on the machine ----------------------------------------------------------------
+
+
+ENCODE_ON = """
+import hashlib, os, sys
+from fractions import Fraction
+from pathlib import Path
+import numpy as np
+os.sched_setaffinity(0, {int(cpu) for cpu in sys.argv[1].split(",")})
+from engine.ffmpeg import Encoder
+base = np.random.default_rng(1).integers(0, 255, (180, 320, 3), dtype=np.uint8)
+with Encoder(Path(sys.argv[2]), 320, 180, Fraction(24)) as encoder:
+    for index in range(36):
+        encoder.write(np.roll(base, index * 3, axis=1))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs two cores to compare one with two")
+def test_a_take_is_the_same_bytes_on_one_core_as_on_many(tmp_path):
+    """x264 chooses its threads by the machine's cores, and its output by its threads: pinned, a take made on a
+    small worker and on a large one is the same file (as Ray renders it on whatever node is free)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    made = []
+    for index, allowed in enumerate(([cpus[0]], cpus)):
+        target = tmp_path / f"{index}.mp4"
+        subprocess.run([sys.executable, "-c", ENCODE_ON, ",".join(map(str, allowed)), str(target)], check=True,
+                       cwd=Path(__file__).parents[1])
+        made.append(target.read_bytes())
+    assert made[0] == made[1]

@@ -218,8 +218,8 @@ def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
         else:
             kind = XFADE.get(transition.type) or f"wipe{transition.direction}"
             video = ffmpeg_python.filter([tail, head], "xfade", transition=kind, duration=f"{seconds:.6f}", offset=0)
-    stream = ffmpeg_python.output(video, str(target), vframes=piece.frames, threads=PIECE_THREADS,
-                                  **encoder_output_options(timeline.fps))
+    stream = ffmpeg_python.output(video, str(target), vframes=piece.frames,
+                                  **encoder_output_options(timeline.fps, threads=PIECE_THREADS))
     args = ffmpeg_args(stream, overwrite=True)
     run(args, f"make a {transition.type} of {frames} frames",
         hint="a transition needs both clips; render the film again if a take is missing", niceness=PIECES_NICENESS)
