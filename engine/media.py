@@ -71,8 +71,16 @@ def image_problem(media: MediaFile) -> Problem | None:
     return None
 
 
+MIN_SOUND_RATE, MAX_SOUND_RATE = 4_000, 768_000  # telephone speech to the highest studio rates
+MAX_SOUND_HOURS = 12  # a score for a feature and then some; a header that claims more is not a sound to mix
+
+
 def sound_problem(media: MediaFile) -> Problem | None:
-    """The first half second of the file's first sound stream, decoded; a file with no sound in it fails."""
+    """The file's sound stream is of a sane rate and length (its header, read by PyAV: an absurd one would have the
+    cut decode gigabytes), and its first half second decodes; a file with no sound in it fails."""
+    claimed = _claimed_sound(media)
+    if claimed is not None:
+        return claimed
     args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-i", str(media.path),
             "-map", "0:a:0", "-t", str(SOUND_PROBE_SECONDS), "-ac", "1", "-ar", "8000", "-f", "s16le", "pipe:1"]
     result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True)
@@ -84,6 +92,32 @@ def sound_problem(media: MediaFile) -> Problem | None:
         detail = errors[-1].replace(str(media.path), media.written) if errors else "no samples in it"
         return Problem(f"{media.what}: `{media.written}` cannot be decoded as sound ({detail})", media.mark,
                        hint="the file is empty, damaged or not a sound file; export it again")
+    return None
+
+
+def _claimed_sound(media: MediaFile) -> Problem | None:
+    """What the header of the file's first sound stream claims, where it is not a sound longcut can mix."""
+    import av
+
+    try:
+        with av.open(str(media.path)) as container:
+            if not container.streams.audio:
+                return None  # said by the decode below, with ffmpeg's words
+            stream = container.streams.audio[0]
+            rate = stream.codec_context.sample_rate or stream.rate or 0
+            seconds = (float(stream.duration * stream.time_base) if stream.duration and stream.time_base else
+                       container.duration / 1_000_000 if container.duration else 0.0)
+    except (av.FFmpegError, OSError, ValueError):
+        return None  # the decode below says what is wrong
+    if not MIN_SOUND_RATE <= rate <= MAX_SOUND_RATE:
+        return Problem(f"{media.what}: `{media.written}` claims a sample rate of {rate:,} Hz, outside the "
+                       f"{MIN_SOUND_RATE:,} to {MAX_SOUND_RATE:,} Hz of real recordings", media.mark,
+                       hint="the file's header is damaged or forged; export the sound again (WAV at 48 kHz)")
+    if seconds > MAX_SOUND_HOURS * 3600:
+        return Problem(f"{media.what}: `{media.written}` claims to last {seconds / 3600:,.0f} hours, over the "
+                       f"{MAX_SOUND_HOURS} a sound file may", media.mark,
+                       hint="the file's header is damaged or forged, or the file is not one sound; export the part "
+                            "the film uses")
     return None
 
 

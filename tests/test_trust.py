@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from engine.project import Project
@@ -94,7 +95,7 @@ def test_a_media_file_outside_the_folder_is_refused_at_its_line(tmp_path, what):
     (outside / "voice.wav").write_bytes(b"RIFF")
     extra, shot_extra = {
         "reference": ("characters:\n  ada: {name: Ada, description: a keeper, reference: ../private/face.png}\n", ""),
-        "music": ("music:\n  - {id: m, file: ../private/voice.wav, start: 0s}\n", ""),
+        "music": ("music:\n  - {id: m, file: ../private/voice.wav, start: s}\n", ""),
         "sound": ("", ", audio: ../private/voice.wav"),
     }[what]
     film = small(tmp_path / "film", extra, shot_extra)
@@ -359,3 +360,45 @@ def test_a_take_is_the_same_bytes_on_one_core_as_on_many(tmp_path):
                        cwd=Path(__file__).parents[1])
         made.append(target.read_bytes())
     assert made[0] == made[1]
+
+
+# -- bounded resources ----------------------------------------------------------------------------------------
+
+
+def forged_wav(path: Path, rate: int, samples: int = 4000) -> Path:
+    """A 16-bit mono WAV whose header claims `rate` (its data is `samples` samples of silence)."""
+    import struct
+
+    data = bytes(2 * samples)
+    header = (b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate,
+              rate * 2 % 2**32, 2, 16) + b"data" + struct.pack("<I", len(data)))
+    path.write_bytes(header + data)
+    return path
+
+
+@pytest.mark.parametrize("rate", [1, 100, 2_000_000_000])
+def test_a_sound_whose_header_claims_an_absurd_rate_is_refused_at_check(tmp_path, rate):
+    folder = tmp_path / "film"
+    folder.mkdir()
+    forged_wav(folder / "score.wav", rate)
+    film = small(folder, "music:\n  - {id: m, file: score.wav, start: s}\n")
+    output = run("check", film, code=2).output
+    assert f"claims a sample rate of {rate:,} Hz" in output and "film.yaml:" in output
+
+
+def test_a_long_sound_is_decoded_only_as_far_as_the_film_plays_it(tmp_path):
+    from engine.editor.audio import RATE, _decoded
+
+    long = forged_wav(tmp_path / "long.wav", 8000, samples=8000 * 120)  # two minutes
+    data = _decoded(long, tmp_path / "long.f32", "a long file", needed=RATE)  # one second is played
+    assert RATE <= data.shape[0] <= RATE * 1.2
+
+
+def test_a_generated_cue_costs_memory_for_what_it_plays():
+    from engine.editor.score import Score
+
+    score = Score("calm", "D minor", 72)
+    whole = score.cycle_samples
+    short = score.block(0, 48_000)  # one second
+    assert len(score._made) == 1 and short.shape == (48_000, 2)
+    assert np.array_equal(score.block(whole - 10, 20), np.concatenate([score.cycle[-10:], score.cycle[:10]]))

@@ -101,10 +101,14 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
     with scratch_folder(store_root, "audio") as folder:
         mix = Path(folder) / "mix.f32"
         raw_stems = {name: Path(folder) / f"{name}.f32" for name in STEMS}
-        sources = {index: _source(cue, Path(folder)) for index, cue in enumerate(timeline.music)}
+        scores: dict[tuple, Score] = {}  # one Score per mood, key and tempo: cues alike share their chords
+        sources = {index: _source(cue, Path(folder), scores, played)
+                   for index, (cue, begin, end, _, _) in enumerate(_spans(timeline)) for played in [end - begin]}
         voices = all_voices(timeline)
+        # each sound decoded only as far as the film plays it: a long file under a short shot is not read whole
         voice_sources = [_decoded(voice.audio.file, Path(folder) / f"shot-{number}.f32", f"the sound of shot "
-                                  f"`{voice.shot_id}`") for number, voice in enumerate(voices)]
+                                  f"`{voice.shot_id}`", voice.offset + voice.end - voice.begin)
+                         for number, voice in enumerate(voices)]
         with LoudnessMeter() as meter:
             peak = _mix(timeline, sources, total, mix, list(zip(voices, voice_sources)), meter, raw_stems)
         with atomic_path(target) as temporary:
@@ -133,16 +137,24 @@ def _write_stems(raw: dict[str, Path], gain_db: float, stems: dict[str, Path]) -
                 out.writeframes(as_int.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())
 
 
-def _source(cue: MusicPlacement, folder: Path):
+def _source(cue: MusicPlacement, folder: Path, scores: dict[tuple, Score], played: int):
+    """A cue's sound: the built-in score (shared by the cues of one mood, key and tempo), or its file decoded as
+    far as the cue plays (`played` samples)."""
     if cue.source is MusicSource.GENERATE:
-        return Score(cue.mood, cue.key, cue.bpm)
+        made = (cue.mood, cue.key, cue.bpm)
+        if made not in scores:
+            scores[made] = Score(*made)
+        return scores[made]
     assert cue.file is not None
-    return _decoded(cue.file, folder / f"{cue.cue_id}.f32", f"the music file {cue.file.name}")
+    return _decoded(cue.file, folder / f"{cue.cue_id}.f32", f"the music file {cue.file.name}", played)
 
 
-def _decoded(file: Path, decoded: Path, what: str) -> np.ndarray:
-    """An audio file as 48 kHz stereo float, decoded once to disk and read through a memory map."""
-    stream = ffmpeg_python.output(ffmpeg_python.input(str(file)).audio, str(decoded), format="f32le", ac=2, ar=RATE)
+def _decoded(file: Path, decoded: Path, what: str, needed: int) -> np.ndarray:
+    """The first `needed` samples of an audio file as 48 kHz stereo float, decoded once to disk and read through a
+    memory map (what lies past them is never decoded: an hour of music under a minute of film costs a minute)."""
+    seconds = f"{(needed + RATE // 10) / RATE:.6f}"  # a tenth of a second to spare: the resampler's latency
+    stream = ffmpeg_python.output(ffmpeg_python.input(str(file), t=seconds).audio, str(decoded), format="f32le", ac=2,
+                                  ar=RATE)
     args = ffmpeg_args(stream, overwrite=True)
     run(args, f"decode {what}", hint="check that it is an audio file ffmpeg can read")
     data = np.memmap(decoded, dtype=np.float32, mode="r")

@@ -5,14 +5,12 @@ soft pad (detuned sine partials, slow swells), a low bass note and a bell-like a
 Every sample is a pure function of its index, so any stretch can be made on its own, block by
 block, and the same cue always sounds the same. Each chord starts afresh and fades through silence
 into the next, so the piece is one cycle of its chords repeated: the cycle is made once (about 30 s
-of sound), and the rest is looked up.
+of sound), each chord of it when first heard, and the rest is looked up.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cached_property
-
 import numpy as np
 
 RATE = 48_000
@@ -58,6 +56,7 @@ class Score:
         scale = MINOR if self.minor else MAJOR
         self.chords = [self._chord(scale, degree) for degree in self.progression]
         self.tense = mood == "tense"
+        self._made: dict[int, np.ndarray] = {}  # chord number -> its samples, made when first heard
 
     def _chord(self, scale: list[int], degree: int) -> list[float]:
         """A triad with its octave, as frequencies, around the A below middle C."""
@@ -65,15 +64,30 @@ class Score:
         return [220.0 * 2 ** ((self.root - 9 + note) / 12) for note in notes]
 
     def block(self, start: int, count: int) -> np.ndarray:
-        """Samples [start, start + count): looked up in the one cycle of chords the piece repeats."""
-        index = (start + np.arange(count, dtype=np.int64)) % self.cycle.shape[0]
-        return self.cycle[index]
+        """Samples [start, start + count): looked up in the one cycle of chords the piece repeats, each chord made
+        the first time it is heard (a cue that plays for a moment costs one chord's memory, not the cycle's)."""
+        position = (start + np.arange(count, dtype=np.int64)) % self.cycle_samples
+        chord, within = np.divmod(position, self.chord_samples)
+        out = np.empty((count, 2), np.float32)
+        for number in np.unique(chord):
+            where = chord == number
+            out[where] = self._chord_samples(int(number))[within[where]]
+        return out
 
-    @cached_property
+    @property
+    def cycle_samples(self) -> int:
+        return self.chord_samples * len(self.chords)
+
+    @property
     def cycle(self) -> np.ndarray:
-        """Every chord once, in order. Each chord is played from its own start and faded to silence at
-        both ends, so the piece is this cycle over and over: made once per cue, then only looked up."""
-        return np.concatenate([self._chord_block(chord) for chord in self.chords])
+        """Every chord once, in order. Each chord is played from its own start and faded to silence at both ends,
+        so the piece is this cycle over and over."""
+        return np.concatenate([self._chord_samples(number) for number in range(len(self.chords))])
+
+    def _chord_samples(self, number: int) -> np.ndarray:
+        if number not in self._made:
+            self._made[number] = self._chord_block(self.chords[number])
+        return self._made[number]
 
     def _chord_block(self, chord: list[float]) -> np.ndarray:
         tt = np.arange(self.chord_samples, dtype=np.float64) / RATE  # time since the chord began
