@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from engine.ffmpeg import decode_frames
+from engine.project import Project
 from engine.review.decisions import Review, ReviewData, review_path
 from engine.review.proxy import PROXY_HEIGHT, proxy
 from engine.review.server import ReviewServer, is_loopback
@@ -338,6 +339,56 @@ def test_writes_must_be_valid_json_from_the_page_itself(server, film):
     assert not review_path(film).exists()  # nothing refused was written
     assert request(server, "/api/decision", "POST", good, json_type)[0] == 200
     assert Review.beside(film).data.decisions["a"].verdict == "approved"
+
+
+def raw_request(server: ReviewServer, head: bytes, body: bytes = b"") -> bytes:
+    """A request written by hand (http.client will not send a negative or non-numeric length); the reply's bytes."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(head + b"\r\n\r\n" + body)
+        connection.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    return reply
+
+
+@pytest.mark.parametrize("length", [b"-400000000", b"abc", b"1e9", b" ", b"99999999999999999999"])
+def test_a_bad_content_length_is_refused_and_nothing_is_read(server, film, length, capfd):
+    head = (b"POST /api/note HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " % server.port + length)
+    reply = raw_request(server, head, b'{"on": "film", "frame": 1, "text": "x"}')
+    assert reply.split(b" ")[1] in (b"400", b"413"), reply[:200]
+    assert not review_path(film).exists()
+    assert "Traceback" not in capfd.readouterr().err
+    assert request(server, "/api/state")[0] == 200  # and the server goes on
+
+
+def test_forty_notes_at_once_are_all_kept(server, film):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def note(index: int) -> int:
+        body = json.dumps({"on": "film", "frame": index, "text": f"note {index}"}).encode()
+        return request(server, "/api/note", "POST", body, {"Content-Type": "application/json"})[0]
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        statuses = list(pool.map(note, range(40)))
+    assert statuses == [200] * 40
+    assert sorted(note.frame for note in Review.beside(film).data.notes) == list(range(40))
+
+
+def test_notes_outside_the_film_or_the_take_are_refused(server, film):
+    json_type = {"Content-Type": "application/json"}
+    frames = Project.open(film).last_cut().timeline.total_frames
+    for body, words in (({"on": "film", "frame": frames, "text": "x"}, b"past the film's end"),
+                        ({"on": "take", "shot": "a", "take": 1, "frame": 10_000, "text": "x"}, b"past the end of take 1"),
+                        ({"on": "take", "shot": "a", "take": 7, "frame": 0, "text": "x"}, b"has no take 7")):
+        status, reply = request(server, "/api/note", "POST", json.dumps(body).encode(), json_type)
+        assert status == 409 and words in reply, reply
+    assert not review_path(film).exists()
+    body = {"on": "film", "frame": frames - 1, "text": "the last frame"}
+    assert request(server, "/api/note", "POST", json.dumps(body).encode(), json_type)[0] == 200
 
 
 def test_a_server_off_loopback_needs_its_token(film):
