@@ -116,7 +116,7 @@ def check(
 
 def _checked(film: Path):
     """The screenplay, checked in full: the schema and cross-references, its files, backend and executor."""
-    from .backends import create_backend
+    from .backends import create_backend, create_keyframe_backend
     from .media import check_media
     from .render.executors import check_executor
 
@@ -124,6 +124,7 @@ def _checked(film: Path):
     graph = ShotGraph(screenplay)
     check_media(screenplay)  # every picture and sound file the film names can be read
     backend = create_backend(screenplay)  # the backend's and executor's settings are part of the screenplay too
+    create_keyframe_backend(screenplay)  # and the keyframe stage's: an unknown one is said here, not at render
     check_executor(screenplay)
     for shot_id, message in getattr(backend, "warnings", lambda _: [])(screenplay):  # what its model cannot take
         screenplay.warnings.append(Warning_(message, screenplay.source.value(screenplay.by_id[shot_id].path)))

@@ -146,11 +146,25 @@ def _footage_points(sp: Screenplay) -> list[Problem]:
     problems = []
     for entry in sp.entries:
         footage = entry.shot.footage
-        if footage is None or footage.end is None:
+        if footage is None:
+            continue
+        bad_timecodes = [(key, point) for key, point in (("in", footage.start), ("out", footage.end))
+                         if isinstance(point, SmpteDuration) and _timecode_problem(point, sp.fps)]
+        for key, point in bad_timecodes:
+            problems.append(Problem(f"shot `{entry.shot.id}`: footage `{key}:` {_timecode_problem(point, sp.fps)}",
+                                    sp.source.value(entry.path + ("footage", key)),
+                                    hint="write seconds (2.5s), frames (60f) or a timecode whose frames run below "
+                                         "the film's rate"))
+        if footage.end is None or bad_timecodes:
             continue
         start, end = footage.start.to_frames(sp.fps), footage.end.to_frames(sp.fps)
         mark = sp.source.value(entry.path + ("footage", "out"))
-        if end <= start:
+        if end <= start and footage.end.to_seconds(sp.fps) > footage.start.to_seconds(sp.fps):
+            problems.append(Problem(f"shot `{entry.shot.id}`: footage from `in: {footage.start}` to `out: "
+                                    f"{footage.end}` is shorter than one frame at {sp.fps} fps "
+                                    f"({format_seconds(1 / sp.fps)})", mark,
+                                    hint="a shot lasts at least one frame: move `out:` later"))
+        elif end <= start:
             problems.append(Problem(f"shot `{entry.shot.id}`: footage `out: {footage.end}` is not after "
                                     f"`in: {footage.start}`", mark, hint="`out:` is where the shot ends in the file"))
         elif sp.source.value(entry.path + ("duration",)) is not None and end - start != sp.frames(entry.shot):
@@ -158,6 +172,14 @@ def _footage_points(sp: Screenplay) -> list[Problem]:
                                     f"`in: {footage.start}` to `out: {footage.end}` ({end - start} frames at {sp.fps} "
                                     "fps)", mark, hint="give one of them: `duration:`, or `out:`"))
     return problems
+
+
+def _timecode_problem(point: SmpteDuration, fps) -> str | None:
+    try:
+        point.timecode.check(fps, time_of_day=False)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _color_match(sp: Screenplay) -> list[Problem]:

@@ -71,6 +71,17 @@ CORPUS = {
     "duration-frames-too-long": ("film.yaml", 18, 19, "shot `b` lasts 864000f (10h), over the 4 hours", "split it"),
     "duration-smpte-too-long": ("film.yaml", 18, 19, "shot `b` lasts 10:00:00:00 (10h), over the 4 hours", "split it"),
     "duration-smpte-frames": ("film.yaml", 18, 19, "timecode 00:00:01:30 has frame 30, but frames run 00-23", None),
+    "footage-in-frames": ("film.yaml", 13, 45, "footage `in:` timecode 00:00:01:30 has frame 30, but frames run 00-23",
+                          "frames run below the film's rate"),
+    "footage-under-a-frame": ("film.yaml", 13, 54, "footage from `in: 1s` to `out: 1.02s` is shorter than one frame",
+                              "move `out:` later"),
+    # a film folder is untrusted: it names installed plug-ins only, and nothing outside itself
+    "unknown-keyframe-backend": ("film.yaml", 8, 19, "unknown keyframe backend `flux`", "longcut.keyframes"),
+    "own-term-punctuation": ("film.yaml", 8, 30, "the film's own policy term `...` holds no word to match",
+                             "punctuation alone"),
+    "classifier-module-path": ("film.yaml", 8, 23, "classifier 'os:system' is not the name of an entry point", None),
+    "reference-outside": ("film.yaml", 5, 72, "`../../data/reference/refs/mara.png` is outside the film's folder",
+                          "copy the file into the film's folder"),
 }
 
 
