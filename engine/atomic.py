@@ -35,6 +35,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        if error.filename is None:  # a write's "No space left on device" names no file: say which one it was
+            raise OSError(error.errno, error.strerror or str(error), str(target)) from error
+        raise
     finally:
         temporary.unlink(missing_ok=True)
 

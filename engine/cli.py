@@ -21,6 +21,7 @@ from rich.tree import Tree
 
 import storyboard
 from storyboard import Problem, ScreenplayError, ShotGraph
+from storyboard.files import FileRefused
 from storyboard.screenplay import Warning_
 from storyboard.schema import MAX_TAKE, SEED_LIMIT, Watermark
 from storyboard.units import format_seconds, fps_label
@@ -52,6 +53,8 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except (ScreenplayError, LongcutError) as error:
             raise typer.Exit(_report(error)) from None
+        except FileRefused as error:  # a file of the film folder's that longcut will not read (storyboard.files)
+            raise typer.Exit(_report(LongcutError(str(error), hint=error.hint))) from None
         except KeyboardInterrupt:
             err.print("interrupted; every finished take is kept")
             raise typer.Exit(130) from None
@@ -80,12 +83,13 @@ def _warn(message: str) -> None:
     err.print(Text(f"warning: {message}", style="yellow"))
 
 
-def _open(film: Path, store: str | None, media: bool = False):
+def _open(film: Path, store: str | None, media: bool = False, writes: bool = True):
     """The film's project; media: also decode every picture and sound it names (for the commands that read them:
-    render, shot, cut), which costs an image decode and an ffmpeg per file."""
+    render, shot, cut), which costs an image decode and an ffmpeg per file. writes: False for the commands that
+    only read (status, takes, export, a dry run): they work on a film folder that cannot be written."""
     from .project import Project
 
-    return Project.open(film, store, warn=_warn, media=media)
+    return Project.open(film, store, warn=_warn, media=media, writes=writes)
 
 
 def _output(path: Path, inputs: dict[Path, str], option: str = "--out") -> Path:
@@ -354,7 +358,7 @@ def render(
     from .editor.deliver import check_delivery
 
     check_delivery(preset, fit)
-    project = _open(film, store, media=True)
+    project = _open(film, store, media=True, writes=not dry_run)
     if dry_run:
         _print_plan(project.plan(size=_size(size)))
         return
@@ -533,7 +537,7 @@ def takes(
     """List a shot's takes and write a contact sheet of their first, middle and last frames."""
     from .sheets import contact_sheet
 
-    project = _open(film, store)
+    project = _open(film, store, writes=output is None)  # the sheet goes into the store unless --out says
     shot_id = project.shot(shot_id)
     records = project.takes(shot_id)
     if not records:
@@ -698,7 +702,7 @@ def status(
     """Per shot: cached, stale (the screenplay changed since its take) or missing, and which take."""
     from .review.decisions import Review
 
-    project = _open(film, store)
+    project = _open(film, store, writes=verify)  # --verify evicts what it finds damaged
     rows = project.status(project.plan(size=_size(size)), verify=verify)
     review = Review.beside(project.screenplay.path)
     styles = {"cached": "green", "verified": "green", "stale": "yellow", "missing": "red", "damaged": "red"}
@@ -814,7 +818,7 @@ def export(
 
     if fmt not in formats():
         raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(formats())}")
-    project = _open(film, store)
+    project = _open(film, store, writes=False)
     the_cut = project.last_cut(cut_of)
     if the_cut is None:
         made = cut_of or project.default_output()

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from storyboard import Screenplay
+from storyboard.files import FileRefused, resolved
 
 from .errors import LongcutError
 
@@ -34,7 +35,7 @@ def output_path(path: Path, inputs: dict[Path, str], option: str = "--out") -> P
     whose folder's folder is missing too (`/nonexistent_dir/x.mp4` is more likely a typo than a wish).
     """
     path = Path(path)
-    resolved = path.resolve()
+    resolved = resolve_path(path, option)
     if resolved.is_dir():
         raise LongcutError(f"{option} {path} is a folder", hint="give the path of a file, such as a name inside it")
     if resolved.exists() and not resolved.is_file():
@@ -68,7 +69,7 @@ def owned_folder(folder: Path, inputs: dict[Path, str], marker: str, option: str
     and, where it exists and is not empty, written by longcut before (it holds `marker`): so a folder of someone
     else's is never emptied."""
     folder = Path(folder)
-    resolved = folder.resolve()
+    resolved = resolve_path(folder, option)
     for source, what in inputs.items():
         if resolved == source or source in resolved.parents or resolved in source.parents:
             raise LongcutError(f"{option} {folder} would hold or be inside {what}, which longcut reads",
@@ -98,6 +99,14 @@ def replaced_folder(target: Path, marker: str, note: str) -> Iterator[Path]:
         os.replace(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def resolve_path(path: Path, option: str) -> Path:
+    """The path resolved; a symlink loop is a LongcutError naming the option, not a traceback."""
+    try:
+        return resolved(path, option)
+    except FileRefused as error:
+        raise LongcutError(str(error), hint=error.hint) from None
 
 
 def writable(folder: Path) -> bool:

@@ -12,7 +12,7 @@ import storyboard
 from continuity import TakeChoice, default_choice
 from storyboard import Screenplay, ShotGraph
 from storyboard.errors import did_you_mean
-from storyboard.files import FileRefused
+from storyboard.files import FileRefused, resolved
 
 from .backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
 from .errors import LongcutError
@@ -54,12 +54,14 @@ class Project:
 
     @classmethod
     def open(cls, film: Path, store: str | Path | None = None, warn: Callable[[str], None] | None = None,
-             media: bool = False) -> Project:
+             media: bool = False, writes: bool = True) -> Project:
         """store: a folder (local, or shared by a cluster), or an object-storage URL such as s3://bucket/film,
         mirrored in .longcut beside the film. Default: $LONGCUT_STORE, else .longcut beside the film.
         warn: told of what the store finds wrong and mends (a damaged take evicted).
         media: check that every picture and sound file the film names decodes (engine.media), before a render or
-        a cut reads them; the commands that do not read them skip it."""
+        a cut reads them; the commands that do not read them skip it.
+        writes: False for a command that only reads: the store need not be writable, and nothing is written in it
+        (not even the note of which takes checked out), so a read-only film folder serves it."""
         screenplay = storyboard.load(film)
         if media:
             check_media(screenplay)
@@ -67,9 +69,14 @@ class Project:
         backend = create_backend(screenplay)
         keyframe_backend = create_keyframe_backend(screenplay)
         where = str(store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut")
-        local = Path(where) if not is_url(where) else screenplay.root / ".longcut"
-        _check_store_folder(local, "--store" if store else "the take store")
-        takes = TakeStore(local, remote=where if is_url(where) else None, warn=warn)
+        try:
+            local = resolved(where, "--store" if store else "the take store") if not is_url(where) else \
+                screenplay.root / ".longcut"
+        except FileRefused as error:
+            raise LongcutError(str(error), hint=error.hint) from None
+        if writes:
+            _check_store_folder(local, "--store" if store else "the take store")
+        takes = TakeStore(local, remote=where if is_url(where) else None, warn=warn, read_only=not writes)
         return cls(screenplay, graph, backend, takes, LockFile.beside(screenplay.path), keyframe_backend)
 
     def inputs(self) -> dict[Path, str]:

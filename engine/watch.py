@@ -14,6 +14,8 @@ from pathlib import Path
 
 import watchfiles
 
+from storyboard.files import FileRefused, resolved
+
 SCREENPLAY_SUFFIXES = (".yaml", ".yml")
 DEBOUNCE_MS = 300  # changes this close together are one rebuild
 
@@ -24,12 +26,15 @@ class FilmFiles(watchfiles.DefaultFilter):
 
     def __init__(self, folder: Path, media: set[Path]) -> None:
         super().__init__()
-        self.folder = folder.resolve()
+        self.folder = resolved(folder)
         self.store = self.folder / ".longcut"
         self.media = media
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        file = Path(path).resolve()
+        try:
+            file = resolved(path)
+        except FileRefused:  # a symlink loop somewhere in the folder is nothing of the film's: the watch goes on
+            return False
         if file in self.media:
             return True
         if self.store in file.parents or not super().__call__(change, path):

@@ -402,3 +402,57 @@ def test_a_generated_cue_costs_memory_for_what_it_plays():
     short = score.block(0, 48_000)  # one second
     assert len(score._made) == 1 and short.shape == (48_000, 2)
     assert np.array_equal(score.block(whole - 10, 20), np.concatenate([score.cycle[-10:], score.cycle[:10]]))
+
+
+def tree_state(folder: Path) -> dict:
+    return {path: (path.stat().st_size, path.stat().st_mtime_ns) for path in folder.rglob("*")
+            if not path.is_symlink()}
+
+
+def test_read_only_commands_leave_the_film_folder_as_it_was(rendered, tmp_path):
+    """export (to elsewhere), status, takes (its sheet elsewhere), report and a dry run write nothing in the film's
+    folder or its store: a film folder that cannot be written (a shared drive, a read-only mount) serves them."""
+    copied = tmp_path / "copied"
+    shutil.copytree(rendered.parent, copied, symlinks=True)  # new inodes: every take is checked afresh
+    film = copied / rendered.name
+    before = tree_state(copied)
+    run("status", film)
+    run("export", film, "--format", "edl", "--out", tmp_path / "out.edl")
+    run("takes", film, "a", "--out", tmp_path / "sheet.png")
+    run("report", film)
+    run("render", film, "--dry-run")
+    assert tree_state(copied) == before
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(tmp_path):
+    import errno
+
+    from engine.atomic import atomic_path
+
+    target = tmp_path / "film.cut.json"
+    with pytest.raises(OSError) as raised:
+        with atomic_path(target) as temporary:
+            temporary.write_text("half")
+            raise OSError(errno.ENOSPC, "No space left on device")  # as a write() says it: no file named
+    assert raised.value.filename == str(target) and raised.value.errno == errno.ENOSPC
+    assert not target.exists() and not list(tmp_path.iterdir())  # nothing half-written left
+
+
+def test_symlink_loops_given_on_the_command_line_are_clear_errors(tmp_path):
+    film = small(tmp_path / "film")
+    os.symlink("loop.mp4", tmp_path / "loop.mp4")
+    os.symlink("loops", tmp_path / "loops")
+    for option, value in (("--out", tmp_path / "loop.mp4"), ("--store", tmp_path / "loops" / "store")):
+        result = run("render", film, option, value, code=2)
+        assert f"{option} {value} is a symlink loop" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_watch_passes_over_a_symlink_loop_in_the_folder(tmp_path):
+    from engine.watch import FilmFiles
+    from watchfiles import Change
+
+    film = small(tmp_path / "film")
+    os.symlink("loop.yaml", film.parent / "loop.yaml")
+    files = FilmFiles(film.parent, set())
+    assert files(Change.modified, str(film)) is True
+    assert files(Change.added, str(film.parent / "loop.yaml")) is False

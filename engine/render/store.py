@@ -97,8 +97,10 @@ class TakeStore:
     warn(message) is told of every damaged take the store evicts (the command line prints it).
     """
 
-    def __init__(self, root: Path, remote: str | None = None, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(self, root: Path, remote: str | None = None, warn: Callable[[str], None] | None = None,
+                 read_only: bool = False) -> None:
         self.root = Path(root)
+        self.read_only = read_only  # a command that only reads: no note of checked takes, no eviction
         self.takes = self.root / "takes"
         self.scratch = self.root / "tmp"
         self.remote = RemoteTakes(remote) if remote else None
@@ -145,6 +147,10 @@ class TakeStore:
         """Take a damaged take out of the store (moved aside whole, then deleted) and say so."""
         folder = self.folder(key)
         shot = _shot_of(folder)
+        if self.read_only:  # said, and left for a command that writes (render, status --verify) to remove
+            self.warn(f"the take {key[:12]}{f' of shot `{shot}`' if shot else ''} is damaged ({problem}); "
+                      "`longcut render` removes it and renders it again")
+            return
         self._sound.pop(key, None)
         self._verified_note(key).unlink(missing_ok=True)
         self.scratch.mkdir(parents=True, exist_ok=True)
@@ -168,7 +174,7 @@ class TakeStore:
 
     def _remember(self, key: str, token: tuple) -> None:
         self._sound[key] = token
-        if self._remembered(key) != token:
+        if not self.read_only and self._remembered(key) != token:
             with atomic_path(self._verified_note(key)) as temporary:
                 temporary.write_text(json.dumps(token), encoding="utf-8")
 
