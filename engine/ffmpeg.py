@@ -31,8 +31,11 @@ QUEUED_FRAMES = 4
 # x264's output depends on its thread count (frame threads change its decisions), and left to itself it takes
 # 1.5 threads a core: the same take made on a 2-core laptop and a 16-core node would be different bytes under one
 # cache key. A fixed count makes a take the same bytes on every machine (x264's SIMD paths are bit-exact).
+# (Kept beside ENCODING, not in it: ENCODING goes into every cache key, and the thread count changes no frame's
+# meaning, only which of two equally good bitstreams comes out.)
 ENCODING = {"codec": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv420p", "gop_seconds": 0.5,
-            "bframes": 0, "color": "bt709", "threads": 4}
+            "bframes": 0, "color": "bt709"}
+ENCODER_THREADS = 4
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +82,7 @@ def timescale(fps: Fraction) -> int:
     return fps.numerator * (1000 if fps.denominator == 1 else 1)
 
 
-def encoder_output_options(fps: Fraction, threads: int = ENCODING["threads"]) -> dict:
+def encoder_output_options(fps: Fraction, threads: int = ENCODER_THREADS) -> dict:
     """ffmpeg output options of ENCODING: the takes, the editor's re-encoded pieces and cards all use these.
     threads: x264's, fixed whatever the machine (a junction of a dozen frames is made with one)."""
     gop = gop_frames(fps)

@@ -266,6 +266,8 @@ def _model_texts(sp: Screenplay):
             located = sp.location_of(entry)
             if located and located[1].description:
                 brought.append(located[1].description)
+            if film.style:  # the model gets the style in the same text: a term there and one here are one request
+                brought.append(film.style)
             if brought:
                 yield what + " (with its @mentions)", (shot.prompt, *brought), entry.path + ("prompt",), True
         if shot.card:

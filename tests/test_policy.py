@@ -94,6 +94,82 @@ INNOCENT = [
 ]
 
 
+# The classes of evasion that passed before (issue 26), each several ways: invisible format characters inside a
+# word, look-alike letters outside the first tables (IPA, Armenian, small capitals), mixed spacing, inflections,
+# names joined, reversed or by surname, ages as digits and compounds.
+EVASIONS = {
+    "na\u200bked on the beach": "sexual", "nu\u200dde figures": "sexual", "p\u00adorn on a screen": "sexual",
+    "nak\u2060ed": "sexual", "ero\u200btic dance": "sexual", "g\u200bore everywhere": "graphic-violence",
+    "dis\u00admembered": "graphic-violence", "be\u200cheading": "graphic-violence",
+    "\u202enaked\u202c": "sexual", "to\ufeffpless": "sexual",
+    "nɑked (IPA alpha)": "sexual", "ɴᴀᴋᴇᴅ in small capitals": "sexual", "nսde with an Armenian u": "sexual",
+    "pօrn with an Armenian o": "sexual", "ɡore with a script g": "graphic-violence", "ᴘᴏʀɴ": "sexual",
+    "𝐧𝐚𝐤𝐞𝐝 in bold maths letters": "sexual", "ⓝⓐⓚⓔⓓ in circles": "sexual", "ｇｏｒｅ in full width": "graphic-violence",
+    "n a-k.e d": "sexual", "p-o r.n": "sexual", "g.o r-e": "graphic-violence", "n_a k-e.d woman": "sexual",
+    "t o-p.l e s s": "sexual", "d-e c.a p i t a t e d": "graphic-violence",
+    "the king beheads him": "graphic-violence", "torturers at work": "graphic-violence",
+    "two torturing guards": "graphic-violence", "orgasms": "sexual", "stripteases": "sexual",
+    "masturbates": "sexual", "prostitutes on the corner": "sexual", "cannibals feast": "graphic-violence",
+    "massacres in the valley": "graphic-violence", "impalements": "graphic-violence",
+    "a hentais poster": "sexual", "dildos on a shelf": "sexual", "threesomes": "sexual",
+    "taylorswift on stage": "real-people", "swift taylor on stage": "real-people", "elonmusk tweets": "real-people",
+    "musk elon in a rocket": "real-people", "Obama waves": "real-people", "Putin at a desk": "real-people",
+    "Zuckerberg in a hoodie": "real-people", "a Kardashian selfie": "real-people",
+    "miyazaki hayao style": "living-artists", "rutkowski style": "living-artists",
+    "gregrutkowski": "living-artists", "Kusama dots": "living-artists",
+    "a 14-year-old, naked": MINORS, "a fourteen-year-old, nude": MINORS, "a 13yo in lingerie model pose": MINORS,
+    "naked, aged 15": MINORS, "nude and 16 years old": MINORS, "a tween, topless": MINORS,
+    "jailbait, naked": MINORS, "adolescents having sex": MINORS, "an erotic pose, age 12": MINORS,
+    "a n\u200baked schoolgirl": MINORS, "nսde teens": MINORS, "under eighteen and naked": MINORS,
+}
+
+# Film language the rules must leave alone: animals, colours, surnames that are words, history, music.
+INNOCENT_FILM_LANGUAGE = [
+    "a tit flits between the branches", "blue-footed boobies on the rocks", "a woodcock in the reeds",
+    "a cock pheasant struts", "the male seal hauls out", "two peacocks display", "a swallow dives",
+    "a bullfinch on the fence", "the kingfisher strikes", "a great tit sings", "the shrew hides",
+    "a lion cub plays", "the killdeer's broken-wing act", "a hare boxes in spring", "mating season of the elk",
+    "a nude-coloured dress", "a flesh-tone palette", "the red scarf and the navy coat", "a beige trench coat",
+    "skin-toned tights for the dancers", "a scarlet sash", "her coat is crimson", "a pale peach wall",
+    "Mr Gates the grocer", "Mrs Swift runs the inn", "old Mr Cruise at the harbour", "the Harris family farm",
+    "Tom West the fisherman", "Captain James", "the Johnson twins", "young Jones on the dock",
+    "Mara Trump, no relation, plays the piano", "Ada Musk, the keeper's cousin",
+    "the Battle of Hastings", "the storming of the Bastille", "the sinking of the Titanic",
+    "the fall of the Berlin Wall", "the Great Fire of London", "the moon landing of 1969",
+    "the Boston Tea Party", "the Spanish flu of 1918", "D-Day landings on Omaha beach",
+    "the Sex Pistols on the radio", "Dead Kennedys poster", "a Killers song plays", "Guns N' Roses t-shirt",
+    "Nirvana's Nevermind on vinyl", "the Slits on a mixtape", "Massive Attack at the festival",
+    "Rage Against the Machine", "Bloodhound Gang on the jukebox",
+    "she strips the wallpaper", "he goes for the kill shot on goal", "a cutthroat razor on the sink",
+    "the butcher's shop window", "a naked mole-rat colony", "the baby elephant bathes",
+    "a teen band rehearses", "the kids build a sandcastle",
+]
+
+
+def test_the_new_corpus_is_large_both_ways():
+    assert len(EVASIONS) >= 50 and len(INNOCENT_FILM_LANGUAGE) >= 50
+
+
+@pytest.mark.parametrize("text", list(EVASIONS))
+def test_each_evasion_is_found(defaults, text):
+    categories = {finding.category for finding in defaults.check(text)}
+    assert EVASIONS[text] in categories, (text, categories)
+
+
+@pytest.mark.parametrize("text", INNOCENT_FILM_LANGUAGE)
+def test_film_language_is_left_alone(defaults, text):
+    assert defaults.check(text) == [], text
+
+
+def test_a_sexual_style_and_a_minor_in_a_prompt_are_one_text_to_the_model(tmp_path):
+    """The model gets the film's style and the shot's prompt in one text: split between them, a sexual term and a
+    minor are still refused, at the prompt's line."""
+    film = film_with(tmp_path, "style: \"erotic photography\"\npolicy: {sexual: allow}\n",
+                     "a schoolgirl on the pier")
+    output = run("check", film, code=2).output
+    assert "sexual content involving a minor" in output and "it can never be allowed" in output
+
+
 @pytest.fixture(scope="module")
 def defaults():
     return rules({"graphic-violence": "refuse", "real-people": "refuse", "living-artists": "refuse"})

@@ -204,7 +204,8 @@ def test_ray_workers_share_takes_through_object_storage(cluster, tmp_path, in_pr
         records = [json.loads(path.read_text()) for path in (tmp_path / "bucket").glob("takes/*/*/take.json")]
         uploaded = {record["shot"]: record for record in records if record.get("kind") != "keyframe"}
         assert sum(record.get("kind") == "keyframe" for record in records) == 5  # drawn first, by the driver
-        assert {shot: (r["key"], r["frames_sha256"]) for shot, r in uploaded.items()} == in_process
+        assert {shot: (r["key"], r["frames_sha256"], r["files"]["clip.mp4"]["sha256"])
+                for shot, r in uploaded.items()} == in_process
         # the driver's store fetches them for the cut: nothing is left to render
         assert all(planned.cached for planned in Project.open(film, url).plan(size=SIZE).shots.values())
     finally:

@@ -36,7 +36,7 @@ def test_takes_go_to_object_storage_and_come_back_on_another_machine(tmp_path):
         assert sorted(path.name for path in record.parent.iterdir()) == sorted([*FILES, RECORD])
     # another machine: no local takes at all; the cut fetches every take and renders none
     shutil.rmtree(film.parent / ".longcut")
-    film.with_suffix(".mp4").unlink()
+    film.with_suffix(".160x90.mp4").unlink()
     result = cli("render", film, "--store", url, "--size", "160x90")
     assert "rendered 0 shot(s), 8 cached" in result.output
     assert film.with_suffix(".160x90.mp4").is_file()

@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 import yaml
+from anyascii import anyascii
 
 DEFAULT_RULES = Path(__file__).with_name("default.yaml")
 ENTRY_POINTS = "longcut.policies"
@@ -40,6 +41,9 @@ LOOK_ALIKES = str.maketrans({
     "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w",
     "ь": "b", "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
     "υ": "u", "χ": "x", "ω": "w", "ı": "i", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe",
+    # Armenian letters that pass for Latin ones (UTS #39 confusables), where transliteration would say another
+    "ս": "u", "օ": "o", "ո": "n", "հ": "h", "ց": "g", "զ": "q", "ա": "w", "ե": "t", "ւ": "l", "ռ": "n",
+    "п": "n", "г": "r", "ѡ": "w", "ԍ": "g", "ɩ": "i",
 })
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
                       "|": "i"})
@@ -72,14 +76,69 @@ def words(text: str) -> list[Word]:
     return _joined_letters(found, text)
 
 
+def readings(text: str) -> list[list[Word]]:
+    """The ways the text's words are read: as words() reads them, and, where single letters are spaced out with
+    a mix of spaces, dots and dashes (n a-k.e d), with every such run of three or more joined into one word."""
+    found = words(text)
+    tokens = _tokens(text)
+    mixed = _spelled_out(tokens, text)
+    return [found] if [word.text for word in mixed] == [word.text for word in found] else [found, mixed]
+
+
+def _tokens(text: str) -> list[Word]:
+    folded, origin = _fold(text)
+    tokens = []
+    for match in _WORD.finditer(folded):
+        token = match.group()
+        if _LETTER.search(token):
+            token = token.translate(LEET)
+        tokens.append(Word(_REPEATS.sub(r"\1", token), origin[match.start()], origin[match.end() - 1] + 1))
+    return tokens
+
+
+def _spelled_out(found: list[Word], text: str) -> list[Word]:
+    """Runs of three or more single letters with spaces, dots, dashes or the like between them, whatever the mix,
+    as one word each."""
+    joined: list[Word] = []
+    run: list[Word] = []
+    for word in [*found, None]:
+        gap = text[run[-1].end:word.start] if run and word is not None else ""
+        if word is not None and len(word.text) == 1 and (not run or (gap and set(gap) <= set(" .-_*"))):
+            run.append(word)
+            continue
+        if len(run) >= 3:
+            joined.append(Word("".join(letter.text for letter in run), run[0].start, run[-1].end))
+        else:
+            joined.extend(run)
+        run = []
+        if word is not None:
+            if len(word.text) == 1:
+                run.append(word)
+            else:
+                joined.append(word)
+    return joined
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
-    """Case folded, accents and look-alikes mapped, with each folded character's index in the original."""
+    """Case folded, accents and look-alikes mapped, format characters dropped, with each folded character's index
+    in the original.
+
+    Format characters (Unicode category Cf: zero-width space and joiner, soft hyphen, word joiner, bidi marks) are
+    invisible and split a word for a matcher but not for a model's tokenizer, so they are dropped. A letter still
+    outside ASCII after compatibility decomposition and the look-alike table (IPA, small capitals, letter-like
+    symbols) is read as anyascii transliterates it, where that is one letter: the skeleton a reader (and a model)
+    sees. Longer transliterations (a CJK syllable) are left alone, so no word is made up of them."""
     if text.isascii():  # the common case, at C speed
         return text.lower(), list(range(len(text)))
     folded, origin = [], []
     for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            continue
         plain = "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
         for part in plain.casefold().translate(LOOK_ALIKES):
+            if not part.isascii() and part.isalpha():
+                spelt = anyascii(part).lower()
+                part = spelt if len(spelt) == 1 and spelt.isalpha() else part
             folded.append(part)
             origin.append(index)
     return "".join(folded), origin
@@ -122,11 +181,32 @@ def _joined_letters(found: list[Word], text: str) -> list[Word]:
     return joined
 
 
+# The endings English puts on a word (plurals, tenses, the doer): a category's term matches them too, so
+# `beheads`, `torturers` and `nudes` need no line of their own. Only these: `naked` must not match `nakedness`'s
+# innocent cousins by accident, and a term's own list says what else it covers.
+INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers")
+
+
 @dataclass(frozen=True)
 class Term:
     words: tuple[str, ...]
     prefix: bool  # the last word may go on (decapitat*)
     written: str
+    inflects: bool = False  # the last word matches with INFLECTIONS too
+
+    @property
+    def last_forms(self) -> frozenset[str]:
+        """The spellings the term's last word matches whole."""
+        last = self.words[-1]
+        if not self.inflects:
+            return frozenset({last})
+        stem = last[:-1] if last.endswith("e") else last
+        return frozenset({last, *(last + ending for ending in INFLECTIONS), stem + "ing", stem + "ed", stem + "er",
+                          stem + "ers"})
+
+    @property
+    def first_forms(self) -> frozenset[str]:
+        return self.last_forms if len(self.words) == 1 else frozenset({self.words[0]})
 
     def matches_at(self, found: list[Word], index: int) -> int:
         """How many words the term covers from found[index], or 0."""
@@ -135,14 +215,15 @@ class Term:
         for offset, word in enumerate(self.words):
             text = found[index + offset].text
             last = offset == len(self.words) - 1
-            if not (text == word or (last and self.prefix and text.startswith(word))):
+            if not (text == word or (last and self.prefix and text.startswith(word))
+                    or (last and self.inflects and text in self.last_forms)):
                 return 0
         return len(self.words)
 
 
-def term(written: str) -> Term:
+def term(written: str, inflects: bool = False) -> Term:
     prefix = written.endswith("*")
-    return Term(tuple(word.text for word in words(written.rstrip("*"))), prefix, written)
+    return Term(tuple(word.text for word in words(written.rstrip("*"))), prefix, written, inflects and not prefix)
 
 
 @dataclass(frozen=True)
@@ -183,7 +264,8 @@ def _index(terms: tuple[Term, ...]) -> tuple[dict[str, tuple[Term, ...]], tuple[
         if candidate.prefix and len(candidate.words) == 1:
             open_ended.append(candidate)
         else:
-            by_first.setdefault(candidate.words[0], []).append(candidate)
+            for form in candidate.first_forms:
+                by_first.setdefault(form, []).append(candidate)
     return {word: tuple(found) for word, found in by_first.items()}, tuple(open_ended)
 
 
@@ -249,7 +331,13 @@ class Rules:
                            if category.action != "allow" or category.name == SEXUAL])
 
     def _matched(self, text: str) -> list[tuple[int, Finding]]:
-        found = words(text)
+        findings: dict[tuple[str, int], tuple[int, Finding]] = {}
+        for found in readings(text):
+            for place, finding in self._matched_in(text, found):
+                findings.setdefault((finding.category, place), (place, finding))
+        return list(findings.values())
+
+    def _matched_in(self, text: str, found: list[Word]) -> list[tuple[int, Finding]]:
         findings = []
         sexual = []
         for category in self.categories:
@@ -285,8 +373,8 @@ class Rules:
 def _starts_of(categories: list[Category]) -> tuple[frozenset[str], re.Pattern]:
     """Every word the categories' terms can start with, and a pattern of their open-ended one-word terms' starts
     at the start of a word."""
-    first = {candidate.words[0] for category in categories for candidate in category.terms
-             if not candidate.prefix or len(candidate.words) > 1}
+    first = {form for category in categories for candidate in category.terms
+             if not candidate.prefix or len(candidate.words) > 1 for form in candidate.first_forms}
     open_ends = sorted({re.escape(candidate.words[0]) for category in categories for candidate in category.terms
                         if candidate.prefix and len(candidate.words) == 1})
     return frozenset(first), re.compile(f"(?<![a-z0-9@$!|])(?:{'|'.join(open_ends) or '(?!)'})")
@@ -314,8 +402,11 @@ def rules(actions: dict[str, str] | None = None, own_terms: Iterable[str] = (), 
     for name, spec in data.items():
         if name == MINORS:
             continue
+        written = tuple(spec.get("terms", ()))
+        if spec.get("names"):  # a person's name: also written joined (taylorswift) or surname first (swift taylor)
+            written += tuple(form for name in written for form in _name_forms(name)) + tuple(spec.get("surnames", ()))
         categories.append(Category(name, actions.get(name, spec["action"]), spec["why"], spec["title"],
-                                   _terms(tuple(spec.get("terms", ()))), _terms(tuple(spec.get("except", ())))))
+                                   _terms(written, bool(spec.get("inflect"))), _terms(tuple(spec.get("except", ())))))
     own = tuple(own_terms)
     if own:
         categories.append(Category(OWN, own_action, "on the film's own list (`policy: {own: ...}`)", "on the film's list",
@@ -324,14 +415,22 @@ def rules(actions: dict[str, str] | None = None, own_terms: Iterable[str] = (), 
                  tuple((name, load_classifier(name)) for name in classifiers))
 
 
-@lru_cache(maxsize=8)
-def _terms(written: tuple[str, ...]) -> tuple[Term, ...]:
+@lru_cache(maxsize=16)
+def _terms(written: tuple[str, ...], inflects: bool = False) -> tuple[Term, ...]:
     """The terms, each once however it is spelt (blood-soaked and blood soaked are one)."""
     unique: dict[tuple, Term] = {}
     for item in written:
-        made = term(item)
+        made = term(item, inflects)
         unique.setdefault((made.words, made.prefix), made)
     return tuple(unique.values())
+
+
+def _name_forms(name: str) -> tuple[str, ...]:
+    """Other ways a person's name of several words is written: run together, and surname first."""
+    parts = name.split()
+    if len(parts) < 2:
+        return ()
+    return ("".join(parts), f"{parts[-1]} {' '.join(parts[:-1])}")
 
 
 def default_categories() -> dict[str, dict]:
