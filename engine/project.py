@@ -60,8 +60,8 @@ class Project:
         warn: told of what the store finds wrong and mends (a damaged take evicted).
         media: check that every picture and sound file the film names decodes (engine.media), before a render or
         a cut reads them; the commands that do not read them skip it.
-        writes: False for a command that only reads: the store need not be writable, and nothing is written in it
-        (not even the note of which takes checked out), so a read-only film folder serves it."""
+        writes: False for a command that only reads: the store need not be writable, nothing is evicted from it,
+        and only its cache of checked takes is written where it can be, so a read-only film folder serves it."""
         screenplay = storyboard.load(film)
         if media:
             check_media(screenplay)

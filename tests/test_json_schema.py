@@ -31,10 +31,13 @@ LOADER_ONLY = {
     # files: includes, references, sounds
     "missing-include", "missing-reference", "include-loop", "include-outside", "include-not-yaml", "include-folder",
     "reference-not-image", "reference-truncated", "reference-bomb", "reference-folder", "music-empty",
-    "sound-not-audio",
+    "sound-not-audio", "reference-outside",
     # timing that needs the frame rate and the order of the shots
     "transition-too-long", "overlapping-transitions", "timecode-frames", "music-after-end", "music-ends-before-start",
     "duration-hours-too-long", "duration-frames-too-long", "duration-smpte-too-long", "duration-smpte-frames",
+    "footage-in-frames", "footage-under-a-frame",
+    # what is installed (plug-ins) and what a term must hold: a schema cannot know them
+    "unknown-keyframe-backend", "classifier-module-path", "own-term-punctuation",
     # the backend's and the executor's own settings
     "max-seconds-tiny", "executor-unknown-setting", "executor-bad-workers",
 }

@@ -59,8 +59,9 @@ def _unlimited_peak(film: Path) -> float:
     timeline = build_timeline(project.plan(), project.store, titles=False)
     folder = film.parent
     voices = audio.shot_voices(timeline)
-    decoded_voices = [audio._decoded(v.audio.file, folder / f"v{n}.f32", "sound") for n, v in enumerate(voices)]
-    audio._mix(timeline, {n: audio._source(cue, folder) for n, cue in enumerate(timeline.music)},
+    decoded_voices = [audio._decoded(v.audio.file, folder / f"v{n}.f32", "sound",
+                                     v.offset + v.end - v.begin) for n, v in enumerate(voices)]
+    audio._mix(timeline, audio.music_sources(timeline, folder),
                audio.samples(timeline.total_frames, timeline.fps), folder / "mix.f32", list(zip(voices, decoded_voices)))
     measured = audio.measure_mix(folder / "mix.f32")
     return measured["TP"] + (-14 - measured["I"])

@@ -405,13 +405,16 @@ def test_a_generated_cue_costs_memory_for_what_it_plays():
 
 
 def tree_state(folder: Path) -> dict:
+    """Every file and folder with its size and time, but the store's cache of checked takes (`verified/`), which
+    a command that only reads writes where it can and does without where it cannot."""
     return {path: (path.stat().st_size, path.stat().st_mtime_ns) for path in folder.rglob("*")
-            if not path.is_symlink()}
+            if not path.is_symlink() and "verified" not in path.relative_to(folder).parts}
 
 
 def test_read_only_commands_leave_the_film_folder_as_it_was(rendered, tmp_path):
     """export (to elsewhere), status, takes (its sheet elsewhere), report and a dry run write nothing in the film's
-    folder or its store: a film folder that cannot be written (a shared drive, a read-only mount) serves them."""
+    folder or its store but the store's cache of checked takes (where it can): a film folder that cannot be
+    written (a shared drive, a read-only mount) serves them."""
     copied = tmp_path / "copied"
     shutil.copytree(rendered.parent, copied, symlinks=True)  # new inodes: every take is checked afresh
     film = copied / rendered.name

@@ -101,9 +101,7 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
     with scratch_folder(store_root, "audio") as folder:
         mix = Path(folder) / "mix.f32"
         raw_stems = {name: Path(folder) / f"{name}.f32" for name in STEMS}
-        scores: dict[tuple, Score] = {}  # one Score per mood, key and tempo: cues alike share their chords
-        sources = {index: _source(cue, Path(folder), scores, played)
-                   for index, (cue, begin, end, _, _) in enumerate(_spans(timeline)) for played in [end - begin]}
+        sources = music_sources(timeline, Path(folder))
         voices = all_voices(timeline)
         # each sound decoded only as far as the film plays it: a long file under a short shot is not read whole
         voice_sources = [_decoded(voice.audio.file, Path(folder) / f"shot-{number}.f32", f"the sound of shot "
@@ -135,6 +133,14 @@ def _write_stems(raw: dict[str, Path], gain_db: float, stems: dict[str, Path]) -
                 block = np.clip(data[start:start + BLOCK * 2] * gain, -1.0, 1.0 - 2 ** -23)
                 as_int = np.round(block * 2 ** 23).astype("<i4")
                 out.writeframes(as_int.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())
+
+
+def music_sources(timeline: Timeline, folder: Path) -> dict[int, Score | np.ndarray]:
+    """Each music cue's sound, by its index: one Score per mood, key and tempo (cues alike share their chords), and
+    each file decoded into `folder` as far as its cue plays."""
+    scores: dict[tuple, Score] = {}
+    return {index: _source(cue, folder, scores, end - begin)
+            for index, (cue, begin, end, _, _) in enumerate(_spans(timeline))}
 
 
 def _source(cue: MusicPlacement, folder: Path, scores: dict[tuple, Score], played: int):

@@ -100,7 +100,7 @@ class TakeStore:
     def __init__(self, root: Path, remote: str | None = None, warn: Callable[[str], None] | None = None,
                  read_only: bool = False) -> None:
         self.root = Path(root)
-        self.read_only = read_only  # a command that only reads: no note of checked takes, no eviction
+        self.read_only = read_only  # a command that only reads: no eviction; the note of checked takes if it can
         self.takes = self.root / "takes"
         self.scratch = self.root / "tmp"
         self.remote = RemoteTakes(remote) if remote else None
@@ -174,9 +174,13 @@ class TakeStore:
 
     def _remember(self, key: str, token: tuple) -> None:
         self._sound[key] = token
-        if not self.read_only and self._remembered(key) != token:
-            with atomic_path(self._verified_note(key)) as temporary:
-                temporary.write_text(json.dumps(token), encoding="utf-8")
+        if self._remembered(key) != token:
+            try:
+                with atomic_path(self._verified_note(key)) as temporary:
+                    temporary.write_text(json.dumps(token), encoding="utf-8")
+            except OSError:
+                if not self.read_only:
+                    raise  # a command that only reads keeps this cache where it can, and goes on where it cannot
 
     @contextmanager
     def claim(self, key: str) -> Iterator[None]:

@@ -65,32 +65,25 @@ class Word:
 def words(text: str) -> list[Word]:
     """The text's words, normalised, each with its place in the original. Letters spaced out or dotted
     (s e x, s.e.x) become one word; leetspeak is read inside words that hold a letter (s3x, g0re)."""
-    folded, origin = _fold(text)
-    found: list[Word] = []
-    for match in _WORD.finditer(folded):
-        token = match.group()
-        if _LETTER.search(token):  # a number stays a number: 1920s is not "iq2os"
-            token = token.translate(LEET)
-        token = _REPEATS.sub(r"\1", token)
-        found.append(Word(token, origin[match.start()], origin[match.end() - 1] + 1))
-    return _joined_letters(found, text)
+    return _joined_letters(_tokens(text), text)
 
 
 def readings(text: str) -> list[list[Word]]:
     """The ways the text's words are read: as words() reads them, and, where single letters are spaced out with
     a mix of spaces, dots and dashes (n a-k.e d), with every such run of three or more joined into one word."""
-    found = words(text)
     tokens = _tokens(text)
+    found = _joined_letters(tokens, text)
     mixed = _spelled_out(tokens, text)
     return [found] if [word.text for word in mixed] == [word.text for word in found] else [found, mixed]
 
 
 def _tokens(text: str) -> list[Word]:
+    """The text's tokens, folded, leetspeak read and letter runs collapsed, each with its place in the original."""
     folded, origin = _fold(text)
     tokens = []
     for match in _WORD.finditer(folded):
         token = match.group()
-        if _LETTER.search(token):
+        if _LETTER.search(token):  # a number stays a number: 1920s is not "iq2os"
             token = token.translate(LEET)
         tokens.append(Word(_REPEATS.sub(r"\1", token), origin[match.start()], origin[match.end() - 1] + 1))
     return tokens
