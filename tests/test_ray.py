@@ -210,3 +210,64 @@ def test_ray_workers_share_takes_through_object_storage(cluster, tmp_path, in_pr
         assert all(planned.cached for planned in Project.open(film, url).plan(size=SIZE).shots.values())
     finally:
         shutil.rmtree(_mirror_folder(url), ignore_errors=True)
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def _kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_a_lost_head_ends_the_render_in_seconds_with_a_hint(tmp_path, tmp_path_factory):
+    """The cluster's head dies mid-render: the driver says so within seconds and exits (Ray's own driver spun at
+    full CPU for a minute), every finished take is kept, and the next render sweeps what was left and finishes."""
+    temp = str(tmp_path_factory.mktemp("h"))  # its own, short: only this cluster's processes mention it
+    port = 6300 + os.getpid() % 600
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_TMPDIR": temp}
+    ray_cli = Path(sys.executable).with_name("ray")
+    subprocess.run([str(ray_cli), "start", "--head", f"--port={port}", "--num-cpus=2", "--disable-usage-stats",
+                    "--include-dashboard=false"], env=env, check=True, capture_output=True, timeout=120)
+    film = example_copy(tmp_path)
+    render = None
+    try:
+        render = subprocess.Popen([sys.executable, "-m", "engine.cli", "render", str(film), "--executor", "ray",
+                                   "--address", f"127.0.0.1:{port}", "--size", "320x180"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        scratch = film.parent / ".longcut" / "tmp"
+        deadline = time.monotonic() + 120
+        def a_worker_writes() -> bool:  # a take folder of another process than the driver (which draws keyframes)
+            return scratch.is_dir() and any(entry.name.split(".")[1:2] != [str(render.pid)]
+                                            for entry in scratch.iterdir())
+
+        while not a_worker_writes() and render.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _kill_all(_processes_mentioning(temp))  # the head: its GCS, raylet and helpers
+        killed = time.monotonic()
+        out, err = render.communicate(timeout=60)
+        took = time.monotonic() - killed
+    finally:
+        if render is not None and render.poll() is None:
+            render.kill()
+        _kill_all(_processes_mentioning(temp))
+    assert render.returncode == 1, out + err
+    assert took < 20, took
+    assert "lost the Ray cluster: its head at" in err and "start the cluster's head again" in err
+    assert "Traceback" not in err
+    kept = Project.open(film).store
+    result = cli("render", film, "--size", "320x180")  # here, without the cluster: what is left is swept
+    assert "rendered" in result.output
+    assert not list(kept.scratch.iterdir())

@@ -32,6 +32,10 @@ from . import ExecutorOptions
 
 INSTALL_HINT = "install it with: pip install 'longcut[ray]' (on the driver and on every machine of the cluster)"
 CONNECT_SECONDS = 5.0
+# While shots are in flight, the head is asked after every this many seconds of quiet; it is lost when it does not
+# answer this many times in a row (Ray's own driver would retry for a minute, at full CPU).
+HEAD_CHECK_SECONDS = 2.0
+HEAD_MISSES = 2
 
 
 def _ray():
@@ -133,13 +137,19 @@ class RayExecutor:
         ray = _ray()
         started_here = self._connect(ray)
         workers: list[_Worker] = []
+        head_lost = False
         try:
             workers = self._start_workers(ray, plan, store, len(shots), progress)
             yield from self._walk(ray, workers, shots, progress)
+        except HeadLost as lost:
+            head_lost = True
+            raise LongcutError(str(lost), hint="every finished take is kept; start the cluster's head again "
+                               "(`ray start --head`) and render again", exit_code=1) from None
         finally:
-            for worker in workers:
-                ray.kill(worker.actor, no_restart=True)
-            if started_here:
+            if not head_lost:  # with no head, killing an actor waits on it forever: the workers go with the cluster
+                for worker in workers:
+                    ray.kill(worker.actor, no_restart=True)
+            if started_here or head_lost:
                 ray.shutdown()
 
     # 1. reach the cluster (or start Ray here) ------------------------------------------------------
@@ -224,7 +234,7 @@ class RayExecutor:
                 worker, planned = idle.pop(0), ready.popleft()
                 in_flight[worker.actor.render.remote(planned)] = (worker, planned)
                 progress.shot_started(planned, worker.name)
-            [done], _ = ray.wait(list(in_flight), num_returns=1)
+            done = self._next_done(ray, list(in_flight))
             worker, planned = in_flight.pop(done)
             try:
                 record = ray.get(done)
@@ -242,6 +252,40 @@ class RayExecutor:
             progress.frames_done(planned, record.frames)
             progress.shot_finished(planned, record, worker.name)
             yield record
+
+
+    def _next_done(self, ray, in_flight: list) -> Any:
+        """The next shot to finish; HeadLost when the cluster's head stops answering meanwhile."""
+        misses = 0
+        while True:
+            done, _ = ray.wait(in_flight, num_returns=1, timeout=HEAD_CHECK_SECONDS)
+            if done:
+                return done[0]
+            address = _head_address(ray)
+            misses = 0 if address is None or _answers(address) else misses + 1
+            if misses >= HEAD_MISSES:
+                raise HeadLost(f"lost the Ray cluster: its head at {address} stopped answering while shots were "
+                               "being rendered")
+
+
+class HeadLost(Exception):
+    """The cluster's head (its GCS) no longer answers."""
+
+
+def _head_address(ray) -> str | None:
+    try:
+        return ray.get_runtime_context().gcs_address
+    except Exception:  # noqa: BLE001 - a Ray without it: the head is not watched, as before
+        return None
+
+
+def _answers(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS / 2).close()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _check_reachable(address: str) -> None:
