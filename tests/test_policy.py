@@ -121,6 +121,10 @@ EVASIONS = {
     "naked, aged 15": MINORS, "nude and 16 years old": MINORS, "a tween, topless": MINORS,
     "jailbait, naked": MINORS, "adolescents having sex": MINORS, "an erotic pose, age 12": MINORS,
     "a n\u200baked schoolgirl": MINORS, "nսde teens": MINORS, "under eighteen and naked": MINORS,
+    # run together with another word
+    "a nakedwoman on the bed": "sexual", "pornstar in a hotel": "sexual", "sexscene in the car": "sexual",
+    "havingsex": "sexual", "gorevideo": "graphic-violence", "a nudebeach": "sexual", "teenporn": MINORS,
+    "nakedteen": MINORS, "hotnaked": "sexual",
 }
 
 # Film language the rules must leave alone: animals, colours, surnames that are words, history, music.
@@ -143,6 +147,8 @@ INNOCENT_FILM_LANGUAGE = [
     "she strips the wallpaper", "he goes for the kill shot on goal", "a cutthroat razor on the sink",
     "the butcher's shop window", "a naked mole-rat colony", "the baby elephant bathes",
     "a teen band rehearses", "the kids build a sandcastle",
+    "a Gore-Tex jacket in the rain", "Penistone station at dusk", "the showman bows", "a hotel chain",
+    "the manhole cover", "starboard side", "a beachcomber", "the partygoers leave", "a bodyguard waits",
 ]
 
 

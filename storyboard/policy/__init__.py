@@ -180,6 +180,15 @@ def _joined_letters(found: list[Word], text: str) -> list[Word]:
 INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers")
 
 
+# Words a term is run together with to slip past a whole-word match (nakedwoman, teenporn, goreVideo): a token
+# that is exactly a one-word term of a category that inflects and one of these, either way round, is read as the
+# two words. Only these: a term inside any longer word would take Penistone or Gore-Tex for what they hold.
+JOINED_WITH = ("woman", "women", "girl", "girls", "boy", "boys", "man", "men", "guy", "guys", "lady", "ladies",
+               "teen", "teens", "kid", "kids", "child", "pic", "pics", "photo", "photos", "video", "videos", "vid",
+               "vids", "clip", "clips", "star", "stars", "model", "models", "scene", "scenes", "selfie", "selfies",
+               "shoot", "body", "bodies", "party", "beach", "show", "cam", "chat", "hot", "real", "amateur", "free")
+
+
 @dataclass(frozen=True)
 class Term:
     words: tuple[str, ...]
@@ -228,6 +237,7 @@ class Category:
     terms: tuple[Term, ...]
     exceptions: tuple[Term, ...] = ()
     configurable: bool = True
+    inflects: bool = False  # its terms match their plurals and tenses, and run together with JOINED_WITH words
 
     @cached_property
     def _term_index(self):
@@ -299,7 +309,9 @@ class Rules:
             lowered = text.lower()
             if not _TRICKS.search(lowered):
                 first_words, open_ends = self._starts
-                if first_words.isdisjoint(_WORD.findall(lowered)) and open_ends.search(lowered) is None:
+                tokens = _WORD.findall(lowered)
+                if (first_words.isdisjoint(tokens) and open_ends.search(lowered) is None
+                        and not self._any_joined(tokens)):
                     return self._classified(text, [])
         return self._classified(text, self._matched(text))
 
@@ -325,10 +337,42 @@ class Rules:
 
     def _matched(self, text: str) -> list[tuple[int, Finding]]:
         findings: dict[tuple[str, int], tuple[int, Finding]] = {}
-        for found in readings(text):
+        seen = readings(text)
+        split = self._split_joined(seen[0])
+        for found in seen + ([split] if split is not None else []):
             for place, finding in self._matched_in(text, found):
                 findings.setdefault((finding.category, place), (place, finding))
         return list(findings.values())
+
+    @cached_property
+    def _joinable(self) -> frozenset[str]:
+        """The spellings of the one-word terms of categories that inflect (sexual, graphic violence)."""
+        return frozenset(form for category in self.categories if category.inflects for candidate in category.terms
+                         if len(candidate.words) == 1 and not candidate.prefix for form in candidate.last_forms)
+
+    def _any_joined(self, tokens: list[str]) -> bool:
+        """Whether a token may be a term run together with a partner word (for the fast path to look closer): two
+        set lookups per long token, of its first and last three letters against the terms' (rare in plain text)."""
+        heads, tails = self._joinable_ends
+        return any(_split(token, self._joinable) is not None for token in tokens
+                   if len(token) >= _SHORTEST_JOIN and (token[:3] in heads or token[-3:] in tails))
+
+    @cached_property
+    def _joinable_ends(self) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(term[:3] for term in self._joinable), frozenset(term[-3:] for term in self._joinable)
+
+    def _split_joined(self, found: list[Word]) -> list[Word] | None:
+        """The words with each term run together with a partner (nakedwoman, teenporn) read as two words; None
+        when there is none."""
+        out, changed = [], False
+        for word in found:
+            parts = _split(word.text, self._joinable)
+            if parts is None:
+                out.append(word)
+            else:
+                out.extend(Word(part, word.start, word.end) for part in parts)
+                changed = True
+        return out if changed else None
 
     def _matched_in(self, text: str, found: list[Word]) -> list[tuple[int, Finding]]:
         findings = []
@@ -361,6 +405,19 @@ class Rules:
                                                                  f"classifier {name}",
                                                                  f"flagged by the classifier `{name}`")))
         return [finding for _, finding in sorted(findings, key=lambda pair: pair[0])]
+
+
+_SHORTEST_JOIN = 3 + min(map(len, JOINED_WITH))  # no term is shorter than three letters
+
+
+def _split(token: str, terms: frozenset[str]) -> tuple[str, str] | None:
+    """(term, partner) or (partner, term) where the token is exactly a term and a JOINED_WITH word run together."""
+    for partner in JOINED_WITH:
+        if token.endswith(partner) and token[:-len(partner)] in terms:
+            return token[:-len(partner)], partner
+        if token.startswith(partner) and token[len(partner):] in terms:
+            return partner, token[len(partner):]
+    return None
 
 
 def _starts_of(categories: list[Category]) -> tuple[frozenset[str], re.Pattern]:
@@ -398,8 +455,12 @@ def rules(actions: dict[str, str] | None = None, own_terms: Iterable[str] = (), 
         written = tuple(spec.get("terms", ()))
         if spec.get("names"):  # a person's name: also written joined (taylorswift) or surname first (swift taylor)
             written += tuple(form for name in written for form in _name_forms(name)) + tuple(spec.get("surnames", ()))
+        inflects = bool(spec.get("inflect"))
+        if inflects:  # a term of several words also run together: sexscene, havingsex
+            written += tuple("".join(item.split()) for item in written if " " in item and "*" not in item)
         categories.append(Category(name, actions.get(name, spec["action"]), spec["why"], spec["title"],
-                                   _terms(written, bool(spec.get("inflect"))), _terms(tuple(spec.get("except", ())))))
+                                   _terms(written, inflects), _terms(tuple(spec.get("except", ()))),
+                                   inflects=inflects))
     own = tuple(own_terms)
     if own:
         categories.append(Category(OWN, own_action, "on the film's own list (`policy: {own: ...}`)", "on the film's list",
