@@ -874,6 +874,7 @@ def _print_report(data: dict, path: Path) -> None:
         match = seam["color_match"]
         out.print(f"  {seam['to']}: graded toward {match['toward']}, seam ΔE {match['delta_e_before']:.1f} -> "
                   f"{seam['delta_e']:.1f}")
+    _print_identity(data.get("identity") or {})
     flags = [flag for entry in seams + data["shots"] for flag in entry["flags"]]
     if not flags:
         out.print("nothing flagged")
@@ -882,6 +883,19 @@ def _print_report(data: dict, path: Path) -> None:
         out.print(Text.assemble((flag["timecode"], "cyan"), f"  {flag['what']}: {flag['message']}"))
         out.print(Text(f"  hint: {flag['hint']}", style="dim"))
     out.print(f"{len(flags)} flag(s)")
+
+
+def _print_identity(identity: dict) -> None:
+    """Who is on screen: a row per character (its consistency across shots and where it is lowest)."""
+    if not identity.get("measured"):
+        out.print(Text(identity.get("why") or "identity was not measured", style="dim"))
+        return
+    for row in identity.get("characters", []):
+        seen = f"seen in {row['seen_in']} of {row['shots']} shot(s)"
+        if row.get("consistency") is not None:
+            lowest = row["lowest"]
+            seen += f", consistency {row['consistency']:.2f} (lowest: {lowest['shot']}, {lowest['similarity']:.2f})"
+        out.print(f"  {row['name']} ({row['character']}): {seen}")
 
 
 @app.command()

@@ -26,12 +26,14 @@ from storyboard.files import RECORD_LIMIT, FileRefused, read_text
 from storyboard.schema import ContinuitySpec
 from storyboard.units import format_timecode
 
+from . import identity
 from .atomic import atomic_path
 from .errors import LongcutError
 from .ffmpeg import read_frame
 from .grade import apply_lut, grade_lut
 from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, measure_clip
 from .render.store import TakeStore, write_png
+from .identity import Cast
 from .timeline import Clip, Marker, Timeline, file_digest
 
 REPORT_VERSION = 1
@@ -57,6 +59,7 @@ class Report:
     seams: list[dict] = field(default_factory=list)
     shots: list[dict] = field(default_factory=list)
     thresholds: dict = field(default_factory=dict)
+    identity: dict = field(default_factory=lambda: {"measured": False, "why": "identity was not asked for"})
 
     @property
     def flags(self) -> list[dict]:
@@ -64,7 +67,7 @@ class Report:
 
     def as_json(self) -> dict:
         return {"version": REPORT_VERSION, "methods": METHODS, "thresholds": self.thresholds, "seams": self.seams,
-                "shots": self.shots, "flagged": len(self.flags)}
+                "shots": self.shots, "identity": self.identity, "flagged": len(self.flags)}
 
     def markers(self) -> tuple[Marker, ...]:
         return tuple(Marker(flag["frame"], flag["what"], f"{flag['message']}; {flag['hint']}", "RED")
@@ -79,8 +82,9 @@ def strips_folder(film: Path) -> Path:
     return Path(film).with_suffix(".continuity")
 
 
-def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore) -> Report:
-    """Measure the Timeline's clips and seams against the film's thresholds (`continuity:`)."""
+def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: Cast | None = None) -> Report:
+    """Measure the Timeline's clips and seams against the film's thresholds (`continuity:`); with the film's cast
+    (who each shot names), who is on screen too (engine.identity), where it is installed and asked for."""
     report = Report(thresholds=_thresholds(spec, timeline.fps))
     clips = timeline.clips
     for clip in clips:
@@ -88,7 +92,55 @@ def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore
         report.shots.append(_shot_entry(clip, measures, spec, timeline))
     for before, after in zip(clips, clips[1:]):
         report.seams.append(_seam_entry(before, after, spec, timeline, store))
+    if cast is not None:
+        report.identity = _identity(timeline, spec, store, cast, report)
     return report
+
+
+def _identity(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: Cast, report: Report) -> dict:
+    """The identity section, and its flags on the shots' entries (step 6 of engine.identity's story)."""
+    settings = spec.identity
+    if not settings.measure:
+        return {"measured": False, "why": "identity is off for this film (`continuity: {identity: off}`)"}
+    why = identity.missing()
+    if why is not None:
+        return {"measured": False, "why": why}
+    clips = [clip for clip in timeline.clips if clip.shot_id in cast.shots]
+    faces = {}
+    for clip in clips:  # the take as made (a graded copy's colours do not change who it is)
+        path, key = (clip.color_match.take_path, clip.color_match.take_key) if clip.color_match else (clip.path, clip.key)
+        faces[clip.shot_id] = [face for face in identity.take_faces(path, key, clip.take_frames or clip.frames,
+                                                                     timeline.width, timeline.height, store.root)
+                               if clip.source_in <= face.frame < clip.source_in + clip.frames]
+    thresholds = identity.IdentityThresholds(settings.match, settings.min_reference, settings.min_consistency,
+                                             tuple(size.value for size in settings.expect_faces), settings.unknown)
+    result = identity.measure_identity(cast, faces, thresholds)
+    entries = {entry["id"]: entry for entry in report.shots}
+    by_shot = {clip.shot_id: clip for clip in clips}
+    for flag in result.flags:
+        clip = by_shot[flag.shot_id]
+        frame = min(max(flag.frame - clip.source_in, 0), clip.frames - 1)
+        _flagger(entries[flag.shot_id]["flags"], flag.shot_id, timeline, clip.record_in)(flag.what, frame,
+                                                                                            flag.message, flag.hint)
+    for row in result.characters:
+        crops = result.crops[row["character"]]
+        if crops:
+            row["strip"] = identity.strip_key(row["character"], crops)
+            target = strip_path(store.root, row["strip"])
+            if not target.is_file():
+                with atomic_path(target) as temporary:
+                    write_png(temporary, identity.face_strip(crops))
+            row["strip_shots"] = [shot_id for shot_id, _ in crops]
+    return {"measured": True, "method": identity.METHOD, "thresholds": {
+                "match": settings.match, "min_reference": settings.min_reference,
+                "min_consistency": settings.min_consistency,
+                "expect_faces": [size.value for size in settings.expect_faces]},
+            "characters": result.characters, "shots": result.shots}
+
+
+def strip_path(store_root: Path, key: str) -> Path:
+    """Where a character's strip of faces is kept (the review page serves it by this key)."""
+    return Path(store_root) / "identity" / "strips" / f"{key}.png"
 
 
 def write_report(report: Report, film: Path) -> Path:

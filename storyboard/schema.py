@@ -411,8 +411,32 @@ class ExecutorSpec(Shorthand):
         return dict(self.model_extra or {})
 
 
+class IdentitySpec(Strict):
+    """Who is on screen (engine.identity): how alike a face must be to be a character's, and when it is flagged.
+    Similarities are SFace's cosine: the same person scores about 0.4 to 0.95, another person about 0.1 to 0.25."""
+
+    measure: bool = True  # `identity: off` skips it
+    match: float = Field(default=0.30, ge=0, le=1)  # a face at least this like a character is that character
+    min_reference: float = Field(default=0.36, ge=0, le=1)  # flagged under this to the character's reference
+    min_consistency: float = Field(default=0.36, ge=0, le=1)  # flagged under this to the character's other shots
+    expect_faces: list[ShotSize] = Field(default_factory=lambda: [ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP,
+                                                                  ShotSize.EXTREME_CLOSE_UP])  # a named face must show
+    unknown: bool = True  # flag a face that is none of the characters the shot names
+
+
+def _identity_words(value: Any) -> Any:
+    """`identity: off` (or false) and `identity: on` (or true) as the spec."""
+    if value in (False, "off"):
+        return {"measure": False}
+    if value in (True, "on"):
+        return {}
+    return value
+
+
 class ContinuitySpec(Strict):
     """Where the continuity report (written with every cut) flags a problem; the defaults suit most films."""
+
+    identity: Annotated[IdentitySpec, BeforeValidator(_identity_words)] = Field(default_factory=IdentitySpec)
 
     max_seam_delta_e: float = Field(default=5.0, gt=0)  # mean CIEDE2000 across a continues: seam
     min_seam_ssim: float = Field(default=0.5, ge=0, le=1)  # structural similarity across a continues: seam

@@ -30,6 +30,7 @@ from storyboard.files import FileRefused
 from ..errors import LongcutError
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..grade import grade_clips
+from ..identity import cast_of, identity_token
 from ..report import continuity_report, report_path, write_report
 from ..review.decisions import Review, note_markers
 from ..render.plan import ReferenceDigests, RenderPlan
@@ -103,7 +104,8 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
                            options.settings, stems=stems), warnings=spoken)
     continuity = plan.screenplay.film.continuity
-    inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), repr(continuity)]
+    inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), repr(continuity),
+                           identity_token()]  # installing the identity extra measures the film anew
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     record = Cut.beside(options.output)
     if (store.output_is_current(options.output, inputs) and _committed(record) and report_path(options.output).is_file()
@@ -131,7 +133,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
         else:
             deliver(timeline, picture, soundtrack, options.output, options.delivery, folder)
     # 5. the continuity report beside the film, and the Cut (with the report's flags as markers), for the exports
-    report = continuity_report(timeline, continuity, store)
+    report = continuity_report(timeline, continuity, store, cast_of(plan.screenplay))
     write_report(report, options.output)
     result.cut = dataclasses.replace(result.cut, markers=report.markers() + note_markers(review, timeline),
                                      film_digest=file_digest(options.output))
