@@ -161,3 +161,34 @@ def test_the_animatics_characters_are_found_where_their_faces_are_large_enough(t
     rows = {shot["id"]: {row["character"]: row for row in shot["characters"]} for shot in data["identity"]["shots"]}
     assert rows["storm-3"]["ada"]["found"]  # her medium close-up
     assert not rows["dawn-2"]  # the lighthouse at dawn names no one
+
+
+def test_the_review_page_shows_a_row_per_character_with_its_faces(tmp_path):
+    import http.client
+    import threading
+
+    from engine.review.server import ReviewServer
+
+    film = face_film(tmp_path / "film")
+    run("render", film)
+    server = ReviewServer(film)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        def get(path: str) -> tuple[int, bytes]:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            connection.request("GET", path, headers={"Host": f"127.0.0.1:{server.port}"})
+            response = connection.getresponse()
+            return response.status, response.read()
+
+        status, body = get("/api/state")
+        state = json.loads(body)
+        eileen, = state["identity"]["characters"]
+        assert eileen["name"] == "Eileen" and eileen["seen_in"] == 2 and eileen["strip_shots"] == ["a", "b"]
+        status, body = get("/" + eileen["strip"])
+        assert status == 200 and body[:8] == b"\x89PNG\r\n\x1a\n"
+        assert [flag["what"] for flag in state["flags"]] == ["identity-other"]  # the page lists the report's flags
+    finally:
+        server.shutdown()
+    run("review", film, "--static", tmp_path / "copy")
+    assert (tmp_path / "copy" / eileen["strip"]).is_file()

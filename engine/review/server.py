@@ -51,8 +51,8 @@ from .state import media_file, page_state
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
               "/review.js": ("review.js", "text/javascript; charset=utf-8"),
               "/review.css": ("review.css", "text/css; charset=utf-8")}
-MEDIA = re.compile(r"^/media/(?P<kind>take|thumb|film|speech)/(?P<key>[0-9a-f]{64})\.(?P<ext>mp4|jpg|wav)$")
-MEDIA_SUFFIX = {"take": "mp4", "film": "mp4", "thumb": "jpg", "speech": "wav"}
+MEDIA = re.compile(r"^/media/(?P<kind>take|thumb|film|speech|faces)/(?P<key>[0-9a-f]{64})\.(?P<ext>mp4|jpg|wav|png)$")
+MEDIA_SUFFIX = {"take": "mp4", "film": "mp4", "thumb": "jpg", "speech": "wav", "faces": "png"}
 BODY_LIMIT = 64 * 1024
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 10

@@ -3,7 +3,8 @@ notes and continuity flags. The page draws only this (and the media it names), s
 folder show the same thing.
 
 Media are named by key, never by path: `media/take/KEY.mp4`, `media/thumb/KEY.jpg`, `media/film/VERSION.mp4`,
-`media/speech/KEY.wav` (a line as a scratch voice spoke it).
+`media/speech/KEY.wav` (a line as a scratch voice spoke it), `media/faces/KEY.png` (a character's face in each shot,
+from the continuity report).
 The server finds each in the store by its key (engine.review.server); the static folder holds them at those
 very names (engine.review.static).
 """
@@ -18,7 +19,7 @@ from ..errors import LongcutError
 from ..project import Project, take_choice
 from ..render.plan import RenderPlan, alternative_keys
 from ..render.store import TakeRecord
-from ..report import load_report, report_path
+from ..report import load_report, report_path, strip_path
 from ..timeline import Card, Cut
 from ..voices import speech_path
 from .decisions import Review, Status
@@ -55,6 +56,9 @@ def media_file(project: Project, cut: Cut | None, kind: str, key: str) -> Path |
     if kind == "speech":
         path = speech_path(store.root, key)
         return path if path.is_file() else None
+    if kind == "faces":  # a character's strip of faces, made by the continuity report
+        path = strip_path(store.root, key)
+        return path if path.is_file() else None
     if not store.has(key):
         return None
     if kind == "thumb":
@@ -83,6 +87,7 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
         "shots": shots,
         "notes": [note.model_dump() for note in review.data.notes],
         "flags": _flags(cut),
+        "identity": _identity(cut),
         "statuses": STATUS_ORDER,
     }
 
@@ -146,15 +151,36 @@ def _film(cut: Cut | None) -> dict | None:
 
 
 def _flags(cut: Cut | None) -> list[dict]:
-    """The continuity report's flags, where the film was cut with one."""
-    if cut is None:
-        return []
-    path = report_path(cut.film)
-    if not path.is_file():
-        return []
-    try:
-        report = load_report(path, hint="")
-    except LongcutError:  # a report of another version: the page goes on without flags
-        return []
+    """The continuity report's flags (its seams' and its shots'), where the film was cut with one."""
+    report = _report(cut)
+    flags = [flag for entry in report.get("seams", []) + report.get("shots", []) for flag in entry.get("flags", [])]
     return [{key: flag.get(key) for key in ("what", "shot", "shot_frame", "frame", "timecode", "message", "hint")}
-            for flag in report.get("flags", [])]
+            for flag in sorted(flags, key=lambda flag: flag.get("frame", 0))]
+
+
+def _report(cut: Cut | None) -> dict:
+    """The continuity report of the film as cut ({} where there is none, or one of another version or film)."""
+    if cut is None or not report_path(cut.film).is_file():
+        return {}
+    try:
+        return load_report(report_path(cut.film), hint="", film=cut.film)
+    except LongcutError:  # the page goes on without the report
+        return {}
+
+
+def _identity(cut: Cut | None) -> dict:
+    """Who is on screen, per character: a row with its consistency and the strip of its face in each shot."""
+    identity = _report(cut).get("identity") or {}
+    if not identity.get("measured"):
+        return {"measured": False, "why": identity.get("why", "no continuity report yet"), "characters": []}
+    rows = []
+    for row in identity.get("characters", []):
+        rows.append({"character": row["character"], "name": row["name"], "shots": row["shots"],
+                     "seen_in": row["seen_in"], "consistency": row.get("consistency"), "lowest": row.get("lowest"),
+                     "strip": faces_url(row["strip"]) if row.get("strip") else None,
+                     "strip_shots": row.get("strip_shots", [])})
+    return {"measured": True, "why": None, "characters": rows}
+
+
+def faces_url(key: str) -> str:
+    return f"media/faces/{key}.png"

@@ -58,6 +58,7 @@ def _copy_media(project: Project, state: dict, cut: Cut | None, work: Path) -> i
     urls |= {shot["thumb"] for shot in state["shots"] if shot["thumb"]}
     urls |= {line["speech"] for shot in state["shots"] for line in shot["dialogue"] if line["speech"]}
     urls |= {state["film"]["url"]} if state["film"] else set()
+    urls |= {row["strip"] for row in state["identity"]["characters"] if row["strip"]}
     for url in urls:
         kind, name = url.split("/")[1:]
         source = media_file(project, cut, kind, name.rsplit(".", 1)[0])

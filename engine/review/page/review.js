@@ -123,6 +123,7 @@ function draw() {
   drawFilm();
   drawBoard();
   drawNotes();
+  drawIdentity();
   drawFlags();
   if (chosen) drawShotPanel(chosen);
   follow();
@@ -295,6 +296,22 @@ function seekNote(note) {
   choose(note.shot);
   const video = document.querySelector(`#take-${CSS.escape(note.shot)}-${note.take} video`);
   if (video) seek(video, note.frame);
+}
+
+function drawIdentity() {
+  // a row per character: how alike its face is from shot to shot, and that face in each shot, to see where it drifts
+  const identity = state.identity;
+  const rows = identity.characters.map((row) => el("li", { class: "identity" }, [
+    el("span", { class: "who", text: row.name }),
+    el("span", { class: "muted", text: row.consistency === null
+      ? `seen in ${row.seen_in} of ${row.shots} shot(s)`
+      : `seen in ${row.seen_in} of ${row.shots} shot(s) · consistency ${row.consistency.toFixed(2)} · lowest in ` +
+        `${row.lowest.shot} (${row.lowest.similarity.toFixed(2)})` }),
+    row.strip ? el("img", { class: "faces", src: withToken(row.strip), alt: `${row.name} in ${row.strip_shots.join(", ")}`,
+                            title: row.strip_shots.join(" · ") }) : "",
+  ]));
+  $("identity").replaceChildren(...rows);
+  if (!rows.length) $("identity").append(el("li", { class: "muted", text: identity.why || "no one is named" }));
 }
 
 function drawFlags() {
