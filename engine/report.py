@@ -110,7 +110,8 @@ def _identity(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: 
     for clip in clips:  # the take as made (a graded copy's colours do not change who it is)
         path, key = (clip.color_match.take_path, clip.color_match.take_key) if clip.color_match else (clip.path, clip.key)
         faces[clip.shot_id] = [face for face in identity.take_faces(path, key, clip.take_frames or clip.frames,
-                                                                     timeline.width, timeline.height, store.root)
+                                                                     timeline.fps, timeline.width, timeline.height,
+                                                                     store.root)
                                if clip.source_in <= face.frame < clip.source_in + clip.frames]
     thresholds = identity.IdentityThresholds(settings.match, settings.min_reference, settings.min_consistency,
                                              tuple(size.value for size in settings.expect_faces), settings.unknown)

@@ -25,6 +25,7 @@ from ..backends import Backend
 from ..errors import LongcutError, StepFailed
 from ..ffmpeg import Encoder, probe_frames
 from ..footage import footage_frames, footage_label
+from ..identity import FaceSampler, available as identity_available
 from ..measure import FrameMeter
 from .keyframes import PlannedKeyframe
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
@@ -144,6 +145,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     started = time.perf_counter()
     digest = hashlib.sha256()
     meter = FrameMeter(request.width, request.height, request.fps)  # the continuity report's measures, made on the way
+    faces = FaceSampler(request.frames, request.fps) if identity_available() else None  # and who is on screen
     sound = ShotSound(request.frames, request.fps)  # what a model that makes sound makes with the frames
     with store.writer(planned.key) as folder:
         frames = 0
@@ -157,6 +159,8 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                     shown = np.ascontiguousarray(overlay(request, frames, frame)) if overlay else frame
                     encoder.write(shown)
                     meter.add(shown)
+                    if faces is not None:
+                        faces.add(frames, shown)
                     digest.update(shown.data)
                     frames += 1
                     last = frame  # clean: the frame a shot that continues this one starts on
@@ -188,6 +192,8 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
         )
         write_record(folder, record)
     meter.save(store.root, planned.key)
+    if faces is not None:
+        faces.save(store.root, planned.key)
     progress.shot_finished(planned, record, worker)
     return record
 
