@@ -259,6 +259,9 @@ def test_both_examples_export_and_read_back(tmp_path, example):
     for fmt in ("srt", "vtt"):
         run("export", film, "--format", fmt, "--cut", draft)
         assert film.with_suffix(f".{fmt}").read_text().count("-->") == len(timeline.subtitles)
+    from .test_timed_text import assert_timed_text
+
+    assert_timed_text(timeline.subtitles, timeline.fps, timeline.total_frames)  # the silent cut's subtitles
 
 
 WIPE_FILM = FILM_24.replace("transition: {type: crossfade, duration: 0.5s}", "transition: {type: wipe, duration: 0.5s, "

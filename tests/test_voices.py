@@ -79,12 +79,16 @@ def test_each_line_is_heard_inside_its_shot_and_nowhere_else(spoken):
 
 
 def test_the_subtitles_follow_the_spoken_times(spoken):
+    from .test_timed_text import assert_timed_text
+
     cut = Cut.load(Cut.beside(spoken.with_suffix(".mp4")))
     for cue, subtitle in zip(cut.timeline.speech, cut.timeline.subtitles):
-        assert (subtitle.start, subtitle.end) == (cue.start, cue.start + cue.frames)
+        # from the line's first word, and at least as long as it is spoken (longer where it is short to read)
+        assert subtitle.start == cue.start and subtitle.end >= cue.start + cue.frames
         with wave.open(str(cue.file)) as reading:
             assert cue.frames == -(-reading.getnframes() * 12 // reading.getframerate())
     assert "00:00:02,000 --> 00:00:0" in spoken.with_suffix(".srt").read_text()
+    assert_timed_text(cut.timeline.subtitles, cut.timeline.fps, cut.timeline.total_frames)
 
 
 def test_two_characters_sound_different(spoken):

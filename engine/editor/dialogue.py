@@ -16,6 +16,7 @@ from pathlib import Path
 from storyboard.schema import Film, Voice
 
 from ..voices import INSTALL_HINT, character_voices, speak, voices_available
+from .timed_text import timed
 from .timeline import SpeechCue, SubtitleCue, Timeline
 
 
@@ -44,7 +45,7 @@ def speak_dialogue(timeline: Timeline, film: Film, store_root: Path) -> tuple[Ti
                             f"{spoken.seconds:.1f}s, {over:.1f}s longer than its {float(slot / timeline.fps):.1f}s "
                             f"slot; shorten the line, lengthen the shot, or give {cue.speaker} a faster `voice: "
                             f"{{pace: ...}}`")
-    subtitles.sort(key=lambda cue: cue.start)
+    subtitles = timed(subtitles, timeline.fps, timeline.total_frames)
     return dataclasses.replace(timeline, speech=speech, subtitles=subtitles), warnings
 
 

@@ -18,6 +18,7 @@ from ..render.plan import RenderPlan
 from ..render.store import FOOTAGE, SOUND, TakeStore
 from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MadeBy, MusicPlacement, MusicSource, SpeechCue,
                         SubtitleCue, Timeline, TransitionIn)
+from .timed_text import timed
 
 __all__ = ["Card", "CardKind", "Clip", "ClipAudio", "ColorMatch", "MadeBy", "MusicPlacement", "MusicSource", "SpeechCue", "SubtitleCue", "Timeline",
            "TransitionIn", "build_timeline"]
@@ -81,9 +82,9 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
     timeline = Timeline(sp.film.title, fps, width, height, items, backend=plan.backend.name,
                         models=tuple(model for model in [plan.backend.model()] if model))
     timeline.music = place_music(plan, fps, scene_starts, shot_starts, items[0].record_out if titles else 0, body_end)
-    timeline.subtitles = [SubtitleCue(clip.record_in + cue.start, clip.record_in + cue.end, cue.speaker, cue.line,
-                                      clip.shot_id)
-                          for clip in timeline.clips for cue in clip.dialogue]
+    timeline.subtitles = timed([SubtitleCue(clip.record_in + cue.start, clip.record_in + cue.end, cue.speaker, cue.line,
+                                            clip.shot_id) for clip in timeline.clips for cue in clip.dialogue],
+                               fps, timeline.total_frames)
     return timeline
 
 
