@@ -8,6 +8,8 @@ temporary file and renames it over the old one, makes one rebuild, not several.
 
 from __future__ import annotations
 
+import logging
+
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -53,6 +55,8 @@ def changes(films: FilmFiles, stop: threading.Event | None = None, debounce_ms: 
 
     ready() is called once the watcher runs (a save from then on is seen), and again after each batch."""
     waiting = True
+    # Ctrl-C ends the watch: the command says so in its own words, not with the library's log line
+    logging.getLogger("watchfiles.main").setLevel(logging.ERROR)
     for batch in watchfiles.watch(*films.watched(), watch_filter=films, debounce=debounce_ms, step=50,
                                   stop_event=stop, raise_interrupt=False, rust_timeout=200, yield_on_timeout=True):
         if batch:

@@ -434,9 +434,14 @@ def _warnings(sp: Screenplay) -> list[Warning_]:
         if located is None and entry.shot.footage is None:
             warnings.append(Warning_(f"shot `{entry.shot.id}` has no location (neither the shot nor scene "
                                      f"`{entry.scene.id}` names one)", sp.source.value(entry.path)))
-    for ident in sp.film.characters:
+    for ident, character in sp.film.characters.items():
         if ident not in used_characters:
             warnings.append(Warning_(f"character `{ident}` never appears (no @{ident} in a prompt, no dialogue)",
+                                     sp.source.key(("characters", ident))))
+        if not character.description.strip() and not character.reference:
+            # a model draws such a character from its name alone: a different person in every shot
+            warnings.append(Warning_(f"character `{ident}` has neither a description nor a reference image, so "
+                                     "every shot draws someone new (add `description:` or `reference:`)",
                                      sp.source.key(("characters", ident))))
     for ident in sp.film.locations:
         if ident not in used_locations:

@@ -11,6 +11,8 @@ Steps, each of which reports problems with file:line:column:
 
 from __future__ import annotations
 
+import difflib
+
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -160,8 +162,28 @@ def _validate(data: Any, source: SourceMap) -> Film:
     try:
         return Film.model_validate(data)
     except ValidationError as error:
-        problems = [_problem_from(item, data, source) for item in error.errors(include_url=False)]
+        items = error.errors(include_url=False)
+        misspelt = _misspelt_fields(items, data)
+        problems = [_problem_from(item, data, source) for item in items
+                    if not (item["type"] == "missing" and _data_path(item["loc"], data)[0] in misspelt)]
         raise ScreenplayError(_unique(problems)) from None
+
+
+def _misspelt_fields(items: list[dict[str, Any]], data: Any) -> set[tuple]:
+    """The paths of required fields that are written, misspelt (`duraton:` for `duration:`): the unknown field's
+    error says so with its "did you mean", so the "missing required field" error of the same mapping is not said
+    first, as if the field were not there at all."""
+    misspelt = set()
+    for item in items:
+        if item["type"] != "extra_forbidden":
+            continue
+        path, _ = _data_path(item["loc"], data)
+        model = _model_at(path[:-1])
+        known = [f.alias or name for name, f in model.model_fields.items()] if model else []
+        close = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)  # as did_you_mean says it
+        if close:
+            misspelt.add((*path[:-1], close[0]))
+    return misspelt
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -75,6 +75,8 @@ CORPUS = {
                           "frames run below the film's rate"),
     "footage-under-a-frame": ("film.yaml", 13, 54, "footage from `in: 1s` to `out: 1.02s` is shorter than one frame",
                               "move `out:` later"),
+    # a misspelt required field is said as misspelt, not first as missing
+    "misspelt-required-field": ("film.yaml", 14, 9, "unknown field `duraton` in shot `a`", "did you mean `duration`"),
     # a film folder is untrusted: it names installed plug-ins only, and nothing outside itself
     "unknown-keyframe-backend": ("film.yaml", 8, 19, "unknown keyframe backend `flux`", "longcut.keyframes"),
     "own-term-punctuation": ("film.yaml", 8, 30, "the film's own policy term `...` holds no word to match",

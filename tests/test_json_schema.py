@@ -21,7 +21,7 @@ SCHEMAS = Path(storyboard.__file__).parent / "schemas"
 GOOD = [EXAMPLES / "short" / "film.yaml", EXAMPLES / "long" / "film.yaml", DATA / "reference" / "film.yaml"]
 # Broken screenplays whose fault the schema sees too (a field, a value's spelling or range)
 SCHEMA_SEES = {"unknown-field", "bad-camera-move", "missing-duration", "absurd-size", "absurd-fps",
-               "negative-duration", "unparseable-duration", "empty-file", "top-level-list"}
+               "misspelt-required-field", "negative-duration", "unparseable-duration", "empty-file", "top-level-list"}
 # What only the loader can check, and why
 LOADER_ONLY = {
     # YAML itself: the text must be read before a schema can look at it
@@ -122,3 +122,6 @@ def test_an_imported_screenplay_points_an_editor_at_the_schema(tmp_path):
                           for path in scenes)
     assert schema_errors(film, film_schema()) == []
     assert all(schema_errors(path, scene_schema()) == [] for path in scenes)
+    # a script names its people, but says nothing of how they look: check says so, for each of them
+    said = " ".join(run("check", film).stdout.split())
+    assert said.count("has neither a description nor a reference image, so every shot draws someone new") == 2

@@ -79,3 +79,7 @@ def test_watch_renders_what_changed_keeps_going_after_a_mistake_and_stops_on_ctr
         watcher.process.send_signal(signal.SIGINT)
         code = watcher.process.wait(timeout=30)
     assert code in (0, 130)
+    last = watcher.wait_for("stopped watching", timeout=10)
+    time.sleep(0.2)
+    tail = "".join(last + [watcher.lines.get() for _ in range(watcher.lines.qsize())])
+    assert "KeyboardInterrupt" not in tail  # the command's own words, not a library's log line
