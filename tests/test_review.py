@@ -149,9 +149,10 @@ def test_the_page_shows_the_film_and_every_shot_with_its_status(server, page, sc
     wait_until(page, "document.getElementById('frame').textContent === '72'")
     assert page.inner_text("#current-shot") == "shot b" and not page.is_visible("#loading")
     page.click("#shot-a")
-    page.click("#shot-b")
-    assert page.inner_text("#current-shot") == "shot b"  # clicking a shot seeks the film to it
-    assert page.inner_text("#frame") == str(48 + 24)
+    wait_until(page, "document.getElementById('current-shot').textContent === 'shot a'")
+    page.click("#shot-b")  # clicking a shot seeks the film to it: waited for, as the seek is the video's to finish
+    wait_until(page, "document.getElementById('current-shot').textContent === 'shot b' && "
+                     f"document.getElementById('frame').textContent === '{48 + 24}'")
     assert "window.pwned = 1" in page.inner_text("#shot-panel")  # the prompt and the line, shown as text
     assert 'onerror=' in page.inner_text("#shot-panel")
     assert page.evaluate("window.pwned") is None
