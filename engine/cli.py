@@ -360,7 +360,7 @@ def render(
     check_delivery(preset, fit)
     project = _open(film, store, media=True, writes=not dry_run)
     if dry_run:
-        _print_plan(project.plan(size=_size(size)))
+        _print_plan(project, project.plan(size=_size(size)))
         return
 
     def render_and_cut(project) -> None:
@@ -543,19 +543,39 @@ def takes(
     if not records:
         raise LongcutError(f"shot `{shot_id}` has no takes yet", hint=f"render it: longcut shot {film} {shot_id}")
     # the take the cut uses is the one the plan keys now: after a pick upstream, a dependent shot's old take is not
-    planned = project.plan().shots[shot_id]
+    plan = project.plan()
+    planned = plan.shots[shot_id]
     in_cut = planned.key if planned.cached else None
+    current = project.current_keys(plan, shot_id, records)  # the takes made for the screenplay as it is now
+    prompts = {record.prompt for record in records}
+    if len(prompts) == 1:  # said once, above the table, not on every row
+        out.print(Text(f"prompt: {records[0].prompt}", style="dim"))
     rows = [["▶" if record.key == in_cut else "", str(record.take), str(record.seed),
-             f"{record.width}x{record.height}", str(record.frames), record.created.replace("T", " ")[:16],
-             record.key[:10], record.prompt] for record in records]
-    out.print(_fitting_table(["", "take", "seed", "size", "frames", "made", "key", "prompt"], rows,
-                             drop=["made", "size", "key", "frames"], flexible="prompt"))
+             _made_for(record, current, planned), f"{record.width}x{record.height}", str(record.frames),
+             record.created.replace("T", " ")[:16], record.key[:10], record.prompt] for record in records]
+    headers = ["", "take", "seed", "made for", "size", "frames", "made", "key", "prompt"]
+    if len(prompts) == 1:
+        headers, rows = headers[:-1], [row[:-1] for row in rows]
+    out.print(_fitting_table(headers, rows, drop=["made", "size", "key", "frames"],
+                             flexible="prompt" if len(prompts) > 1 else None))
+    if any(_made_for(record, current, planned) == "earlier" for record in records):
+        out.print("made for `earlier`: for the screenplay, or the take of the shot it continues, as it was then; "
+                  "a take's number and seed stay, its key changes")
     target = _output(output, project.inputs()) if output else project.store.root / "sheets" / f"{shot_id}.png"
     contact_sheet(project.store, records, target)
     out.print(f"contact sheet: {target}   (▶ = the take the cut uses)")
     if in_cut is None:
         out.print(f"none of these is take {planned.request.take} as the screenplay (or the shot it continues) is now: "
                   f"longcut shot {film} {shot_id} renders it")
+
+
+def _made_for(record, current: set[str], planned) -> str:
+    """What a take was made for: the screenplay as it is now, a draft at another size, or an earlier version."""
+    if record.key in current:
+        return "now"
+    if (record.width, record.height) != (planned.request.width, planned.request.height):
+        return "draft"
+    return "earlier"
 
 
 @app.command()
@@ -763,20 +783,22 @@ def _fitting_table(headers: list[str], rows: list[list[str | Text]], drop: list[
     return table
 
 
-def _print_plan(plan) -> None:
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("#", "shot", "action", "frames", "calls", "starts on", "seed", "key"):
-        table.add_column(column)
-    position = {shot: number for number, shot in enumerate(plan.order, start=1)}
-    for shot_id in plan.order:
+def _print_plan(project, plan) -> None:
+    """The plan as a table that fits the terminal (ids whole; the key, seed and calls go first when narrow), and
+    how long the render should take, from the rate this store's takes were made at."""
+    rows = []
+    for number, shot_id in enumerate(plan.order, start=1):
         planned = plan.shots[shot_id]
         action = Text("cached", style="green") if planned.cached else Text("render", style="yellow")
-        table.add_row(str(position[shot_id]), shot_id, action, str(planned.request.frames), str(planned.segments),
-                      planned.parent or "-", str(planned.request.seed), planned.key[:10])
-    out.print(table)
+        rows.append([str(number), shot_id, action, str(planned.request.frames), str(planned.segments),
+                     planned.parent or "-", str(planned.request.seed), planned.key[:10]])
+    out.print(_fitting_table(["#", "shot", "action", "frames", "calls", "starts on", "seed", "key"], rows,
+                             drop=["key", "seed", "calls", "#"]))
     todo = plan.to_render()
     out.print(f"{len(todo)} of {len(plan.shots)} shots to render ({plan.frames_to_render()} frames) with "
               f"{plan.backend.name}; {len(plan.shots) - len(todo)} cached")
+    if todo:
+        out.print(project.render_estimate(plan))
     keyframes = plan.keyframes_to_draw(todo)
     if keyframes:
         out.print(f"{len(keyframes)} keyframe(s) to draw first with {plan.keyframe_backend.name}")

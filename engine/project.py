@@ -12,6 +12,7 @@ import storyboard
 from continuity import TakeChoice, default_choice
 from storyboard import Screenplay, ShotGraph
 from storyboard.errors import did_you_mean
+from storyboard.units import format_seconds
 from storyboard.files import FileRefused, resolved
 
 from .backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
@@ -211,6 +212,31 @@ class Project:
                                hint=f"cut the film again: longcut cut {self.screenplay.path.name}")
         return the_cut
 
+
+    def current_keys(self, plan: RenderPlan, shot_id: str, records: list[TakeRecord]) -> set[str]:
+        """The keys the shot's takes (by number) have for the screenplay as it is now, with the parents the plan
+        has: a record with another key was made for an earlier version."""
+        from .render.plan import alternative_keys
+
+        choices = [take_choice(records, take) for take in sorted({record.take for record in records})]
+        keys = alternative_keys(plan, self.lock, {shot_id: choices})
+        return set(keys.values()) | {plan.shots[shot_id].key}
+
+    def render_estimate(self, plan: RenderPlan) -> str:
+        """How long the plan's render should take, in words: at the rate (seconds a megapixel-frame) this store's
+        takes of the same backend were made at, their median; or that there is none to go by yet."""
+        backend = plan.backend.name
+        rates = sorted(record.seconds_taken / (record.frames * record.width * record.height / 1e6)
+                       for record in self.store.records() if record.backend == backend and record.frames
+                       and record.seconds_taken > 0)
+        if not rates:
+            return f"time: no estimate yet (no take of {backend} in this store to measure its rate by)"
+        rate = rates[len(rates) // 2]
+        megapixel_frames = sum(planned.request.frames * planned.request.width * planned.request.height / 1e6
+                               for planned in plan.to_render())
+        seconds = rate * megapixel_frames
+        return (f"time: about {format_seconds(round(seconds))} of rendering, at the rate of the {len(rates)} "
+                f"{backend} take(s) in this store ({rate:.3f}s a megapixel-frame)")
 
     def cut_is_behind(self, the_cut: Cut) -> list[str]:
         """The shots whose take in the lock file is not the one the cut shows (a pick since the film was cut)."""

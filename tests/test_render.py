@@ -224,7 +224,19 @@ def test_dry_run_renders_nothing(tmp_path):
     film = tiny_film(tmp_path)
     result = run("render", film, "--dry-run")
     assert "5 of 5 shots to render (114 frames)" in result.stdout
+    assert "time: no estimate yet (no take of animatic in this store" in result.stdout
     assert not (tmp_path / ".longcut").exists() and not film.with_suffix(".mp4").exists()
+
+
+def test_a_dry_run_fits_80_columns_with_whole_ids_and_says_how_long(rendered):
+    film = rendered.with_name("film.yaml")
+    film.write_text(film.read_text().replace("id: e,", "id: the-beam-sweeps-the-sea,"))  # a long id, to be made
+    done = subprocess.run([sys.executable, "-m", "engine.cli", "render", str(film), "--dry-run"], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "80"}, cwd=Path(__file__).parents[1], timeout=60)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and all(len(line) <= 80 for line in lines), done.stdout
+    assert any("the-beam-sweeps-the-sea" in line for line in lines)  # whole, not cut with …
+    assert "time: about " in done.stdout and "animatic take(s) in this store" in done.stdout
 
 
 def test_a_draft_size_keeps_its_takes_apart(rendered):
@@ -246,3 +258,15 @@ def test_a_continued_shot_starts_on_the_clean_picture_not_its_parents_captions(r
     child_first = next(iter(decode_frames(store.clip(child.key), 128, 72)))
     expected = plan.backend.overlay(child.request, 0, handed)
     assert np.abs(child_first.astype(int) - expected.astype(int)).mean() < 6
+
+
+def test_takes_says_what_each_take_was_made_for_and_the_prompt_once(rendered):
+    result = run("takes", rendered, "e")
+    assert "prompt: " in result.stdout and result.stdout.count("the beam sweeps") == 1  # once, above the table
+    film = rendered.with_name("film.yaml")
+    film.write_text(film.read_text().replace("the beam sweeps", "the beam sweeps slowly"))
+    run("render", rendered)
+    lines = run("takes", rendered, "e").stdout.splitlines()
+    assert any("now" in line and line.startswith("▶") for line in lines)
+    assert any("earlier" in line for line in lines)
+    assert any("made for `earlier`: for the screenplay" in line for line in lines)
