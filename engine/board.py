@@ -2,7 +2,9 @@
 
     film.board.png       a row of shots per scene under its heading: each shot's keyframe (and its last one, where
                          it has one), id, length, framing and first line of dialogue; a shot that continues another
-                         says so, a title card shows its text, footage its file
+                         shows what it starts on (its take's first frame, or the shot before's last frame, or, before
+                         anything is rendered, the keyframe its chain starts on, marked), a title card its text,
+                         footage its file
     film.keyframes/      the keyframes as files: SHOT.png, SHOT.last.png (replaced whole on each board)
 
 The sheet and the folder are written from the store's keyframes; a board whose keyframes are all made and whose
@@ -54,17 +56,48 @@ def check_board_paths(paths: BoardPaths, inputs: dict[Path, str]) -> BoardPaths:
     return paths
 
 
-def board_keys(plan: RenderPlan) -> list[str]:
+def board_keys(plan: RenderPlan, store: TakeStore | None = None) -> list[str]:
     """What the board is drawn from: every keyframe's key, in the film's order (and the shots' ids, which it
-    shows)."""
-    return [f"{shot}:{keyframe.key}" for shot, planned in plan.shots.items() for keyframe in planned.keyframes]
+    shows), and, with the store, the picture each shot without a keyframe starts on (a take rendered since
+    redraws the board)."""
+    keys = [f"{shot}:{keyframe.key}" for shot, planned in plan.shots.items() for keyframe in planned.keyframes]
+    if store is not None:
+        keys += [f"{shot}:starts:{found[0]}" for shot, planned in plan.shots.items()
+                 if (found := start_picture(plan, store, planned)) is not None]
+    return keys
+
+
+def start_picture(plan: RenderPlan, store: TakeStore, planned: PlannedShot) -> tuple[str, Path, str] | None:
+    """What a shot with no first keyframe of its own starts on, as a picture: (what it is keyed by, the file, a
+    label). Its take's first frame where it is rendered; else, for a shot that continues another, that shot's
+    last frame (its take's, or its last keyframe), or, before anything is rendered, the keyframe its chain
+    starts on, marked as such. None for title cards, footage and shots with a keyframe of their own."""
+    if planned.keyframe_key(FIRST) or planned.request.card is not None or planned.request.footage is not None:
+        return None
+    if planned.cached and store.has(planned.key):
+        return f"take:{planned.key}", store.folder(planned.key) / "first.png", "its take"
+    parent = plan.shots.get(planned.parent) if planned.parent else None
+    if parent is None:
+        return None
+    if parent.cached and store.has(parent.key):
+        return f"take:{parent.key}:last", store.folder(parent.key) / "last.png", f"{parent.shot_id}'s last frame"
+    last = parent.keyframe_key(LAST)
+    if last and store.has(last):
+        return f"keyframe:{last}", store.folder(last) / KEYFRAME, f"{parent.shot_id}'s last keyframe"
+    ancestor = parent
+    while ancestor is not None and not ancestor.keyframe_key(FIRST):
+        ancestor = plan.shots.get(ancestor.parent) if ancestor.parent else None
+    if ancestor is not None and store.has(ancestor.keyframe_key(FIRST)):
+        key = ancestor.keyframe_key(FIRST)
+        return f"keyframe:{key}", store.folder(key) / KEYFRAME, f"{ancestor.shot_id}'s keyframe, until rendered"
+    return None
 
 
 def board_is_current(plan: RenderPlan, store: TakeStore, paths: BoardPaths) -> bool:
     """Whether the sheet was written from exactly these keyframes and is untouched, and every keyframe file is there."""
     files = [paths.keyframes / name for name, _ in _keyframe_files(plan)]
     return (paths.keyframes / MARKER).is_file() and all(path.is_file() for path in files) and \
-        store.output_is_current(paths.sheet, board_keys(plan))
+        store.output_is_current(paths.sheet, board_keys(plan, store))
 
 
 def _keyframe_files(plan: RenderPlan) -> list[tuple[str, str]]:
@@ -81,7 +114,7 @@ def write_board(plan: RenderPlan, store: TakeStore, paths: BoardPaths) -> None:
     sheet = draw_sheet(plan, store)
     with atomic_path(paths.sheet) as temporary:
         sheet.save(temporary)
-    store.note_output(paths.sheet, board_keys(plan))
+    store.note_output(paths.sheet, board_keys(plan, store))
 
 
 def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
@@ -94,8 +127,12 @@ def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
     height = PAD + sum(HEADING_H + len(lines) * (cell_h + PAD) for _, lines in rows)
     sheet = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(sheet)
-    thumbs = _thumbnails(store, [keyframe.key for planned in plan.shots.values() for keyframe in planned.keyframes],
-                         thumb)
+    starts = {shot: found for shot, planned in plan.shots.items()
+              if (found := start_picture(plan, store, planned)) is not None}
+    pictures = {keyframe.key: store.folder(keyframe.key) / KEYFRAME for planned in plan.shots.values()
+                for keyframe in planned.keyframes}
+    pictures.update({key: path for key, path, _ in starts.values()})
+    thumbs = _thumbnails(pictures, thumb)
     y = PAD
     for heading, lines in rows:
         draw.text((PAD, y + 6), truncate(heading, font(16), width - 2 * PAD), font=font(16), fill=ACCENT)
@@ -103,7 +140,7 @@ def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
         for line in lines:
             x = PAD
             for planned in line:
-                x = _cell(sheet, draw, thumbs, planned, (x, y), thumb) + PAD
+                x = _cell(sheet, draw, thumbs, planned, (x, y), thumb, starts.get(planned.shot_id)) + PAD
             y += cell_h + PAD
     return sheet
 
@@ -118,24 +155,31 @@ def _rows(plan: RenderPlan) -> list[tuple[str, list[list[PlannedShot]]]]:
             for heading, shots in scenes.values()]
 
 
-def _thumbnails(store: TakeStore, keys: list[str], size: tuple[int, int]) -> dict[str, Image.Image]:
-    """Each keyframe read and shrunk to a thumbnail, several at once (Pillow lets go of the GIL to decode and
-    resize)."""
-    def shrink(key: str) -> tuple[str, Image.Image]:
-        with Image.open(store.folder(key) / KEYFRAME) as image:
+def _thumbnails(pictures: dict[str, Path], size: tuple[int, int]) -> dict[str, Image.Image]:
+    """Each picture (by key) read and shrunk to a thumbnail, several at once (Pillow lets go of the GIL to decode
+    and resize)."""
+    def shrink(item: tuple[str, Path]) -> tuple[str, Image.Image]:
+        key, path = item
+        with Image.open(path) as image:
             return key, image.convert("RGB").resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
     with ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
-        return dict(pool.map(shrink, dict.fromkeys(keys)))
+        return dict(pool.map(shrink, pictures.items()))
 
 
 def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, thumbs: dict[str, Image.Image], planned: PlannedShot,
-          corner: tuple[int, int], thumb: tuple[int, int]) -> int:
+          corner: tuple[int, int], thumb: tuple[int, int], start: tuple[str, Path, str] | None = None) -> int:
     """One shot: its keyframes (or what it starts on) and its labels; returns the x where it ends."""
     x, y = corner
     request = planned.request
     pictures = list(planned.keyframes)
-    if not any(keyframe.request.position == FIRST for keyframe in pictures):
+    if start is not None:  # no keyframe of its own: the picture it starts on, marked with where it comes from
+        sheet.paste(thumbs[start[0]], (x, y))
+        label = truncate(start[2], font(12), thumb[0] - 12)
+        draw.rectangle((x, y, x + int(font(12).getlength(label)) + 11, y + 19), fill=BACKGROUND)
+        draw.text((x + 6, y + 3), label, font=font(12), fill=ACCENT)
+        x_end = x + thumb[0]
+    elif not any(keyframe.request.position == FIRST for keyframe in pictures):
         draw.rectangle((x, y, x + thumb[0] - 1, y + thumb[1] - 1), fill=CELL)
         draw.text((x + 8, y + 8), truncate(_starts_on(planned), font(13), thumb[0] - 16), font=font(13), fill=DIM)
         x_end = x + thumb[0]

@@ -159,3 +159,26 @@ def test_a_damaged_keyframe_is_drawn_again(tmp_path):
     result = run("board", film)
     assert "was damaged" in result.stderr and "drew 1 keyframe(s), 2 cached" in result.output
     assert Project.open(film).store.verify(key, full=True) is None
+
+
+def test_the_board_has_no_holes_before_or_after_the_render(tmp_path):
+    """A shot that continues another shows a picture: before the render, the keyframe its chain starts on (marked);
+    after, its take's first frame; and a render since redraws the board."""
+    from engine.board import CELL, THUMB_W, board_keys, start_picture
+
+    film = tiny_film(tmp_path)
+    run("board", film)
+    project = Project.open(film)
+    plan = project.plan()
+    before = {shot: start_picture(plan, project.store, planned) for shot, planned in plan.shots.items()}
+    assert [shot for shot, found in before.items() if found] == ["b", "c"]  # they continue a
+    assert all(label == "a's keyframe, until rendered" for _, _, label in (before["b"], before["c"]))
+    with Image.open(film.with_name("film.board.png")) as image:  # b's cell is a picture, not the empty grey
+        cell = np.asarray(image.convert("RGB"))[10 + 30 + 40:10 + 30 + 60, 10 + THUMB_W + 10 + 40:10 + 2 * THUMB_W]
+        assert not (cell == np.array(CELL)).all(axis=-1).mean() > 0.9
+    run("render", film, "--no-titles")
+    plan = Project.open(film).plan()
+    after = {shot: start_picture(plan, project.store, planned) for shot, planned in plan.shots.items()}
+    assert after["b"][2] == "its take" and after["b"][1].name == "first.png"
+    assert board_keys(plan, project.store) != board_keys(plan)  # what each shot starts on is part of the board
+    assert "the board is up to date" not in run("board", film).output  # redrawn with the takes' first frames
