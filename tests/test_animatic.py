@@ -2,9 +2,11 @@
 
 import dataclasses
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import storyboard
 from continuity import resolve
@@ -13,6 +15,7 @@ from engine.backends.animatic import AnimaticBackend
 from engine.backends.animatic.look import COLOURS, figure_look, set_look
 from storyboard.schema import CameraMove, ShotSize
 
+from .cli import run
 from .films import tiny_film
 
 
@@ -59,3 +62,47 @@ def test_places_come_from_the_description():
     assert dusk.time == "dusk" and dusk.exterior and dusk.water and dusk.ridge and "lighthouse" in dusk.props
     room = set_look("the lamp room, brass and glass, rain on the windows", "INT. LAMP ROOM - NIGHT", False, 1)
     assert room.time == "night" and not room.exterior and room.rain
+
+
+def test_a_character_is_one_body_and_a_close_up_shows_its_face_whatever_the_reference(tmp_path):
+    """A full-length reference (as `longcut new` writes), a head-and-shoulders one and none: each character is
+    drawn with one body at the figure's height, and a close-up frames its face, whole, in the upper half."""
+    from engine.backends.animatic.drawing import Figure, Painter, is_full_length, paint_figures, portrait
+    from engine.backends.animatic.look import SetLook, figure_look
+    from engine.identity import missing, models
+
+    look = figure_look("a keeper in her sixties, short grey hair, navy coat, red scarf", 3)
+    full = tmp_path / "full.png"
+    portrait(look, 512, 768).save(full)
+    shoulders = Path(__file__).parents[1] / "examples" / "short" / "refs" / "ada.png"
+    assert is_full_length(full) and not is_full_length(shoulders)
+    # one body: the painted full-length figure is the reference itself, at the figure's height (not squashed onto
+    # a second pair of legs)
+    painter = Painter((0.0, 0.0, 1.0, 1.0), 400)
+    plain = SetLook("day", True, ((0, 0, 0), (0, 0, 0)), 1.0)
+    paint_figures(painter, plain, [Figure(0.5, 0.95, 0.8, look, full)])
+    drawn = np.asarray(painter.image).max(axis=2) > 0
+    rows = np.flatnonzero(drawn.any(axis=1))
+    assert abs((rows[-1] - rows[0] + 1) - 0.8 * 400) <= 0.03 * 400  # head to feet: the figure's height
+    if missing() is not None:
+        pytest.skip("the identity extra is not installed: the faces are not looked for")
+    film = tmp_path / "film.yaml"
+    film.write_text(
+        "title: Faces\nfps: 12\nsize: 640x360\n"
+        f"characters:\n  full: {{description: a keeper, reference: full.png}}\n"
+        "  shoulders: {description: a keeper, reference: shoulders.png}\n"
+        "  drawn: {description: 'a keeper in her sixties, short grey hair, navy coat, red scarf'}\n"
+        "locations:\n  cliff: {description: a sunny beach at noon}\n"
+        "scenes:\n  - id: s\n    location: cliff\n    shots:\n" + "".join(
+            f"      - {{id: {who}-{size}, prompt: '@{who} looks out', duration: 1s, camera: {{size: {size}}}}}\n"
+            for who in ("full", "shoulders", "drawn") for size in ("close-up", "medium", "wide")))
+    (tmp_path / "shoulders.png").write_bytes(shoulders.read_bytes())
+    run("board", film)
+    for who in ("full", "shoulders", "drawn"):
+        with Image.open(tmp_path / "film.keyframes" / f"{who}-close-up.png") as image:
+            frame = np.asarray(image.convert("RGB"))
+        faces = models().faces(frame)
+        assert faces, who
+        x, y, w, h = faces[0].box
+        assert y > 0 and y + h < frame.shape[0] and y + h / 2 < frame.shape[0] * 0.6, (who, faces[0].box)
+        assert w > frame.shape[1] * 0.12, (who, faces[0].box)  # a close-up: the face is large

@@ -26,7 +26,7 @@ from continuity import LAST, KeyframeRequest, ShotRequest
 from .. import Segment, check_settings, frames_per
 from . import camera
 from .captions import Captions
-from .drawing import Figure, Painter, ground_line, paint_figures, paint_set
+from .drawing import Figure, Painter, ground_line, is_full_length, paint_figures, paint_set
 from .look import FigureLook, SetLook, figure_look, set_look
 
 SETTINGS: dict[str, type] = {"max_seconds": float, "captions": bool, "weather": bool}
@@ -234,6 +234,14 @@ def _stable(text: str) -> int:
     return derive_seed(0, "location", text)
 
 
+def head_share(figure: Figure) -> float:
+    """Where the figure's face is, as a share of its height above its feet: a drawn figure's and a whole person's
+    (a full-length reference, standing at the figure's height) at 0.91; a head and shoulders on drawn legs lower."""
+    if figure.reference is None or is_full_length(figure.reference):
+        return 0.91
+    return 0.75
+
+
 def _place_figures(request: ShotRequest, aspect: float) -> tuple[list[Figure], camera.Subject | None]:
     cast = request.characters
     if not cast:
@@ -256,7 +264,7 @@ def _place_figures(request: ShotRequest, aspect: float) -> tuple[list[Figure], c
     body = (min(f.x - f.height * 0.25 for f in figures), min(f.feet - f.height for f in figures),
             max(f.x + f.height * 0.25 for f in figures), feet)
     first = figures[0]
-    head_y = first.feet - first.height * (0.91 if first.reference is None else 0.75)
+    head_y = first.feet - first.height * head_share(first)
     return figures, camera.Subject(body, (first.x, head_y), first.height * 0.1)
 
 

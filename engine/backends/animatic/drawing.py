@@ -389,22 +389,50 @@ def cutout(path: Path) -> Image.Image:
     return result.crop(bbox) if bbox else result
 
 
+FULL_LENGTH = 1.6  # a whole standing person is at least this many times taller than wide
+
+
+@lru_cache(maxsize=32)
+def is_full_length(path: Path) -> bool:
+    """Whether a reference image shows a whole standing person, feet and all: the person is tall and narrow, and
+    the ground shows below the feet. A head and shoulders (or a half-length) is cut by the picture's bottom edge."""
+    with Image.open(path) as image:
+        rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    background = np.median(np.array([rgb[0, 0], rgb[0, -1], rgb[-1, 0], rgb[-1, -1]]), axis=0)
+    person = np.abs(rgb - background).sum(axis=2) > 24
+    rows, columns = np.flatnonzero(person.any(axis=1)), np.flatnonzero(person.any(axis=0))
+    if not rows.size:
+        return False
+    tall = (rows[-1] - rows[0] + 1) >= FULL_LENGTH * (columns[-1] - columns[0] + 1)
+    standing = rows[-1] < rgb.shape[0] * 0.99  # the bottom edge does not cut the person
+    return bool(tall and standing)
+
+
 def _reference_figure(p: Painter, f: Figure, look: SetLook) -> None:
-    """The character's reference image stands in for the figure: its upper body above drawn legs."""
+    """The character's reference image stands in for the figure: a whole person stands at the figure's full height,
+    feet on the ground; a head and shoulders stand on drawn legs. One body, whatever the reference's framing."""
     assert f.reference is not None
     image = cutout(f.reference)
     h, x, y = f.height, f.x, f.feet
     L = look.light if look.exterior else max(look.light, 0.62)
+    if is_full_length(f.reference):
+        _paste_lit(p, image, x, y, h, L)
+        return
     legs = lit(f.look.legs, L)
     p.rect(x - 0.1 * h, y - 0.46 * h, x - 0.015 * h, y - 0.02 * h, legs)
     p.rect(x + 0.015 * h, y - 0.46 * h, x + 0.1 * h, y - 0.02 * h, legs)
     p.rect(x - 0.11 * h, y - 0.06 * h, x + 0.11 * h, y, lit(f.look.boots, L), radius=0.02 * h)
-    target_h = max(2, round(p.length(0.62 * h)))
+    _paste_lit(p, image, x, y - 0.4 * h, 0.62 * h, L)
+
+
+def _paste_lit(p: Painter, image: Image.Image, x: float, bottom: float, height: float, L: float) -> None:
+    """The cut-out, `height` tall, standing centred on x with its lowest pixel at `bottom`, in the set's light."""
+    target_h = max(2, round(p.length(height)))
     target_w = max(2, round(image.width * target_h / image.height))
     scaled = image.resize((target_w, target_h), Image.Resampling.LANCZOS)
     if L < 0.999:
         pixels = np.asarray(scaled, dtype=np.float32)
         pixels[..., :3] = np.array([lit((255, 255, 255), L)], np.float32) / 255.0 * pixels[..., :3]
         scaled = Image.fromarray(pixels.astype(np.uint8), "RGBA")
-    left, top = p.px(x, y - 0.4 * h)
+    left, top = p.px(x, bottom)
     p.image.paste(scaled, (round(left - target_w / 2), round(top - target_h)), scaled)
