@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - Windows: one writer at a time is then 
 from continuity import TakeChoice
 
 from storyboard.files import RECORD_LIMIT, FileRefused, read_text
+from storyboard.schema import MAX_TAKE
 
 from ..atomic import atomic_path
 from ..errors import LongcutError
@@ -171,8 +172,8 @@ def _read(path: Path) -> tuple[dict[str, LockEntry], Edit | None, dict[str, Lock
 
 def _entry(data: dict) -> LockEntry:
     entry = LockEntry(**data)
-    if not (isinstance(entry.take, int) and 1 <= entry.take <= 999):
-        raise ValueError(f"take {entry.take!r} is not a take number from 1 to 999")
+    if not (isinstance(entry.take, int) and 1 <= entry.take <= MAX_TAKE):
+        raise ValueError(f"take {entry.take!r} is not a take number from 1 to {MAX_TAKE}")
     if entry.key is not None and not (isinstance(entry.key, str) and len(entry.key) == 64):
         raise ValueError(f"key {str(entry.key)[:20]!r} is not a take's key")
     return entry

@@ -183,8 +183,12 @@ class ReviewServer:
         return {"ok": True}
 
     def _mark_the_cut(self, project: Project, review: Review) -> None:
-        """The notes on the saved Cut as markers at once, so an export made now carries them."""
-        cut = project.last_cut()
+        """The notes on the saved Cut as markers at once, so an export made now carries them (a record of another
+        film is left alone: the next cut writes the notes as markers)."""
+        try:
+            cut = project.last_cut()
+        except LongcutError:
+            return
         if cut is None:
             return
         kept = tuple(marker for marker in cut.markers if marker.source != "review")
