@@ -459,3 +459,14 @@ def test_the_watch_passes_over_a_symlink_loop_in_the_folder(tmp_path):
     files = FilmFiles(film.parent, set())
     assert files(Change.modified, str(film)) is True
     assert files(Change.added, str(film.parent / "loop.yaml")) is False
+
+
+def test_a_store_outside_the_folder_is_trusted_when_the_command_names_it(tmp_path):
+    """The records may name the take store the command uses, wherever it is (--store or LONGCUT_STORE): a cut is
+    up to date the second time, and the export reads it; without it named, the record is refused."""
+    film = small(tmp_path / "film")
+    store = tmp_path / "elsewhere"
+    run("render", film, "--store", store)
+    assert "up to date" in " ".join(run("cut", film, "--store", store).output.split())
+    run("export", film, "--format", "edl", "--store", store)
+    assert "outside" in run("export", film, "--format", "edl", code=2).output

@@ -108,7 +108,8 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
                            identity_token()]  # installing the identity extra measures the film anew
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     record = Cut.beside(options.output)
-    if (store.output_is_current(options.output, inputs) and _committed(record) and report_path(options.output).is_file()
+    if (store.output_is_current(options.output, inputs) and _committed(record, store.root)
+            and report_path(options.output).is_file()
             and all(path.is_file() for path in stems.values())):
         result.up_to_date = True
         result.pieces_reused = encoded
@@ -146,11 +147,11 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
     return result
 
 
-def _committed(record: Path) -> bool:
+def _committed(record: Path, store_root: Path) -> bool:
     """Whether the cut record beside the film was written for the film as it is (a cut killed between the two
     leaves one that is not)."""
     try:
-        return Cut.load(record).belongs_to_film()
+        return Cut.load(record, roots=(store_root,)).belongs_to_film()
     except (OSError, ValueError, LongcutError, FileRefused):
         return False
 
