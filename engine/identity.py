@@ -257,17 +257,20 @@ class Cast:
     shots: dict[str, ShotCast]
     references: dict[str, tuple[Path, ...]]  # character -> its reference images
     names: dict[str, str]  # character -> the name to say
+    faceless: frozenset[str] = frozenset()  # characters with no human face (`face: false`): never looked for
 
 
 def cast_of(screenplay) -> Cast:
     """The film's cast as the screenplay writes it: who each shot names (@mentions), how wide it is, and each
     character's reference images and name. Title cards and footage name no one."""
-    shots = {entry.shot.id: ShotCast(entry.shot.id, tuple(entry.shot.mentions()), entry.shot.camera.size.value)
+    faceless = {ident for ident, character in screenplay.film.characters.items() if not character.face}
+    shots = {entry.shot.id: ShotCast(entry.shot.id, tuple(ident for ident in entry.shot.mentions() if ident not in
+                                                          faceless), entry.shot.camera.size.value)
              for entry in screenplay.entries if entry.shot.card is None}
     references = {ident: tuple(screenplay.root / path for path in character.reference)
                   for ident, character in screenplay.film.characters.items()}
     names = {ident: character.name or ident for ident, character in screenplay.film.characters.items()}
-    return Cast(shots, references, names)
+    return Cast(shots, references, names, frozenset(faceless))
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ class Character(Strict):
     reference: References = Field(default_factory=list)  # images relative to the film file
     seed: int | None = Field(default=None, ge=0, lt=SEED_LIMIT)
     voice: Voice | None = None
+    face: bool = True  # false for a character with no human face (a dog, a robot): who-is-on-screen expects none
 
 
 class Location(Strict):

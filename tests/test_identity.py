@@ -201,3 +201,12 @@ def test_the_review_page_shows_a_row_per_character_with_its_faces(tmp_path):
         server.shutdown()
     run("review", film, "--static", tmp_path / "copy")
     assert (tmp_path / "copy" / eileen["strip"]).is_file()
+
+
+def test_a_character_without_a_face_is_not_looked_for(tmp_path):
+    film = face_film(tmp_path / "film")
+    film.write_text(film.read_text().replace("an astronaut, reference: eileen.png}",
+                                             "an astronaut, reference: eileen.png, face: false}"))
+    run("render", film)
+    data = report_of(film)
+    assert identity_flags(data) == [] and all(not shot["characters"] for shot in data["identity"]["shots"])
