@@ -963,6 +963,8 @@ def review(
                                                 "proxies of the film and takes into DIR, to open from file://; no "
                                                 "server")] = None,
     store: StoreOption = None,
+    author: Annotated[str | None, typer.Option("--as", metavar="NAME", help="who the notes and verdicts are from "
+                                               "(default: $LONGCUT_AUTHOR, else your login name)")] = None,
 ) -> None:
     """Review in a browser: the film, every shot's takes and status; approve, retake, pick, notes on frames."""
     if static is not None:
@@ -975,7 +977,7 @@ def review(
     from .review.server import ReviewServer
 
     try:
-        server = ReviewServer(film, store, host=host, port=port)
+        server = ReviewServer(film, store, host=host, port=port, author=author)
     except OSError as error:
         raise LongcutError(f"cannot listen on {host}:{port}: {error.strerror}",
                            hint="choose another --port, or leave it out for a free one") from None

@@ -66,7 +66,7 @@ def film(rendered, tmp_path):
 
 @pytest.fixture
 def server(film):
-    serving = ReviewServer(film)
+    serving = ReviewServer(film, author="Mara Okafor")
     thread = threading.Thread(target=serving.serve_forever, daemon=True)
     thread.start()
     yield serving
@@ -191,6 +191,10 @@ def test_approve_retake_and_pick_are_saved_and_kept_after_a_reload(server, page,
     assert lock["shots"]["c"]["take"] == 1 and lock["shots"]["c"]["picked"] is True
     status = run("status", film).output
     assert "approved" in status and "retake: the" in status  # the note, cut to the terminal's width
+    # the retake's reason is in the one list of notes, with its shot, take and who said it
+    notes = page.inner_text("#notes")
+    assert "the harbour should be at dusk" in notes and "b take 1" in notes and "retake" in notes
+    assert data.decisions["b"].author == server.author != ""
 
 
 def test_seeking_to_a_timecode_shows_that_very_frame(server, page, film):
@@ -236,6 +240,7 @@ def test_notes_are_pinned_to_frames_and_go_out_as_markers(server, page, film):
     page.wait_for_selector("#notes li[data-note]")
     assert page.inner_text("#notes li[data-note] .seek") == format_timecode(20, Fraction(12))
     assert page.inner_text("#notes li[data-note] .note-text") == "hold the title <longer>"
+    assert page.inner_text("#notes li[data-note] .by").startswith("Mara Okafor · ")  # who, and when
     page.fill("#goto-input", "90")
     page.click("#goto button")
     page.click("#notes li[data-note] .seek")  # a note seeks the film to its frame

@@ -30,6 +30,7 @@ from ..timeline import Clip, Marker, Timeline
 
 REVIEW_VERSION = 1
 NOTE_LIMIT = 2000  # characters in a note
+AUTHOR_LIMIT = 100  # characters in a reviewer's name
 
 
 class Status(Choice):
@@ -52,6 +53,7 @@ class Decision(_Model):
     key: str = Field(pattern=r"^[0-9a-f]{64}$")
     note: str = Field(default="", max_length=NOTE_LIMIT)
     at: str = ""
+    author: str = Field(default="", max_length=AUTHOR_LIMIT)  # who decided ("" in files from before)
 
 
 class Note(_Model):
@@ -62,6 +64,7 @@ class Note(_Model):
     frame: int = Field(ge=0)  # of the film, or of the take
     text: str = Field(min_length=1, max_length=NOTE_LIMIT)
     at: str = ""
+    author: str = Field(default="", max_length=AUTHOR_LIMIT)  # who wrote it ("" in files from before)
 
 
 class ReviewData(_Model):
@@ -125,9 +128,9 @@ class Review:
         with atomic_path(self.path) as temporary:
             temporary.write_text(self.data.model_dump_json(indent=1) + "\n", encoding="utf-8")
 
-    def decide(self, shot: str, verdict: str, take: int, key: str, note: str = "") -> None:
+    def decide(self, shot: str, verdict: str, take: int, key: str, note: str = "", author: str = "") -> None:
         decisions = dict(self.data.decisions)
-        decisions[shot] = Decision(verdict=verdict, take=take, key=key, note=note, at=now())
+        decisions[shot] = Decision(verdict=verdict, take=take, key=key, note=note, at=now(), author=author)
         self.data = self.data.model_copy(update={"decisions": decisions})
         self.save()
 
@@ -138,8 +141,8 @@ class Review:
             self.data = self.data.model_copy(update={"decisions": decisions})
             self.save()
 
-    def add_note(self, request: NoteRequest) -> Note:
-        note = Note(id="n" + secrets.token_hex(6), at=now(), **request.model_dump())
+    def add_note(self, request: NoteRequest, author: str = "") -> Note:
+        note = Note(id="n" + secrets.token_hex(6), at=now(), author=author, **request.model_dump())
         self.data = self.data.model_copy(update={"notes": [*self.data.notes, note]})
         self.save()
         return note

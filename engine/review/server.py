@@ -89,8 +89,9 @@ class ReviewServer:
     """One film's review, served until shutdown(); the state is built afresh from the files for each request."""
 
     def __init__(self, film: Path, store: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 token: str | None = None) -> None:
+                 token: str | None = None, author: str | None = None) -> None:
         self.film = Path(film).resolve()
+        self.author = reviewer(author)  # who the notes and verdicts made here are from
         self.store = store
         self.token = None if is_loopback(host) and token is None else (token or secrets.token_urlsafe(24))
         self.lock = threading.Lock()  # one write (or one state) at a time: the files are read and written whole
@@ -153,9 +154,9 @@ class ReviewServer:
                 if not planned.cached:
                     raise LongcutError(f"shot `{shot}` has no take {planned.request.take} to approve",
                                        hint=f"render it first: longcut shot {self.film.name} {shot}")
-                review.decide(shot, "approved", planned.request.take, planned.key, request.note)
+                review.decide(shot, "approved", planned.request.take, planned.key, request.note, self.author)
             elif request.action == "retake":
-                review.decide(shot, "retake", planned.request.take, planned.key, request.note)
+                review.decide(shot, "retake", planned.request.take, planned.key, request.note, self.author)
         return {"ok": True}
 
     def add_note(self, request: NoteRequest) -> dict:
@@ -170,7 +171,7 @@ class ReviewServer:
             else:
                 _check_film_frame(project, request.frame)
             review = Review.beside(self.film)
-            note = review.add_note(request)
+            note = review.add_note(request, self.author)
             self._mark_the_cut(project, review)
         return {"ok": True, "id": note.id}
 
@@ -220,6 +221,19 @@ class ReviewServer:
         for entry in _entries(self.store_root / "takes"):  # a folder's time changes when a take lands in it
             parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
         return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
+
+
+def reviewer(given: str | None) -> str:
+    """Who is reviewing: `--as NAME`, else $LONGCUT_AUTHOR, else the login name (cut to the review file's limit)."""
+    import getpass
+
+    name = given or os.environ.get("LONGCUT_AUTHOR")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # no login name in a container
+            name = ""
+    return " ".join(name.split())[:100]
 
 
 def _check_film_frame(project: Project, frame: int) -> None:

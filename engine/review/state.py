@@ -86,6 +86,9 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
         "film": _film(cut),
         "shots": shots,
         "notes": [note.model_dump() for note in review.data.notes],
+        # the verdicts' notes, for the one list of what reviewers said (each with its shot and take)
+        "verdicts": [{"shot": shot, **decision.model_dump(exclude={"key"})}
+                     for shot, decision in review.data.decisions.items() if decision.note],
         "flags": _flags(cut),
         "identity": _identity(cut),
         "statuses": STATUS_ORDER,

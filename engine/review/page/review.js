@@ -278,17 +278,35 @@ function drawTake(shot, take) {
   ]);
 }
 
+function byWhom(item) {
+  // who said it and when, as the file keeps them ("" in notes from before authors were kept)
+  const when = item.at ? item.at.replace("T", " ").slice(0, 16) : "";
+  return [item.author, when].filter(Boolean).join(" · ");
+}
+
 function drawNotes() {
-  $("notes").replaceChildren(...state.notes.map((note) => {
+  // every note in one list: those pinned to frames, and what was said with a verdict (a retake's reason)
+  const notes = state.notes.map((note) => {
     const where = note.on === "film" ? timecode(note.frame) : `${note.shot} take ${note.take} frame ${note.frame}`;
     return el("li", { dataset: { note: note.id } }, [
       el("a", { href: "#", class: "seek", text: where, onclick: (event) => { event.preventDefault(); seekNote(note); } }),
       el("span", { class: "note-text", text: note.text }),
+      el("span", { class: "muted by", text: byWhom(note) }),
       STATIC ? null : el("button", { class: "remove", title: "remove this note",
                                      onclick: () => act("api/note/delete", { id: note.id }) }, "remove"),
     ]);
-  }));
-  if (!state.notes.length) $("notes").append(el("li", { class: "muted", text: "no notes yet" }));
+  });
+  const verdicts = (state.verdicts || []).map((verdict) => el("li", { class: "verdict-note", dataset: {
+      shot: verdict.shot } }, [
+    el("a", { href: "#", class: "seek", text: `${verdict.shot} take ${verdict.take}`,
+              onclick: (event) => { event.preventDefault(); choose(verdict.shot); } }),
+    el("span", { class: `badge ${statusClass(verdict.verdict === "retake" ? "retake" : "approved")}`,
+                 text: verdict.verdict }),
+    el("span", { class: "note-text", text: verdict.note }),
+    el("span", { class: "muted by", text: byWhom(verdict) }),
+  ]));
+  $("notes").replaceChildren(...notes, ...verdicts);
+  if (!notes.length && !verdicts.length) $("notes").append(el("li", { class: "muted", text: "no notes yet" }));
 }
 
 function seekNote(note) {
