@@ -62,9 +62,18 @@ def board_keys(plan: RenderPlan, store: TakeStore | None = None) -> list[str]:
     redraws the board)."""
     keys = [f"{shot}:{keyframe.key}" for shot, planned in plan.shots.items() for keyframe in planned.keyframes]
     if store is not None:
-        keys += [f"{shot}:starts:{found[0]}" for shot, planned in plan.shots.items()
-                 if (found := start_picture(plan, store, planned)) is not None]
+        keys += _start_keys(start_pictures(plan, store))
     return keys
+
+
+def _start_keys(starts: dict[str, tuple[str, Path, str]]) -> list[str]:
+    return [f"{shot}:starts:{key}" for shot, (key, _, _) in starts.items()]
+
+
+def start_pictures(plan: RenderPlan, store: TakeStore) -> dict[str, tuple[str, Path, str]]:
+    """What each shot with no first keyframe of its own starts on (start_picture), by shot."""
+    return {shot: found for shot, planned in plan.shots.items()
+            if (found := start_picture(plan, store, planned)) is not None}
 
 
 def start_picture(plan: RenderPlan, store: TakeStore, planned: PlannedShot) -> tuple[str, Path, str] | None:
@@ -111,13 +120,15 @@ def write_board(plan: RenderPlan, store: TakeStore, paths: BoardPaths) -> None:
     with replaced_folder(paths.keyframes, MARKER, "written by longcut board; replaced whole by the next one") as work:
         for name, key in _keyframe_files(plan):
             shutil.copyfile(store.folder(key) / KEYFRAME, work / name)
-    sheet = draw_sheet(plan, store)
+    starts = start_pictures(plan, store)  # once: the sheet shows them, and the note of what it shows names them
+    sheet = draw_sheet(plan, store, starts)
     with atomic_path(paths.sheet) as temporary:
         sheet.save(temporary)
-    store.note_output(paths.sheet, board_keys(plan, store))
+    store.note_output(paths.sheet, board_keys(plan) + _start_keys(starts))
 
 
-def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
+def draw_sheet(plan: RenderPlan, store: TakeStore,
+               starts: dict[str, tuple[str, Path, str]] | None = None) -> Image.Image:
     first = next(iter(plan.shots.values())).request
     thumb = (THUMB_W, max(1, round(THUMB_W * first.height / first.width)))
     rows = _rows(plan)
@@ -127,8 +138,7 @@ def draw_sheet(plan: RenderPlan, store: TakeStore) -> Image.Image:
     height = PAD + sum(HEADING_H + len(lines) * (cell_h + PAD) for _, lines in rows)
     sheet = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(sheet)
-    starts = {shot: found for shot, planned in plan.shots.items()
-              if (found := start_picture(plan, store, planned)) is not None}
+    starts = start_pictures(plan, store) if starts is None else starts
     pictures = {keyframe.key: store.folder(keyframe.key) / KEYFRAME for planned in plan.shots.values()
                 for keyframe in planned.keyframes}
     pictures.update({key: path for key, path, _ in starts.values()})

@@ -26,7 +26,7 @@ from storyboard.screenplay import Warning_
 from storyboard.schema import MAX_TAKE, SEED_LIMIT, Watermark
 from storyboard.units import format_seconds, fps_label
 
-from .errors import LongcutError
+from .errors import LongcutError, refused
 
 app = typer.Typer(
     name="longcut",
@@ -54,7 +54,7 @@ def reports_errors(command: F) -> F:
         except (ScreenplayError, LongcutError) as error:
             raise typer.Exit(_report(error)) from None
         except FileRefused as error:  # a file of the film folder's that longcut will not read (storyboard.files)
-            raise typer.Exit(_report(LongcutError(str(error), hint=error.hint))) from None
+            raise typer.Exit(_report(refused(error))) from None
         except KeyboardInterrupt:
             err.print("interrupted; every finished take is kept")
             raise typer.Exit(130) from None
@@ -550,15 +550,16 @@ def takes(
     prompts = {record.prompt for record in records}
     if len(prompts) == 1:  # said once, above the table, not on every row
         out.print(Text(f"prompt: {records[0].prompt}", style="dim"))
-    rows = [["▶" if record.key == in_cut else "", str(record.take), str(record.seed),
-             _made_for(record, current, planned), f"{record.width}x{record.height}", str(record.frames),
-             record.created.replace("T", " ")[:16], record.key[:10], record.prompt] for record in records]
+    made_for = [_made_for(record, current, planned) for record in records]
+    rows = [["▶" if record.key == in_cut else "", str(record.take), str(record.seed), made,
+             f"{record.width}x{record.height}", str(record.frames), record.created.replace("T", " ")[:16],
+             record.key[:10], record.prompt] for record, made in zip(records, made_for)]
     headers = ["", "take", "seed", "made for", "size", "frames", "made", "key", "prompt"]
     if len(prompts) == 1:
         headers, rows = headers[:-1], [row[:-1] for row in rows]
     out.print(_fitting_table(headers, rows, drop=["made", "size", "key", "frames"],
                              flexible="prompt" if len(prompts) > 1 else None))
-    if any(_made_for(record, current, planned) == "earlier" for record in records):
+    if "earlier" in made_for:
         out.print("made for `earlier`: for the screenplay, or the take of the shot it continues, as it was then; "
                   "a take's number and seed stay, its key changes")
     target = _output(output, project.inputs()) if output else project.store.root / "sheets" / f"{shot_id}.png"

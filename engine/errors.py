@@ -15,6 +15,12 @@ class LongcutError(Exception):
         self.exit_code = exit_code
 
 
+def refused(error) -> LongcutError:
+    """A file of a film folder or a store that longcut will not read (storyboard.files.FileRefused: a FIFO, a file
+    over its limit, a path outside), said as the bad input it is."""
+    return LongcutError(str(error), hint=error.hint)
+
+
 class StepFailed(LongcutError):
     """A render or encode step failed; everything finished before it is kept."""
 

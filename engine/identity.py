@@ -205,8 +205,8 @@ def take_faces(clip: Path, key: str, frames: int, fps: Fraction, width: int, hei
         except (ValueError, TypeError, KeyError, OSError, FileRefused):
             pass  # measured again below
     gop = gop_frames(fps)
-    numbers = sample_keyframes(frames, gop)
-    wanted = [number * gop for number in numbers]
+    wanted = sampled_frames(frames, fps)
+    numbers = [index // gop for index in wanted]  # their numbers among the keyframes, which alone are decoded
     # one decode of the keyframes alone, keeping the sampled ones (numbers alone go into the filter: no text)
     chosen = "+".join(f"eq(n,{number})" for number in numbers)
     stream = ffmpeg_python.input(str(clip), skip_frame="nokey").video.filter("select", chosen).filter("format", "rgb24")
@@ -257,7 +257,6 @@ class Cast:
     shots: dict[str, ShotCast]
     references: dict[str, tuple[Path, ...]]  # character -> its reference images
     names: dict[str, str]  # character -> the name to say
-    faceless: frozenset[str] = frozenset()  # characters with no human face (`face: false`): never looked for
 
 
 def cast_of(screenplay) -> Cast:
@@ -270,7 +269,7 @@ def cast_of(screenplay) -> Cast:
     references = {ident: tuple(screenplay.root / path for path in character.reference)
                   for ident, character in screenplay.film.characters.items()}
     names = {ident: character.name or ident for ident, character in screenplay.film.characters.items()}
-    return Cast(shots, references, names, frozenset(faceless))
+    return Cast(shots, references, names)
 
 
 @dataclass(frozen=True)
@@ -284,6 +283,11 @@ class IdentityThresholds:
 
 def similarity(one: np.ndarray, other: np.ndarray) -> float:
     return float(np.dot(one, other))
+
+
+def likeness(vector: np.ndarray, references: list[Face]) -> float:
+    """How like a character's references a face (or a mean face) is: like the likest of them."""
+    return max(similarity(vector, reference.embedding) for reference in references)
 
 
 def mean_vector(faces: list[Face]) -> np.ndarray:
@@ -316,9 +320,8 @@ def assign(cast: Cast, shot_faces: dict[str, ShotFaces], thresholds: IdentityThr
         for face in here.faces:
             by_frame.setdefault(face.frame, []).append(face)
         for faces in by_frame.values():
-            pairs = sorted(((max(similarity(face.embedding, ref.embedding) for ref in references[character]),
-                             index, character) for index, face in enumerate(faces) for character in known),
-                           reverse=True)
+            pairs = sorted(((likeness(face.embedding, references[character]), index, character)
+                            for index, face in enumerate(faces) for character in known), reverse=True)
             taken_faces, taken_characters = set(), set()
             for score, index, character in pairs:
                 if score >= thresholds.match and index not in taken_faces and character not in taken_characters:
@@ -338,12 +341,12 @@ def assign(cast: Cast, shot_faces: dict[str, ShotFaces], thresholds: IdentityThr
     for character, by_shot in candidates.items():
         for shot_id, faces in by_shot.items():
             others = [face for other, more in by_shot.items() if other != shot_id for face in more]
-            likeness = similarity(mean_vector(faces), mean_vector(others)) if others else 1.0
+            alike = similarity(mean_vector(faces), mean_vector(others)) if others else 1.0
             # one other shot cannot say which of two is the odd one: both are kept, and their consistency tells
-            if likeness >= thresholds.match or len(by_shot) < 3:
+            if alike >= thresholds.match or len(by_shot) < 3:
                 shot_faces[shot_id].assigned.setdefault(character, []).extend(faces)
             else:  # someone else than the character is in its other shots
-                shot_faces[shot_id].unlike[character] = likeness
+                shot_faces[shot_id].unlike[character] = alike
 
 
 # -- the report's rows and flags ------------------------------------------------------------------------------
@@ -402,15 +405,14 @@ def _shot_rows(cast: Cast, here: ShotFaces, references: dict[str, list[Face]], s
         if found:
             vector = mean_vector(found)
             if references.get(character):
-                row["reference"] = round(max(similarity(vector, ref.embedding) for ref in references[character]), 3)
+                row["reference"] = round(likeness(vector, references[character]), 3)
             others = [other for shot_id, other in seen.get(character, {}).items() if shot_id != here.shot_id]
             if others:
                 row["other_shots"] = round(float(np.mean([similarity(vector, other) for other in others])), 3)
             _flag_far(here.shot_id, name, row, found[0].frame, thresholds, flags)
         elif judged and references.get(character):
-            best = max(judged, key=lambda face: max(similarity(face.embedding, ref.embedding)
-                                                    for ref in references[character]))
-            score = max(similarity(best.embedding, ref.embedding) for ref in references[character])
+            score, best = max(((likeness(face.embedding, references[character]), face) for face in judged),
+                              key=lambda pair: pair[0])
             flags.append(IdentityFlag(here.shot_id, "identity-other", best.frame,
                                       f"shot `{here.shot_id}` names {name}, but the face in it is someone else "
                                       f"(similarity {score:.2f} to {name}'s reference, under {thresholds.match:.2f})",

@@ -14,7 +14,7 @@ from pathlib import Path
 from storyboard import Screenplay
 from storyboard.files import FileRefused, resolved
 
-from .errors import LongcutError
+from .errors import LongcutError, refused
 
 
 def inputs_of(screenplay: Screenplay, store_root: Path | None = None, lock: Path | None = None) -> dict[Path, str]:
@@ -106,7 +106,7 @@ def resolve_path(path: Path, option: str) -> Path:
     try:
         return resolved(path, option)
     except FileRefused as error:
-        raise LongcutError(str(error), hint=error.hint) from None
+        raise refused(error) from None
 
 
 def writable(folder: Path) -> bool:

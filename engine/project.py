@@ -12,13 +12,13 @@ import storyboard
 from continuity import TakeChoice, default_choice
 from storyboard import Screenplay, ShotGraph
 from storyboard.errors import did_you_mean
+from storyboard.files import FileRefused
 from storyboard.units import format_seconds
-from storyboard.files import FileRefused, resolved
 
 from .backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
-from .errors import LongcutError
+from .errors import LongcutError, refused
 from .media import check_media
-from .outputs import inputs_of, writable
+from .outputs import inputs_of, resolve_path, writable
 from .render.lock import LockFile
 from .render.plan import RenderPlan, plan
 from .render.store import SHOT, TakeRecord, TakeStore
@@ -70,13 +70,10 @@ class Project:
         backend = create_backend(screenplay)
         keyframe_backend = create_keyframe_backend(screenplay)
         where = str(store or os.environ.get("LONGCUT_STORE") or screenplay.root / ".longcut")
-        try:
-            local = resolved(where, "--store" if store else "the take store") if not is_url(where) else \
-                screenplay.root / ".longcut"
-        except FileRefused as error:
-            raise LongcutError(str(error), hint=error.hint) from None
+        what = "--store" if store else "the take store"
+        local = resolve_path(Path(where), what) if not is_url(where) else screenplay.root / ".longcut"
         if writes:
-            _check_store_folder(local, "--store" if store else "the take store")
+            _check_store_folder(local, what)
         takes = TakeStore(local, remote=where if is_url(where) else None, warn=warn, read_only=not writes)
         return cls(screenplay, graph, backend, takes, LockFile.beside(screenplay.path), keyframe_backend)
 
@@ -202,7 +199,7 @@ class Project:
         except FileNotFoundError:
             return None
         except FileRefused as error:
-            raise LongcutError(str(error), hint=error.hint) from None
+            raise refused(error) from None
         except (ValueError, OSError) as error:
             raise LongcutError(f"the cut record {record} cannot be read ({error})",
                                hint="cut the film again: longcut cut FILM") from None
@@ -211,7 +208,6 @@ class Project:
                                "film was changed after it was cut, or a cut was stopped before it finished)",
                                hint=f"cut the film again: longcut cut {self.screenplay.path.name}")
         return the_cut
-
 
     def current_keys(self, plan: RenderPlan, shot_id: str, records: list[TakeRecord]) -> set[str]:
         """The keys the shot's takes (by number) have for the screenplay as it is now, with the parents the plan

@@ -28,12 +28,11 @@ from storyboard.units import format_timecode
 
 from . import identity
 from .atomic import atomic_path
-from .errors import LongcutError
+from .errors import LongcutError, refused
 from .ffmpeg import read_frame
 from .grade import apply_lut, grade_lut
 from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, measure_clip
 from .render.store import TakeStore, write_png
-from .identity import Cast
 from .timeline import Clip, Marker, Timeline, file_digest
 
 REPORT_VERSION = 1
@@ -82,7 +81,8 @@ def strips_folder(film: Path) -> Path:
     return Path(film).with_suffix(".continuity")
 
 
-def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: Cast | None = None) -> Report:
+def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore,
+                      cast: identity.Cast | None = None) -> Report:
     """Measure the Timeline's clips and seams against the film's thresholds (`continuity:`); with the film's cast
     (who each shot names), who is on screen too (engine.identity), where it is installed and asked for."""
     report = Report(thresholds=_thresholds(spec, timeline.fps))
@@ -97,7 +97,7 @@ def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore
     return report
 
 
-def _identity(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: Cast, report: Report) -> dict:
+def _identity(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: identity.Cast, report: Report) -> dict:
     """The identity section, and its flags on the shots' entries (step 6 of engine.identity's story)."""
     settings = spec.identity
     if not settings.measure:
@@ -174,7 +174,7 @@ def load_report(path: Path, hint: str, film: Path | None = None) -> dict:
     except FileNotFoundError:
         raise LongcutError(f"no continuity report at {path}", hint=hint) from None
     except FileRefused as error:
-        raise LongcutError(str(error), hint=error.hint) from None
+        raise refused(error) from None
     except ValueError as error:
         raise LongcutError(f"the continuity report {path} cannot be read ({error})", hint=hint) from None
     if not isinstance(data, dict) or data.get("version") != REPORT_VERSION:

@@ -38,17 +38,27 @@ class FileRefused(Exception):
         self.hint = hint
 
 
+def _symlink_loop(path: Path | str, what: str) -> FileRefused:
+    return FileRefused(f"{what} {path} is a symlink loop", Path(path),
+                       hint="point the link at a real file, or remove it")
+
+
+def _too_large(path: Path, what: str, limit: int, size: int | None = None) -> FileRefused:
+    told = f"is {_size(size)}, over" if size is not None else "is over"
+    return FileRefused(f"{what} {path} {told} the {_size(limit)} longcut reads of it", path,
+                       hint="this is not a file longcut wrote or a screenplay a person wrote; remove it or give "
+                            "another")
+
+
 def resolved(path: Path | str, what: str = "the file") -> Path:
     """The absolute path with symlinks followed; a symlink loop (or a chain too long to follow) is FileRefused."""
     try:
         return Path(path).resolve()
     except RuntimeError:  # Python before 3.13 raises RuntimeError("Symlink loop from ...")
-        raise FileRefused(f"{what} {path} is a symlink loop", Path(path),
-                          hint="point the link at a real file, or remove it") from None
+        raise _symlink_loop(path, what) from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise FileRefused(f"{what} {path} is a symlink loop", Path(path),
-                              hint="point the link at a real file, or remove it") from None
+            raise _symlink_loop(path, what) from None
         raise
 
 
@@ -70,8 +80,7 @@ def read_bytes(path: Path | str, limit: int, what: str = "the file") -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise FileRefused(f"{what} {path} is a symlink loop", path,
-                              hint="point the link at a real file, or remove it") from None
+            raise _symlink_loop(path, what) from None
         if error.errno == errno.EISDIR:
             raise FileRefused(f"{what} {path} is a folder", path, hint="give the path of a file") from None
         raise
@@ -81,14 +90,10 @@ def read_bytes(path: Path | str, limit: int, what: str = "the file") -> bytes:
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, a socket or a device)"
             raise FileRefused(f"{what} {path} is {kind}", path, hint="give the path of a regular file")
         if info.st_size > limit:
-            raise FileRefused(f"{what} {path} is {_size(info.st_size)}, over the {_size(limit)} longcut reads of it",
-                              path, hint="this is not a file longcut wrote or a screenplay a person wrote; remove it "
-                                         "or give another")
+            raise _too_large(path, what, limit, info.st_size)
         data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise FileRefused(f"{what} {path} is over the {_size(limit)} longcut reads of it", path,
-                          hint="this is not a file longcut wrote or a screenplay a person wrote; remove it or give "
-                               "another")
+    if len(data) > limit:  # a file whose size is not what it holds (/proc's say 0)
+        raise _too_large(path, what, limit)
     return data
 
 

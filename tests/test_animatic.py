@@ -89,7 +89,7 @@ def test_a_character_is_one_body_and_a_close_up_shows_its_face_whatever_the_refe
     film = tmp_path / "film.yaml"
     film.write_text(
         "title: Faces\nfps: 12\nsize: 640x360\n"
-        f"characters:\n  full: {{description: a keeper, reference: full.png}}\n"
+        "characters:\n  full: {description: a keeper, reference: full.png}\n"
         "  shoulders: {description: a keeper, reference: shoulders.png}\n"
         "  drawn: {description: 'a keeper in her sixties, short grey hair, navy coat, red scarf'}\n"
         "locations:\n  cliff: {description: a sunny beach at noon}\n"

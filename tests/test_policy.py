@@ -156,17 +156,6 @@ def test_the_new_corpus_is_large_both_ways():
     assert len(EVASIONS) >= 50 and len(INNOCENT_FILM_LANGUAGE) >= 50
 
 
-@pytest.mark.parametrize("text", list(EVASIONS))
-def test_each_evasion_is_found(defaults, text):
-    categories = {finding.category for finding in defaults.check(text)}
-    assert EVASIONS[text] in categories, (text, categories)
-
-
-@pytest.mark.parametrize("text", INNOCENT_FILM_LANGUAGE)
-def test_film_language_is_left_alone(defaults, text):
-    assert defaults.check(text) == [], text
-
-
 def test_a_sexual_style_and_a_minor_in_a_prompt_are_one_text_to_the_model(tmp_path):
     """The model gets the film's style and the shot's prompt in one text: split between them, a sexual term and a
     minor are still refused, at the prompt's line."""
@@ -185,13 +174,13 @@ def test_the_corpus_is_large_both_ways():
     assert len(FLAGGED) >= 100 and len(INNOCENT) >= 100
 
 
-@pytest.mark.parametrize("text", list(FLAGGED))
+@pytest.mark.parametrize("text", [*FLAGGED, *EVASIONS])
 def test_each_flagged_text_is_found_whatever_its_disguise(defaults, text):
     categories = {finding.category for finding in defaults.check(text)}
-    assert FLAGGED[text] in categories, (text, categories)
+    assert {**FLAGGED, **EVASIONS}[text] in categories, (text, categories)
 
 
-@pytest.mark.parametrize("text", INNOCENT)
+@pytest.mark.parametrize("text", [*INNOCENT, *INNOCENT_FILM_LANGUAGE])
 def test_each_innocent_text_is_left_alone(defaults, text):
     assert defaults.check(text) == [], text
 

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from storyboard.files import FileRefused
 
-from ..errors import LongcutError
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..grade import grade_clips
 from ..identity import cast_of, identity_token
@@ -152,7 +151,7 @@ def _committed(record: Path, store_root: Path) -> bool:
     leaves one that is not)."""
     try:
         return Cut.load(record, roots=(store_root,)).belongs_to_film()
-    except (OSError, ValueError, LongcutError, FileRefused):
+    except (OSError, ValueError, FileRefused):
         return False
 
 

@@ -35,7 +35,7 @@ from storyboard.files import RECORD_LIMIT, FileRefused, read_text
 from storyboard.schema import MAX_TAKE
 
 from ..atomic import atomic_path
-from ..errors import LongcutError
+from ..errors import LongcutError, refused
 
 VERSION = 1
 
@@ -157,7 +157,7 @@ def _read(path: Path) -> tuple[dict[str, LockEntry], Edit | None, dict[str, Lock
     except FileNotFoundError:
         return {}, None, {}
     except FileRefused as error:
-        raise LongcutError(str(error), hint=error.hint) from None
+        raise refused(error) from None
     try:
         if not isinstance(data, dict) or data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version') if isinstance(data, dict) else None!r}, expected {VERSION}")

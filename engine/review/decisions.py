@@ -25,7 +25,7 @@ from storyboard.files import RECORD_LIMIT, FileRefused, read_text
 from storyboard.schema import ID_PATTERN, MAX_TAKE, Choice
 
 from ..atomic import atomic_path
-from ..errors import LongcutError
+from ..errors import LongcutError, refused
 from ..timeline import Clip, Marker, Timeline
 
 REVIEW_VERSION = 1
@@ -115,7 +115,7 @@ class Review:
         except FileNotFoundError:
             return cls(path)
         except FileRefused as error:
-            raise LongcutError(str(error), hint=error.hint) from None
+            raise refused(error) from None
         try:
             return cls(path, ReviewData.model_validate(json.loads(text)))
         except (ValueError, ValidationError) as error:

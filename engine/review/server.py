@@ -45,13 +45,14 @@ from storyboard import ScreenplayError
 from ..errors import LongcutError
 from ..project import Project
 from ..timeline import Cut
-from .decisions import DecisionRequest, NoteRequest, Review, note_markers
+from .decisions import AUTHOR_LIMIT, DecisionRequest, NoteRequest, Review, note_markers
 from .state import media_file, page_state
 
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
               "/review.js": ("review.js", "text/javascript; charset=utf-8"),
               "/review.css": ("review.css", "text/css; charset=utf-8")}
-MEDIA = re.compile(r"^/media/(?P<kind>take|thumb|film|speech|faces)/(?P<key>[0-9a-f]{64})\.(?P<ext>mp4|jpg|wav|png)$")
+MEDIA = re.compile(r"^/media/(?P<kind>take|thumb|film|speech|faces)/(?P<key>[0-9a-f]{64})"
+                   r"\.(?P<ext>mp4|jpg|wav|png)$")
 MEDIA_SUFFIX = {"take": "mp4", "film": "mp4", "thumb": "jpg", "speech": "wav", "faces": "png"}
 BODY_LIMIT = 64 * 1024
 POLL_SECONDS = 0.5
@@ -162,6 +163,7 @@ class ReviewServer:
     def add_note(self, request: NoteRequest) -> dict:
         with self.lock:
             project = self.project()
+            cut = None
             if request.on == "take":
                 if request.shot is None or request.take is None:
                     raise LongcutError("a note on a take names its shot and take")
@@ -169,10 +171,10 @@ class ReviewServer:
             elif request.shot is not None or request.take is not None:
                 raise LongcutError("a note on the film names no shot or take: its frame is the film's")
             else:
-                _check_film_frame(project, request.frame)
+                cut = _check_film_frame(project, request.frame)
             review = Review.beside(self.film)
             note = review.add_note(request, self.author)
-            self._mark_the_cut(project, review)
+            self._mark_the_cut(project, review, cut)
         return {"ok": True, "id": note.id}
 
     def remove_note(self, note_id: str) -> dict:
@@ -183,11 +185,11 @@ class ReviewServer:
             self._mark_the_cut(self.project(), review)
         return {"ok": True}
 
-    def _mark_the_cut(self, project: Project, review: Review) -> None:
-        """The notes on the saved Cut as markers at once, so an export made now carries them (a record of another
-        film is left alone: the next cut writes the notes as markers)."""
+    def _mark_the_cut(self, project: Project, review: Review, cut: Cut | None = None) -> None:
+        """The notes on the saved Cut (read here unless given) as markers at once, so an export made now carries
+        them (a record of another film is left alone: the next cut writes the notes as markers)."""
         try:
-            cut = project.last_cut()
+            cut = cut or project.last_cut()
         except LongcutError:
             return
         if cut is None:
@@ -233,11 +235,11 @@ def reviewer(given: str | None) -> str:
             name = getpass.getuser()
         except (KeyError, OSError):  # no login name in a container
             name = ""
-    return " ".join(name.split())[:100]
+    return " ".join(name.split())[:AUTHOR_LIMIT]
 
 
-def _check_film_frame(project: Project, frame: int) -> None:
-    """A note on the film is at one of the film's frames (as last cut)."""
+def _check_film_frame(project: Project, frame: int) -> Cut:
+    """A note on the film is at one of the film's frames (as last cut); returns that cut."""
     cut = project.last_cut()
     if cut is None:
         raise LongcutError("the film has not been cut yet: a note on the film needs its frames",
@@ -245,6 +247,7 @@ def _check_film_frame(project: Project, frame: int) -> None:
     if frame >= cut.timeline.total_frames:
         raise LongcutError(f"frame {frame} is past the film's end (it has {cut.timeline.total_frames} frames, "
                            f"0 to {cut.timeline.total_frames - 1})")
+    return cut
 
 
 def _check_take_frame(project: Project, shot: str, take: int, frame: int) -> None:

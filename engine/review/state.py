@@ -75,6 +75,7 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
     pickable = _pickable_keys(project, plan, records)
     # each line as the last cut spoke it (engine.voices names the file by its key)
     spoken = {(cue.shot_id, cue.line): speech_url(cue.file.stem) for cue in (cut.timeline.speech if cut else [])}
+    report = _report(cut)  # read once: the flags and who is on screen come from it
     shots = [_shot(plan, shot_id, records.get(shot_id, []), pickable, review, spoken) for shot_id in plan.shots]
     return {
         "version": STATE_VERSION,
@@ -89,8 +90,8 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
         # the verdicts' notes, for the one list of what reviewers said (each with its shot and take)
         "verdicts": [{"shot": shot, **decision.model_dump(exclude={"key"})}
                      for shot, decision in review.data.decisions.items() if decision.note],
-        "flags": _flags(cut),
-        "identity": _identity(cut),
+        "flags": _flags(report),
+        "identity": _identity(report),
         "statuses": STATUS_ORDER,
     }
 
@@ -153,9 +154,8 @@ def _film(cut: Cut | None) -> dict | None:
             "width": timeline.width, "height": timeline.height}
 
 
-def _flags(cut: Cut | None) -> list[dict]:
+def _flags(report: dict) -> list[dict]:
     """The continuity report's flags (its seams' and its shots'), where the film was cut with one."""
-    report = _report(cut)
     flags = [flag for entry in report.get("seams", []) + report.get("shots", []) for flag in entry.get("flags", [])]
     return [{key: flag.get(key) for key in ("what", "shot", "shot_frame", "frame", "timecode", "message", "hint")}
             for flag in sorted(flags, key=lambda flag: flag.get("frame", 0))]
@@ -171,9 +171,9 @@ def _report(cut: Cut | None) -> dict:
         return {}
 
 
-def _identity(cut: Cut | None) -> dict:
+def _identity(report: dict) -> dict:
     """Who is on screen, per character: a row with its consistency and the strip of its face in each shot."""
-    identity = _report(cut).get("identity") or {}
+    identity = report.get("identity") or {}
     if not identity.get("measured"):
         return {"measured": False, "why": identity.get("why", "no continuity report yet"), "characters": []}
     rows = []
