@@ -125,13 +125,13 @@ def _tail(stderr: bytes, lines: int = 6) -> str:
 class Encoder:
     """Frames in (uint8, height x width x 3), an H.264 clip out. Memory stays flat: frames go straight to ffmpeg."""
 
-    def __init__(self, path: Path, width: int, height: int, fps: Fraction) -> None:
+    def __init__(self, path: Path, width: int, height: int, fps: Fraction, threads: int = ENCODER_THREADS) -> None:
         self.path, self.width, self.height, self.fps = Path(path), width, height, fps
         self.frames = 0
         stream = ffmpeg_python.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{width}x{height}",
                                      framerate=rate_text(fps))
         stream = stream.filter("scale", out_color_matrix=ENCODING["color"], out_range="tv")
-        stream = ffmpeg_python.output(stream, str(self.path), **encoder_output_options(fps))
+        stream = ffmpeg_python.output(stream, str(self.path), **encoder_output_options(fps, threads))
         args = ffmpeg_args(stream, overwrite=True, log=("-hide_banner", "-nostats", "-loglevel", "error"))
         # stderr goes to a file: a pipe nobody reads would block ffmpeg once it filled.
         self._log = tempfile.TemporaryFile()

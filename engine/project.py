@@ -174,18 +174,52 @@ class Project:
                                    planned.request.frames, planned.key))
         return rows
 
-    def cut(self, plan: RenderPlan, options: CutOptions, subtitles: bool = True) -> CutResult:
+    def cut_options(self, output: Path, preset: str | None = None, fit: str = "blur", loudness: float = -14.0,
+                    titles: bool = True, burn_subtitles: bool = False, watermark: str | None = None,
+                    sign: tuple[Path, Path] | None = None) -> CutOptions:
+        """How to cut: the options given, the watermark as given or else as the film says."""
+        from storyboard.schema import Watermark
+
+        from .editor import CutOptions
+        from .editor.deliver import Delivery
+
+        given = Watermark(watermark) if watermark is not None else None
+        return CutOptions(output=output, titles=titles, loudness=loudness,
+                          delivery=Delivery(preset, fit, burn_subtitles, given or self.screenplay.film.watermark),
+                          sign=sign, watermark=given.value if given else None)
+
+    def cut_again(self, size: tuple[int, int] | None = None,
+                  on_progress: Callable[[str, float], None] | None = None) -> CutResult:
+        """Cut again as the film was last cut (titles, loudness, delivery), not with a command's defaults: after a
+        new take or a pick, from `shot`, `pick --cut` and the review page."""
+        from .timeline import CutSettings
+
+        output = self.default_output(size)
+        last = self.last_cut(output, current=False)
+        settings = last.settings if last else CutSettings()
+        options = self.cut_options(output, settings.preset, settings.fit, settings.loudness, settings.titles,
+                                   settings.burn_subtitles, settings.watermark)
+        return self.cut(self.plan(size=size), options, on_progress=on_progress)
+
+    def cut(self, plan: RenderPlan, options: CutOptions, subtitles: bool = True,
+            on_progress: Callable[[str, float], None] | None = None) -> CutResult:
         """Cut the film (engine.editor.cut), with its subtitles, exported from the Cut, written beside it before
-        the cut record commits them."""
+        the cut record commits them; with captions over the picture where the backend makes drafts that ask for
+        them (the animatic's `captions:`)."""
+        import dataclasses
+
         from .editor import cut
         from .export import export
+
+        captions = bool(getattr(self.backend, "captions", False))
+        options = dataclasses.replace(options, captions=captions)
 
         def write_subtitles(the_cut: Cut) -> list[Path]:
             if not (subtitles and the_cut.timeline.subtitles):
                 return []
             return [export(the_cut, fmt, options.output.with_suffix(f".{fmt}"))[0] for fmt in ("srt", "vtt")]
 
-        return cut(plan, self.store, options, beside=write_subtitles)
+        return cut(plan, self.store, options, beside=write_subtitles, on_progress=on_progress)
 
     def last_cut(self, film: Path | None = None, current: bool = True) -> Cut | None:
         """The Cut of the film last delivered to `film` (default: beside the film file), if there is one.

@@ -7,19 +7,20 @@ from engine.project import Project
 
 from .films import TINY, tiny_film
 
-GOLDEN = {  # animatic version 3, each shot that continues none starting on its animatic keyframe
-    "a": "48f395027e48c80cbc277e6d37586ac6b467f921a3022cd002c1d193677ef48f",
-    "b": "d6e5f2dfa5233b06eea28113f8f16432450b4719570343071dc13559c299d74b",
-    "c": "4f65bdbe5effd8807ac2793b9c8704f39d8e53187dcbc4341e3e8ee9d29b5ba4",
-    "d": "a5108fef1eeb01afe0a7c63df86250f9c89a1139145c7d727f1283ef2bfdd95d",
-    "e": "3da9fb204bc3c743cdb0271a2a1c381ded6a4ff72fe6ce68c4df39e784dee909",
+GOLDEN = {  # animatic version 4 (clean takes: the captions moved to the cut), each shot that continues none
+           # starting on its animatic keyframe (keyframes kept at version 3: their pictures did not change)
+    "a": "2271a3ece552f40f3327ffa10f31c7cd6339f9779a9e6284c844a80c9b3520b3",
+    "b": "eaa98e54a49f1719bdf7643cb8500df89b6f8567a4d76d4a86b18a7cff14c4b3",
+    "c": "d6a5e99de585bae79d2f5cd1a27d0def5d889e75fca1dd14785d8a26471771d0",
+    "d": "02c01e48eb235f9659f5bd3242da8e996b9a39dd3b02fbccc574341c1a04de39",
+    "e": "b1f96d6641f80d4656ef0f6b97c8be46605976e3392284e574180863167f9f91",
 }
-WITHOUT_KEYFRAMES = {  # `keyframes: off`: the keys every take had before the keyframe stage, kept
-    "a": "348fdc74ac496e93d3c133650332f17e6d12cc98a9656926c0237d80f0ee4adf",
-    "b": "6ab2c12554c3267af24ec2160e046efe1b3e5d45994bc87ba0e04e96e40351f9",
-    "c": "1563aa2ae74538afc64f55cfdec2db0a305ac02e6a0031a78f1093ad13ab6f72",
-    "d": "09baadc734acaef0769e76c612b30b0ce874d02c4aa5ea14d0ec9c36f5ea686f",
-    "e": "445e55b1fa59740690d979a9d724d64052a02c8e0585d2b40a7c71001e6b4cd9",
+WITHOUT_KEYFRAMES = {  # `keyframes: off`
+    "a": "5beb99a555c3d9f568e1a56249f28857d2f2737ee116fa5e381166e01713eb61",
+    "b": "8c25b78da8d90af561bcedf2e50f63745162600f705ae01d23acbd60aa90c087",
+    "c": "249c75ab5c05e2e9671d7712c1b77557e779199ef63e3a102cad20c0bffb2520",
+    "d": "1ca105166bb3892c287878b1328d40c55d52cb886cc2cb50674d22ef98a79483",
+    "e": "5dcda554ec38c95795187158c89290ff647455ac1ac9310ae275694951b35fde",
 }
 
 
@@ -58,9 +59,11 @@ def test_moving_a_scene_changes_no_key(tmp_path):
 
 
 def test_backend_settings_that_shape_pictures_change_every_key(tmp_path):
-    changed = keys(tmp_path, TINY.replace("max_seconds: MAX", "max_seconds: MAX, captions: false"))
+    changed = keys(tmp_path, TINY.replace("max_seconds: MAX", "max_seconds: MAX, weather: false"))
     assert all(changed[shot] != GOLDEN[shot] for shot in GOLDEN)
     assert keys(tmp_path / "segments", max_seconds=0.5) == GOLDEN  # segment length does not shape the animatic
+    # the captions are drawn over the cut, not into the takes: turning them off re-cuts, it renders nothing
+    assert keys(tmp_path / "plain", TINY.replace("max_seconds: MAX", "max_seconds: MAX, captions: false")) == GOLDEN
 
 
 def test_a_reference_image_is_keyed_by_its_content(tmp_path):

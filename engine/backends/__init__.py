@@ -73,9 +73,8 @@ class Backend(Protocol):
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
         """Yield segment.count frames, uint8 (height, width, 3).
 
-        A backend that draws over its picture (captions, a timer) does it in an optional
-        `overlay(request, index, frame) -> frame`, called on each frame after the clean one is kept: a shot
-        that continues this one is handed the clean last frame, never the drawing. A backend whose model cannot
+        Frames are the picture only: captions are drawn over the finished cut (engine.editor.captions), for a
+        backend whose optional `captions` attribute is true (the animatic's drafts). A backend whose model cannot
         take all a film asks (a loop's last frame, reference images) says so in an optional
         `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line. One that cannot end
         a clip on a given frame says `takes_last_frame = False`: no last keyframe is drawn for it.

@@ -36,6 +36,7 @@ from ..render.plan import ReferenceDigests, RenderPlan
 from ..render.store import TakeStore
 from ..timeline import Cut, CutSettings, file_digest
 from .audio import audio_key, make_soundtrack, soundtrack_path, stem_paths
+from .captions import CaptionText, caption_spans
 from .deliver import Delivery, deliver
 from .dialogue import speak_dialogue
 from .pieces import PieceKind, make_pieces, piece_path, plan_pieces
@@ -53,6 +54,7 @@ class CutOptions:
     delivery: Delivery = field(default_factory=Delivery)
     sign: tuple[Path, Path] | None = None  # certificate chain and private key (PEM) for a C2PA manifest
     watermark: str | None = None  # `--watermark` as given (the delivery has it resolved with the film's own)
+    captions: bool = False  # a draft's captions over the finished picture (engine.editor.captions)
 
     @property
     def settings(self) -> CutSettings:
@@ -82,12 +84,16 @@ class CutResult:
 
 
 def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
-        beside: Callable[[Cut], list[Path]] | None = None) -> CutResult:
+        beside: Callable[[Cut], list[Path]] | None = None,
+        on_progress: Callable[[str, float], None] | None = None) -> CutResult:
     """The film, cut from the plan's takes into options.output, and its Cut saved beside it (Cut.beside).
 
     beside(cut): writes what goes beside the film from its Cut (the subtitles) and returns those files; it runs
-    after the film and the report are in place and before the record that commits them."""
+    after the film and the report are in place and before the record that commits them.
+    on_progress(step, done): what the cut is doing and how far it is, 0 to 1 (the review page's re-cut shows it)."""
+    progress = on_progress or (lambda step, done: None)
     # 1. every shot has its take: lay the Timeline
+    progress("laying out the timeline", 0.0)
     started = time.perf_counter()
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
@@ -95,7 +101,8 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
     timeline = grade_clips(build_timeline(plan, store, titles=options.titles), store)
     timeline, spoken = speak_dialogue(timeline, plan.screenplay.film, store.root)
     # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
-    pieces = plan_pieces(timeline)
+    captions = caption_spans(timeline, caption_texts(plan, timeline)) if options.captions else []
+    pieces = plan_pieces(timeline, captions)
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
     sound_key = audio_key(timeline, options.loudness, ReferenceDigests())
     cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind is PieceKind.CARD)
@@ -116,13 +123,16 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
         result.seconds = time.perf_counter() - started
         return result
     # 3. the pieces and, beside them, the sound (it does not depend on the picture)
+    progress("making the pieces and the sound", 0.1)
     with ThreadPoolExecutor(max_workers=1) as sound:
         soundtrack_job = sound.submit(make_soundtrack, timeline, options.loudness, store.root)
-        made = make_pieces(timeline, store.root, pieces)
+        made = make_pieces(timeline, store.root, pieces,
+                           on_made=lambda done, total: progress("making the pieces and the sound", 0.1 + 0.6 * done / total))
         soundtrack, result.audio_made = soundtrack_job.result()
     result.pieces_made = sum(fresh for _, _, fresh in made)
     result.pieces_reused = encoded - result.pieces_made
     # 4. the pieces and the stretches of takes joined, with the sound, into the film (signed last)
+    progress("joining the film", 0.75)
     with store.scratch_folder("cut") as folder:
         picture = folder / f"picture{CONCAT_SUFFIX}"
         write_concat_listing([stretch for _, stretch, _ in made], timeline.fps, picture)
@@ -133,6 +143,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
         else:
             deliver(timeline, picture, soundtrack, options.output, options.delivery, folder)
     # 5. the continuity report beside the film, and the Cut (with the report's flags as markers), for the exports
+    progress("measuring continuity", 0.85)
     report = continuity_report(timeline, continuity, store, cast_of(plan.screenplay))
     write_report(report, options.output)
     result.cut = dataclasses.replace(result.cut, markers=report.markers() + note_markers(review, timeline),
@@ -143,7 +154,23 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
     result.cut.save(record)  # the commit point: last
     store.note_output(options.output, inputs)
     result.seconds = time.perf_counter() - started
+    progress("done", 1.0)
     return result
+
+
+def caption_texts(plan: RenderPlan, timeline: Timeline) -> dict[str, CaptionText]:
+    """What each clip's captions say, from its shot's request (engine.editor.captions draws them)."""
+    texts = {}
+    for clip in timeline.clips:
+        request = plan.shots[clip.shot_id].request
+        if request.card is not None or request.footage is not None:
+            continue  # a card is its own text; footage is the camera's picture
+        texts[clip.shot_id] = CaptionText(
+            heading=request.heading.upper() or request.scene_id,
+            detail=f"{request.shot_id}  ·  {request.camera_size}, {request.camera_move}  ·  take {request.take}",
+            text=request.text, dialogue=clip.dialogue, source_in=clip.source_in, take_frames=request.frames,
+            fps=request.fps)
+    return texts
 
 
 def _committed(record: Path, store_root: Path) -> bool:

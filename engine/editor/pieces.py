@@ -7,7 +7,10 @@ Takes are encoded for editing (same codec settings, no B-frames, a keyframe ever
   transition up to where the outgoing one begins (it may end on any frame: without B-frames nothing after it
   is needed). Copies are not written anywhere: the join reads them from the take;
 * a junction re-encodes only the transition and the frames up to the next shot's first keyframe;
-* title and credit cards are drawn and encoded once.
+* title and credit cards are drawn and encoded once;
+* a draft's captions (engine.editor.captions) are drawn over the finished picture, so a piece that shows them is
+  re-encoded with them (a copy then becomes a file of its own): cached like the rest, a re-cut after one shot
+  changed draws and encodes only that shot's pieces again.
 
 Junctions and cards are cached under a key of everything they are made from, so after one shot changes only
 the pieces that touch it are made again. Everything counts frames, never seconds: a stream copy cut by time
@@ -16,10 +19,13 @@ keeps extra frames and drifts the sound.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -29,11 +35,15 @@ import ffmpeg as ffmpeg_python
 from storyboard.schema import Choice, TransitionType
 
 from ..atomic import atomic_path
-from ..ffmpeg import ENCODING, Encoder, Stretch, encoder_output_options, ffmpeg_args, gop_frames, rate_text, run
+from ..errors import StepFailed
+from ..ffmpeg import (ENCODING, Encoder, Stretch, encoder_output_options, ffmpeg_args, gop_frames, rate_text,
+                      raw_frames, run)
 from ..text import card_frames
+from .captions import CaptionSpan, FilmCaptions
 from .timeline import Card, Clip, Timeline, TransitionIn
 
 PIECE_VERSION = "longcut-piece-v3"  # v2: cards faded by Pillow; v3: junctions encoded on one thread
+CAPTIONS_VERSION = 1  # the captions' drawing (engine.editor.captions): in the key of every piece that shows them
 XFADE = {TransitionType.CROSSFADE: "fade", TransitionType.FADE_BLACK: "fadeblack", TransitionType.FADE_WHITE: "fadewhite"}
 
 
@@ -62,11 +72,13 @@ class Piece:
     tail: Span | None = None  # junction: the outgoing clip's tail (None for a fade in from black)
     transition: TransitionIn | None = None
     card: Card | None = None
+    captions: tuple[CaptionSpan, ...] = ()  # drawn over it, in its own frames
 
     @property
     def encoded(self) -> bool:
-        """Made into a file of its own (a junction or a card), not read from its take as it is (a copy)."""
-        return self.kind is not PieceKind.COPY
+        """Made into a file of its own (a junction, a card, or a copy with captions over it), not read from its
+        take as it is (a copy)."""
+        return self.kind is not PieceKind.COPY or bool(self.captions)
 
     def cache_key(self, timeline: Timeline) -> str:
         spec = {"version": PIECE_VERSION, "encoding": ENCODING, "kind": self.kind, "frames": self.frames,
@@ -74,6 +86,8 @@ class Piece:
                 "span": _span_spec(self.span), "tail": _span_spec(self.tail),
                 "transition": asdict(self.transition) if self.transition else None,
                 "card": [self.card.kind, self.card.frames, self.card.lines] if self.card else None}
+        if self.captions:  # absent otherwise: the keys of pieces without captions are as they were
+            spec["captions"] = [CAPTIONS_VERSION, *(asdict(span) for span in self.captions)]
         return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -81,7 +95,23 @@ def _span_spec(span: Span | None) -> list | None:
     return [span.key, span.first, span.frames] if span else None
 
 
-def plan_pieces(timeline: Timeline) -> list[Piece]:
+def plan_pieces(timeline: Timeline, captions: list[CaptionSpan] | None = None) -> list[Piece]:
+    """The pieces the picture is joined from, in order; with the captions (spans of the cut's frames) that fall
+    on each, in its own frames."""
+    pieces = _plan_pieces(timeline)
+    if not captions:
+        return pieces
+    placed, start = [], 0
+    for piece in pieces:
+        end = start + piece.frames
+        shown = tuple(CaptionSpan(max(span.start, start), min(span.end, end), span.record_in, span.caption).moved(start)
+                      for span in captions if span.start < end and span.end > start)
+        placed.append(dataclasses.replace(piece, captions=shown) if shown else piece)
+        start = end
+    return placed
+
+
+def _plan_pieces(timeline: Timeline) -> list[Piece]:
     gop = gop_frames(timeline.fps)
     pieces: list[Piece] = []
     items = timeline.items
@@ -140,10 +170,11 @@ def piece_path(store_root: Path, key: str) -> Path:
 
 
 def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None = None,
-                workers: int | None = None) -> list[tuple[Piece, Stretch, bool]]:
+                workers: int | None = None,
+                on_made: Callable[[int, int], None] | None = None) -> list[tuple[Piece, Stretch, bool]]:
     """(piece, the stretch of a file that shows it, made_now) for every piece in order (all of the timeline's
     unless given): a copy is a stretch of its take; junctions and cards are files in the cache, the missing
-    ones made a few at a time.
+    ones made a few at a time. on_made(done, total): after each missing piece is made.
 
     Each is its own small ffmpeg process, mostly start-up and one GOP of encoding: running a few side by side
     keeps the cores busy.
@@ -158,8 +189,9 @@ def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None
             _make(piece, timeline, temporary)
 
     with ThreadPoolExecutor(max_workers=workers or parallel_encoders(timeline.width * timeline.height)) as pool:
-        for _ in pool.map(make, missing):  # re-raises the first failure
-            pass
+        for done, _ in enumerate(pool.map(make, missing), start=1):  # re-raises the first failure
+            if on_made is not None:
+                on_made(done, len(missing))
     made = {path for path, _ in missing}
     return [(piece, _stretch(piece, path), path in made) for piece, path in zip(pieces, paths)]
 
@@ -178,8 +210,38 @@ def _make(piece: Piece, timeline: Timeline, target: Path) -> None:
             for frame in card_frames(piece.card.lines, piece.card.frames, timeline.width, timeline.height,
                                      timeline.fps):
                 encoder.write(frame)
+    elif piece.captions:
+        _captioned(piece, timeline, target)
     else:
-        _junction(piece, timeline, target)
+        video = _picture(piece, timeline.fps)
+        stream = ffmpeg_python.output(video, str(target), vframes=piece.frames,
+                                      **encoder_output_options(timeline.fps, threads=PIECE_THREADS))
+        run(ffmpeg_args(stream, overwrite=True), _what(piece),
+            hint="a transition needs both clips; render the film again if a take is missing", niceness=PIECES_NICENESS)
+
+
+def _captioned(piece: Piece, timeline: Timeline, target: Path) -> None:
+    """The piece's picture decoded, its captions drawn over it, encoded (one thread, like every piece)."""
+    width, height = timeline.width, timeline.height
+    video = _picture(piece, timeline.fps).filter("format", "rgb24")
+    stream = ffmpeg_python.output(video, "pipe:", format="rawvideo", pix_fmt="rgb24", vframes=piece.frames)
+    drawer = FilmCaptions(piece.captions, width, height)
+    index = 0
+    with closing(raw_frames(ffmpeg_args(stream), width, height)) as frames, \
+            Encoder(target, width, height, timeline.fps, threads=PIECE_THREADS) as encoder:
+        for frame in frames:
+            encoder.write(drawer.apply(frame, index))
+            index += 1
+    if index != piece.frames:
+        raise StepFailed(f"{_what(piece)} gave {index} frames, expected {piece.frames}",
+                         hint="render the film again if a take is missing or damaged")
+
+
+def _what(piece: Piece) -> str:
+    if piece.kind is PieceKind.COPY:
+        return f"draw the captions over {piece.frames} frames of a take"
+    assert piece.transition is not None
+    return f"make a {piece.transition.type} of {piece.transition.frames} frames"
 
 
 def _seek(fps: Fraction, frame: int) -> dict:
@@ -196,9 +258,13 @@ def _normalised(span: Span, fps: Fraction):
             .filter("settb", "AVTB").filter("fps", rate_text(fps)).filter("format", "yuv420p").filter("setsar", 1))
 
 
-def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
-    fps, transition = timeline.fps, piece.transition
-    assert piece.span is not None and transition is not None
+def _picture(piece: Piece, fps: Fraction):
+    """The piece's frames as an ffmpeg stream: a stretch of its take, or the transition (a junction)."""
+    assert piece.span is not None
+    if piece.kind is PieceKind.COPY:
+        return _normalised(piece.span, fps)
+    transition = piece.transition
+    assert transition is not None
     head = _normalised(piece.span, fps)
     frames = transition.frames
     seconds = float(Fraction(frames) / fps)
@@ -218,8 +284,4 @@ def _junction(piece: Piece, timeline: Timeline, target: Path) -> None:
         else:
             kind = XFADE.get(transition.type) or f"wipe{transition.direction}"
             video = ffmpeg_python.filter([tail, head], "xfade", transition=kind, duration=f"{seconds:.6f}", offset=0)
-    stream = ffmpeg_python.output(video, str(target), vframes=piece.frames,
-                                  **encoder_output_options(timeline.fps, threads=PIECE_THREADS))
-    args = ffmpeg_args(stream, overwrite=True)
-    run(args, f"make a {transition.type} of {frames} frames",
-        hint="a transition needs both clips; render the film again if a take is missing", niceness=PIECES_NICENESS)
+    return video

@@ -139,9 +139,6 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     def on_step(step: int, steps: int) -> None:  # a model backend's denoising steps, for the progress display
         progress.denoising(planned, step, steps)
 
-    # What a backend draws over its picture (the animatic's captions) goes on last, after the clean frame was
-    # kept for the hand-off: first.png and last.png never carry it.
-    overlay = getattr(backend, "overlay", None) if request.card is None and request.footage is None else None
     started = time.perf_counter()
     digest = hashlib.sha256()
     meter = FrameMeter(request.width, request.height, request.fps)  # the continuity report's measures, made on the way
@@ -156,14 +153,13 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
-                    shown = np.ascontiguousarray(overlay(request, frames, frame)) if overlay else frame
-                    encoder.write(shown)
-                    meter.add(shown)
+                    encoder.write(frame)
+                    meter.add(frame)
                     if faces is not None:
-                        faces.add(frames, shown)
-                    digest.update(shown.data)
+                        faces.add(frames, frame)
+                    digest.update(frame.data)
                     frames += 1
-                    last = frame  # clean: the frame a shot that continues this one starts on
+                    last = frame  # the frame a shot that continues this one starts on
                     if frames % 8 == 0:
                         progress.frames_done(planned, 8)
             except (LongcutError, KeyboardInterrupt):

@@ -3,8 +3,8 @@
 For each shot it paints the location (its reference image, or a set read from its description:
 time of day, inside or out, palette, props) and the characters in it (their reference images, or
 figures dressed from their descriptions, the same in every shot), frames them by shot size, moves
-the camera, and captions the frame with the scene heading, shot, prompt and the line being spoken.
-A handed first frame is the clip's exact first frame; the picture eases from it into the shot.
+the camera. Its films are cut with captions (scene heading, shot, prompt, the line being spoken) drawn over the
+finished picture by the editor (engine.editor.captions); `captions: false` cuts them without. A handed first frame is the clip's exact first frame; the picture eases from it into the shot.
 
 It also draws keyframes (AnimaticKeyframes): a shot's clean first (or last) frame, as its video would show it, so
 the keyframe stage and `longcut board` run with no GPU and no weights.
@@ -25,7 +25,6 @@ from continuity import LAST, KeyframeRequest, ShotRequest
 
 from .. import Segment, check_settings, frames_per
 from . import camera
-from .captions import Captions
 from .drawing import Figure, Painter, ground_line, is_full_length, paint_figures, paint_set
 from .look import FigureLook, SetLook, figure_look, set_look
 
@@ -38,8 +37,10 @@ class AnimaticBackend:
     name = "animatic"
     wants_gpu = False
     # 2: glows computed at low resolution (same look, a fraction of the memory); 3: captions drawn last (overlay),
-    # so a handed frame carries no captions, and every view is held by hand (floats a little), never frozen
-    version = "3"
+    # so a handed frame carries no captions, and every view is held by hand (floats a little), never frozen;
+    # 4: clean takes (the captions moved to the cut, over the finished picture: they no longer dissolve in a
+    # cross-fade)
+    version = "4"
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
         from .. import check_max_seconds
@@ -52,10 +53,15 @@ class AnimaticBackend:
         self.fps = fps
         self._stage: tuple[ShotRequest, Stage] | None = None
 
+    @property
+    def captions(self) -> bool:
+        """Whether its films are cut with captions (engine.editor.captions): the cut's, not the takes' picture."""
+        return self._settings["captions"]
+
     def settings(self) -> dict[str, Any]:
         # max_seconds only decides where segments fall; the animatic's seams are exact, so the frames
-        # do not depend on it and it stays out of the cache key.
-        return {key: value for key, value in self._settings.items() if key != "max_seconds"}
+        # do not depend on it and it stays out of the cache key; nor do the captions, drawn by the cut.
+        return {key: value for key, value in self._settings.items() if key not in ("max_seconds", "captions")}
 
     def model(self) -> str | None:
         return None
@@ -101,16 +107,6 @@ class AnimaticBackend:
                 frame = _blend(last, frame, (segment.count - 1 - offset) / ease_frames)
             yield frame
 
-    def overlay(self, request: ShotRequest, index: int, frame: np.ndarray) -> np.ndarray:
-        """The captions on frame `index`, drawn after the clean frame was kept for the hand-off: a shot that
-        continues this one starts on its picture, never on its captions."""
-        captions = self._stage_for(request).captions
-        if captions is None:
-            return frame
-        image = Image.fromarray(frame)
-        captions.apply(image, index)
-        return np.asarray(image)
-
     def _stage_for(self, request: ShotRequest) -> Stage:
         # Segments of one shot arrive one after another: build its set once.
         if self._stage is None or self._stage[0] != request:
@@ -126,14 +122,14 @@ class AnimaticKeyframes:
     """
 
     name = "animatic"
-    version = AnimaticBackend.version
+    version = "3"  # its pictures have not changed since the video's version 3 (keyframes were always clean)
     threads = min(4, os.cpu_count() or 1)  # drawn on the CPU, each on its own: several at once (engine.render.keyframes)
     KEYFRAME_SETTINGS: dict[str, type] = {"weather": bool}
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
         settings = dict(settings or {})
         check_settings(settings, self.KEYFRAME_SETTINGS, "animatic keyframes")
-        self._settings = {"weather": settings.get("weather", True), "captions": False}
+        self._settings = {"weather": settings.get("weather", True)}
 
     def settings(self) -> dict[str, Any]:
         return {"weather": self._settings["weather"]}
@@ -187,7 +183,6 @@ class Stage:
         else:
             paint_set(painter, self.look, self.aspect, self.figures)
         self.painter = painter
-        self.captions = Captions(request) if settings["captions"] else None
         self.weather = settings["weather"]
 
     def frame(self, index: int) -> np.ndarray:
@@ -208,7 +203,7 @@ class Stage:
             image = p.image.resize(self.size, Image.Resampling.BILINEAR, box=box)
         if self.weather:
             _weather(image, self.look, index, request)
-        return np.asarray(image)  # the captions are an overlay (AnimaticBackend.overlay), drawn last
+        return np.asarray(image)
 
 
 def _paste_location(painter: Painter, path, aspect: float) -> None:
