@@ -373,7 +373,7 @@ def render(
                                        executor=create_executor(options))
         _print_result(result)
         _cut(project, project.plan(size=_size(size)),
-             _cut_options(project, target, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
+             project.cut_options(target, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
 
     render_and_cut(project)
     if watch:
@@ -442,7 +442,7 @@ def cut(
     project = _open(film, store, media=True)
     output = _film_output(project, output, _size(size))
     _cut(project, project.plan(size=_size(size)),
-         _cut_options(project, output, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
+         project.cut_options(output, preset, fit, loudness, titles, burn_subtitles, watermark, sign))
 
 
 def _film_output(project, output: Path | None, size: tuple[int, int] | None = None) -> Path:
@@ -457,19 +457,11 @@ def _film_output(project, output: Path | None, size: tuple[int, int] | None = No
     return target
 
 
-def _cut_options(project, output: Path, preset, fit, loudness, titles, burn_subtitles, watermark=None, sign=None):
-    """How to cut: the options given, the watermark as given or else as the film says."""
-    from .editor import CutOptions
-    from .editor.deliver import Delivery
-
-    given = Watermark(watermark) if watermark is not None else None
-    return CutOptions(output=output, titles=titles, loudness=loudness,
-                      delivery=Delivery(preset, fit, burn_subtitles, given or project.screenplay.film.watermark),
-                      sign=sign, watermark=given.value if given else None)
-
-
 def _cut(project, plan, options) -> None:
-    result = project.cut(plan, options)
+    _said_cut(project.cut(plan, options))
+
+
+def _said_cut(result) -> None:
     timeline = result.timeline
     if result.up_to_date:
         out.print(f"{result.output} is up to date")
@@ -604,13 +596,7 @@ def pick(
 
 def _cut_as_last(project, size=None) -> None:
     """Cut again as the film was last cut (titles, loudness, delivery), not with a command's defaults."""
-    from .timeline import CutSettings
-
-    last = project.last_cut(project.default_output(size), current=False)
-    settings = last.settings if last else CutSettings()
-    _cut(project, project.plan(size=size),
-         _cut_options(project, project.default_output(size), settings.preset, settings.fit, settings.loudness,
-                      settings.titles, settings.burn_subtitles, settings.watermark))
+    _said_cut(project.cut_again(size))
 
 
 @app.command()
@@ -739,12 +725,12 @@ def status(
     for row in rows:
         verdict = review.status(row.shot, row.key, row.state in ("cached", "verified")).value
         decision = review.data.decisions.get(row.shot)
-        said = f": {decision.note}" if decision and decision.note and verdict in ("retake", "approved") else ""
+        said = _verdict_said(decision, verdict)
         cells.append([row.shot, f"{row.take}{' (picked)' if row.picked else ''}", Text(row.state, style=styles[row.state]),
                       Text(verdict + said, style=review_styles.get(verdict, "")), str(notes.get(row.shot, "")),
                       str(row.frames), row.key[:10]])
     out.print(_fitting_table(["shot", "take", "status", "review", "notes", "frames", "key"], cells,
-                             drop=["key", "frames", "notes"], flexible="review"))
+                             drop=["key", "frames", "notes"], flexible="review", keep_flexible_whole=True))
     out.print(", ".join(f"{count} {state}" for state, count in sorted(counts.items())))
     if review.data.notes or review.data.decisions:
         film_notes = sum(1 for note in review.data.notes if note.on == "film")
@@ -754,13 +740,27 @@ def status(
         out.print(f"the damaged takes were removed; longcut render {film} makes them again")
 
 
+def _verdict_said(decision, verdict: str) -> str:
+    """What the verdict said, after the review status: its note; for a new take made after a retake, which take
+    was sent back and why (the reason stays in view until the new take is reviewed)."""
+    if decision is None:
+        return ""
+    if verdict in ("retake", "approved"):
+        return f": {decision.note}" if decision.note else ""
+    if decision.verdict == "retake":
+        return f" (take {decision.take} sent back" + (f": {decision.note})" if decision.note else ")")
+    return ""
+
+
 FLEXIBLE_MIN = 12  # the narrowest a column of free text (a prompt) is shown, cut with …
 
 
 def _fitting_table(headers: list[str], rows: list[list[str | Text]], drop: list[str],
-                   flexible: str | None = None) -> Table:
+                   flexible: str | None = None, keep_flexible_whole: bool = False) -> Table:
     """A table that fits the terminal: columns in `drop` are left out, in that order, until the rest fit whole;
-    the flexible column takes what is left and is cut with … (never a number, a take or a key)."""
+    the flexible column takes what is left and is cut with … (never a number, a take or a key).
+    keep_flexible_whole: columns are dropped until the flexible column fits whole too (what a reviewer said matters
+    more than a key)."""
     def width_of(column: int) -> int:
         return max([len(headers[column])] + [Text(row[column]).cell_len if isinstance(row[column], str)
                                              else row[column].cell_len for row in rows])
@@ -770,7 +770,9 @@ def _fitting_table(headers: list[str], rows: list[list[str | Text]], drop: list[
         if name is not None:
             shown.remove(headers.index(name))
         fixed = sum(width_of(column) for column in shown if headers[column] != flexible) + 3 * (len(shown) - 1)
-        if fixed + (FLEXIBLE_MIN if flexible in headers else 0) <= out.width:
+        wanted = 0 if flexible not in headers else (
+            width_of(headers.index(flexible)) if keep_flexible_whole else FLEXIBLE_MIN)
+        if fixed + wanted <= out.width:
             break
     widths = {column: width_of(column) for column in shown}
     if flexible in headers:
@@ -966,8 +968,19 @@ def review(
     store: StoreOption = None,
     author: Annotated[str | None, typer.Option("--as", metavar="NAME", help="who the notes and verdicts are from "
                                                "(default: $LONGCUT_AUTHOR, else your login name)")] = None,
+    import_notes: Annotated[Path | None, typer.Option("--import", metavar="FILE", help="take in the notes a static "
+                                                      "copy's page exported (each once); no server")] = None,
 ) -> None:
     """Review in a browser: the film, every shot's takes and status; approve, retake, pick, notes on frames."""
+    if import_notes is not None:
+        from .review.notes import import_notes as take_in
+
+        imported = take_in(_open(film, store), import_notes)
+        for warning in imported.warnings:
+            out.print(Text(f"warning: {warning}", style="yellow"))
+        out.print(f"imported {imported.added} note(s) from {import_notes}" +
+                  (f" ({imported.known} were in already)" if imported.known else "") + f"; longcut review {film}")
+        return
     if static is not None:
         from .review.static import write_static
 

@@ -201,7 +201,9 @@ def test_seeking_to_a_timecode_shows_that_very_frame(server, page, film):
     open_page(page, server.url)
     wait_until(page, "document.getElementById('film').readyState >= 2")
     frames = list(decode_frames(film.with_suffix(".mp4"), 320, 180))
-    for frame in (30, 61, 100):
+    # frames unlike both neighbours (the animatic's shots hold nearly still): the title fading in and out, c easing
+    # out of b's last frame, the credits fading in
+    for frame in (3, 44, 99, 101, 123):
         page.fill("#goto-input", format_timecode(frame, Fraction(12)))
         page.click("#goto button")
         wait_until(page, f"document.getElementById('frame').textContent === '{frame}'")
@@ -288,7 +290,8 @@ def test_the_static_folder_plays_from_file_and_is_read_only(film, page, tmp_path
     wait_until(page, "document.getElementById('film').readyState >= 2")
     page.click("#shot-c")
     wait_until(page, "document.querySelector('#take-c-1 video').readyState >= 1")
-    assert page.is_disabled("#approve") and page.is_disabled("#film-note button")
+    assert page.is_disabled("#approve") and page.is_disabled("#take-c-1 .pick")  # decisions need the server
+    assert page.is_hidden("#recut")
     assert page.evaluate("window.pwned") is None
     page.screenshot(path=str(screenshots / "review-static.png"), full_page=True)
     run("review", film, "--static", out)  # written again over its own copy
@@ -418,7 +421,8 @@ def test_render_retakes_makes_a_new_take_of_each_shot_sent_back(film):
     assert "new takes of the 1 shot(s) sent back: b" in result.output
     lock = json.loads(film.with_name("film.lock.json").read_text())
     assert lock["shots"]["b"]["take"] == 2 and lock["shots"]["b"]["picked"] is True
-    assert "waiting for review" in run("status", film).output
+    status = run("status", film).output
+    assert "waiting for review (take 1 sent back: too dark)" in status  # the reason stays until it is reviewed
     assert "no shot is waiting for a retake" in run("render", film, "--retakes").output
 
 
@@ -456,3 +460,234 @@ def test_longcut_review_serves_until_ctrl_c(film):
         process.send_signal(signal.SIGINT)
         rest, errors = process.communicate(timeout=20)
     assert process.returncode == 0 and "stopped reviewing" in rest and "Traceback" not in errors
+
+
+# --- the review page as reviewers expect it: threads, one approve, A/B with a wipe, re-cut, contrast, phones -----
+
+CONTRAST = """() => {
+    // WCAG 2.1 contrast of every piece of visible text against what is behind it (AA: 4.5:1, 3:1 for large text).
+    const parse = (color) => { const [r, g, b, a = 1] = color.match(/[\\d.]+/g).map(Number); return [r, g, b, a]; };
+    const luminance = ([r, g, b]) => {
+        const channel = (value) => { value /= 255; return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b); };
+    const over = (top, bottom) => top.slice(0, 3).map((value, i) => value * top[3] + bottom[i] * (1 - top[3]));
+    const behind = (node) => {  // the backgrounds from the page down to the node, composited
+        const chain = [];
+        for (let at = node; at; at = at.parentElement) chain.unshift(parse(getComputedStyle(at).backgroundColor));
+        return chain.reduce((below, layer) => over(layer, below), [255, 255, 255]);
+    };
+    const failures = [];
+    let checked = 0;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        const node = text.parentElement;
+        if (!text.textContent.trim() || !node.checkVisibility() || node.closest("[disabled], video, .unlabelled")) continue;
+        if (node.getClientRects().length === 0) continue;
+        const style = getComputedStyle(node);
+        const background = behind(node);
+        const ratio = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const shown = ratio(luminance(over(parse(style.color), background)), luminance(background));
+        const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+        const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+        checked += 1;
+        if (shown < needed) failures.push(`${node.tagName}.${node.className} "${text.textContent.trim().slice(0, 30)}": ` +
+                                          `${shown.toFixed(2)} < ${needed}`);
+    }
+    return { checked, failures };
+}"""
+
+
+def note_on_the_film(page, text: str, frame: int = 20):
+    wait_until(page, "document.getElementById('film').readyState >= 2")
+    page.fill("#goto-input", str(frame))
+    page.click("#goto button")
+    wait_until(page, f"document.getElementById('frame').textContent === '{frame}'")
+    page.fill("#film-note-text", text)
+    page.click("#film-note button")
+
+
+def test_notes_take_replies_and_are_resolved_and_opened_again(server, page, film):
+    open_page(page, server.url)
+    note_on_the_film(page, "the title is too short")
+    page.wait_for_selector("#notes li[data-note]")
+    page.fill("#notes li[data-note] .reply-text", "held 12 frames more")
+    page.click("#notes li[data-note] .reply-form button")
+    wait_until(page, "document.querySelectorAll('#notes .replies li').length === 1")
+    assert "held 12 frames more" in page.inner_text("#notes .replies")
+    assert page.inner_text("#notes .replies .by").startswith("Mara Okafor · ")
+    page.click("#notes li[data-note] .resolve")
+    wait_until(page, "document.querySelector('#notes li[data-note]').classList.contains('resolved')")
+    assert page.inner_text("#notes .resolved-mark") == "resolved by Mara Okafor"
+    note = ReviewData.model_validate_json(review_path(film).read_text()).notes[0]
+    assert note.resolved and note.resolved_by == "Mara Okafor" and [reply.text for reply in note.replies] == \
+        ["held 12 frames more"]
+    page.reload()
+    page.wait_for_selector("body[data-loaded]")
+    assert page.inner_text("#notes li[data-note] .resolve") == "reopen"  # kept, and it can be opened again
+    page.click("#notes li[data-note] .resolve")
+    wait_until(page, "!document.querySelector('#notes li[data-note]').classList.contains('resolved')")
+    # a reply to a note that is not there is refused, and says so
+    status, body = request(server, "/api/note/reply", "POST", b'{"id": "n000000", "text": "hm"}',
+                           {"Content-Type": "application/json"})
+    assert status == 409 and b"no note" in body
+
+
+def test_one_approve_action_for_the_take_in_use(server, page, film):
+    open_page(page, server.url)
+    page.click("#shot-c")
+    assert page.locator("#shot-panel button:has-text('approve')").count() == 1
+    assert page.inner_text("#approve") == "approve take 2"
+    assert page.inner_text("#take-c-2 .pick") == "in use" and page.is_disabled("#take-c-2 .pick")
+    page.click("#take-c-1 .pick")
+    wait_until(page, "document.getElementById('approve').textContent === 'approve take 1'")
+    page.click("#approve")
+    wait_until(page, "document.querySelector('#shot-c .badge').textContent === 'approved'")
+    assert ReviewData.model_validate_json(review_path(film).read_text()).decisions["c"].take == 1
+
+
+def test_two_takes_play_in_step_with_a_wipe_between_them(server, page, screenshots):
+    open_page(page, server.url)
+    page.click("#shot-c")
+    page.wait_for_selector("#compare")
+    assert page.input_value("#compare-a-take") == "2" and page.input_value("#compare-b-take") == "1"  # in use, other
+    wait_until(page, "document.getElementById('compare-a').readyState >= 2 && "
+                     "document.getElementById('compare-b').readyState >= 2")
+    page.evaluate("() => { const wipe = document.getElementById('wipe'); wipe.value = '30'; "
+                  "wipe.dispatchEvent(new Event('input')); }")
+    assert page.evaluate("getComputedStyle(document.getElementById('compare-b')).clipPath") == "inset(0px 0px 0px 30%)"
+    page.click("#compare-play")
+    wait_until(page, "document.getElementById('compare-a').currentTime > 0.6")
+    assert not page.evaluate("document.getElementById('compare-b').paused")  # B plays with A
+    page.click("#compare-play")
+    wait_until(page, "document.getElementById('compare-b').paused && !document.getElementById('compare-b').seeking")
+    apart = page.evaluate("Math.abs(document.getElementById('compare-a').currentTime - "
+                          "document.getElementById('compare-b').currentTime)")
+    assert apart <= 0.5 / 12  # the same frame of both takes
+    page.click("#compare-forward")  # a frame on: B follows
+    wait_until(page, "!document.getElementById('compare-a').seeking && !document.getElementById('compare-b').seeking")
+    wait_until(page, "Math.abs(document.getElementById('compare-a').currentTime - "
+                     "document.getElementById('compare-b').currentTime) <= 0.5 / 12")
+    page.locator("#compare").screenshot(path=str(screenshots / "review-compare.png"))
+
+
+def test_the_film_is_cut_again_from_the_page_with_its_progress(server, page, film):
+    open_page(page, server.url)
+    wait_until(page, "document.getElementById('film').readyState >= 2")
+    before = page.evaluate("document.getElementById('film').dataset.src")
+    page.click("#shot-c")
+    page.click("#take-c-1 .pick")
+    wait_until(page, "document.getElementById('banner').textContent.includes('cut')")
+    page.click("#recut")
+    wait_until(page, "document.body.dataset.cut === 'done'", seconds=60)
+    assert "cut in" in page.inner_text("#cut-step") or "up to date" in page.inner_text("#cut-step")
+    wait_until(page, f"document.getElementById('film').dataset.src !== {json.dumps(before)}")
+    the_cut = Project.open(film).last_cut()
+    assert next(clip for clip in the_cut.timeline.clips if clip.shot_id == "c").take == 1
+    assert the_cut.settings.titles  # cut as it was last cut
+    assert server.job_state()["state"] == "done"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_text_on_the_page_is_readable_wcag_aa(server, browser, film, width, screenshots):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, server.url)
+        note_on_the_film(page, "a note to see in the list")
+        page.wait_for_selector("#notes li[data-note]")
+        page.fill("#notes li[data-note] .reply-text", "a reply")
+        page.click("#notes li[data-note] .reply-form button")
+        wait_until(page, "document.querySelectorAll('#notes .replies li').length === 1")
+        page.click("#notes li[data-note] .resolve")
+        wait_until(page, "document.querySelector('#notes li.resolved') !== null")
+        page.click("#shot-c")
+        page.wait_for_selector("#compare")
+        contrast = page.evaluate(CONTRAST)
+        assert contrast["failures"] == [] and contrast["checked"] > 60  # the notes, the panel, the board, the legend
+        page.screenshot(path=str(screenshots / f"review-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_the_page_fits_a_phone(server, browser, film, screenshots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        open_page(page, server.url)
+        page.click("#shot-c")
+        page.wait_for_selector("#compare")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off the side
+        title = page.evaluate("(() => { const h = document.getElementById('title'); "
+                              "return [h.getClientRects().length, h.offsetHeight, h.title]; })()")
+        assert title[0] == 1 and title[1] < 30 and title[2] == "Review </script><b>me</b>"  # one line, whole in its tip
+        # no shot's name is cut: on the strip a name is whole or not there; on the board always whole
+        cut_names = page.evaluate("""[...document.querySelectorAll('#strip .item:not(.unlabelled), .shot .id')]
+            .filter((node) => node.scrollWidth > node.clientWidth + 1).map((node) => node.textContent)""")
+        assert cut_names == []
+        assert page.evaluate("[...document.querySelectorAll('.shot .id')].map((node) => node.textContent)") == \
+            ["a", "b", "c"]
+        page.screenshot(path=str(screenshots / "review-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_the_shortcuts_are_shown_with_a_question_mark(server, page):
+    open_page(page, server.url)
+    wait_until(page, "document.getElementById('film').readyState >= 2")
+    page.keyboard.press("?")
+    wait_until(page, "document.getElementById('keys').open")
+    shown = page.inner_text("#keys")
+    assert all(key in shown for key in ("space", ",", ".", "[", "]", "?", "Esc"))
+    page.keyboard.press("Escape")
+    wait_until(page, "!document.getElementById('keys').open")
+    page.click("#keys-button")
+    wait_until(page, "document.getElementById('keys').open")
+    page.click("#keys-close")
+    wait_until(page, "!document.getElementById('keys').open")
+    page.click("#shot-a")
+    wait_until(page, "document.getElementById('current-shot').textContent === 'shot a'")
+    page.keyboard.press("]")  # the next shot
+    wait_until(page, "document.getElementById('current-shot').textContent === 'shot b'")
+
+
+def test_notes_written_in_a_static_copy_come_back_with_import(film, page, tmp_path):
+    out = tmp_path / "copy"
+    run("review", film, "--static", out)
+    open_page(page, (out / "index.html").as_uri())
+    page.fill("#author", "Jun Ito")
+    note_on_the_film(page, "the storm comes too late")
+    page.click("#shot-a")
+    page.wait_for_selector("#take-a-1 input")
+    page.fill("#take-a-1 input", "the gull is too big")
+    page.click("#take-a-1 button[type=submit]")
+    wait_until(page, "document.querySelectorAll('#notes li.local').length === 2")
+    assert "not sent yet" in page.inner_text("#notes")
+    page.reload()  # kept in the browser until exported
+    page.wait_for_selector("body[data-loaded]")
+    assert page.locator("#notes li.local").count() == 2
+    with page.expect_download() as downloading:
+        page.click("#export-notes")
+    exported = tmp_path / "notes.longcut.json"
+    downloading.value.save_as(exported)
+    data = json.loads(exported.read_text())
+    assert [note["text"] for note in data["notes"]] == ["the storm comes too late", "the gull is too big"]
+    assert "imported 2 note(s)" in run("review", film, "--import", exported).output
+    notes = ReviewData.model_validate_json(review_path(film).read_text()).notes
+    assert [(note.on, note.frame, note.author, note.text) for note in notes] == [
+        ("film", 20, "Jun Ito", "the storm comes too late"), ("take", 0, "Jun Ito", "the gull is too big")]
+    assert "imported 0 note(s)" in run("review", film, "--import", exported).output  # each once
+    assert len(ReviewData.model_validate_json(review_path(film).read_text()).notes) == 2
+    run("export", film, "--format", "otio")  # and they are markers on the cut at once
+    assert "the storm comes too late" in film.with_suffix(".otio").read_text()
+
+
+def test_an_import_that_does_not_fit_the_film_adds_nothing(film, tmp_path):
+    bad = tmp_path / "notes.json"
+    bad.write_text(json.dumps({"longcut_notes": 1, "notes": [
+        {"on": "film", "frame": 3, "text": "fine"}, {"on": "film", "frame": 99999, "text": "past the end"}]}))
+    said = run("review", film, "--import", bad, code=2).output
+    assert "note 2 ('past the end')" in said and "past the film's end" in said and "nothing was imported" in said
+    assert not review_path(film).exists()
+    bad.write_text('{"longcut_notes": 1, "notes": [{"on": "film", "frame": 1, "text": "x", "run": "os.system"}]}')
+    assert "is not a notes file longcut wrote: notes.0.run" in run("review", film, "--import", bad, code=2).output
+    assert "no notes file" in run("review", film, "--import", tmp_path / "missing.json", code=2).output

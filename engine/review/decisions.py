@@ -3,7 +3,9 @@
     film.review.json
     {"version": 1,
      "decisions": {"arrival-2": {"verdict": "retake", "take": 1, "key": "…", "note": "her coat is blue", "at": "…"}},
-     "notes": [{"id": "n1a2b3c", "on": "film", "frame": 130, "text": "hold longer", "at": "…"},
+     "notes": [{"id": "n1a2b3c", "on": "film", "frame": 130, "text": "hold longer", "at": "…", "author": "Mara",
+                "replies": [{"text": "held 12 frames more", "at": "…", "author": "Jun"}], "resolved": true,
+                "resolved_by": "Mara", "resolved_at": "…"},
                {"id": "n4d5e6f", "on": "take", "shot": "arrival-2", "take": 1, "frame": 12, "text": "…", "at": "…"}]}
 
 A verdict holds for one take, by key: a new take, or a change to the screenplay that re-keys the shot, is a
@@ -31,6 +33,7 @@ from ..timeline import Clip, Marker, Timeline
 REVIEW_VERSION = 1
 NOTE_LIMIT = 2000  # characters in a note
 AUTHOR_LIMIT = 100  # characters in a reviewer's name
+REPLY_LIMIT = 200  # replies under one note
 
 
 class Status(Choice):
@@ -56,6 +59,12 @@ class Decision(_Model):
     author: str = Field(default="", max_length=AUTHOR_LIMIT)  # who decided ("" in files from before)
 
 
+class NoteReply(_Model):
+    text: str = Field(min_length=1, max_length=NOTE_LIMIT)
+    at: str = ""
+    author: str = Field(default="", max_length=AUTHOR_LIMIT)
+
+
 class Note(_Model):
     id: str = Field(pattern=r"^n[0-9a-f]{6,32}$")
     on: Literal["film", "take"]
@@ -65,6 +74,10 @@ class Note(_Model):
     text: str = Field(min_length=1, max_length=NOTE_LIMIT)
     at: str = ""
     author: str = Field(default="", max_length=AUTHOR_LIMIT)  # who wrote it ("" in files from before)
+    replies: tuple[NoteReply, ...] = Field(default=(), max_length=REPLY_LIMIT)  # a thread under it, oldest first
+    resolved: bool = False  # dealt with: kept in the list, shown as done
+    resolved_by: str = Field(default="", max_length=AUTHOR_LIMIT)
+    resolved_at: str = ""
 
 
 class ReviewData(_Model):
@@ -80,6 +93,16 @@ class DecisionRequest(_Model):
     action: Literal["approve", "retake", "pick"]
     take: int = Field(ge=1, le=MAX_TAKE)
     note: str = Field(default="", max_length=NOTE_LIMIT)
+
+
+class ReplyRequest(_Model):
+    id: str = Field(pattern=r"^n[0-9a-f]{6,32}$")  # the note replied to
+    text: str = Field(min_length=1, max_length=NOTE_LIMIT)
+
+
+class ResolveRequest(_Model):
+    id: str = Field(pattern=r"^n[0-9a-f]{6,32}$")
+    resolved: bool = True  # false opens it again
 
 
 class NoteRequest(_Model):
@@ -146,6 +169,42 @@ class Review:
         self.data = self.data.model_copy(update={"notes": [*self.data.notes, note]})
         self.save()
         return note
+
+    def reply(self, request: ReplyRequest, author: str = "") -> Note:
+        note = self._note(request.id)
+        if len(note.replies) >= REPLY_LIMIT:
+            raise LongcutError(f"note `{note.id}` has {REPLY_LIMIT} replies, the most one note keeps",
+                               hint="write a new note")
+        reply = NoteReply(text=request.text, at=now(), author=author)
+        return self._replace(note.model_copy(update={"replies": (*note.replies, reply)}))
+
+    def resolve(self, request: ResolveRequest, author: str = "") -> Note:
+        note = self._note(request.id)
+        update = {"resolved": request.resolved, "resolved_by": author if request.resolved else "",
+                  "resolved_at": now() if request.resolved else ""}
+        return self._replace(note.model_copy(update=update))
+
+    def _note(self, note_id: str) -> Note:
+        found = next((note for note in self.data.notes if note.id == note_id), None)
+        if found is None:
+            raise LongcutError(f"no note `{note_id}`", hint="it may have been removed: reload the page")
+        return found
+
+    def _replace(self, changed: Note) -> Note:
+        notes = [changed if note.id == changed.id else note for note in self.data.notes]
+        self.data = self.data.model_copy(update={"notes": notes})
+        self.save()
+        return changed
+
+    def add_notes(self, notes: list[Note]) -> int:
+        """Notes made elsewhere (a static copy's, engine.review.importing), each once: a note whose id is here
+        already is not added again. Returns how many were added."""
+        known = {note.id for note in self.data.notes}
+        fresh = [note for note in notes if note.id not in known]
+        if fresh:
+            self.data = self.data.model_copy(update={"notes": [*self.data.notes, *fresh]})
+            self.save()
+        return len(fresh)
 
     def remove_note(self, note_id: str) -> bool:
         kept = [note for note in self.data.notes if note.id != note_id]

@@ -10,7 +10,9 @@ nothing to install. What it guards:
 - only fixed routes are served: the page's three files, the state, events, and media named by a key that is
   looked up in the store; no part of a URL is ever used as a path, so `..` or `%2e%2e` reach nothing, and a
   media file that resolves outside the store or the film's folder (a symlink) is refused;
-- every write is validated against the review file's models (engine.review.decisions) before anything is saved.
+- every write is validated against the review file's models (engine.review.decisions) before anything is saved;
+- a re-cut (`POST /api/cut`) cuts as the film was last cut, one at a time, in a thread; the page polls
+  `/api/job` for its progress and draws the film again when it is done.
 
 Live: the page listens to `/api/events` (server-sent events: one long response the browser reconnects by itself,
 no library on either side). The server looks at the film's folder and the store's takes twice a second and
@@ -20,7 +22,6 @@ the state again.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 import ipaddress
@@ -38,14 +39,15 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from storyboard import ScreenplayError
 
 from ..errors import LongcutError
 from ..project import Project
 from ..timeline import Cut
-from .decisions import AUTHOR_LIMIT, DecisionRequest, NoteRequest, Review, note_markers
+from .decisions import AUTHOR_LIMIT, DecisionRequest, NoteRequest, ReplyRequest, ResolveRequest, Review
+from .notes import check_note_place, mark_the_cut
 from .state import media_file, page_state
 
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -99,6 +101,8 @@ class ReviewServer:
         self._making: dict[str, threading.Lock] = {}  # one lock per proxy being made: others are served meanwhile
         self._making_guard = threading.Lock()
         self.stopping = threading.Event()
+        self._job_guard = threading.Lock()
+        self.job: dict = {"state": "idle", "step": None, "done": 0.0, "message": None}  # the page's re-cut
         # a film that does not load is refused now, not on the first request
         self.store_root = Project.open(self.film, self.store).store.root
         self.httpd = _Server((host, port), _handler(self))
@@ -163,39 +167,62 @@ class ReviewServer:
     def add_note(self, request: NoteRequest) -> dict:
         with self.lock:
             project = self.project()
-            cut = None
-            if request.on == "take":
-                if request.shot is None or request.take is None:
-                    raise LongcutError("a note on a take names its shot and take")
-                _check_take_frame(project, project.shot(request.shot), request.take, request.frame)
-            elif request.shot is not None or request.take is not None:
-                raise LongcutError("a note on the film names no shot or take: its frame is the film's")
-            else:
-                cut = _check_film_frame(project, request.frame)
+            cut = check_note_place(project, request.on, request.shot, request.take, request.frame)
             review = Review.beside(self.film)
             note = review.add_note(request, self.author)
-            self._mark_the_cut(project, review, cut)
+            mark_the_cut(project, review, cut)
         return {"ok": True, "id": note.id}
+
+    def reply(self, request: ReplyRequest) -> dict:
+        with self.lock:
+            Review.beside(self.film).reply(request, self.author)
+        return {"ok": True}
+
+    def resolve(self, request: ResolveRequest) -> dict:
+        with self.lock:
+            Review.beside(self.film).resolve(request, self.author)
+        return {"ok": True}
 
     def remove_note(self, note_id: str) -> dict:
         with self.lock:
             review = Review.beside(self.film)
             if not review.remove_note(note_id):
                 raise LongcutError(f"no note `{note_id}`")
-            self._mark_the_cut(self.project(), review)
+            mark_the_cut(self.project(), review)
         return {"ok": True}
 
-    def _mark_the_cut(self, project: Project, review: Review, cut: Cut | None = None) -> None:
-        """The notes on the saved Cut (read here unless given) as markers at once, so an export made now carries
-        them (a record of another film is left alone: the next cut writes the notes as markers)."""
+    # the re-cut: one job at a time, in a thread of its own; the page polls its progress
+
+    def start_cut(self) -> dict:
+        with self._job_guard:
+            if self.job["state"] == "running":
+                raise LongcutError("the film is being cut already", hint="wait for it: the page shows its progress")
+            self.job = {"state": "running", "step": "starting", "done": 0.0, "message": None, "started": time.time()}
+        threading.Thread(target=self._cut, name="longcut review: cut", daemon=True).start()
+        return {"ok": True}
+
+    def _cut(self) -> None:
+        def progress(step: str, done: float) -> None:
+            with self._job_guard:
+                self.job = {**self.job, "step": step, "done": round(done, 3)}
+
         try:
-            cut = cut or project.last_cut()
-        except LongcutError:
-            return
-        if cut is None:
-            return
-        kept = tuple(marker for marker in cut.markers if marker.source != "review")
-        dataclasses.replace(cut, markers=kept + note_markers(review, cut.timeline)).save(Cut.beside(cut.film))
+            result = self.project().cut_again(on_progress=progress)
+        except (LongcutError, ScreenplayError) as error:
+            message = f"{error} ({error.hint})" if getattr(error, "hint", None) else str(error)
+            state, done = "failed", self.job["done"]
+        except Exception as error:  # noqa: BLE001 - said on the page, the server goes on
+            message, state, done = f"{type(error).__name__}: {error}", "failed", self.job["done"]
+        else:
+            message = "the film is up to date" if result.up_to_date else (
+                f"cut in {result.seconds:.1f}s: {result.pieces_made} piece(s) made, {result.pieces_reused} reused")
+            state, done = "done", 1.0
+        with self._job_guard:
+            self.job = {**self.job, "state": state, "done": done, "message": message}
+
+    def job_state(self) -> dict:
+        with self._job_guard:
+            return dict(self.job)
 
     def media(self, kind: str, key: str) -> Path | None:
         """The file for a media URL, or None; never outside the store or the film's folder."""
@@ -238,35 +265,12 @@ def reviewer(given: str | None) -> str:
     return " ".join(name.split())[:AUTHOR_LIMIT]
 
 
-def _check_film_frame(project: Project, frame: int) -> Cut:
-    """A note on the film is at one of the film's frames (as last cut); returns that cut."""
-    cut = project.last_cut()
-    if cut is None:
-        raise LongcutError("the film has not been cut yet: a note on the film needs its frames",
-                           hint=f"cut it first: longcut cut {project.screenplay.path.name}")
-    if frame >= cut.timeline.total_frames:
-        raise LongcutError(f"frame {frame} is past the film's end (it has {cut.timeline.total_frames} frames, "
-                           f"0 to {cut.timeline.total_frames - 1})")
-    return cut
-
-
-def _check_take_frame(project: Project, shot: str, take: int, frame: int) -> None:
-    """A note on a take is on a take that is made, at one of its frames."""
-    made = [record for record in project.takes(shot) if record.take == take]
-    if not made:
-        raise LongcutError(f"shot `{shot}` has no take {take}")
-    frames = max(record.frames for record in made)
-    if frame >= frames:
-        raise LongcutError(f"frame {frame} is past the end of take {take} of shot `{shot}` (it has {frames} frames, "
-                           f"0 to {frames - 1})")
-
-
 def _behind_notice(project: Project, cut: Cut) -> str | None:
     behind = project.cut_is_behind(cut)
     if not behind:
         return None
     return (f"the film was cut before the lock file last changed (shots {', '.join(behind)} now use other takes): "
-            f"cut it again: longcut cut {project.screenplay.path.name}")
+            f"cut it again (the button beside the film, or longcut cut {project.screenplay.path.name})")
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:
@@ -328,6 +332,8 @@ def _handler(server: ReviewServer):
                 return self._send(Reply(HTTPStatus.OK, page_file(name), content_type))
             if path == "/api/state":
                 return self._json(server.state)
+            if path == "/api/job":
+                return self._json(server.job_state)
             if path == "/api/events":
                 return self._events()
             match = MEDIA.match(path)
@@ -361,7 +367,9 @@ def _handler(server: ReviewServer):
                                    f"a write is at most {BODY_LIMIT} bytes; this one says {length}")
             body = self.rfile.read(length)
             routes = {"/api/decision": (DecisionRequest, server.decide), "/api/note": (NoteRequest, server.add_note),
-                      "/api/note/delete": (_NoteId, lambda request: server.remove_note(request.id))}
+                      "/api/note/delete": (_NoteId, lambda request: server.remove_note(request.id)),
+                      "/api/note/reply": (ReplyRequest, server.reply), "/api/note/resolve": (ResolveRequest, server.resolve),
+                      "/api/cut": (_Nothing, lambda request: server.start_cut())}
             if path not in routes:
                 return self._send(Reply(HTTPStatus.NOT_FOUND, b'{"error": "not found"}'))
             model, action = routes[path]
@@ -473,3 +481,9 @@ class _Server(ThreadingHTTPServer):
 
 class _NoteId(BaseModel):
     id: str
+
+
+class _Nothing(BaseModel):
+    """A request with nothing to say ({}): the re-cut uses the last cut's settings."""
+
+    model_config = ConfigDict(extra="forbid")

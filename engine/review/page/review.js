@@ -8,6 +8,7 @@ let state = null;
 let chosen = null;  // the shot shown in the shot panel
 let currentShot = null;  // the shot under the playhead
 const drafts = {};  // what is being typed in the shot panel, kept across redraws (a live update redraws it)
+const compare = { shot: null, a: null, b: null, wipe: 50 };  // the two takes side by side in one frame, and the wipe
 
 const $ = (id) => document.getElementById(id);
 const film = $("film");
@@ -119,6 +120,7 @@ async function act(path, body, done) {
 function draw() {
   document.title = `${state.title} · longcut review`;
   $("title").textContent = state.title;
+  $("title").title = state.title;  // the whole title, where a narrow screen cuts it
   drawLegend();
   drawFilm();
   drawBoard();
@@ -167,6 +169,7 @@ function drawFilm() {
   const notes = state.notes.filter((note) => note.on === "film").map((note) =>
     el("div", { class: "note-mark", style: { left: width(note.frame) }, title: note.text }));
   strip.replaceChildren(...items, ...flags, ...notes, el("div", { class: "playhead", id: "playhead" }));
+  fitStripLabels();
   const mismatch = cut.items.filter((item) => item.kind === "clip").some((item) => {
     const shot = state.shots.find((candidate) => candidate.id === item.shot);
     return !shot || shot.take !== item.take;
@@ -175,6 +178,16 @@ function drawFilm() {
     banner("The film was cut with other takes than the ones now chosen: run `longcut cut FILM` to see them in it.");
   }
 }
+
+// A shot's name on the strip is shown whole or not at all (its tooltip and the board have it): never cut to a
+// few letters, on a phone's narrow strip.
+function fitStripLabels() {
+  for (const item of document.querySelectorAll("#strip .item")) {
+    item.classList.remove("unlabelled");
+    if (item.scrollWidth > item.clientWidth + 1) item.classList.add("unlabelled");
+  }
+}
+window.addEventListener("resize", () => { if (state && state.film) fitStripLabels(); });
 
 function drawBoard() {
   const flagged = {};
@@ -236,13 +249,16 @@ function drawShotPanel(shotId) {
                                              (verdict.note ? `: ${verdict.note}` : "") }) : null,
     el("div", { class: "verdict-form" }, [
       note,
-      el("button", { id: "approve", disabled, onclick: () => act("api/decision",
-        { shot: shot.id, action: "approve", take: shot.take, note: note.value }, sent(noteKey)) }, "approve"),
-      el("button", { id: "retake", disabled, onclick: () => act("api/decision",
-        { shot: shot.id, action: "retake", take: shot.take, note: note.value }, sent(noteKey)) }, "retake"),
+      el("button", { id: "approve", disabled, title: "approve the take in use (use another take first to approve it)",
+                     onclick: () => act("api/decision", { shot: shot.id, action: "approve", take: shot.take,
+                                                          note: note.value }, sent(noteKey)) }, `approve take ${shot.take}`),
+      el("button", { id: "retake", disabled, title: "send the take in use back, with the note saying what is wrong",
+                     onclick: () => act("api/decision", { shot: shot.id, action: "retake", take: shot.take,
+                                                          note: note.value }, sent(noteKey)) }, `retake`),
     ]),
     el("h2", { text: "Takes" }),
     el("div", { class: "takes" }, shot.takes.map((take) => drawTake(shot, take))),
+    shot.takes.length > 1 ? drawCompare(shot) : null,
     ...state.flags.filter((flag) => flag.shot === shot.id).map((flag) =>
       el("p", { class: "muted" }, [el("a", { href: "#", class: "seek", text: flag.timecode,
                                              onclick: (event) => { event.preventDefault(); seek(film, flag.frame); } }),
@@ -258,7 +274,6 @@ function drawTake(shot, take) {
   const textKey = `take-note-${shot.id}-${take.take}`;
   const text = draft("input", textKey, { placeholder: "a note at this frame of the take", maxlength: "2000",
                                          "aria-label": `note on take ${take.take}` });
-  const disabled = STATIC ? "disabled" : undefined;
   return el("div", { class: "take" + (take.in_use ? " in-use" : ""), id: `take-${shot.id}-${take.take}` }, [
     video,
     el("div", {}, [el("strong", { text: `take ${take.take}` }), take.in_use ? " · in use" : ""]),
@@ -266,16 +281,73 @@ function drawTake(shot, take) {
     el("div", { class: "actions" }, [
       el("button", { class: "pick", disabled: take.in_use || STATIC ? "disabled" : undefined,
                      onclick: () => act("api/decision", { shot: shot.id, action: "pick", take: take.take }) },
-         "use this take"),
-      el("button", { class: "approve-take", disabled, onclick: () => act("api/decision",
-        { shot: shot.id, action: "approve", take: take.take }) }, "approve this take"),
+         take.in_use ? "in use" : "use this take"),
     ]),
     el("form", { class: "inline note-form", onsubmit: (event) => {
       event.preventDefault();
-      if (text.value.trim()) act("api/note", { on: "take", shot: shot.id, take: take.take, frame: frameOf(video),
-                                               text: text.value }, sent(textKey));
-    } }, [text, el("button", { type: "submit", disabled }, "pin note")]),
+      if (!text.value.trim()) return;
+      pinNote({ on: "take", shot: shot.id, take: take.take, frame: frameOf(video), text: text.value })
+        .then(sent(textKey)).then(() => { if (STATIC) text.value = ""; });
+    } }, [text, el("button", { type: "submit" }, "pin note")]),
   ]);
+}
+
+// --- two takes compared: one frame, B over A, a wipe between them; one play button, B follows A's clock ------
+
+function drawCompare(shot) {
+  const numbers = shot.takes.map((take) => take.take);
+  if (compare.shot !== shot.id || !numbers.includes(compare.a) || !numbers.includes(compare.b)) {
+    const inUse = shot.takes.find((take) => take.in_use) || shot.takes[0];
+    const other = shot.takes.filter((take) => take !== inUse).slice(-1)[0];
+    Object.assign(compare, { shot: shot.id, a: inUse.take, b: other.take });
+  }
+  const urlOf = (number) => withToken(shot.takes.find((take) => take.take === number).url);
+  const a = el("video", { id: "compare-a", src: urlOf(compare.a), preload: "auto", playsinline: "", muted: "" });
+  const b = el("video", { id: "compare-b", src: urlOf(compare.b), preload: "auto", playsinline: "", muted: "" });
+  a.muted = b.muted = true;
+  const line = el("div", { class: "wipe-line" });
+  const wipe = (percent) => {
+    compare.wipe = percent;
+    b.style.clipPath = `inset(0 0 0 ${percent}%)`;  // B shows right of the line, A left of it
+    line.style.left = `${percent}%`;
+  };
+  const slider = el("input", { id: "wipe", type: "range", min: "0", max: "100", value: String(compare.wipe),
+                               "aria-label": "the wipe between take A (left) and take B (right)",
+                               oninput: () => wipe(Number(slider.value)) });
+  wipe(compare.wipe);
+  const follow = () => {  // B keeps to A's frame: within half a frame, else it is moved there
+    if (Math.abs(b.currentTime - a.currentTime) > 0.5 / fps()) b.currentTime = a.currentTime;
+  };
+  for (const name of ["seeked", "timeupdate"]) a.addEventListener(name, follow);
+  a.addEventListener("play", () => { follow(); b.play().catch(() => {}); $("compare-play").textContent = "pause both"; });
+  a.addEventListener("pause", () => { b.pause(); follow(); $("compare-play").textContent = "play both"; });
+  a.addEventListener("ended", () => b.pause());
+  const choice = (which) => el("select", { id: `compare-${which}-take`, "aria-label": `take ${which.toUpperCase()}`,
+                                           onchange: (event) => { compare[which] = Number(event.target.value);
+                                                                  drawShotPanel(shot.id); } },
+    numbers.map((number) => {
+      const option = el("option", { value: String(number), text: `take ${number}` });
+      option.selected = number === compare[which];
+      return option;
+    }));
+  return el("div", { class: "compare", id: "compare" }, [
+    el("h2", { text: "Compare takes" }),
+    el("div", { class: "compare-controls" }, [
+      el("label", {}, ["A ", choice("a")]), el("label", {}, ["B ", choice("b")]),
+      el("button", { id: "compare-play", onclick: () => (a.paused ? a.play() : a.pause()) }, "play both"),
+      el("button", { id: "compare-back", title: "one frame back", onclick: () => step(a, -1) }, "\u25C0\u258E"),
+      el("button", { id: "compare-forward", title: "one frame on", onclick: () => step(a, 1) }, "\u258E\u25B6"),
+      slider,
+    ]),
+    el("div", { class: "compare-stage" }, [a, b, line,
+      el("span", { class: "compare-label left", text: `A · take ${compare.a}` }),
+      el("span", { class: "compare-label right", text: `B · take ${compare.b}` })]),
+  ]);
+}
+
+function step(video, by) {
+  const last = Math.max(0, Math.round(video.duration * fps()) - 1);
+  seek(video, Math.max(0, Math.min(last, frameOf(video) + by)));
 }
 
 function byWhom(item) {
@@ -285,17 +357,9 @@ function byWhom(item) {
 }
 
 function drawNotes() {
-  // every note in one list: those pinned to frames, and what was said with a verdict (a retake's reason)
-  const notes = state.notes.map((note) => {
-    const where = note.on === "film" ? timecode(note.frame) : `${note.shot} take ${note.take} frame ${note.frame}`;
-    return el("li", { dataset: { note: note.id } }, [
-      el("a", { href: "#", class: "seek", text: where, onclick: (event) => { event.preventDefault(); seekNote(note); } }),
-      el("span", { class: "note-text", text: note.text }),
-      el("span", { class: "muted by", text: byWhom(note) }),
-      STATIC ? null : el("button", { class: "remove", title: "remove this note",
-                                     onclick: () => act("api/note/delete", { id: note.id }) }, "remove"),
-    ]);
-  });
+  // every note in one list: those pinned to frames (with their replies, resolved or open), what was said with a
+  // verdict (a retake's reason), and in a static copy the notes written in it, not sent yet
+  const notes = [...state.notes, ...copyNotes()].map(drawNote);
   const verdicts = (state.verdicts || []).map((verdict) => el("li", { class: "verdict-note", dataset: {
       shot: verdict.shot } }, [
     el("a", { href: "#", class: "seek", text: `${verdict.shot} take ${verdict.take}`,
@@ -307,6 +371,90 @@ function drawNotes() {
   ]));
   $("notes").replaceChildren(...notes, ...verdicts);
   if (!notes.length && !verdicts.length) $("notes").append(el("li", { class: "muted", text: "no notes yet" }));
+}
+
+function drawNote(note) {
+  const where = note.on === "film" ? timecode(note.frame) : `${note.shot} take ${note.take} frame ${note.frame}`;
+  const live = !STATIC && !note.local;
+  const replyKey = `reply-${note.id}`;
+  const reply = live ? draft("input", replyKey, { class: "reply-text", placeholder: "reply", maxlength: "2000",
+                                                 "aria-label": "reply to this note" }) : null;
+  return el("li", { class: "note" + (note.resolved ? " resolved" : "") + (note.local ? " local" : ""),
+                    dataset: { note: note.id } }, [
+    el("div", { class: "note-head" }, [
+      el("a", { href: "#", class: "seek", text: where, onclick: (event) => { event.preventDefault(); seekNote(note); } }),
+      el("span", { class: "note-text", text: note.text }),
+      el("span", { class: "muted by", text: byWhom(note) }),
+      note.resolved ? el("span", { class: "badge status-approved resolved-mark",
+                                   text: "resolved" + (note.resolved_by ? ` by ${note.resolved_by}` : "") }) : null,
+      note.local ? el("span", { class: "badge status-waiting-for-review", text: "not sent yet" }) : null,
+      live ? el("button", { class: "resolve", onclick: () => act("api/note/resolve", { id: note.id,
+                                                                                         resolved: !note.resolved }) },
+                note.resolved ? "reopen" : "resolve") : null,
+      live ? el("button", { class: "remove", title: "remove this note",
+                            onclick: () => act("api/note/delete", { id: note.id }) }, "remove") : null,
+      note.local ? el("button", { class: "remove", onclick: () => forgetCopyNote(note.id) }, "remove") : null,
+    ]),
+    (note.replies || []).length ? el("ul", { class: "replies" }, note.replies.map((answer) => el("li", {}, [
+      el("span", { class: "reply-body", text: answer.text }), el("span", { class: "muted by", text: byWhom(answer) }),
+    ]))) : null,
+    live ? el("form", { class: "inline reply-form", onsubmit: (event) => {
+      event.preventDefault();
+      if (reply.value.trim()) act("api/note/reply", { id: note.id, text: reply.value }, sent(replyKey));
+    } }, [reply, el("button", { type: "submit" }, "reply")]) : null,
+  ]);
+}
+
+// --- notes written in a static copy: kept in this browser, exported as a file for `longcut review --import` ----
+
+const COPY_KEY = () => `longcut-notes:${state.film ? state.film.url : state.title}`;
+
+function copyNotes() {
+  if (!STATIC) return [];
+  try { return JSON.parse(localStorage.getItem(COPY_KEY()) || "[]"); } catch (error) { return []; }
+}
+
+function keepCopyNotes(notes) {
+  try { localStorage.setItem(COPY_KEY(), JSON.stringify(notes)); } catch (error) { /* kept for this visit only */ }
+  memoryNotes = notes;
+}
+let memoryNotes = null;
+
+function addCopyNote(note) {
+  const author = $("author").value.trim();
+  try { localStorage.setItem("longcut-author", author); } catch (error) { /* not kept */ }
+  const notes = memoryNotes || copyNotes();
+  notes.push({ ...note, at: new Date().toISOString().slice(0, 19) + "+00:00", author,
+               id: `local-${Date.now()}-${notes.length}`, local: true });
+  keepCopyNotes(notes);
+  drawNotes();
+}
+
+function forgetCopyNote(id) {
+  keepCopyNotes((memoryNotes || copyNotes()).filter((note) => note.id !== id));
+  drawNotes();
+}
+
+function exportCopyNotes() {
+  const notes = (memoryNotes || copyNotes()).map(({ on, shot, take, frame, text, at, author }) =>
+    ({ on, shot: shot || null, take: take || null, frame, text, at, author }));
+  if (!notes.length) { banner("no notes written in this copy yet", true); return; }
+  const version = state.film ? state.film.url.split("/").pop().replace(/\.mp4$/, "") : "";
+  const file = { longcut_notes: 1, film: state.title, film_version: version, notes };
+  const link = el("a", { href: URL.createObjectURL(new Blob([JSON.stringify(file, null, 1)],
+                                                            { type: "application/json" })),
+                         download: "notes.longcut.json" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  banner(`exported ${notes.length} note(s) as notes.longcut.json: send it back, to be taken in with ` +
+         "longcut review FILM --import notes.longcut.json");
+}
+
+function pinNote(note) {
+  // a note at a frame: saved by the server, or kept in this browser in a static copy
+  if (STATIC) { addCopyNote(note); return Promise.resolve(); }
+  return act("api/note", note);
 }
 
 function seekNote(note) {
@@ -390,15 +538,72 @@ $("goto").addEventListener("submit", (event) => {
 $("film-note").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = $("film-note-text").value;
-  if (!text.trim() || STATIC) return;
-  act("api/note", { on: "film", frame: frameOf(film), text }).then(() => { $("film-note-text").value = ""; });
+  if (!text.trim() || !state.film) return;
+  pinNote({ on: "film", frame: frameOf(film), text }).then(() => { $("film-note-text").value = ""; });
 });
+
+function showKeys(open) {
+  const dialog = $("keys");
+  if (open && !dialog.open) dialog.showModal();
+  if (!open && dialog.open) dialog.close();
+}
+$("keys-button").addEventListener("click", () => showKeys(true));
+
+function nextShot(by) {
+  if (!state.film) return;
+  const clips = state.film.items.filter((item) => item.kind === "clip");
+  const at = clips.findIndex((item) => item.shot === currentShot);
+  const next = clips[Math.max(0, Math.min(clips.length - 1, at + by))];
+  if (next) { seek(film, next.record_in); choose(next.shot); }
+}
+
 document.addEventListener("keydown", (event) => {
-  if (["INPUT", "TEXTAREA"].includes(document.activeElement.tagName) || !state || !state.film) return;
-  if (event.key === " ") { event.preventDefault(); $("play").click(); }
+  if (event.key === "?" && !["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName)) {
+    event.preventDefault();
+    showKeys(!$("keys").open);
+    return;
+  }
+  if ($("keys").open || ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName) || !state) return;
+  const comparing = document.getElementById("compare-a");
+  if (event.key === " ") {
+    event.preventDefault();
+    if (comparing && comparing.matches(":hover, :focus-within") || document.activeElement.closest("#compare")) {
+      $("compare-play").click();
+    } else if (state.film) $("play").click();
+  }
+  if (!state.film) return;
   if (event.key === ",") $("back").click();
   if (event.key === ".") $("forward").click();
+  if (event.key === "[") nextShot(-1);
+  if (event.key === "]") nextShot(1);
+  if (event.key === "n") { event.preventDefault(); $("film-note-text").focus(); }
 });
+
+// --- the re-cut: a job on the server, its progress polled, the film drawn again when it is done --------------
+
+async function recut() {
+  try {
+    await api("api/cut", {});
+  } catch (error) { banner(error.message, true); return; }
+  $("recut").disabled = true;
+  $("cut-progress").hidden = false;
+  for (;;) {
+    const job = await api("api/job");
+    $("cut-progress").value = job.done;
+    $("cut-step").textContent = job.state === "running" ? `cutting: ${job.step}…` : job.message || "";
+    if (job.state !== "running") {
+      $("recut").disabled = false;
+      $("cut-progress").hidden = true;
+      document.body.dataset.cut = job.state;
+      if (job.state === "failed") banner(job.message, true); else banner("");
+      await refresh();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+$("recut").addEventListener("click", recut);
+$("export-notes").addEventListener("click", exportCopyNotes);
 
 // --- state and live updates ------------------------------------------------------------------------------
 
@@ -420,9 +625,10 @@ function listen() {
 }
 
 if (STATIC) {
-  for (const form of document.querySelectorAll("form.note-form")) {
-    for (const control of form.querySelectorAll("input, button")) control.disabled = true;
-  }
+  // a copy: decisions need the server; notes are written here and exported for `longcut review --import`
+  $("recut-row").hidden = true;
+  $("copy-notes").hidden = false;
+  try { $("author").value = localStorage.getItem("longcut-author") || ""; } catch (error) { /* none kept */ }
 }
 window.longcutTimecode = timecode;  // for the tests, which compare it with longcut's own
 watchFrames();
