@@ -249,7 +249,7 @@ def test_ltx2_is_given_the_dialogue_and_the_films_rate(ltx2_film):
 
     project = Project.open(ltx2_film)
     request = project.plan().shots["b"].request
-    assert spoken_prompt(request).endswith('Ada says: "Still standing."')
+    assert spoken_prompt(request.prompt, request).endswith('Ada says: "Still standing."')
     arguments = project.backend._arguments(request, "image", np.zeros((64, 64, 3), np.uint8), None, 64, 64, 17,
                                            torch.Generator().manual_seed(0), None)
     assert arguments["frame_rate"] == 12.0 and 'Ada says: "Still standing."' in arguments["prompt"]
@@ -490,7 +490,7 @@ def test_flux_kontext_keyframes_take_the_references_as_one_canvas(models, tmp_pa
     kontext = tiny_models.flux_kontext(tmp_path / "kontext")
     film = keyframe_film(tmp_path / "film", models["ltx"], kontext)
     film.write_text(film.read_text().replace("{text_encoder_out_layers: [1], max_sequence_length: 32}",
-                                             "{_auto_resize: false, max_sequence_length: 48}"))
+                                             "{max_sequence_length: 48}"))
     refs = film.parent / "refs"  # small: the tiny VAE does not downsample, so the canvas's pixels are its tokens
     Image.new("RGB", (32, 32), (200, 30, 30)).save(refs / "ada.png")
     Image.new("RGB", (64, 64), (30, 30, 200)).save(refs / "ada-side.png")
@@ -503,6 +503,7 @@ def test_flux_kontext_keyframes_take_the_references_as_one_canvas(models, tmp_pa
     arguments = keyframes.arguments(request, references)
     canvas = arguments["image"]
     assert canvas.size == (64 + 64 + 128, 64) and arguments["max_area"] == 96 * 64
+    assert arguments["_auto_resize"] is False  # longcut sized the canvas: the pipeline's shapes would squash it
     assert np.asarray(canvas)[32, 10].tolist() == [200, 30, 30] and np.asarray(canvas)[32, 100].tolist() == [30, 30, 200]
     pipe = keyframes._pipeline()
 
@@ -515,3 +516,138 @@ def test_flux_kontext_keyframes_take_the_references_as_one_canvas(models, tmp_pa
     assert (latents(references) - latents(other)).abs().max().item() > 1e-5
     image = keyframes.draw(request)
     assert image.shape == (64, 96, 3) and image.dtype == np.uint8
+
+
+# --- every family gets exactly the conditioning the screenplay asks for --------------------------------------
+
+FOUR_REFERENCES = """title: Crowd
+fps: 8
+size: 64x64
+backend: {{name: diffusers, model: "{model}", steps: 1, max_seconds: {max_seconds}}}
+characters:
+  ada: {{name: Ada, description: "a keeper", reference: [refs/r0.png, refs/r1.png]}}
+  jun: {{name: Jun, description: "a boy", reference: refs/r2.png}}
+locations:
+  cliff: {{description: "a cliff", reference: refs/r3.png}}
+scenes:
+  - id: s
+    location: cliff
+    shots:
+      - {{id: a, prompt: "@ada and @jun on the cliff", duration: {duration}}}
+"""
+COLOURS = [(200, 30, 30), (30, 200, 30), (30, 30, 200), (200, 200, 30)]
+
+
+def four_reference_film(folder: Path, model: Path, duration: str, max_seconds: float = 10) -> Path:
+    from PIL import Image
+
+    (folder / "refs").mkdir(parents=True, exist_ok=True)
+    for number, colour in enumerate(COLOURS):
+        Image.new("RGB", (32, 64), colour).save(folder / "refs" / f"r{number}.png")
+    film = folder / "film.yaml"
+    film.write_text(FOUR_REFERENCES.format(model=model, duration=duration, max_seconds=max_seconds))
+    return film
+
+
+def calls_of(monkeypatch) -> list[dict]:
+    """Every pipeline call's keyword arguments, as the pipeline receives them."""
+    calls = []
+    original = DiffusersBackend._arguments
+
+    def spying(self, *args):
+        arguments = original(self, *args)
+        calls.append(arguments)
+        return arguments
+
+    monkeypatch.setattr(DiffusersBackend, "_arguments", spying)
+    return calls
+
+
+@pytest.mark.parametrize(("duration", "max_seconds", "shortest"), [("1s", 10, 3), ("9f", 1, 2)])
+def test_wan_vace_takes_four_references_on_a_short_call(vace, tmp_path, monkeypatch, duration, max_seconds, shortest):
+    """1 s at 8 fps is a 9-frame call with 3 latent frames: four references failed ("Expected size 7 but got size
+    6"). Now they are shared out over as many canvases as the call takes, every image whole on one of them; the
+    same on a long shot's short last segment (9 frames in calls of at most 8: the second is 3 frames, made as 5)."""
+    film = four_reference_film(tmp_path, vace, duration, max_seconds)
+    calls = calls_of(monkeypatch)
+    checked = CliRunner().invoke(app, ["check", str(film)], terminal_width=200)
+    assert "4 reference images" in checked.output and "side by side" in checked.output
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    counts = [len(call["reference_images"]) for call in calls]
+    assert min(counts) == shortest and all(count <= (call["num_frames"] - 1) // 4 + 1
+                                           for count, call in zip(counts, calls))
+    for call in calls:  # every colour reaches every call, on some canvas, at the call's size
+        canvases = [np.asarray(canvas) for canvas in call["reference_images"]]
+        assert all(canvas.shape == (64, 64, 3) for canvas in canvases)
+        for colour in COLOURS:
+            assert any((canvas == colour).all(axis=2).sum() >= 100 for canvas in canvases), colour
+
+
+def test_kontext_is_given_the_canvas_at_longcuts_size_never_squashed(models, tmp_path):
+    """A wide canvas of three references goes into the pipeline at its own shape (sides padded to 16s), where the
+    pipeline's auto-resize turned 704x128 into 1568x672 (a 2.4x squash)."""
+    from PIL import Image
+
+    from engine.backends.diffusers.keyframes import fit_reference, sized_canvas
+    from engine.project import Project
+
+    kontext = tiny_models.flux_kontext(tmp_path / "kontext")
+    film = keyframe_film(tmp_path / "film", models["ltx"], kontext)
+    film.write_text(film.read_text().replace("{text_encoder_out_layers: [1], max_sequence_length: 32}",
+                                             "{max_sequence_length: 48}"))
+    Image.new("RGB", (200, 64), (200, 30, 30)).save(film.parent / "refs" / "cliff.png")  # a wide place
+    project = Project.open(film)
+    keyframes = project.keyframe_backend
+    [planned] = project.plan().shots["a"].keyframes
+    references = [fit_reference(path, 64) for path in planned.request.references]
+    arguments = keyframes.arguments(planned.request, references)
+    canvas = arguments["image"]
+    assert canvas.width % 16 == 0 and canvas.height % 16 == 0 and arguments["_auto_resize"] is False
+    pipe = keyframes._pipeline()
+    seen = []
+    original = pipe.image_processor.preprocess
+    pipe.image_processor.preprocess = lambda image, height=None, width=None, **rest: (
+        seen.append((width, height)) or original(image, height, width, **rest))
+    keyframes.draw(planned.request)
+    assert seen[0] == canvas.size  # the pipeline took the canvas as it is
+    big = sized_canvas(Image.new("RGB", (4000, 500)), 16)
+    assert big.width * big.height <= 1024 * 1024 and abs(big.width / big.height - 8) < 0.4  # a megapixel, its shape
+    assert big.width % 16 == big.height % 16 == 0
+
+
+def test_svd_is_made_larger_and_cropped_back_never_stretched_at_the_films_rate(models):
+    backend = DiffusersBackend({"model": str(models["svd"]), "steps": 1})
+    odd = dataclasses.replace(request(5), width=96, height=96)  # SVD's sides are in 64s: made at 128x128
+    first = np.zeros((96, 96, 3), np.uint8)
+    first[:, :48] = 200  # half bright: a stretch would move the edge
+    arguments = backend._arguments(odd, "image", first, None, 128, 128, 5, torch.Generator().manual_seed(0), None)
+    given = np.asarray(arguments["image"])
+    assert given.shape == (128, 128, 3) and np.array_equal(given[16:112, 16:112], first)  # in the middle, whole
+    assert arguments["fps"] == 8  # the film's rate: the pipeline conditions on fps - 1 itself
+    pipe = backend._pipeline("image")
+    told = []
+    original = pipe._get_add_time_ids
+    pipe._get_add_time_ids = lambda fps, *rest, **named: told.append(fps) or original(fps, *rest, **named)
+    frames = make(backend, Segment(0, 5, first_frame=first), odd)
+    assert frames.shape == (5, 96, 96, 3) and told == [7]  # 8 fps, less the one the model was trained with
+
+
+
+def test_a_call_cannot_override_what_longcut_computes(models, tmp_path):
+    film = tmp_path / "film.yaml"
+    film.write_text(FILM.format(model=models["ltx"]).replace("max_seconds: 1}", "max_seconds: 1, call: {num_frames: 9}}"))
+    result = CliRunner().invoke(app, ["check", str(film)])
+    assert result.exit_code == 2 and "film.yaml:5:" in result.stderr
+    assert "`call:` sets `num_frames`, which longcut computes from the shot's duration:" in result.stderr
+    with pytest.raises(Exception, match="sets `image`"):
+        DiffusersBackend({"model": str(models["ltx"]), "call": {"image": None}})
+
+
+def test_the_framing_and_camera_move_are_in_every_video_prompt(models):
+    backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 1})
+    pushing = dataclasses.replace(request(9), camera_size="close-up", camera_move="push-in")
+    arguments = backend._arguments(pushing, "text", None, None, 64, 64, 9, torch.Generator().manual_seed(0), None)
+    assert arguments["prompt"].startswith("Close-up shot. The camera slowly pushes in. a lighthouse at dusk")
+    still = backend._arguments(request(9), "image", frame(9), None, 64, 64, 9, torch.Generator().manual_seed(0), None)
+    assert still["prompt"].startswith("Wide shot. The camera is still. ")

@@ -59,9 +59,25 @@ LOADS: Counter[str] = Counter()  # from_pretrained calls per model, for tests an
 _PIPELINES: dict[tuple, Any] = {}  # loaded once per process, reused by every backend instance
 
 
+# What longcut computes for every call, so a film's `call:` cannot change it (a shot's frame count, size, seed and
+# conditioning never change silently); the settings that shape them are said in the error's hint.
+COMPUTED_CALL_KEYS = {
+    "prompt": "the shot's prompt", "negative_prompt": "the film's negative:", "height": "the film's size:",
+    "width": "the film's size:", "num_frames": "the shot's duration:", "generator": "the shot's seed:",
+    "image": "the shot's first frame (continues:, a keyframe)", "last_image": "the shot's last frame (loop:)",
+    "video": "the shot's first and last frames", "mask": "the shot's first and last frames",
+    "reference_images": "the characters' and the location's reference:", "conditions": "the shot's frames",
+    "frame_rate": "the film's fps:", "fps": "the film's fps:", "output_type": "longcut (it reads frames as arrays)",
+    "num_inference_steps": "steps: under backend:", "guidance_scale": "guidance: under backend:",
+    "max_guidance_scale": "guidance: under backend:", "callback_on_step_end": "longcut's progress",
+}
+
+
 class DiffusersBackend:
     name = "diffusers"
-    version = "1"
+    # 2: a size the family does not take is made larger and cropped back (it was stretched); the video prompt says
+    # the framing and the camera move; Stable Video Diffusion is told the film's rate (it was one less, twice)
+    version = "2"
 
     def __init__(self, settings: dict[str, Any] | None = None, fps: Fraction = Fraction(24)) -> None:
         settings = dict(settings or {})
@@ -79,6 +95,7 @@ class DiffusersBackend:
         self.device_name = settings.get("device", "auto")
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.takes_last_frame = self.family.first_last is not None  # no last keyframe is drawn for one that cannot
+        check_call(settings.get("call", {}), COMPUTED_CALL_KEYS)
         self.settings_given = settings
         require_installed("the diffusers backend needs")
 
@@ -111,6 +128,13 @@ class DiffusersBackend:
         found = []
         family = self.family
         requests = resolve(screenplay, ShotGraph(screenplay), {})
+        width, height = screenplay.film.size
+        made = (family.side(width), family.side(height))
+        if made != (width, height) and requests:
+            found.append((next(iter(requests)), f"the {family.name} family makes sides in multiples of "
+                                                 f"{family.size_step}: each {width}x{height} shot is made at "
+                                                 f"{made[0]}x{made[1]} and cropped back to {width}x{height} (its "
+                                                 "middle kept, nothing stretched)"))
         keyframed = keyframe_requests(screenplay, requests, last_frames=True)
         drawn = keyframe_stage(screenplay.film) is not None
         for shot_id, request in requests.items():
@@ -125,6 +149,12 @@ class DiffusersBackend:
                                        f"cannot end a clip on a given frame (it takes {family.takes()}): none is drawn"))
             # A keyframe drawn from the references carries them, and so does a parent's last frame drawn from one.
             seen = family.references or drawn or self.settings_given.get("reference_keyframes")
+            shortest = family.references_per_call(family.frames_for(min(request.frames, self.max_frames(request))))
+            if family.references and len(request.references) > shortest:
+                found.append((shot_id, f"shot `{shot_id}` has {len(request.references)} reference images, and a "
+                                       f"{family.name} call of its {request.frames} frames takes {shortest} (a long "
+                                       f"shot's last segment maybe fewer): they go in side by side on that many "
+                                       "canvases, each image whole and smaller"))
             if request.references and not seen:
                 found.append((shot_id, f"shot `{shot_id}` has reference images ({len(request.references)}), and the "
                                        f"{family.name} family never sees them (it takes {family.takes()}; the film "
@@ -145,7 +175,7 @@ class DiffusersBackend:
         self._check_mode(mode)
         # 2. the pipeline, loaded once
         pipe = self._pipeline(mode)
-        # 3. shapes the family accepts
+        # 3. shapes the family accepts: at least the shot's size (cropped back after), a frame count that holds it
         width, height = self.family.side(request.width), self.family.side(request.height)
         frames = self.family.frames_for(segment.count)
         # 4. the call
@@ -168,9 +198,7 @@ class DiffusersBackend:
             segment.on_sound(sound[:, :round(segment.count * rate / float(request.fps))], rate)
         for index in keep:
             frame = (np.clip(video[index], 0.0, 1.0) * 255).round().astype(np.uint8)
-            if frame.shape[:2] != (request.height, request.width):
-                frame = np.asarray(Image.fromarray(frame).resize((request.width, request.height), Image.Resampling.LANCZOS))
-            yield frame
+            yield _cropped(frame, request.width, request.height)
 
     def _check_mode(self, mode: str) -> None:
         family = self.family
@@ -187,25 +215,27 @@ class DiffusersBackend:
         arguments: dict[str, Any] = {"height": height, "width": width, "num_frames": frames,
                                      "num_inference_steps": self.steps, "generator": generator, "output_type": "np"}
         if self.family.uses_prompt:
-            arguments.update(prompt=spoken_prompt(request) if self.family.sound else request.prompt,
-                             negative_prompt=request.negative or None, guidance_scale=self.guidance)
-        else:  # Stable Video Diffusion: no prompt; guidance is a range over the frames
-            arguments.update(max_guidance_scale=self.guidance, fps=max(1, round(request.fps) - 1), decode_chunk_size=8)
+            arguments.update(prompt=video_prompt(request, self.family.sound), negative_prompt=request.negative or None,
+                             guidance_scale=self.guidance)
+        else:  # Stable Video Diffusion: no prompt; guidance is a range over the frames; the pipeline conditions on
+            # fps - 1 itself (as the model was trained), so it is told the film's own rate
+            arguments.update(max_guidance_scale=self.guidance, fps=max(2, round(request.fps)), decode_chunk_size=8)
         if self.family.sound:  # its sound is timed by the film's rate, not the model's default
             arguments["frame_rate"] = float(request.fps)
         if on_step is not None:
             arguments["callback_on_step_end"] = step_callback(on_step, self.steps)
-        first_image = _pil(first, width, height) if first is not None else None
-        if self.family.references and request.references:
-            arguments["reference_images"] = [_fitted(path, width, height) for path in request.references]
+        first_image = _padded(first, width, height) if first is not None else None
+        if self.family.references and request.references:  # on every call: each segment of a long shot sees them
+            arguments["reference_images"] = reference_canvases(request.references, width, height,
+                                                               self.family.references_per_call(frames))
         if self.family.name == "wan-vace":  # frames to keep go in as a video, with a mask: black keeps, white makes
             if mode != "text":
-                arguments.update(_vace_frames(first_image, _pil(last, width, height) if mode == "first_last" else None,
+                arguments.update(_vace_frames(first_image, _padded(last, width, height) if mode == "first_last" else None,
                                               width, height, frames))
         elif mode == "image":
             arguments["image"] = first_image
         elif mode == "first_last":
-            last_image = _pil(last, width, height)
+            last_image = _padded(last, width, height)
             if self.family.name == "ltx":
                 from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
@@ -306,18 +336,71 @@ def _vace_frames(first: Image.Image, last: Image.Image | None, width: int, heigh
 def _fitted(path: Path, width: int, height: int) -> Image.Image:
     """A reference image inside the frame, whole and undistorted, on mid grey (the pipeline's own neutral)."""
     with Image.open(path) as image:
-        image = image.convert("RGB")
-        scale = min(width / image.width, height / image.height)
+        return _fitted_images([image.convert("RGB")], width, height)
+
+
+def _fitted_images(images: list[Image.Image], width: int, height: int) -> Image.Image:
+    """Images side by side in the frame, each in an equal column, whole and undistorted, on mid grey."""
+    canvas = Image.new("RGB", (width, height), (128, 128, 128))
+    column = width / len(images)
+    for number, image in enumerate(images):
+        scale = min(column / image.width, height / image.height)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        canvas = Image.new("RGB", (width, height), (128, 128, 128))
-        canvas.paste(image.resize(size, Image.Resampling.LANCZOS), ((width - size[0]) // 2, (height - size[1]) // 2))
-        return canvas
+        left = round(number * column + (column - size[0]) / 2)
+        canvas.paste(image.resize(size, Image.Resampling.LANCZOS), (left, (height - size[1]) // 2))
+    return canvas
 
 
-def spoken_prompt(request: ShotRequest) -> str:
+def reference_canvases(paths: tuple[Path, ...], width: int, height: int, most: int) -> list[Image.Image]:
+    """The reference images for one call, each fitted whole in the frame; where the call takes fewer than there
+    are (most), they are shared out in order over that many canvases, side by side on each: every image still
+    reaches the model, and the call works."""
+    if len(paths) <= most:
+        return [_fitted(path, width, height) for path in paths]
+    groups = [list(paths[number::most]) for number in range(most)]  # round-robin: characters first on each
+    canvases = []
+    for group in groups:
+        opened = []
+        for path in group:
+            with Image.open(path) as image:
+                opened.append(image.convert("RGB"))
+        canvases.append(_fitted_images(opened, width, height))
+    return canvases
+
+
+CAMERA_MOVES = {  # a move as the video models' prompt guides write one (LTX, Wan: "the camera slowly pushes in")
+    "static": "The camera is still.", "push-in": "The camera slowly pushes in.",
+    "pull-out": "The camera slowly pulls back.", "pan-left": "The camera pans left.",
+    "pan-right": "The camera pans right.", "tilt-up": "The camera tilts up.", "tilt-down": "The camera tilts down.",
+    "truck-left": "The camera tracks left.", "truck-right": "The camera tracks right.",
+    "crane-up": "The camera cranes up.", "crane-down": "The camera cranes down.",
+}
+
+
+def video_prompt(request: ShotRequest, speaks: bool = False) -> str:
+    """The shot's prompt for a video model: its framing and camera move first (the prompt guides open with the
+    shot), then the prompt; for a model that makes sound, the lines as LTX-2 reads speech (who says it, the words
+    in quotes)."""
+    from continuity.keyframes import framing
+
+    camera = f"{framing(request.camera_size, request.camera_move)}. {CAMERA_MOVES.get(request.camera_move, '')}"
+    prompt = f"{camera.strip()} {request.prompt.strip()}"
+    return spoken_prompt(prompt, request) if speaks else prompt
+
+
+def spoken_prompt(prompt: str, request: ShotRequest) -> str:
     """The prompt with the shot's lines written as LTX-2 reads speech: who says it, the words in quotes."""
     lines = " ".join(f'{cue.speaker} says: "{cue.line}"' for cue in request.dialogue)
-    return f"{request.prompt.rstrip()} {lines}".strip() if lines else request.prompt
+    return f"{prompt.rstrip()} {lines}".strip() if lines else prompt
+
+
+def check_call(call: dict[str, Any], computed: dict[str, str]) -> None:
+    """A film's `call:` passes extra keyword arguments to the pipeline; never one longcut computes."""
+    taken = [key for key in call if key in computed]
+    if taken:
+        key = taken[0]
+        raise BackendSettingsError("call", f"`call:` sets `{key}`, which longcut computes from {computed[key]}",
+                                   hint=f"remove `{key}` from call:; set {computed[key]} instead")
 
 
 def _torch():
@@ -424,9 +507,22 @@ def _out_of_memory(error: Exception) -> bool:
     return type(error).__name__ == "OutOfMemoryError" or "out of memory" in str(error).lower()
 
 
-def _pil(frame: np.ndarray, width: int, height: int) -> Image.Image:
-    image = Image.fromarray(frame)
-    return image if image.size == (width, height) else image.resize((width, height), Image.Resampling.LANCZOS)
+def _padded(frame: np.ndarray, width: int, height: int) -> Image.Image:
+    """A frame of the shot in the middle of a call's larger frame, its edges carried out to fill it (a call is at
+    least the shot's size: `Family.side`); never stretched."""
+    down, across = height - frame.shape[0], width - frame.shape[1]
+    if down < 0 or across < 0:  # larger than the call (a frame from elsewhere): its middle
+        return Image.fromarray(_cropped(frame, min(width, frame.shape[1]), min(height, frame.shape[0])))
+    padded = np.pad(frame, ((down // 2, down - down // 2), (across // 2, across - across // 2), (0, 0)), mode="edge")
+    return Image.fromarray(padded)
+
+
+def _cropped(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The middle width x height of a frame made larger than the shot (the inverse of _padded)."""
+    top, left = (frame.shape[0] - height) // 2, (frame.shape[1] - width) // 2
+    if top == 0 and left == 0 and frame.shape[:2] == (height, width):
+        return frame
+    return np.ascontiguousarray(frame[top:top + height, left:left + width])
 
 
 def _frame_indices(made: int, wanted: int, keep_last: bool) -> list[int]:

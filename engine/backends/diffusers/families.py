@@ -40,8 +40,15 @@ class Family:
         return max(1, -(-(count - 1) // self.frame_step)) * self.frame_step + 1
 
     def side(self, pixels: int) -> int:
-        """The nearest accepted side (at least one step)."""
-        return max(self.size_step, round(pixels / self.size_step) * self.size_step)
+        """The smallest accepted side that holds `pixels`: a call is made at least as large as the shot, and its
+        frames are cropped back to the shot's size (never stretched)."""
+        return max(self.size_step, -(-pixels // self.size_step) * self.size_step)
+
+    def references_per_call(self, frames: int) -> int:
+        """How many reference images one call of `frames` frames takes: Wan VACE puts each in a latent frame of its
+        own beside the video's, and a call with more than the video has latent frames fails (measured on diffusers
+        0.42: 9 frames take 3, 13 take 4)."""
+        return (frames - 1) // max(1, self.frame_step) + 1 if self.references else 0
 
 
 FAMILIES: dict[str, Family] = {

@@ -10,7 +10,9 @@ Each keyframe is one call: the shot's prompt with its framing, the reference ima
 location (characters first), the keyframe's seed and the shot's size. The references are fitted to what the
 family wants without distortion (FLUX.2 takes several: at least 64 px a side, and the pipeline itself shrinks any
 over a megapixel; FLUX.1 Kontext takes one image: the references side by side on one canvas, each scaled to the
-same height), and the picture comes back at the shot's exact size. The pipeline is loaded once per process.
+same height, sized by longcut (at most a megapixel, sides padded to multiples of 16) and never auto-resized by the
+pipeline, whose default would squash a wide canvas into its preferred shapes), and the picture comes back at the
+shot's exact size. The pipeline is loaded once per process.
 """
 
 from __future__ import annotations
@@ -28,12 +30,20 @@ from continuity import KeyframeRequest
 
 from ...errors import StepFailed
 from .. import BackendSettingsError, check_settings
-from . import (MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, checked_dtype,
+from . import (MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, check_call, checked_dtype,
                checked_steps, family_from, require_installed, step_callback)
 
 SETTINGS: dict[str, type] = {"model": str, "family": str, "dtype": str, "device": str, "steps": int, "guidance": float,
                              "cpu_offload": bool, "call": dict}
 _PIPELINES: dict[tuple, Any] = {}
+CANVAS_AREA = 1024 * 1024  # the most pixels a one-image family's reference canvas is given (Kontext's own area)
+COMPUTED_CALL_KEYS = {
+    "prompt": "the shot's prompt", "height": "the film's size:", "width": "the film's size:",
+    "generator": "the keyframe's seed", "image": "the characters' and the location's reference:",
+    "max_area": "the film's size:", "_auto_resize": "longcut (it sizes the references itself, undistorted)",
+    "output_type": "longcut (it reads pictures as arrays)", "num_inference_steps": "steps: under keyframes:",
+    "guidance_scale": "guidance: under keyframes:", "callback_on_step_end": "longcut's progress",
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class DiffusersKeyframes:
         self.steps = checked_steps(settings, 28)
         self.guidance = float(settings.get("guidance", 4.0))
         self.dtype_name = checked_dtype(settings)  # said at check, not as an AttributeError at the first keyframe
+        check_call(settings.get("call", {}), COMPUTED_CALL_KEYS)
         self.settings_given = settings
         require_installed("diffusers keyframes need")
 
@@ -113,8 +124,10 @@ class DiffusersKeyframes:
             "output_type": "np"}
         if self.family.one_image:  # Kontext sizes its output by max_area (a megapixel unless told): the shot's size
             arguments["max_area"] = arguments["height"] * arguments["width"]
+            arguments["_auto_resize"] = False  # the canvas is sized here; the pipeline's shapes would squash it
         if references:
-            arguments["image"] = side_by_side(references) if self.family.one_image else references
+            arguments["image"] = (sized_canvas(side_by_side(references), self.family.size_step) if self.family.one_image
+                                  else references)
         if on_step is not None:
             arguments["callback_on_step_end"] = step_callback(on_step, self.steps)
         arguments.update(self.settings_given.get("call", {}))
@@ -174,6 +187,28 @@ def side_by_side(images: list[Image.Image], height: int | None = None) -> Image.
         canvas.paste(image, (left, 0))
         left += image.width
     return canvas
+
+
+def sized_canvas(canvas: Image.Image, step: int, area: int = CANVAS_AREA) -> Image.Image:
+    """A one-image family's canvas as the pipeline takes it unchanged: scaled down (never up) until, padded with mid
+    grey to sides in multiples of `step` (the pipeline floors its sides to them, which would squash it a little), it
+    is at most `area` pixels; the references on it whole and undistorted."""
+    def padded_size(width: int, height: int) -> tuple[int, int]:
+        return -(-width // step) * step, -(-height // step) * step
+
+    scale = min(1.0, (area / (canvas.width * canvas.height)) ** 0.5)
+    size = (max(1, int(canvas.width * scale)), max(1, int(canvas.height * scale)))
+    while scale < 1.0 and padded_size(*size)[0] * padded_size(*size)[1] > area:
+        scale *= 0.99
+        size = (max(1, int(canvas.width * scale)), max(1, int(canvas.height * scale)))
+    if size != canvas.size:
+        canvas = canvas.resize(size, Image.Resampling.LANCZOS)
+    width, height = padded_size(*canvas.size)
+    if (width, height) == canvas.size:
+        return canvas
+    padded = Image.new("RGB", (width, height), (128, 128, 128))
+    padded.paste(canvas, ((width - canvas.width) // 2, (height - canvas.height) // 2))
+    return padded
 
 
 def _image_family(settings: dict[str, Any]) -> ImageFamily:
