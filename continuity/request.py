@@ -89,6 +89,7 @@ class ShotRequest:
     exterior: bool | None = None  # from the heading (INT./EXT.), None when it does not say
     card: str | None = None  # a title card's text: longcut draws it, no backend is asked
     footage: FootageSource | None = None  # a clip made elsewhere, conformed: no backend is asked
+    style: str = ""  # the film's style (in `prompt` too; on its own for a backend that orders the prompt's parts)
 
     @property
     def references(self) -> tuple[Path, ...]:
@@ -159,6 +160,7 @@ def request_for(screenplay: Screenplay, graph: ShotGraph, shot_id: str, choice: 
         exterior=_exterior(scene.heading),
         card=shot.card,
         footage=_footage(screenplay, shot),
+        style=film.style,
     )
 
 

@@ -130,8 +130,9 @@ def _checked(film: Path):
     backend = create_backend(screenplay)  # the backend's and executor's settings are part of the screenplay too
     create_keyframe_backend(screenplay)  # and the keyframe stage's: an unknown one is said here, not at render
     check_executor(screenplay)
-    for shot_id, message in getattr(backend, "warnings", lambda _: [])(screenplay):  # what its model cannot take
-        screenplay.warnings.append(Warning_(message, screenplay.source.value(screenplay.by_id[shot_id].path)))
+    for where, message in getattr(backend, "warnings", lambda _: [])(screenplay):  # what its model cannot take
+        path = where if isinstance(where, tuple) else screenplay.by_id[where].path  # a shot, or a place in the film
+        screenplay.warnings.append(Warning_(message, screenplay.source.value(path)))
     return screenplay, graph
 
 

@@ -651,3 +651,51 @@ def test_the_framing_and_camera_move_are_in_every_video_prompt(models):
     assert arguments["prompt"].startswith("Close-up shot. The camera slowly pushes in. a lighthouse at dusk")
     still = backend._arguments(request(9), "image", frame(9), None, 64, 64, 9, torch.Generator().manual_seed(0), None)
     assert still["prompt"].startswith("Wide shot. The camera is still. ")
+
+
+LONG_PROMPT_FILM = """title: Long
+fps: 8
+size: 64x64
+style: 35mm film still
+backend: {{name: diffusers, model: "{model}", steps: 1}}
+characters:
+  ada: {{name: Ada, seed: 77, description: "a lighthouse keeper in her sixties with a red wool scarf and a grey coat"}}
+  jun: {{name: Jun, description: "a boy of ten in a yellow raincoat with a torn pocket and muddy boots"}}
+locations:
+  cliff: {{description: "a windswept cliff above a grey sea"}}
+scenes:
+  - id: s
+    location: cliff
+    shots:
+      - {{id: a, prompt: "@ada hands @jun the lamp", duration: 1s}}
+      - {{id: b, prompt: "the beam", duration: 1s}}
+"""
+
+
+def test_the_prompt_keeps_action_and_style_first_and_check_says_what_the_encoder_cuts(models, tmp_path):
+    """LTX's text encoder keeps 128 tokens (its pipeline's default) and cut the style off a shot with two described
+    characters without a word. Now the action and the style come before the descriptions and the setting, and
+    `check` names the shot and what is cut, counted with the pipeline's own tokenizer."""
+    from transformers import AutoTokenizer
+
+    from engine.backends.diffusers import video_prompt
+    from engine.project import Project
+
+    film = tmp_path / "film.yaml"
+    film.write_text(LONG_PROMPT_FILM.format(model=models["ltx"]))
+    project = Project.open(film)
+    request = project.plan().shots["a"].request
+    prompt = video_prompt(request)
+    assert prompt.startswith("Medium shot. The camera is still. Ada hands Jun the lamp. 35mm film still. Ada: a "
+                             "lighthouse keeper")
+    assert prompt.index("Jun: a boy") < prompt.index("Setting: a windswept cliff")
+    tokenizer = AutoTokenizer.from_pretrained(str(models["ltx"] / "tokenizer"))
+    kept = tokenizer.decode(tokenizer(prompt)["input_ids"][:128], skip_special_tokens=True)
+    assert "35mm film still" in kept and "Setting" not in kept  # the style survives the limit; the setting does not
+    result = CliRunner().invoke(app, ["check", str(film)], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # the warnings wrap at the terminal's width
+    assert "film.yaml:15:" in said and "shot `a`'s prompt is" in said and "text encoder reads 128" in said
+    assert "shot `b`'s prompt" not in said  # short enough
+    # a character's seed pins nothing in a video call: said at its line
+    assert "film.yaml:7:" in said and "character `ada` has seed: 77, which the diffusers backend does not use" in said

@@ -245,6 +245,7 @@ def test_notes_are_pinned_to_frames_and_go_out_as_markers(server, page, film):
     assert page.inner_text("#notes li[data-note] .by").startswith("Mara Okafor · ")  # who, and when
     page.fill("#goto-input", "90")
     page.click("#goto button")
+    wait_until(page, "document.getElementById('frame').textContent === '90'")  # waited for, never raced
     page.click("#notes li[data-note] .seek")  # a note seeks the film to its frame
     wait_until(page, "document.getElementById('frame').textContent === '20'")
     # a note on a take, through the page's own API call

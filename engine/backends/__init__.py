@@ -76,7 +76,8 @@ class Backend(Protocol):
         Frames are the picture only: captions are drawn over the finished cut (engine.editor.captions), for a
         backend whose optional `captions` attribute is true (the animatic's drafts). A backend whose model cannot
         take all a film asks (a loop's last frame, reference images) says so in an optional
-        `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line. One that cannot end
+        `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line (or at a place in the
+        film, given as a path such as ("characters", "ada", "seed")). One that cannot end
         a clip on a given frame says `takes_last_frame = False`: no last keyframe is drawn for it.
         """
 

@@ -194,6 +194,7 @@ def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict
     data = dataclasses.asdict(request)
     data.pop("index")
     data.pop("starts_on")
+    data.pop("style")  # in `prompt` already: keyed there
     for added in ("card", "footage"):  # fields added later stay out at their default: existing takes keep their keys
         if data[added] is None:
             data.pop(added)

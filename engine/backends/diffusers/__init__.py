@@ -120,8 +120,9 @@ class DiffusersBackend:
             limit = min(limit, frames_per(self.settings_given["max_seconds"], request.fps))
         return max(2, limit)
 
-    def warnings(self, screenplay) -> list[tuple[str, str]]:
-        """(shot id, message) for what the film asks that this family cannot take; said at `check`."""
+    def warnings(self, screenplay) -> list[tuple[str | tuple, str]]:
+        """(shot id, or a path in the film, message) for what the film asks that this family cannot take; said at
+        `check`."""
         from continuity import keyframe_requests, keyframe_stage, resolve
         from storyboard import ShotGraph
 
@@ -130,8 +131,8 @@ class DiffusersBackend:
         requests = resolve(screenplay, ShotGraph(screenplay), {})
         width, height = screenplay.film.size
         made = (family.side(width), family.side(height))
-        if made != (width, height) and requests:
-            found.append((next(iter(requests)), f"the {family.name} family makes sides in multiples of "
+        if made != (width, height):
+            found.append((("size",), f"the {family.name} family makes sides in multiples of "
                                                  f"{family.size_step}: each {width}x{height} shot is made at "
                                                  f"{made[0]}x{made[1]} and cropped back to {width}x{height} (its "
                                                  "middle kept, nothing stretched)"))
@@ -155,6 +156,9 @@ class DiffusersBackend:
                                        f"{family.name} call of its {request.frames} frames takes {shortest} (a long "
                                        f"shot's last segment maybe fewer): they go in side by side on that many "
                                        "canvases, each image whole and smaller"))
+            too_long = self._prompt_cut(request)
+            if too_long:
+                found.append((shot_id, too_long))
             if request.references and not seen:
                 found.append((shot_id, f"shot `{shot_id}` has reference images ({len(request.references)}), and the "
                                        f"{family.name} family never sees them (it takes {family.takes()}; the film "
@@ -162,7 +166,36 @@ class DiffusersBackend:
                                        "characters may not look as their references; draw keyframes (keyframes: "
                                        "{name: diffusers, model: ...}) or use a family that takes reference images "
                                        "(wan-vace)"))
+        for character_id, character in screenplay.film.characters.items():
+            if character.seed is not None:
+                found.append((("characters", character_id, "seed"), f"character `{character_id}` has seed: {character.seed}, "
+                              "which the diffusers backend does not use (a video call has one seed, the shot's): "
+                              "her or his reference images pin the look with a model"))
         return found
+
+    def _prompt_cut(self, request: ShotRequest) -> str | None:
+        """What the text encoder would cut off the shot's prompt, said at check, counted with the pipeline's own
+        tokenizer and limit (None: nothing is cut, or the tokenizer is not here to count with)."""
+        counting = self._token_counter()
+        if counting is None or not self.family.uses_prompt:
+            return None
+        tokenizer, limit = counting
+        prompt = video_prompt(request, self.family.sound)
+        ids = tokenizer(prompt, add_special_tokens=True)["input_ids"]
+        if len(ids) <= limit:
+            return None
+        lost = tokenizer.decode(ids[limit - 1:], skip_special_tokens=True).strip()
+        return (f"shot `{request.shot_id}`'s prompt is {len(ids)} tokens and the {self.family.name} text encoder "
+                f"reads {limit}: \"{lost[:60]}{'…' if len(lost) > 60 else ''}\" is cut (shorten the prompt or the "
+                f"descriptions, or raise call: {{max_sequence_length: N}} where the model takes more)")
+
+    def _token_counter(self):
+        """(the text-to-video pipeline's tokenizer, the tokens it keeps), read once; None where the tokenizer
+        cannot be read without a download."""
+        if not hasattr(self, "_counter"):
+            self._counter = _token_counter(self.settings_given["model"], self.family,
+                                           self.settings_given.get("call", {}).get("max_sequence_length"))
+        return self._counter
 
     # -- making frames ---------------------------------------------------------------------------
 
@@ -378,13 +411,21 @@ CAMERA_MOVES = {  # a move as the video models' prompt guides write one (LTX, Wa
 
 
 def video_prompt(request: ShotRequest, speaks: bool = False) -> str:
-    """The shot's prompt for a video model: its framing and camera move first (the prompt guides open with the
-    shot), then the prompt; for a model that makes sound, the lines as LTX-2 reads speech (who says it, the words
-    in quotes)."""
+    """The shot's prompt for a video model, most important first, since a text encoder keeps only so many tokens
+    (LTX-Video 128) and cuts the rest without a word: the framing and camera move (the prompt guides open with the
+    shot), the action with the characters by name, the film's style, then who the characters are (their
+    descriptions) and the setting; for a model that makes sound, the lines as LTX-2 reads speech (who says it, the
+    words in quotes)."""
     from continuity.keyframes import framing
+    from storyboard.schema import MENTION
 
-    camera = f"{framing(request.camera_size, request.camera_move)}. {CAMERA_MOVES.get(request.camera_move, '')}"
-    prompt = f"{camera.strip()} {request.prompt.strip()}"
+    names = {look.id: look.name for look in request.characters}
+    action = MENTION.sub(lambda match: names.get(match.group(1), match.group(0)), request.text).strip()
+    who = [f"{look.name}: {look.description}" for look in request.characters if look.description]
+    setting = f"Setting: {request.location.description}" if request.location and request.location.description else ""
+    parts = [framing(request.camera_size, request.camera_move), CAMERA_MOVES.get(request.camera_move, ""), action,
+             request.style, *who, setting]
+    prompt = " ".join(part.rstrip(". ") + "." for part in parts if part.strip(" ."))
     return spoken_prompt(prompt, request) if speaks else prompt
 
 
@@ -392,6 +433,30 @@ def spoken_prompt(prompt: str, request: ShotRequest) -> str:
     """The prompt with the shot's lines written as LTX-2 reads speech: who says it, the words in quotes."""
     lines = " ".join(f'{cue.speaker} says: "{cue.line}"' for cue in request.dialogue)
     return f"{prompt.rstrip()} {lines}".strip() if lines else prompt
+
+
+def _token_counter(model: str, family: Family, given: int | None):
+    import inspect
+
+    import diffusers
+
+    class_name = family.text_to_video or family.image_to_video
+    if not class_name or not family.uses_prompt:
+        return None
+    default = inspect.signature(getattr(diffusers, class_name).__call__).parameters.get("max_sequence_length")
+    limit = given or (default.default if default is not None else None)
+    if not isinstance(limit, int):
+        return None
+    from transformers import AutoTokenizer
+
+    try:
+        if (Path(model) / "tokenizer").is_dir():
+            tokenizer = AutoTokenizer.from_pretrained(str(Path(model) / "tokenizer"))
+        else:
+            tokenizer = AutoTokenizer.from_pretrained(model, subfolder="tokenizer", local_files_only=True)
+    except (OSError, ValueError):  # not downloaded: nothing to count with, and nothing said
+        return None
+    return tokenizer, limit
 
 
 def check_call(call: dict[str, Any], computed: dict[str, str]) -> None:
