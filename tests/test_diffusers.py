@@ -355,6 +355,9 @@ def test_a_vace_film_renders_end_to_end_and_check_names_what_other_families_cann
     found = {(item["line"], item["message"].split(" (it takes")[0]) for item in said if "family" in item["message"]}
     assert found == {(10, "shot `a` has reference images (1), and the cogvideox family never sees them"),
                      (11, "shot `b` has reference images (1), and the cogvideox family never sees them"),
+                     (11, "shot `b` continues `a` from its last frame only: the cogvideox family takes one still "
+                          "frame, so motion starts again at the cut (ltx, ltx2 and wan-vace continue it from the "
+                          "parent's last frames)"),
                      (12, "shot `c` loops, and the cogvideox family cannot end a clip on a given frame")}
 
 
@@ -648,7 +651,7 @@ def test_the_framing_and_camera_move_are_in_every_video_prompt(models):
     backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 1})
     pushing = dataclasses.replace(request(9), camera_size="close-up", camera_move="push-in")
     arguments = backend._arguments(pushing, "text", None, None, 64, 64, 9, torch.Generator().manual_seed(0), None)
-    assert arguments["prompt"].startswith("Close-up shot. The camera slowly pushes in. a lighthouse at dusk")
+    assert arguments["prompt"] == "Close-up shot. The camera slowly pushes in. a lighthouse."  # built from its parts
     still = backend._arguments(request(9), "image", frame(9), None, 64, 64, 9, torch.Generator().manual_seed(0), None)
     assert still["prompt"].startswith("Wide shot. The camera is still. ")
 
@@ -699,3 +702,73 @@ def test_the_prompt_keeps_action_and_style_first_and_check_says_what_the_encoder
     assert "shot `b`'s prompt" not in said  # short enough
     # a character's seed pins nothing in a video call: said at its line
     assert "film.yaml:7:" in said and "character `ada` has seed: 77, which the diffusers backend does not use" in said
+
+
+# --- motion handed over: a continuing shot starts from its parent's last frames, not one still --------------
+
+def recorded(monkeypatch):
+    """Each shot's frames as its take has them (its calls joined), and each call's context and arguments."""
+    import engine.render.take as take_module
+
+    made: dict[str, list[np.ndarray]] = {}
+    calls: list[tuple[str, tuple, dict]] = []
+    shot_frames, arguments = take_module.shot_frames, DiffusersBackend._arguments
+
+    def generating(backend, request, *rest):
+        for frame in shot_frames(backend, request, *rest):
+            made.setdefault(request.shot_id, []).append(frame)
+            yield frame
+
+    def spying(self, request, mode, first, last, width, height, frames, generator, on_step, context=()):
+        given = arguments(self, request, mode, first, last, width, height, frames, generator, on_step, context)
+        calls.append((request.shot_id, context, given))
+        return given
+
+    monkeypatch.setattr(take_module, "shot_frames", generating)
+    monkeypatch.setattr(DiffusersBackend, "_arguments", spying)
+    return made, calls
+
+
+def test_ltx_continues_from_its_parents_last_nine_frames(models, tmp_path, monkeypatch):
+    from engine.project import Project
+
+    film = tmp_path / "film.yaml"
+    film.write_text(FILM.format(model=models["ltx"]).replace("duration: 3s}", "duration: 2s}")
+                    .replace('"@ada climbs", duration: 1s', '"@ada climbs", duration: 2s'))
+    made, calls = recorded(monkeypatch)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    parent = made["a"]
+    shot, context, arguments = next(call for call in calls if call[0] == "b")
+    [condition] = arguments["conditions"]  # a video condition at the call's first frame
+    assert condition.frame_index == 0 and len(condition.video) == len(context) == 9
+    for given, expected in zip(condition.video, parent[-9:]):  # pixel-equal, in the parent's order
+        assert np.array_equal(np.asarray(given), expected)
+    assert arguments["num_frames"] == 17  # b's first call of 8 frames, and a's 8 before its last
+    project = Project.open(film)
+    store, a = project.store, project.plan().shots["a"]
+    kept = store.last_frames(a.key, 9)  # the take keeps its last frames, lossless, for the shots that continue it
+    assert len(kept) == 9 and all(np.array_equal(one, two) for one, two in zip(kept, parent[-9:]))
+    assert probe_frames(film.with_suffix(".mp4")) == 16 + 16 + 8 - 2  # b still has exactly its frames
+    assert "continues `a` from its last frame only" not in CliRunner().invoke(app, ["check", str(film)]).output
+
+
+def test_wan_vace_continues_from_its_parents_last_five_frames_with_the_references(vace, tmp_path, monkeypatch):
+    film = vace_film(tmp_path, vace)
+    made, calls = recorded(monkeypatch)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    shot, context, arguments = next(call for call in calls if call[0] == "b")
+    assert len(context) == 5 and len(arguments["reference_images"]) == 1  # the references on this call too
+    for number, expected in enumerate(made["a"][-5:]):
+        assert np.array_equal(np.asarray(arguments["video"][number]), expected)
+        assert np.asarray(arguments["mask"][number]).max() == 0  # kept
+    assert np.asarray(arguments["mask"][5]).min() == 255  # made from there on
+    assert arguments["num_frames"] == 13  # b's 8 frames and a's 4 before its last
+
+
+def test_a_family_that_takes_one_frame_says_so_at_check(models, tmp_path):
+    film = tmp_path / "film.yaml"
+    film.write_text(FILM.format(model=models["wan-i2v"]))
+    said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
+    assert "shot `b` continues `a` from its last frame only: the wan family takes one still frame" in said

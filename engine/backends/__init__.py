@@ -44,6 +44,8 @@ class Segment:
     callback_on_step_end to a pipeline); None when nobody is watching.
     on_sound(samples, rate): for a backend whose model makes sound with the picture (LTX-2): the call's sound,
     float (channels, n) at `rate`, from the segment's first frame; None where nobody keeps it.
+    context: on a continuing shot's first call, its parent's last frames, oldest first, the last being first_frame:
+    for a backend that continues motion (its `context_frames` says how many it takes), not one still frame.
     """
 
     start: int
@@ -53,6 +55,7 @@ class Segment:
     shot_first_frame: np.ndarray | None = None
     on_step: Callable[[int, int], None] | None = None
     on_sound: Callable[[np.ndarray, int], None] | None = None
+    context: tuple[np.ndarray, ...] = ()
 
 
 @runtime_checkable
@@ -78,7 +81,9 @@ class Backend(Protocol):
         take all a film asks (a loop's last frame, reference images) says so in an optional
         `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line (or at a place in the
         film, given as a path such as ("characters", "ada", "seed")). One that cannot end
-        a clip on a given frame says `takes_last_frame = False`: no last keyframe is drawn for it.
+        a clip on a given frame says `takes_last_frame = False`: no last keyframe is drawn for it. One whose model
+        continues motion from several frames says how many in `context_frames` (its takes keep that many of their
+        last frames, and a continuing shot's first call gets its parent's as Segment.context).
         """
 
 

@@ -63,9 +63,11 @@ class ShotSound:
 
 def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray | None,
                 on_step: Callable[[int, int], None] | None = None,
-                sound: ShotSound | None = None, last_frame: np.ndarray | None = None) -> Iterator[np.ndarray]:
+                sound: ShotSound | None = None, last_frame: np.ndarray | None = None,
+                context: tuple[np.ndarray, ...] = ()) -> Iterator[np.ndarray]:
     """The shot's frames, in segments where the backend needs them; on_step goes to every call, and the sound a
-    model makes with them to `sound`. last_frame: the frame the shot must end on (its last keyframe)."""
+    model makes with them to `sound`. last_frame: the frame the shot must end on (its last keyframe). context: the
+    parent's last frames (ending on first_frame), for the first call."""
     total = request.frames
     limit = backend.max_frames(request)
     if limit < 2:
@@ -79,7 +81,7 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
         loop_target = last_frame  # not a loop: the target of the final call all the same
     if total <= limit:
         yield from _checked(backend, request, Segment(0, total, first_frame, loop_target, first_frame, on_step,
-                                                      sound.receiver(0) if sound else None))
+                                                      sound.receiver(0) if sound else None, context))
         return
     seam = seam_frames(limit)
     held: deque[np.ndarray] = deque()
@@ -94,7 +96,7 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
             handed = last_emitted
         final = start + count == total
         segment = Segment(start, count, handed, loop_target if final else None, first_frame, on_step,
-                          sound.receiver(start) if sound else None)
+                          sound.receiver(start) if sound else None, context if start == 0 else ())
         frames = iter(_checked(backend, request, segment))
         if produced:
             next(frames)  # repeats last_emitted

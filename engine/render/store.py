@@ -49,7 +49,11 @@ RECORD = "take.json"
 SOUND = "sound.wav"  # the sound a model made with the take's frames (LTX-2), when it made any: OPTIONAL_FILES
 FOOTAGE = "footage"  # a take record's backend when the take is footage conformed by longcut, not generated
 FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
-OPTIONAL_FILES = (SOUND,)  # what a take may hold besides (its record's `files` says whether it does)
+# the frames before the last, lossless, for a backend that continues motion (Backend.context_frames): tail-1.png is
+# the one before last.png, tail-2.png the one before that, ...
+MAX_CONTEXT = 9  # the most frames a continuing shot is given of its parent (the last among them)
+TAIL_FILES = tuple(f"tail-{back}.png" for back in range(1, MAX_CONTEXT))
+OPTIONAL_FILES = (SOUND, *TAIL_FILES)  # what a take may hold besides (its record's `files` says whether it does)
 KEYFRAME = "keyframe.png"  # all a keyframe take holds besides its record
 SHOT, KEYFRAME_KIND = "shot", "keyframe"  # a take record's kind: a shot's video, or a keyframe drawn for it
 HOST = socket.gethostname()
@@ -216,6 +220,18 @@ class TakeStore:
 
     def first_frame(self, key: str) -> np.ndarray:
         return read_png(self.folder(key) / "first.png")
+
+    def last_frames(self, key: str, count: int) -> tuple[np.ndarray, ...]:
+        """Up to `count` of the take's last frames, lossless and oldest first (the last is last.png): as many as it
+        kept (a take made by a backend that continues no motion kept only its last)."""
+        last = self.last_frame(key)
+        folder = self.folder(key)
+        before = []
+        for name in TAIL_FILES[:max(0, count - 1)]:
+            if not (folder / name).is_file():
+                break
+            before.append(read_png(folder / name))
+        return (*reversed(before), last)
 
     def keyframe(self, key: str) -> np.ndarray:
         self.has(key)  # a keyframe drawn on another machine comes from the remote store

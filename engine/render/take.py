@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,7 +31,8 @@ from ..measure import FrameMeter
 from .keyframes import PlannedKeyframe
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import ShotSound, shot_frames
-from .store import FOOTAGE, SOUND, TakeRecord, TakeStore, file_digests, write_png, write_record, write_sound
+from .store import (FOOTAGE, MAX_CONTEXT, SOUND, TAIL_FILES, TakeRecord, TakeStore, file_digests, write_png,
+                    write_record, write_sound)
 from ..text import card_frames
 from ..timeline import MadeBy
 from ..xmp import TRAINED_ALGORITHMIC_MEDIA, ai_packet, append_xmp
@@ -71,13 +73,13 @@ class Progress:
     def keyframe_denoising(self, planned: PlannedKeyframe, step: int, steps: int) -> None: ...
 
 
-def _frames(backend, request, first_frame, on_step, sound: ShotSound, last_frame=None):
+def _frames(backend, request, first_frame, on_step, sound: ShotSound, last_frame=None, context=()):
     """The backend's frames (and the sound its model makes with them, into `sound`); for a title card, the card
     drawn by longcut; for footage, the file conformed."""
     if request.footage is not None:
         return footage_frames(request)
     if request.card is None:
-        return shot_frames(backend, request, first_frame, on_step, sound, last_frame)
+        return shot_frames(backend, request, first_frame, on_step, sound, last_frame, context)
     return card_frames((("heading", request.card),), request.frames, request.width, request.height, request.fps)
 
 
@@ -132,6 +134,10 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     request = planned.request
     first_key, last_key = planned.keyframe_key(FIRST), planned.keyframe_key(LAST)
     first_frame = store.last_frame(planned.parent_key) if planned.parent_key else _keyframe(store, first_key, request)
+    # a backend that continues motion is handed the parent's last frames, not one still (Segment.context), and
+    # keeps as many of its own for the shots that continue it
+    keeps = min(MAX_CONTEXT, int(getattr(backend, "context_frames", 0) or 0))
+    context = store.last_frames(planned.parent_key, keeps) if planned.parent_key and keeps > 1 else ()
     last_frame = _keyframe(store, last_key, request)
     made_by = _maker(backend, request)
     progress.shot_started(planned, worker)
@@ -149,7 +155,8 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
         last = None
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
-                for frame in _frames(backend, request, first_frame, on_step, sound, last_frame):
+                tail: deque[np.ndarray] = deque(maxlen=keeps)
+                for frame in _frames(backend, request, first_frame, on_step, sound, last_frame, context):
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
@@ -160,6 +167,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                     digest.update(frame.data)
                     frames += 1
                     last = frame  # the frame a shot that continues this one starts on
+                    tail.append(frame)
                     if frames % 8 == 0:
                         progress.frames_done(planned, 8)
             except (LongcutError, KeyboardInterrupt):
@@ -175,6 +183,8 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                                                   made_by.describe(request.seed),
                                                   None if made_by.footage else TRAINED_ALGORITHMIC_MEDIA))
         write_png(folder / "last.png", last)
+        for back, frame in enumerate(reversed(list(tail)[:-1]), start=1):  # tail-1.png is the one before last
+            write_png(folder / TAIL_FILES[back - 1], frame)
         if sound.samples is not None:
             write_sound(folder / SOUND, sound.samples, sound.rate)
         record = TakeRecord(

@@ -95,6 +95,7 @@ class DiffusersBackend:
         self.device_name = settings.get("device", "auto")
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.takes_last_frame = self.family.first_last is not None  # no last keyframe is drawn for one that cannot
+        self.context_frames = self.family.context_frames  # a continuing shot is handed this many of its parent's
         check_call(settings.get("call", {}), COMPUTED_CALL_KEYS)
         self.settings_given = settings
         require_installed("the diffusers backend needs")
@@ -115,7 +116,7 @@ class DiffusersBackend:
         return str(self.settings_given["model"])
 
     def max_frames(self, request: ShotRequest) -> int:
-        limit = self.family.max_frames
+        limit = self.family.max_frames - (self.family.context_frames - 1)  # room for a parent's frames before it
         if "max_seconds" in self.settings_given:
             limit = min(limit, frames_per(self.settings_given["max_seconds"], request.fps))
         return max(2, limit)
@@ -156,6 +157,10 @@ class DiffusersBackend:
                                        f"{family.name} call of its {request.frames} frames takes {shortest} (a long "
                                        f"shot's last segment maybe fewer): they go in side by side on that many "
                                        "canvases, each image whole and smaller"))
+            if request.starts_on and family.context_frames <= 1:
+                found.append((shot_id, f"shot `{shot_id}` continues `{request.starts_on}` from its last frame only: "
+                                       f"the {family.name} family takes one still frame, so motion starts again at "
+                                       "the cut (ltx, ltx2 and wan-vace continue it from the parent's last frames)"))
             too_long = self._prompt_cut(request)
             if too_long:
                 found.append((shot_id, too_long))
@@ -206,16 +211,20 @@ class DiffusersBackend:
             first = _reference_keyframe(request)
         mode = "first_last" if (first is not None and last is not None) else "image" if first is not None else "text"
         self._check_mode(mode)
-        # 2. the pipeline, loaded once
-        pipe = self._pipeline(mode)
+        context = self._context(segment) if mode != "text" else ()
+        # 2. the pipeline, loaded once (a video condition goes through the family's condition pipeline)
+        pipe = self._pipeline("first_last" if len(context) > 1 else mode)
         # 3. shapes the family accepts: at least the shot's size (cropped back after), a frame count that holds it
+        #    and the parent's frames before it (they are made again, then left out)
         width, height = self.family.side(request.width), self.family.side(request.height)
-        frames = self.family.frames_for(segment.count)
+        lead = max(0, len(context) - 1)
+        frames = self.family.frames_for(segment.count + lead)
         # 4. the call
         torch = _torch()
         seed = request.seed if segment.start == 0 else derive_seed(request.seed, "segment", segment.start)
         generator = torch.Generator(device="cpu").manual_seed(seed)
-        arguments = self._arguments(request, mode, first, last, width, height, frames, generator, segment.on_step)
+        arguments = self._arguments(request, mode, first, last, width, height, frames, generator, segment.on_step,
+                                    context)
         try:
             output = pipe(**arguments)
         except Exception as error:  # noqa: BLE001 - a model's failures come in many types
@@ -223,12 +232,13 @@ class DiffusersBackend:
                 raise StepFailed(f"the GPU ran out of memory on shot `{request.shot_id}`", hint=MEMORY_HINT) from error
             raise
         # 5. back to the shot's exact size and frame count, one frame at a time; the sound to the frames kept
-        video = np.asarray(output.frames[0])
+        video = np.asarray(output.frames[0])[lead:]  # from the parent's last frame on: the shot's frame 0
         keep = _frame_indices(len(video), segment.count, keep_last=mode == "first_last")
         if self.family.sound and segment.on_sound is not None and getattr(output, "audio", None) is not None:
             rate = int(pipe.vocoder.config.output_sampling_rate)
             sound = output.audio[0].float().cpu().numpy() if hasattr(output.audio, "cpu") else np.asarray(output.audio[0])
-            segment.on_sound(sound[:, :round(segment.count * rate / float(request.fps))], rate)
+            begin = round(lead * rate / float(request.fps))  # from the shot's frame 0, past the parent's frames
+            segment.on_sound(sound[:, begin:begin + round(segment.count * rate / float(request.fps))], rate)
         for index in keep:
             frame = (np.clip(video[index], 0.0, 1.0) * 255).round().astype(np.uint8)
             yield _cropped(frame, request.width, request.height)
@@ -243,8 +253,19 @@ class DiffusersBackend:
                              hint="start the shot on another with `continues:`, or set reference_keyframes: true to "
                              "start on a character's reference image")
 
+    def _context(self, segment: Segment) -> tuple[np.ndarray, ...]:
+        """The parent's last frames the call is given: as many as the family takes, in whole steps of its frame
+        rule (LTX 8k+1, VACE 4k+1), ending on the handed first frame; () for one still frame."""
+        given = segment.context
+        if self.family.context_frames <= 1 or len(given) < 2 or not np.array_equal(given[-1], segment.first_frame):
+            return ()
+        step = max(1, self.family.frame_step)
+        usable = (min(len(given), self.family.context_frames) - 1) // step * step + 1
+        return tuple(given[-usable:]) if usable > 1 else ()
+
     def _arguments(self, request: ShotRequest, mode: str, first, last, width: int, height: int, frames: int,
-                   generator, on_step: Callable[[int, int], None] | None) -> dict[str, Any]:
+                   generator, on_step: Callable[[int, int], None] | None,
+                   context: tuple[np.ndarray, ...] = ()) -> dict[str, Any]:
         arguments: dict[str, Any] = {"height": height, "width": width, "num_frames": frames,
                                      "num_inference_steps": self.steps, "generator": generator, "output_type": "np"}
         if self.family.uses_prompt:
@@ -261,10 +282,14 @@ class DiffusersBackend:
         if self.family.references and request.references:  # on every call: each segment of a long shot sees them
             arguments["reference_images"] = reference_canvases(request.references, width, height,
                                                                self.family.references_per_call(frames))
+        kept = [_padded(frame, width, height) for frame in context] or ([first_image] if first_image is not None else [])
         if self.family.name == "wan-vace":  # frames to keep go in as a video, with a mask: black keeps, white makes
             if mode != "text":
-                arguments.update(_vace_frames(first_image, _padded(last, width, height) if mode == "first_last" else None,
+                arguments.update(_vace_frames(kept, _padded(last, width, height) if mode == "first_last" else None,
                                               width, height, frames))
+        elif len(kept) > 1:  # the parent's motion: its last frames as a video condition at the call's start
+            arguments.update(self._video_conditions(kept, _padded(last, width, height) if mode == "first_last" else None,
+                                                    frames))
         elif mode == "image":
             arguments["image"] = first_image
         elif mode == "first_last":
@@ -283,6 +308,22 @@ class DiffusersBackend:
                 arguments.update(image=first_image, last_image=last_image)
         arguments.update(self.settings_given.get("call", {}))
         return arguments
+
+    def _video_conditions(self, kept: list[Image.Image], last: Image.Image | None, frames: int) -> dict[str, Any]:
+        """LTX's and LTX-2's conditions: the parent's last frames as a video at frame 0 (and a loop's last frame)."""
+        if self.family.name == "ltx2":
+            from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+
+            conditions = [LTX2VideoCondition(frames=kept, index=0)]
+            if last is not None:
+                conditions.append(LTX2VideoCondition(frames=last, index=-1))
+            return {"conditions": conditions}
+        from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+        conditions = [LTXVideoCondition(video=kept, frame_index=0)]
+        if last is not None:
+            conditions.append(LTXVideoCondition(image=last, frame_index=frames - 1))
+        return {"conditions": conditions}
 
     def _pipeline(self, mode: str):
         family = self.family
@@ -357,10 +398,13 @@ def step_callback(on_step: Callable[[int, int], None], steps: int):
     return report
 
 
-def _vace_frames(first: Image.Image, last: Image.Image | None, width: int, height: int, frames: int) -> dict:
+def _vace_frames(kept: list[Image.Image], last: Image.Image | None, width: int, height: int, frames: int) -> dict:
+    """VACE's `video` and `mask`: the frames to keep at the start (the first frame, or the parent's last frames),
+    grey to make, and a loop's last frame kept at the end."""
     grey = Image.new("RGB", (width, height), (128, 128, 128))
     keep, make = Image.new("L", (width, height), 0), Image.new("L", (width, height), 255)
-    video, mask = [first] + [grey] * (frames - 1), [keep] + [make] * (frames - 1)
+    video = list(kept) + [grey] * (frames - len(kept))
+    mask = [keep] * len(kept) + [make] * (frames - len(kept))
     if last is not None:
         video[-1], mask[-1] = last, keep
     return {"video": video, "mask": mask}

@@ -25,11 +25,13 @@ class Family:
     pipeline_names: tuple[str, ...] = ()  # model_index.json class names that identify the family
     sound: bool = False  # the model makes sound with the picture (and speaks the dialogue in its prompt)
     references: bool = False  # the model is conditioned on reference images (the shot's characters and place)
+    context_frames: int = 1  # how many of a parent's last frames a continuing shot's call is given (1: one still)
 
     def takes(self) -> str:
         """What a call can be conditioned on, for messages and the README's table."""
         kinds = [kind for kind, can in (("text", bool(self.text_to_video)), ("first frame", bool(self.image_to_video)),
                                         ("first and last frame", bool(self.first_last)),
+                                        (f"a parent's last {self.context_frames} frames", self.context_frames > 1),
                                         ("reference images", self.references), ("sound", self.sound)) if can]
         return ", ".join(kinds)
 
@@ -52,13 +54,16 @@ class Family:
 
 
 FAMILIES: dict[str, Family] = {
+    # LTX and LTX-2 continue motion from a video condition of 8k+1 frames (their condition pipelines); Wan VACE
+    # from frames kept through `video` + `mask` (4k+1: whole latent frames)
     "ltx2": Family("ltx2", "LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline", 8, 32, 257, sound=True,
-                   pipeline_names=("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline")),
+                   pipeline_names=("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"),
+                   context_frames=9),
     "ltx": Family("ltx", "LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline", 8, 32, 257,
-                  pipeline_names=("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline")),
+                  pipeline_names=("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"), context_frames=9),
     # VACE: one pipeline for every call; references, a first frame and a last frame go in through `video` + `mask`
     "wan-vace": Family("wan-vace", "WanVACEPipeline", "WanVACEPipeline", "WanVACEPipeline", 4, 16, 81, references=True,
-                       pipeline_names=("WanVACEPipeline",)),
+                       pipeline_names=("WanVACEPipeline",), context_frames=5),
     "wan": Family("wan", "WanPipeline", "WanImageToVideoPipeline", "WanImageToVideoPipeline", 4, 16, 81,
                   one_checkpoint=False, pipeline_names=("WanPipeline", "WanImageToVideoPipeline")),
     "cogvideox": Family("cogvideox", "CogVideoXPipeline", "CogVideoXImageToVideoPipeline", None, 4, 16, 49,
