@@ -120,7 +120,8 @@ def wait_until(page, expression: str, seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while not page.evaluate(expression):
         if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {seconds}s: {expression}")
+            said = page.evaluate("document.getElementById('banner') ? document.getElementById('banner').textContent : ''")
+            raise AssertionError(f"still false after {seconds}s: {expression} (the page's banner: {said!r})")
         page.wait_for_timeout(50)
 
 
