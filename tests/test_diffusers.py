@@ -772,3 +772,22 @@ def test_a_family_that_takes_one_frame_says_so_at_check(models, tmp_path):
     film.write_text(FILM.format(model=models["wan-i2v"]))
     said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
     assert "shot `b` continues `a` from its last frame only: the wan family takes one still frame" in said
+
+
+def test_ltx2_continues_from_its_parents_last_nine_frames_and_its_sound_from_the_cut(ltx2_film, tmp_path, monkeypatch):
+    import wave
+
+    from engine.project import Project
+
+    film = tmp_path / "film.yaml"
+    film.write_text(LTX2_FILM.format(model=ltx2_film.parent / "model").replace("duration: 0.5s", "duration: 1s"))
+    made, calls = recorded(monkeypatch)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    shot, context, arguments = next(call for call in calls if call[0] == "b")
+    [condition] = arguments["conditions"]
+    assert condition.index == 0 and len(condition.frames) == 9
+    assert all(np.array_equal(np.asarray(given), expected) for given, expected in zip(condition.frames, made["a"][-9:]))
+    project = Project.open(film)
+    with wave.open(str(project.store.folder(project.plan().shots["b"].key) / "sound.wav")) as sound:
+        assert abs(sound.getnframes() / sound.getframerate() - 18 / 12) < 1e-3  # its own frames' sound, no more
