@@ -244,7 +244,7 @@ def test_ltx2_makes_sound_with_every_take_and_the_cut_places_it_on_its_frames(lt
 
 
 def test_ltx2_is_given_the_dialogue_and_the_films_rate(ltx2_film):
-    from engine.backends.diffusers import spoken_prompt
+    from engine.backends.diffusers.adapters import spoken_prompt
     from engine.project import Project
 
     project = Project.open(ltx2_film)
@@ -681,7 +681,7 @@ def test_the_prompt_keeps_action_and_style_first_and_check_says_what_the_encoder
     `check` names the shot and what is cut, counted with the pipeline's own tokenizer."""
     from transformers import AutoTokenizer
 
-    from engine.backends.diffusers import video_prompt
+    from engine.backends.diffusers.adapters import video_prompt
     from engine.project import Project
 
     film = tmp_path / "film.yaml"

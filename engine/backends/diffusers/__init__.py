@@ -43,6 +43,7 @@ from continuity import ShotRequest, derive_seed
 
 from ...errors import LongcutError, StepFailed
 from .. import BackendSettingsError, Segment, check_max_seconds, check_settings, frames_per
+from .adapters import Call, adapter_for, video_prompt
 from .families import FAMILIES, Family, family_of_id, family_of_pipeline, first_last_families
 
 SETTINGS: dict[str, type] = {
@@ -96,6 +97,7 @@ class DiffusersBackend:
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.takes_last_frame = self.family.first_last is not None  # no last keyframe is drawn for one that cannot
         self.context_frames = self.family.context_frames  # a continuing shot is handed this many of its parent's
+        self.adapter = adapter_for(self.family)  # how the family's pipelines spell a call
         check_call(settings.get("call", {}), COMPUTED_CALL_KEYS)
         self.settings_given = settings
         require_installed("the diffusers backend needs")
@@ -266,64 +268,20 @@ class DiffusersBackend:
     def _arguments(self, request: ShotRequest, mode: str, first, last, width: int, height: int, frames: int,
                    generator, on_step: Callable[[int, int], None] | None,
                    context: tuple[np.ndarray, ...] = ()) -> dict[str, Any]:
+        """The call's keyword arguments: what every family takes, then its adapter's spelling of the prompt, the
+        references and the frames the call starts and ends on, then the film's own `call:` (never one of these)."""
         arguments: dict[str, Any] = {"height": height, "width": width, "num_frames": frames,
                                      "num_inference_steps": self.steps, "generator": generator, "output_type": "np"}
-        if self.family.uses_prompt:
-            arguments.update(prompt=video_prompt(request, self.family.sound), negative_prompt=request.negative or None,
-                             guidance_scale=self.guidance)
-        else:  # Stable Video Diffusion: no prompt; guidance is a range over the frames; the pipeline conditions on
-            # fps - 1 itself (as the model was trained), so it is told the film's own rate
-            arguments.update(max_guidance_scale=self.guidance, fps=max(2, round(request.fps)), decode_chunk_size=8)
-        if self.family.sound:  # its sound is timed by the film's rate, not the model's default
-            arguments["frame_rate"] = float(request.fps)
         if on_step is not None:
             arguments["callback_on_step_end"] = step_callback(on_step, self.steps)
-        first_image = _padded(first, width, height) if first is not None else None
-        if self.family.references and request.references:  # on every call: each segment of a long shot sees them
-            arguments["reference_images"] = reference_canvases(request.references, width, height,
-                                                               self.family.references_per_call(frames))
-        kept = [_padded(frame, width, height) for frame in context] or ([first_image] if first_image is not None else [])
-        if self.family.name == "wan-vace":  # frames to keep go in as a video, with a mask: black keeps, white makes
-            if mode != "text":
-                arguments.update(_vace_frames(kept, _padded(last, width, height) if mode == "first_last" else None,
-                                              width, height, frames))
-        elif len(kept) > 1:  # the parent's motion: its last frames as a video condition at the call's start
-            arguments.update(self._video_conditions(kept, _padded(last, width, height) if mode == "first_last" else None,
-                                                    frames))
-        elif mode == "image":
-            arguments["image"] = first_image
-        elif mode == "first_last":
-            last_image = _padded(last, width, height)
-            if self.family.name == "ltx":
-                from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
-
-                arguments["conditions"] = [LTXVideoCondition(image=first_image, frame_index=0),
-                                           LTXVideoCondition(image=last_image, frame_index=frames - 1)]
-            elif self.family.name == "ltx2":
-                from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
-
-                arguments["conditions"] = [LTX2VideoCondition(frames=first_image, index=0),
-                                           LTX2VideoCondition(frames=last_image, index=-1)]
-            else:
-                arguments.update(image=first_image, last_image=last_image)
+        kept = [_padded(frame, width, height) for frame in context or ((first,) if first is not None else ())]
+        call = Call(request, kept, _padded(last, width, height) if mode == "first_last" else None, width, height,
+                    frames)
+        arguments.update(self.adapter.prompt(request, self.guidance))
+        arguments.update(self.adapter.references(call, self.family))
+        arguments.update(self.adapter.frames(call))
         arguments.update(self.settings_given.get("call", {}))
         return arguments
-
-    def _video_conditions(self, kept: list[Image.Image], last: Image.Image | None, frames: int) -> dict[str, Any]:
-        """LTX's and LTX-2's conditions: the parent's last frames as a video at frame 0 (and a loop's last frame)."""
-        if self.family.name == "ltx2":
-            from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
-
-            conditions = [LTX2VideoCondition(frames=kept, index=0)]
-            if last is not None:
-                conditions.append(LTX2VideoCondition(frames=last, index=-1))
-            return {"conditions": conditions}
-        from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
-
-        conditions = [LTXVideoCondition(video=kept, frame_index=0)]
-        if last is not None:
-            conditions.append(LTXVideoCondition(image=last, frame_index=frames - 1))
-        return {"conditions": conditions}
 
     def _pipeline(self, mode: str):
         family = self.family
@@ -396,87 +354,6 @@ def step_callback(on_step: Callable[[int, int], None], steps: int):
         return tensors
 
     return report
-
-
-def _vace_frames(kept: list[Image.Image], last: Image.Image | None, width: int, height: int, frames: int) -> dict:
-    """VACE's `video` and `mask`: the frames to keep at the start (the first frame, or the parent's last frames),
-    grey to make, and a loop's last frame kept at the end."""
-    grey = Image.new("RGB", (width, height), (128, 128, 128))
-    keep, make = Image.new("L", (width, height), 0), Image.new("L", (width, height), 255)
-    video = list(kept) + [grey] * (frames - len(kept))
-    mask = [keep] * len(kept) + [make] * (frames - len(kept))
-    if last is not None:
-        video[-1], mask[-1] = last, keep
-    return {"video": video, "mask": mask}
-
-
-def _fitted(path: Path, width: int, height: int) -> Image.Image:
-    """A reference image inside the frame, whole and undistorted, on mid grey (the pipeline's own neutral)."""
-    with Image.open(path) as image:
-        return _fitted_images([image.convert("RGB")], width, height)
-
-
-def _fitted_images(images: list[Image.Image], width: int, height: int) -> Image.Image:
-    """Images side by side in the frame, each in an equal column, whole and undistorted, on mid grey."""
-    canvas = Image.new("RGB", (width, height), (128, 128, 128))
-    column = width / len(images)
-    for number, image in enumerate(images):
-        scale = min(column / image.width, height / image.height)
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        left = round(number * column + (column - size[0]) / 2)
-        canvas.paste(image.resize(size, Image.Resampling.LANCZOS), (left, (height - size[1]) // 2))
-    return canvas
-
-
-def reference_canvases(paths: tuple[Path, ...], width: int, height: int, most: int) -> list[Image.Image]:
-    """The reference images for one call, each fitted whole in the frame; where the call takes fewer than there
-    are (most), they are shared out in order over that many canvases, side by side on each: every image still
-    reaches the model, and the call works."""
-    if len(paths) <= most:
-        return [_fitted(path, width, height) for path in paths]
-    groups = [list(paths[number::most]) for number in range(most)]  # round-robin: characters first on each
-    canvases = []
-    for group in groups:
-        opened = []
-        for path in group:
-            with Image.open(path) as image:
-                opened.append(image.convert("RGB"))
-        canvases.append(_fitted_images(opened, width, height))
-    return canvases
-
-
-CAMERA_MOVES = {  # a move as the video models' prompt guides write one (LTX, Wan: "the camera slowly pushes in")
-    "static": "The camera is still.", "push-in": "The camera slowly pushes in.",
-    "pull-out": "The camera slowly pulls back.", "pan-left": "The camera pans left.",
-    "pan-right": "The camera pans right.", "tilt-up": "The camera tilts up.", "tilt-down": "The camera tilts down.",
-    "truck-left": "The camera tracks left.", "truck-right": "The camera tracks right.",
-    "crane-up": "The camera cranes up.", "crane-down": "The camera cranes down.",
-}
-
-
-def video_prompt(request: ShotRequest, speaks: bool = False) -> str:
-    """The shot's prompt for a video model, most important first, since a text encoder keeps only so many tokens
-    (LTX-Video 128) and cuts the rest without a word: the framing and camera move (the prompt guides open with the
-    shot), the action with the characters by name, the film's style, then who the characters are (their
-    descriptions) and the setting; for a model that makes sound, the lines as LTX-2 reads speech (who says it, the
-    words in quotes)."""
-    from continuity.keyframes import framing
-    from storyboard.schema import MENTION
-
-    names = {look.id: look.name for look in request.characters}
-    action = MENTION.sub(lambda match: names.get(match.group(1), match.group(0)), request.text).strip()
-    who = [f"{look.name}: {look.description}" for look in request.characters if look.description]
-    setting = f"Setting: {request.location.description}" if request.location and request.location.description else ""
-    parts = [framing(request.camera_size, request.camera_move), CAMERA_MOVES.get(request.camera_move, ""), action,
-             request.style, *who, setting]
-    prompt = " ".join(part.rstrip(". ") + "." for part in parts if part.strip(" ."))
-    return spoken_prompt(prompt, request) if speaks else prompt
-
-
-def spoken_prompt(prompt: str, request: ShotRequest) -> str:
-    """The prompt with the shot's lines written as LTX-2 reads speech: who says it, the words in quotes."""
-    lines = " ".join(f'{cue.speaker} says: "{cue.line}"' for cue in request.dialogue)
-    return f"{prompt.rstrip()} {lines}".strip() if lines else prompt
 
 
 def _token_counter(model: str, family: Family, given: int | None):
