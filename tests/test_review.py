@@ -694,3 +694,20 @@ def test_an_import_that_does_not_fit_the_film_adds_nothing(film, tmp_path):
     bad.write_text('{"longcut_notes": 1, "notes": [{"on": "film", "frame": 1, "text": "x", "run": "os.system"}]}')
     assert "is not a notes file longcut wrote: notes.0.run" in run("review", film, "--import", bad, code=2).output
     assert "no notes file" in run("review", film, "--import", tmp_path / "missing.json", code=2).output
+
+
+def test_a_page_still_playing_the_last_cut_is_served_it_after_a_new_cut(server, film):
+    """A page asks for ranges of the film it plays while a render in another terminal cuts it again: it gets that
+    version to the end (a hard link in the store), never a 404 halfway; the new version is served beside it."""
+    status, body = request(server, "/api/state")
+    before = json.loads(body)["film"]["url"]
+    status, first = request(server, "/" + before)
+    assert status == 200
+    run("cut", film, "--no-titles")  # the film replaced
+    status, body = request(server, "/api/state")
+    after = json.loads(body)["film"]["url"]
+    assert after != before
+    status, again = request(server, "/" + before)
+    assert status == 200 and again == first  # the version the page was playing, whole
+    status, new = request(server, "/" + after)
+    assert status == 200 and new != first

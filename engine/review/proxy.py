@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -28,18 +29,47 @@ def proxies_folder(store_root: Path) -> Path:
     return Path(store_root) / "proxies"
 
 
-def film_version(film: Path) -> str:
+KEPT_FILMS = 3  # versions of the film a page may still be playing while a new cut lands
+
+
+def film_version(film: Path, stat: os.stat_result | None = None) -> str:
     """A key for one version of a delivered film: its name, size and modification time."""
-    stat = Path(film).stat()
+    stat = stat or Path(film).stat()
     spec = {"proxy": PROXY_VERSION, "film": str(Path(film).resolve()), "bytes": stat.st_size, "mtime": stat.st_mtime_ns}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def kept_film(film: Path, version: str, store_root: Path) -> Path | None:
+    """A film small enough to be its own proxy, as the page plays it: a hard link to that version's file in the
+    store, so a page still playing it (or still asking for its ranges) is served it after a new cut replaced the
+    film, never a 404 halfway. The last KEPT_FILMS versions are kept. None: this version is gone (not linked before
+    it was replaced); the film itself where the store is on another file system."""
+    folder = proxies_folder(store_root) / "films"
+    target = folder / f"{version}.mp4"
+    if target.is_file():
+        return target
+    if not film.is_file() or film_version(film) != version:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = folder / f".{version}.{os.getpid()}.tmp"
+    try:
+        os.link(film, staged)
+    except OSError:  # another file system: the film itself, as before
+        return film
+    if film_version(film, os.stat(staged)) != version:  # replaced between the look and the link
+        staged.unlink()
+        return None
+    os.replace(staged, target)
+    for old in sorted(folder.glob("*.mp4"), key=lambda path: path.stat().st_mtime_ns)[:-KEPT_FILMS]:
+        old.unlink(missing_ok=True)
+    return target
 
 
 def proxy(source: Path, key: str, height: int, fps: Fraction, store_root: Path) -> Path:
     """The file to play for `source` (keyed by `key`): itself when small enough, else its proxy (made if missing)."""
     if height <= PROXY_HEIGHT:
         return source
-    target = proxies_folder(store_root) / key[:2] / f"{key}-{PROXY_VERSION}.mp4"
+    target = proxy_path(key, store_root)
     if not target.is_file():
         gop = gop_frames(fps)
         with atomic_path(target) as temporary:
@@ -49,6 +79,10 @@ def proxy(source: Path, key: str, height: int, fps: Fraction, store_root: Path) 
                  "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", str(temporary)],
                 f"make a review proxy of {source.name}")
     return target
+
+
+def proxy_path(key: str, store_root: Path) -> Path:
+    return proxies_folder(store_root) / key[:2] / f"{key}-{PROXY_VERSION}.mp4"
 
 
 def thumbnail(first_frame: Path, key: str, store_root: Path) -> Path:

@@ -23,7 +23,7 @@ from ..report import load_report, report_path, strip_path
 from ..timeline import Card, Cut
 from ..voices import speech_path
 from .decisions import Review, Status
-from .proxy import film_version, proxy, thumbnail
+from .proxy import PROXY_HEIGHT, film_version, kept_film, proxy, proxy_path, thumbnail
 
 STATE_VERSION = 1
 STATUS_ORDER = [status.value for status in Status]
@@ -49,9 +49,12 @@ def media_file(project: Project, cut: Cut | None, kind: str, key: str) -> Path |
     """The file a media URL names (its proxy or thumbnail made where missing), or None when there is none: a
     take and its thumbnail by the take's key, a spoken line by its key, the film by its version."""
     store = project.store
-    if kind == "film":
-        if cut is None or not cut.film.is_file() or film_version(cut.film) != key:
-            return None
+    if kind == "film":  # this version, or one a page may still be playing after a new cut replaced it
+        if cut is None or cut.timeline.height <= PROXY_HEIGHT:
+            return kept_film(cut.film, key, store.root) if cut is not None else None
+        if not cut.film.is_file() or film_version(cut.film) != key:
+            made = proxy_path(key, store.root)  # an earlier version's proxy, made while it was the film
+            return made if made.is_file() else None
         return proxy(cut.film, key, cut.timeline.height, cut.timeline.fps, store.root)
     if kind == "speech":
         path = speech_path(store.root, key)
