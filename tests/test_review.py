@@ -508,13 +508,17 @@ def note_on_the_film(page, text: str, frame: int = 20):
     page.click("#film-note button")
 
 
-def test_notes_take_replies_and_are_resolved_and_opened_again(server, page, film):
-    open_page(page, server.url)
-    note_on_the_film(page, "the title is too short")
+def a_note_with_a_reply(page, text: str, reply: str) -> None:
+    note_on_the_film(page, text)
     page.wait_for_selector("#notes li[data-note]")
-    page.fill("#notes li[data-note] .reply-text", "held 12 frames more")
+    page.fill("#notes li[data-note] .reply-text", reply)
     page.click("#notes li[data-note] .reply-form button")
     wait_until(page, "document.querySelectorAll('#notes .replies li').length === 1")
+
+
+def test_notes_take_replies_and_are_resolved_and_opened_again(server, page, film):
+    open_page(page, server.url)
+    a_note_with_a_reply(page, "the title is too short", "held 12 frames more")
     assert "held 12 frames more" in page.inner_text("#notes .replies")
     assert page.inner_text("#notes .replies .by").startswith("Mara Okafor · ")
     page.click("#notes li[data-note] .resolve")
@@ -596,11 +600,7 @@ def test_every_text_on_the_page_is_readable_wcag_aa(server, browser, film, width
     page = context.new_page()
     try:
         open_page(page, server.url)
-        note_on_the_film(page, "a note to see in the list")
-        page.wait_for_selector("#notes li[data-note]")
-        page.fill("#notes li[data-note] .reply-text", "a reply")
-        page.click("#notes li[data-note] .reply-form button")
-        wait_until(page, "document.querySelectorAll('#notes .replies li').length === 1")
+        a_note_with_a_reply(page, "a note to see in the list", "a reply")
         page.click("#notes li[data-note] .resolve")
         wait_until(page, "document.querySelector('#notes li.resolved') !== null")
         page.click("#shot-c")
