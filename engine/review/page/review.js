@@ -154,7 +154,18 @@ function drawFilm() {
     seek(film, Math.min(at, cut.frames - 1));  // once it has loaded, unless a shot is chosen meanwhile
   }
   const statuses = Object.fromEntries(state.shots.map((shot) => [shot.id, shot.status]));
-  const strip = $("strip");
+  const filmNotes = state.notes.filter((note) => note.on === "film");
+  if (!unchanged("strip", [cut, statuses, state.flags, filmNotes])) drawStrip(cut, statuses, filmNotes);
+  const mismatch = cut.items.filter((item) => item.kind === "clip").some((item) => {
+    const shot = state.shots.find((candidate) => candidate.id === item.shot);
+    return !shot || shot.take !== item.take;
+  });
+  if (mismatch && !$("banner").classList.contains("error")) {
+    banner("The film was cut with other takes than the ones now chosen: run `longcut cut FILM` to see them in it.");
+  }
+}
+
+function drawStrip(cut, statuses, filmNotes) {
   const width = (frames) => `${(100 * frames) / cut.frames}%`;
   const items = cut.items.map((item) => el("div", {
     class: item.kind === "card" ? "item card" : `item ${statusClass(statuses[item.shot] || "to do")}`,
@@ -166,17 +177,11 @@ function drawFilm() {
   }));
   const flags = state.flags.map((flag) => el("div", { class: "flag", style: { left: width(flag.frame) },
                                                       title: `${flag.timecode} ${flag.what}` }));
-  const notes = state.notes.filter((note) => note.on === "film").map((note) =>
+  const notes = filmNotes.map((note) =>
     el("div", { class: "note-mark", style: { left: width(note.frame) }, title: note.text }));
-  strip.replaceChildren(...items, ...flags, ...notes, el("div", { class: "playhead", id: "playhead" }));
+  $("strip").replaceChildren(...items, ...flags, ...notes, el("div", { class: "playhead", id: "playhead" }));
   fitStripLabels();
-  const mismatch = cut.items.filter((item) => item.kind === "clip").some((item) => {
-    const shot = state.shots.find((candidate) => candidate.id === item.shot);
-    return !shot || shot.take !== item.take;
-  });
-  if (mismatch && !$("banner").classList.contains("error")) {
-    banner("The film was cut with other takes than the ones now chosen: run `longcut cut FILM` to see them in it.");
-  }
+  currentShot = undefined;  // the new items are marked by the next follow()
 }
 
 // A shot's name on the strip is shown whole or not at all (its tooltip and the board have it): never cut to a
@@ -189,23 +194,38 @@ function fitStripLabels() {
 }
 window.addEventListener("resize", () => { if (state && state.film) fitStripLabels(); });
 
+// What a part of the page was last drawn from: a live update that changes nothing there leaves its nodes alone,
+// so a click on them is never lost to a redraw (and nothing flickers).
+const drawnFrom = {};
+function unchanged(part, data) {
+  const signature = JSON.stringify(data);
+  if (drawnFrom[part] === signature) return true;
+  drawnFrom[part] = signature;
+  return false;
+}
+
 function drawBoard() {
   const flagged = {};
   for (const flag of state.flags) flagged[flag.shot] = (flagged[flag.shot] || 0) + 1;
-  $("board").replaceChildren(...state.shots.map((shot) => el("article", {
-    class: "shot", id: `shot-${shot.id}`, dataset: { shot: shot.id }, tabindex: "0",
-    onclick: () => { choose(shot.id); const item = clipOf(shot.id); if (item) seek(film, item.record_in); },
-  }, [
-    shot.thumb ? el("img", { src: withToken(shot.thumb), alt: `first frame of ${shot.id}`, loading: "lazy" })
-               : el("div", { class: "empty", text: "not rendered" }),
-    el("div", { class: "meta" }, [
-      el("div", {}, [el("span", { class: "id", text: shot.id }), " ",
-                     el("span", { class: `badge ${statusClass(shot.status)}`, text: shot.status })]),
-      el("div", { class: "muted", text: shot.heading || shot.scene }),
-      el("div", { class: "muted", text: `${shot.seconds.toFixed(1)} s · take ${shot.take}` +
-                                        (flagged[shot.id] ? ` · ${flagged[shot.id]} flag(s)` : "") }),
-    ]),
-  ])));
+  if (!unchanged("board", [state.shots.map((shot) => [shot.id, shot.status, shot.take, shot.thumb, shot.heading,
+                                                      shot.scene, shot.seconds]), flagged])) {
+    $("board").replaceChildren(...state.shots.map((shot) => el("article", {
+      class: "shot", id: `shot-${shot.id}`, dataset: { shot: shot.id }, tabindex: "0",
+      onclick: () => { choose(shot.id); const item = clipOf(shot.id); if (item) seek(film, item.record_in); },
+    }, [
+      shot.thumb ? el("img", { src: withToken(shot.thumb), alt: `first frame of ${shot.id}`, loading: "lazy" })
+                 : el("div", { class: "empty", text: "not rendered" }),
+      el("div", { class: "meta" }, [
+        el("div", {}, [el("span", { class: "id", text: shot.id }), " ",
+                       el("span", { class: `badge ${statusClass(shot.status)}`, text: shot.status })]),
+        el("div", { class: "muted", text: shot.heading || shot.scene }),
+        el("div", { class: "muted", text: `${shot.seconds.toFixed(1)} s · take ${shot.take}` +
+                                          (flagged[shot.id] ? ` · ${flagged[shot.id]} flag(s)` : "") }),
+      ]),
+    ])));
+    currentShot = undefined;  // the new cards are marked by the next follow()
+  }
+  for (const node of document.querySelectorAll(".shot")) node.classList.toggle("chosen", node.dataset.shot === chosen);
 }
 
 function clipOf(shotId) {
