@@ -1,7 +1,9 @@
 """Writing files so that a reader never sees half of one: a temporary name beside the target, then rename.
 
-A temporary file names the process and host that write it (`.film.4242-1a2b3c4d.tmp.mp4`), so one left by a
-killed process is recognised and removed: by the next write of the same target, and by the store's sweep.
+A temporary file names the process and host that write it, and the writing thread (`.film.4242-1a2b3c4d-7.tmp.mp4`),
+so one left by a killed process is recognised and removed (by the next write of the same target, and by the
+store's sweep), and two threads of one process writing the same target at once (the review server's requests
+noting one take verified) never share a temporary file: the last rename wins, whole.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import hashlib
 import os
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 HOST_TAG = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
-_TEMPORARY = re.compile(r"\.(?P<pid>\d+)-(?P<host>[0-9a-f]{8})\.tmp")
+_TEMPORARY = re.compile(r"\.(?P<pid>\d+)-(?P<host>[0-9a-f]{8})(?:-\d+)?\.tmp")
 
 
 @contextmanager
@@ -29,7 +32,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep_siblings(target)
     # Keep the suffix last: writers such as Pillow and ffmpeg choose the format by it.
-    temporary = target.with_name(f".{target.stem}.{os.getpid()}-{HOST_TAG}.tmp{target.suffix}")
+    thread = threading.get_native_id()
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}-{HOST_TAG}-{thread}.tmp{target.suffix}")
     try:
         yield temporary
         with open(temporary, "rb+") as handle:

@@ -282,3 +282,31 @@ def test_commands_that_read_the_films_media_decode_it_first_and_the_others_do_no
         assert "reference image of character `ada`: `refs/ada.png` is not an image Pillow can read" in result.stderr
     run("status", rendered)  # status and export read no media: they answer as before
     run("export", rendered, "--format", "srt")
+
+
+def test_threads_writing_one_file_at_once_never_share_a_temporary(tmp_path):
+    """The review server's requests note a take verified from several threads of one process: each write has a
+    temporary of its own, so none fails (it did: "No such file or directory" on the rename) and the file is one of
+    them, whole."""
+    import threading
+
+    from engine.atomic import atomic_path
+
+    target = tmp_path / "verified" / "note"
+    failures = []
+
+    def write(number: int) -> None:
+        for _ in range(40):
+            try:
+                with atomic_path(target) as temporary:
+                    temporary.write_text(str(number) * 100)
+            except OSError as error:
+                failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and target.read_text() in {str(number) * 100 for number in range(8)}
+    assert not list(target.parent.glob(".*.tmp"))
