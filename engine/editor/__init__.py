@@ -5,7 +5,8 @@
    character's scratch voice (each made once, cached);
 2. key everything the film is made of: nothing changed and the film is as it was left, and the cut is done;
 3. make the picture's pieces (re-encoded junctions, title cards, and a draft's captions drawn over the pieces
-   that show them: engine.editor.captions; each cached) and, beside them, the soundtrack (the score and the shots' sound, mixed and normalised; cached);
+   that show them: engine.editor.captions; each cached) and, beside them, the soundtrack (the score and the
+   shots' sound, mixed and normalised; cached);
 4. deliver: the pieces and the stretches of takes between them (read by the concat demuxer) and the sound
    into one MP4 with provenance tags, without re-encoding (unless another size or burned-in subtitles ask
    for it), its frames counted before it replaces the last film;
