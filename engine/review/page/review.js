@@ -429,8 +429,11 @@ function drawNote(note) {
 
 const COPY_KEY = () => `longcut-notes:${state.film ? state.film.url : state.title}`;
 
+let memoryNotes = null;  // the copy's notes as last kept (where the browser keeps no storage for file://, only here)
+
 function copyNotes() {
   if (!STATIC) return [];
+  if (memoryNotes) return memoryNotes;
   try { return JSON.parse(localStorage.getItem(COPY_KEY()) || "[]"); } catch (error) { return []; }
 }
 
@@ -438,12 +441,11 @@ function keepCopyNotes(notes) {
   try { localStorage.setItem(COPY_KEY(), JSON.stringify(notes)); } catch (error) { /* kept for this visit only */ }
   memoryNotes = notes;
 }
-let memoryNotes = null;
 
 function addCopyNote(note) {
   const author = $("author").value.trim();
   try { localStorage.setItem("longcut-author", author); } catch (error) { /* not kept */ }
-  const notes = memoryNotes || copyNotes();
+  const notes = [...copyNotes()];
   notes.push({ ...note, at: new Date().toISOString().slice(0, 19) + "+00:00", author,
                id: `local-${Date.now()}-${notes.length}`, local: true });
   keepCopyNotes(notes);
@@ -451,12 +453,12 @@ function addCopyNote(note) {
 }
 
 function forgetCopyNote(id) {
-  keepCopyNotes((memoryNotes || copyNotes()).filter((note) => note.id !== id));
+  keepCopyNotes(copyNotes().filter((note) => note.id !== id));
   drawNotes();
 }
 
 function exportCopyNotes() {
-  const notes = (memoryNotes || copyNotes()).map(({ on, shot, take, frame, text, at, author }) =>
+  const notes = copyNotes().map(({ on, shot, take, frame, text, at, author }) =>
     ({ on, shot: shot || null, take: take || null, frame, text, at, author }));
   if (!notes.length) { banner("no notes written in this copy yet", true); return; }
   const version = state.film ? state.film.url.split("/").pop().replace(/\.mp4$/, "") : "";
