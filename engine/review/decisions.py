@@ -197,7 +197,7 @@ class Review:
         return changed
 
     def add_notes(self, notes: list[Note]) -> int:
-        """Notes made elsewhere (a static copy's, engine.review.importing), each once: a note whose id is here
+        """Notes made elsewhere (a static copy's, engine.review.notes), each once: a note whose id is here
         already is not added again. Returns how many were added."""
         known = {note.id for note in self.data.notes}
         fresh = [note for note in notes if note.id not in known]
