@@ -46,11 +46,13 @@ class Status(Choice):
     APPROVED = "approved"  # the take in use is the one approved
 
 
-class _Model(BaseModel):
+class ReviewModel(BaseModel):
+    """Every model of the review's files and requests: no field it does not know, never changed in place."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Decision(_Model):
+class Decision(ReviewModel):
     verdict: Literal["approved", "retake"]
     take: int = Field(ge=1, le=MAX_TAKE)
     key: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -59,13 +61,13 @@ class Decision(_Model):
     author: str = Field(default="", max_length=AUTHOR_LIMIT)  # who decided ("" in files from before)
 
 
-class NoteReply(_Model):
+class NoteReply(ReviewModel):
     text: str = Field(min_length=1, max_length=NOTE_LIMIT)
     at: str = ""
     author: str = Field(default="", max_length=AUTHOR_LIMIT)
 
 
-class Note(_Model):
+class Note(ReviewModel):
     id: str = Field(pattern=r"^n[0-9a-f]{6,32}$")
     on: Literal["film", "take"]
     shot: str | None = Field(default=None, pattern=ID_PATTERN)  # for a note on a take
@@ -80,13 +82,13 @@ class Note(_Model):
     resolved_at: str = ""
 
 
-class ReviewData(_Model):
+class ReviewData(ReviewModel):
     version: Literal[1] = REVIEW_VERSION
     decisions: dict[str, Decision] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
 
 
-class DecisionRequest(_Model):
+class DecisionRequest(ReviewModel):
     """What the page sends to decide: approve or send back the take in use, or use another take (`pick`)."""
 
     shot: str = Field(pattern=ID_PATTERN)
@@ -95,17 +97,17 @@ class DecisionRequest(_Model):
     note: str = Field(default="", max_length=NOTE_LIMIT)
 
 
-class ReplyRequest(_Model):
+class ReplyRequest(ReviewModel):
     id: str = Field(pattern=r"^n[0-9a-f]{6,32}$")  # the note replied to
     text: str = Field(min_length=1, max_length=NOTE_LIMIT)
 
 
-class ResolveRequest(_Model):
+class ResolveRequest(ReviewModel):
     id: str = Field(pattern=r"^n[0-9a-f]{6,32}$")
     resolved: bool = True  # false opens it again
 
 
-class NoteRequest(_Model):
+class NoteRequest(ReviewModel):
     on: Literal["film", "take"]
     shot: str | None = Field(default=None, pattern=ID_PATTERN)
     take: int | None = Field(default=None, ge=1, le=MAX_TAKE)

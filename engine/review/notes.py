@@ -14,38 +14,28 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from storyboard.files import MiB, FileRefused, read_text
-from storyboard.schema import ID_PATTERN, MAX_TAKE
 
 from ..errors import LongcutError, refused
 from ..project import Project
 from ..timeline import Cut
-from .decisions import AUTHOR_LIMIT, NOTE_LIMIT, Note, Review, note_markers
+from .decisions import AUTHOR_LIMIT, Note, NoteRequest, Review, ReviewModel, note_markers
 
 NOTES_FILE_VERSION = 1
 NOTES_FILE_LIMIT = 5000  # notes in one file
 NOTES_FILE_BYTES = 16 * MiB
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class CopiedNote(NoteRequest):
+    """A note as a static copy's page writes it: what the server's page sends, and when and by whom."""
 
-
-class CopiedNote(_Model):
-    """A note as a static copy's page writes it."""
-
-    on: Literal["film", "take"]
-    shot: str | None = Field(default=None, pattern=ID_PATTERN)
-    take: int | None = Field(default=None, ge=1, le=MAX_TAKE)
-    frame: int = Field(ge=0)
-    text: str = Field(min_length=1, max_length=NOTE_LIMIT)
     at: str = Field(default="", max_length=40)
     author: str = Field(default="", max_length=AUTHOR_LIMIT)
 
 
-class NotesFile(_Model):
+class NotesFile(ReviewModel):
     longcut_notes: Literal[1] = NOTES_FILE_VERSION
     film: str = Field(default="", max_length=1000)  # the film's title, as the copy showed it
     film_version: str = Field(default="", max_length=64)  # the cut the copy showed (engine.review.proxy.film_version)
