@@ -157,7 +157,7 @@ class FilmCaptions:
         if self._next == len(self.spans) or self.spans[self._next].start > index:
             return frame
         span = self.spans[self._next]
-        if self._drawn is None or self._drawn[0] != span:
+        if self._drawn is None or self._drawn[0] is not span:  # a new span: its bands drawn once
             self._drawn = (span, Captions(span.caption, self.width, self.height))
         image = Image.fromarray(frame)
         self._drawn[1].apply(image, index - span.record_in)

@@ -133,11 +133,15 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                  worker: str | None) -> TakeRecord:
     request = planned.request
     first_key, last_key = planned.keyframe_key(FIRST), planned.keyframe_key(LAST)
-    first_frame = store.last_frame(planned.parent_key) if planned.parent_key else _keyframe(store, first_key, request)
     # a backend that continues motion is handed the parent's last frames, not one still (Segment.context), and
-    # keeps as many of its own for the shots that continue it
-    keeps = min(MAX_CONTEXT, int(getattr(backend, "context_frames", 0) or 0))
-    context = store.last_frames(planned.parent_key, keeps) if planned.parent_key and keeps > 1 else ()
+    # keeps as many of its own for the shots that continue it (every take keeps at least its last, last.png)
+    keeps = max(1, min(MAX_CONTEXT, int(getattr(backend, "context_frames", 0) or 0)))
+    context: tuple[np.ndarray, ...] = ()
+    if planned.parent_key:
+        handed = store.last_frames(planned.parent_key, keeps)  # read once: the last of them is the first frame
+        first_frame, context = handed[-1], (handed if len(handed) > 1 else ())
+    else:
+        first_frame = _keyframe(store, first_key, request)
     last_frame = _keyframe(store, last_key, request)
     made_by = _maker(backend, request)
     progress.shot_started(planned, worker)
@@ -152,10 +156,9 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     sound = ShotSound(request.frames, request.fps)  # what a model that makes sound makes with the frames
     with store.writer(planned.key) as folder:
         frames = 0
-        last = None
+        tail: deque[np.ndarray] = deque(maxlen=keeps)  # the last frames made; the last, a continuing shot's first
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
-                tail: deque[np.ndarray] = deque(maxlen=keeps)
                 for frame in _frames(backend, request, first_frame, on_step, sound, last_frame, context):
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
@@ -166,7 +169,6 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                         faces.add(frames, frame)
                     digest.update(frame.data)
                     frames += 1
-                    last = frame  # the frame a shot that continues this one starts on
                     tail.append(frame)
                     if frames % 8 == 0:
                         progress.frames_done(planned, 8)
@@ -177,13 +179,14 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                                  f"{type(error).__name__}: {error}",
                                  hint="every take finished before it is kept; fix the cause and render again") from error
         progress.frames_done(planned, frames % 8)
-        assert last is not None
+        assert tail, "a backend's frames were checked to be the shot's count, at least one"
         _check_encoded(folder / "clip.mp4", frames, request.shot_id)  # before anything records it as made
         append_xmp(folder / "clip.mp4", ai_packet(f"{request.shot_id} take {request.take}", f"longcut {__version__}",
                                                   made_by.describe(request.seed),
                                                   None if made_by.footage else TRAINED_ALGORITHMIC_MEDIA))
-        write_png(folder / "last.png", last)
-        for back, frame in enumerate(reversed(list(tail)[:-1]), start=1):  # tail-1.png is the one before last
+        kept = list(tail)
+        write_png(folder / "last.png", kept[-1])
+        for back, frame in enumerate(reversed(kept[:-1]), start=1):  # tail-1.png is the one before last
             write_png(folder / TAIL_FILES[back - 1], frame)
         if sound.samples is not None:
             write_sound(folder / SOUND, sound.samples, sound.rate)

@@ -50,19 +50,22 @@ def kept_film(film: Path, version: str, store_root: Path) -> Path | None:
         return target
     if not film.is_file() or film_version(film) != version:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    staged = folder / f".{version}.{os.getpid()}.tmp"
     try:
-        os.link(film, staged)
+        with atomic_path(target) as staged:  # a link left by a killed process is swept like any temporary
+            os.link(film, staged)
+            if film_version(film, os.stat(staged)) != version:  # replaced between the look and the link
+                raise _Replaced
+    except _Replaced:
+        return None
     except OSError:  # another file system: the film itself, as before
         return film
-    if film_version(film, os.stat(staged)) != version:  # replaced between the look and the link
-        staged.unlink()
-        return None
-    os.replace(staged, target)
     for old in sorted(folder.glob("*.mp4"), key=lambda path: path.stat().st_mtime_ns)[:-KEPT_FILMS]:
         old.unlink(missing_ok=True)
     return target
+
+
+class _Replaced(Exception):
+    """The film was cut again while it was being linked: the version asked for is gone."""
 
 
 def proxy(source: Path, key: str, height: int, fps: Fraction, store_root: Path) -> Path:

@@ -50,8 +50,10 @@ def media_file(project: Project, cut: Cut | None, kind: str, key: str) -> Path |
     take and its thumbnail by the take's key, a spoken line by its key, the film by its version."""
     store = project.store
     if kind == "film":  # this version, or one a page may still be playing after a new cut replaced it
-        if cut is None or cut.timeline.height <= PROXY_HEIGHT:
-            return kept_film(cut.film, key, store.root) if cut is not None else None
+        if cut is None:
+            return None
+        if cut.timeline.height <= PROXY_HEIGHT:
+            return kept_film(cut.film, key, store.root)
         if not cut.film.is_file() or film_version(cut.film) != key:
             made = proxy_path(key, store.root)  # an earlier version's proxy, made while it was the film
             return made if made.is_file() else None

@@ -497,17 +497,15 @@ def _padded(frame: np.ndarray, width: int, height: int) -> Image.Image:
     """A frame of the shot in the middle of a call's larger frame, its edges carried out to fill it (a call is at
     least the shot's size: `Family.side`); never stretched."""
     down, across = height - frame.shape[0], width - frame.shape[1]
-    if down < 0 or across < 0:  # larger than the call (a frame from elsewhere): its middle
-        return Image.fromarray(_cropped(frame, min(width, frame.shape[1]), min(height, frame.shape[0])))
     padded = np.pad(frame, ((down // 2, down - down // 2), (across // 2, across - across // 2), (0, 0)), mode="edge")
     return Image.fromarray(padded)
 
 
 def _cropped(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     """The middle width x height of a frame made larger than the shot (the inverse of _padded)."""
-    top, left = (frame.shape[0] - height) // 2, (frame.shape[1] - width) // 2
-    if top == 0 and left == 0 and frame.shape[:2] == (height, width):
+    if frame.shape[:2] == (height, width):
         return frame
+    top, left = (frame.shape[0] - height) // 2, (frame.shape[1] - width) // 2
     return np.ascontiguousarray(frame[top:top + height, left:left + width])
 
 

@@ -141,14 +141,9 @@ def _vace_frames(kept: list[Image.Image], last: Image.Image | None, width: int, 
     return {"video": video, "mask": mask}
 
 
-def _fitted(path: Path, width: int, height: int) -> Image.Image:
-    """A reference image inside the frame, whole and undistorted, on mid grey (the pipeline's own neutral)."""
-    with Image.open(path) as image:
-        return _fitted_images([image.convert("RGB")], width, height)
-
-
 def _fitted_images(images: list[Image.Image], width: int, height: int) -> Image.Image:
-    """Images side by side in the frame, each in an equal column, whole and undistorted, on mid grey."""
+    """Images side by side in the frame, each in an equal column, whole and undistorted, on mid grey (the
+    pipeline's own neutral)."""
     canvas = Image.new("RGB", (width, height), (128, 128, 128))
     column = width / len(images)
     for number, image in enumerate(images):
@@ -163,9 +158,7 @@ def reference_canvases(paths: tuple[Path, ...], width: int, height: int, most: i
     """The reference images for one call, each fitted whole in the frame; where the call takes fewer than there
     are (most), they are shared out in order over that many canvases, side by side on each: every image still
     reaches the model, and the call works."""
-    if len(paths) <= most:
-        return [_fitted(path, width, height) for path in paths]
-    groups = [list(paths[number::most]) for number in range(most)]  # round-robin: characters first on each
+    groups = [paths[number::most] for number in range(min(most, len(paths)))]  # round-robin: characters first
     canvases = []
     for group in groups:
         opened = []
