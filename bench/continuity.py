@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
 from engine import measure  # noqa: E402
-from engine.editor import CutOptions  # noqa: E402
-from engine.project import Project  # noqa: E402
+from engine.app.cut import CutRequest, cut_film  # noqa: E402
+from engine.app.project import Project  # noqa: E402
 from engine.report import continuity_report, write_report  # noqa: E402
 from engine.timeline import Cut  # noqa: E402
 
@@ -36,7 +36,7 @@ def full_cut(film: Path) -> float:
     film.with_suffix(".mp4").unlink(missing_ok=True)
     project = Project.open(film)
     started = time.perf_counter()
-    project.cut(project.plan(), CutOptions(output=film.with_suffix(".mp4")))
+    cut_film(project, CutRequest(output=film.with_suffix(".mp4")), project.plan())
     return time.perf_counter() - started
 
 

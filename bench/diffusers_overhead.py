@@ -44,7 +44,7 @@ def main() -> None:
     steps = int(sys.argv[sys.argv.index("--steps") + 1]) if "--steps" in sys.argv else 12
     torch.set_num_threads(1)
     importlib.import_module("engine.backends.diffusers")  # import before timing
-    from engine.project import Project
+    from engine.app.project import Project
     from engine.render import render
     from tests import tiny_models
 

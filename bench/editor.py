@@ -76,7 +76,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
     from engine.editor.audio import AAC, _mix, _source
     from engine.editor.timeline import build_timeline
     from engine.ffmpeg import encoder_output_options, ffmpeg_exe
-    from engine.project import Project
+    from engine.app.project import Project
 
     project = Project.open(film)
     timeline = build_timeline(project.plan(), project.store, titles=False)
@@ -105,7 +105,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
 
 def render_takes(film: Path) -> None:
     """Render what is missing and note it in the lock file, without cutting (`longcut render` would cut too)."""
-    code = (REGISTER_FOOTAGE + "import sys\nfrom engine.project import Project\nfrom engine.render import render\n"
+    code = (REGISTER_FOOTAGE + "import sys\nfrom engine.app.project import Project\nfrom engine.render import render\n"
             "project = Project.open(sys.argv[1])\nrender(project.plan(), project.store, project.lock)")
     subprocess.run([sys.executable, "-c", code, str(film)], check=True, cwd=ROOT)
 

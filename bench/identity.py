@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
-from engine.editor import CutOptions  # noqa: E402
+from engine.app.cut import CutRequest, cut_film  # noqa: E402
 from engine.identity import available as identity_available  # noqa: E402
 from engine.identity import missing  # noqa: E402
-from engine.project import Project  # noqa: E402
+from engine.app.project import Project  # noqa: E402
 from engine.render import render, take  # noqa: E402
 
 SIZE = (640, 360)
@@ -48,7 +48,7 @@ def full_cut(film: Path, identity: bool, kept: bool = True) -> float:
     output.unlink(missing_ok=True)
     project = Project.open(film)
     started = time.perf_counter()
-    project.cut(project.plan(size=SIZE), CutOptions(output=output))
+    cut_film(project, CutRequest(output=output), project.plan(size=SIZE))
     return time.perf_counter() - started
 
 

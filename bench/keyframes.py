@@ -40,7 +40,7 @@ def board_seconds(film: Path) -> float:
 
 
 def plan_seconds(film: Path) -> float:
-    from engine.project import Project
+    from engine.app.project import Project
 
     started = time.perf_counter()
     Project.open(film, media=True).plan()
@@ -91,7 +91,7 @@ def model_keyframes(steps: int) -> None:
     from PIL import Image
 
     from engine.backends.diffusers.keyframes import fit_reference
-    from engine.project import Project
+    from engine.app.project import Project
     from engine.render.keyframes import draw_missing
     from tests import tiny_models
 

@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
 from engine import voices  # noqa: E402
-from engine.editor import CutOptions  # noqa: E402
+from engine.app.cut import CutRequest, cut_film  # noqa: E402
 from engine.editor import dialogue  # noqa: E402
-from engine.project import Project  # noqa: E402
+from engine.app.project import Project  # noqa: E402
 from engine.render import render as render_shots  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def full_cut(film: Path, spoken: bool) -> float:
     try:
         project = Project.open(film)
         started = time.perf_counter()
-        project.cut(project.plan(), CutOptions(output=film.with_suffix(".mp4")))
+        cut_film(project, CutRequest(output=film.with_suffix(".mp4")), project.plan())
         return time.perf_counter() - started
     finally:
         dialogue.voices_available = available

@@ -10,5 +10,5 @@ from engine.cli import app
 def run(*args, code=0):
     """Run `longcut ARGS...`; assert its exit status; return the result (output, stderr)."""
     result = CliRunner().invoke(app, [str(arg) for arg in args], terminal_width=200)
-    assert result.exit_code == code, result.output
+    assert result.exit_code == code, result.output + (repr(result.exception) if result.exception else "")
     return result

@@ -9,7 +9,7 @@ import shutil
 import opentimelineio as otio
 
 from engine.ffmpeg import count_packets
-from engine.project import Project
+from engine.app.project import Project
 from engine.timeline import Cut
 
 from .cli import run

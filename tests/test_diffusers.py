@@ -60,18 +60,17 @@ def make(backend, segment: Segment, req: ShotRequest | None = None) -> np.ndarra
 
 
 def test_ltx_picks_the_pipeline_for_each_conditioning_and_loads_once(models):
-    backend_module.LOADS.clear()
     backend = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
     text = make(backend, Segment(0, 10))
     image = make(backend, Segment(0, 10, first_frame=frame(30)))
     both = make(backend, Segment(0, 10, first_frame=frame(30), last_frame=frame(220)))
     assert text.shape == image.shape == both.shape == (10, 64, 64, 3)
-    kinds = {type(backend._pipeline(mode)).__name__ for mode in ("text", "image", "first_last")}
-    assert kinds == {"LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"}
-    assert backend_module.LOADS[str(models["ltx"])] == 1  # three pipelines, one set of weights, one load
+    pipes = [backend._pipeline(mode) for mode in ("text", "image", "first_last")]
+    assert {type(pipe).__name__ for pipe in pipes} == {"LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"}
+    assert pipes[0].transformer is pipes[1].transformer is pipes[2].transformer  # one set of weights, loaded once
     again = DiffusersBackend({"model": str(models["ltx"]), "steps": 2})
     make(again, Segment(0, 10))
-    assert backend_module.LOADS[str(models["ltx"])] == 1  # a second backend reuses the loaded pipeline
+    assert again._pipeline("text") is pipes[0]  # a second backend reuses the loaded pipeline
 
 
 def test_the_handed_first_frame_reaches_the_pipeline(models):
@@ -224,7 +223,7 @@ def ltx2_film(tmp_path_factory):
 def test_ltx2_makes_sound_with_every_take_and_the_cut_places_it_on_its_frames(ltx2_film):
     import wave
 
-    from engine.project import Project
+    from engine.app.project import Project
     from engine.timeline import Cut
 
     project = Project.open(ltx2_film)
@@ -245,7 +244,7 @@ def test_ltx2_makes_sound_with_every_take_and_the_cut_places_it_on_its_frames(lt
 
 def test_ltx2_is_given_the_dialogue_and_the_films_rate(ltx2_film):
     from engine.backends.diffusers.adapters import spoken_prompt
-    from engine.project import Project
+    from engine.app.project import Project
 
     project = Project.open(ltx2_film)
     request = project.plan().shots["b"].request
@@ -297,7 +296,7 @@ def vace_film(folder: Path, model: Path) -> Path:
 
 
 def test_wan_vace_is_given_the_references_and_the_first_and_last_frames(vace, tmp_path):
-    from engine.project import Project
+    from engine.app.project import Project
 
     project = Project.open(vace_film(tmp_path, vace))
     backend = project.backend
@@ -319,7 +318,7 @@ def test_wan_vace_is_given_the_references_and_the_first_and_last_frames(vace, tm
 def test_the_references_reach_the_model(vace, tmp_path):
     """Through the backend's own arguments and the real pipeline: the latents differ with and without the
     reference (the tiny VAE decodes nearly everything to grey, so pixels would hide it)."""
-    from engine.project import Project
+    from engine.app.project import Project
 
     project = Project.open(vace_film(tmp_path, vace))
     backend = project.backend
@@ -406,7 +405,7 @@ def test_a_keyframe_model_is_given_every_reference_of_the_shot_and_they_reach_it
     from PIL import Image
 
     from engine.backends.diffusers.keyframes import fit_reference
-    from engine.project import Project
+    from engine.app.project import Project
 
     project = Project.open(keyframe_film(tmp_path, models["ltx"], flux2))
     keyframes = project.keyframe_backend
@@ -431,7 +430,7 @@ def test_a_keyframe_model_is_given_every_reference_of_the_shot_and_they_reach_it
 
 
 def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):
-    from engine.project import Project
+    from engine.app.project import Project
     from engine.render.store import KEYFRAME_KIND
 
     film = keyframe_film(tmp_path, models["ltx"], flux2)
@@ -472,7 +471,7 @@ def test_vace_starts_on_its_keyframe_with_the_references_in_the_same_call(vace, 
     result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "drew 2 keyframe(s) first" in result.output  # a and the loop c; b continues a
-    from engine.project import Project
+    from engine.app.project import Project
 
     store = Project.open(film).store
     a = Project.open(film).plan().shots["a"]
@@ -488,7 +487,7 @@ def test_flux_kontext_keyframes_take_the_references_as_one_canvas(models, tmp_pa
     from PIL import Image
 
     from engine.backends.diffusers.keyframes import fit_reference
-    from engine.project import Project
+    from engine.app.project import Project
 
     kontext = tiny_models.flux_kontext(tmp_path / "kontext")
     film = keyframe_film(tmp_path / "film", models["ltx"], kontext)
@@ -593,7 +592,7 @@ def test_kontext_is_given_the_canvas_at_longcuts_size_never_squashed(models, tmp
     from PIL import Image
 
     from engine.backends.diffusers.keyframes import fit_reference, sized_canvas
-    from engine.project import Project
+    from engine.app.project import Project
 
     kontext = tiny_models.flux_kontext(tmp_path / "kontext")
     film = keyframe_film(tmp_path / "film", models["ltx"], kontext)
@@ -682,7 +681,7 @@ def test_the_prompt_keeps_action_and_style_first_and_check_says_what_the_encoder
     from transformers import AutoTokenizer
 
     from engine.backends.diffusers.adapters import video_prompt
-    from engine.project import Project
+    from engine.app.project import Project
 
     film = tmp_path / "film.yaml"
     film.write_text(LONG_PROMPT_FILM.format(model=models["ltx"]))
@@ -730,7 +729,7 @@ def recorded(monkeypatch):
 
 
 def test_ltx_continues_from_its_parents_last_nine_frames(models, tmp_path, monkeypatch):
-    from engine.project import Project
+    from engine.app.project import Project
 
     film = tmp_path / "film.yaml"
     film.write_text(FILM.format(model=models["ltx"]).replace("duration: 3s}", "duration: 2s}")
@@ -777,7 +776,7 @@ def test_a_family_that_takes_one_frame_says_so_at_check(models, tmp_path):
 def test_ltx2_continues_from_its_parents_last_nine_frames_and_its_sound_from_the_cut(ltx2_film, tmp_path, monkeypatch):
     import wave
 
-    from engine.project import Project
+    from engine.app.project import Project
 
     film = tmp_path / "film.yaml"
     film.write_text(LTX2_FILM.format(model=ltx2_film.parent / "model").replace("duration: 0.5s", "duration: 1s"))

@@ -16,7 +16,7 @@ from engine.editor.subtitles import BurnIn
 from engine.editor.timeline import SubtitleCue, Timeline, build_timeline
 from engine.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_flags, probe_frames, timescale,
                            write_concat_listing)
-from engine.project import Project
+from engine.app.project import Project
 
 from .cli import run
 from .films import TINY, tiny_film

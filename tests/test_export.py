@@ -16,7 +16,7 @@ from engine.export.common import centred_events, reel_names
 from storyboard.units import format_timecode as timecode
 from storyboard.units import timecode_frames
 from engine.ffmpeg import probe_frames
-from engine.project import Project
+from engine.app.project import Project
 
 from .cli import run
 from .films import TINY, tiny_film

@@ -24,7 +24,7 @@ def script_of(tmp_path, text: str, suffix: str = ".fountain"):
 def imported(tmp_path, text: str) -> tuple[storyboard.Screenplay, str]:
     path = tmp_path / "script.fountain"
     path.write_text(text)
-    run("import", path, "--out", tmp_path / "film")
+    run("import", path, tmp_path / "film")
     film = tmp_path / "film" / "film.yaml"
     yaml_text = film.read_text() + "".join(p.read_text() for p in sorted((tmp_path / "film" / "scenes").iterdir()))
     return storyboard.load(film), yaml_text
@@ -32,7 +32,7 @@ def imported(tmp_path, text: str) -> tuple[storyboard.Screenplay, str]:
 
 def test_a_real_screenplay_imports_checks_and_renders(tmp_path):
     out = tmp_path / "keeper"
-    result = run("import", SCRIPTS / "keeper.fountain", "--out", out)
+    result = run("import", SCRIPTS / "keeper.fountain", out)
     assert "4 scene files" in result.stdout
     check = run("check", out / "film.yaml")
     assert check.stdout.rstrip().endswith("ok") or "warnings" in check.stdout
@@ -109,22 +109,22 @@ def test_locations_come_from_headings():
 
 
 def test_final_draft_imports_through_the_same_path(tmp_path):
-    run("import", SCRIPTS / "keeper.fdx", "--out", tmp_path / "fdx")
+    run("import", SCRIPTS / "keeper.fdx", tmp_path / "fdx")
     sp = storyboard.load(tmp_path / "fdx" / "film.yaml")
     assert [scene.heading for scene in sp.film.scenes] == ["EXT. CLIFF PATH - DUSK", "INT. LAMP ROOM - NIGHT"]
     assert sp.entries[-1].shot.card == "THE END" and sorted(sp.film.characters) == ["ada", "jun"]
 
 
 def test_an_existing_film_is_not_overwritten(tmp_path):
-    run("import", SCRIPTS / "keeper.fdx", "--out", tmp_path)
-    result = run("import", SCRIPTS / "keeper.fdx", "--out", tmp_path, code=2)
+    run("import", SCRIPTS / "keeper.fdx", tmp_path)
+    result = run("import", SCRIPTS / "keeper.fdx", tmp_path, code=2)
     assert "already exists" in result.stderr and "--force" in result.stderr
-    run("import", SCRIPTS / "keeper.fdx", "--out", tmp_path, "--force")
+    run("import", SCRIPTS / "keeper.fdx", tmp_path, "--force")
 
 
 def test_a_script_without_scenes_is_refused_and_leaves_nothing(tmp_path):
     script = tmp_path / "empty.fountain"
     script.write_text("Title: Nothing\n\n")
-    result = run("import", script, "--out", tmp_path / "out", code=2)
+    result = run("import", script, tmp_path / "out", code=2)
     assert "no scenes" in result.stderr
     assert not (tmp_path / "out" / "film.yaml").exists()

@@ -17,7 +17,7 @@ FORBIDDEN = [
     *[(step, ("engine.editor", "engine.export")) for step in RENDER],
 ]
 # exports read the Cut: its types, units and the schema's enums, and write files; nothing else of longcut
-EXPORTS_MAY_IMPORT = ("engine.export", "engine.timeline", "engine.errors", "engine.atomic", "storyboard.units",
+EXPORTS_MAY_IMPORT = ("engine.export", "engine.timeline", "engine.errors", "engine.atomic", "engine.plugins", "storyboard.units",
                       "storyboard.schema")
 
 

@@ -114,7 +114,7 @@ def test_new_writes_a_film_an_editor_can_check_and_longcut_renders(tmp_path):
 
 
 def test_an_imported_screenplay_points_an_editor_at_the_schema(tmp_path):
-    run("import", DATA / "scripts" / "keeper.fountain", "--out", tmp_path / "keeper")
+    run("import", DATA / "scripts" / "keeper.fountain", tmp_path / "keeper")
     film = tmp_path / "keeper" / "film.yaml"
     assert film.read_text().startswith("# yaml-language-server: $schema=schemas/film.schema.json\n")
     scenes = sorted((tmp_path / "keeper" / "scenes").glob("*.yaml"))

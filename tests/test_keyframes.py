@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from continuity import FIRST, LAST
-from engine.project import Project
+from engine.app.project import Project
 from engine.render.store import KEYFRAME, KEYFRAME_KIND, read_png
 
 from .cli import run
@@ -96,7 +96,7 @@ def test_board_end_to_end(tmp_path):
     assert "drew" not in run("render", film, "--no-titles").output  # render uses the board's keyframes
     # a new keyframe take of a: drawn with its own seed, picked in the lock file, and the video of a and of the
     # shots that continue it are due again (b and c start on a's frames)
-    again = run("board", film, "--shot", "a", "--take", "new")
+    again = run("board", film, "a", "--take", "new")
     assert "keyframe take 2" in again.output and "3 shot(s) to render" in again.output
     lock = json.loads(film.with_name("film.lock.json").read_text())
     assert lock["keyframes"]["a"]["take"] == 2 and lock["keyframes"]["a"]["picked"]
@@ -107,13 +107,13 @@ def test_board_end_to_end(tmp_path):
         next(record.key for record in project.store.records(KEYFRAME_KIND) if record.shot == "a" and record.take == 1)))
     assert "rendered 3 shot(s), 2 cached" in run("render", film, "--no-titles").output
     # back to take 1: already drawn, nothing to draw
-    assert "drew 0 keyframe(s)" in run("board", film, "--shot", "a", "--take", "1").output
+    assert "drew 0 keyframe(s)" in run("board", film, "a", "--take", "1").output
 
 
 def test_board_refuses_what_it_cannot_do(tmp_path):
     film = tiny_film(tmp_path)
-    assert "starts on a's last frame" in run("board", film, "--shot", "b", "--take", "new", code=2).output
-    assert "add --shot" in run("board", film, "--take", "new", code=2).output
+    assert "starts on a's last frame" in run("board", film, "b", "--take", "new", code=2).output
+    assert "name the shot" in run("board", film, "--take", "new", code=2).output
     off = tiny_film(tmp_path / "off", text=TINY.replace("backend:", "keyframes: off\nbackend:"))
     assert "no keyframe stage" in run("board", off, code=2).output
     assert not Project.open(off).plan().shots["a"].keyframes

@@ -3,7 +3,7 @@
 from PIL import Image
 
 from continuity import shot_seed
-from engine.project import Project
+from engine.app.project import Project
 
 from .films import TINY, tiny_film
 

@@ -297,7 +297,7 @@ def test_an_imported_script_is_written_as_it_is_and_its_refused_texts_are_named(
     script = tmp_path / "beach.fountain"
     script.write_text("Title: Beach\n\nEXT. BEACH - DAY\n\nTwo lovers having sex in the dunes.\n\nMARA\n"
                       "What a bloodbath.\n", encoding="utf-8")
-    result = run("import", script, "--out", tmp_path / "film")
+    result = run("import", script, tmp_path / "film")
     assert (tmp_path / "film" / "film.yaml").is_file()
     assert "`having sex` is sexual content" in result.stderr and "`bloodbath` is graphic violence" in result.stderr
     assert "break the film's content rules" in result.stderr

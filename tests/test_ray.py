@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 import engine.backends
+import engine.plugins
 from engine.errors import LongcutError
 from engine.render.executors import ExecutorOptions, LocalExecutor, create_executor
 from engine.ffmpeg import probe_frames
-from engine.project import Project
+from engine.app.project import Project
 from engine.render import render
 from engine.render.take import Progress
 
@@ -145,7 +146,7 @@ def test_a_cluster_with_no_room_for_a_worker_is_a_clear_error(cluster, tmp_path)
 
 
 def test_a_backend_failing_on_a_worker_stops_the_render_with_its_message(cluster, tmp_path, monkeypatch):
-    monkeypatch.setitem(engine.backends.BUILT_IN, "flaky", "tests.backends:FlakyAnimatic")
+    monkeypatch.setitem(engine.plugins.registry(engine.plugins.BACKENDS), "flaky", "tests.backends:FlakyAnimatic")
     film = example_copy(tmp_path)
     film.write_text(film.read_text().replace("backend: animatic", "backend: {name: flaky, fail_on: storm-1}"))
     executor = create_executor(ExecutorOptions("ray", workers=1))
@@ -186,7 +187,7 @@ def test_an_unknown_executor_is_named(tmp_path):
 
 
 def test_the_rest_of_longcut_never_imports_ray():
-    code = ("import sys, engine.cli, engine.render, engine.render.executors, engine.project; "
+    code = ("import sys, engine.cli, engine.render, engine.render.executors, engine.app.project; "
             "assert 'ray' not in sys.modules, 'ray was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 

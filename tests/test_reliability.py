@@ -160,7 +160,7 @@ def test_an_output_folder_is_made_one_level_deep_and_no_deeper(rendered, tmp_pat
     (["graph", "{film}", "--out", "/sys/graph.svg"], "cannot be written to"),
     (["render", "{film}", "--store", "{film}"], "is not a folder"),
     (["render", "{film}", "--store", "/sys/longcut-store"], "/sys cannot be written to"),
-    (["import", "{script}", "--out", "{film}"], "is a file"),
+    (["import", "{script}", "{film}"], "is a file"),
     (["export", "{film}", "-f", "edl", "--start", "99:99:99:99"], "is not a time of day"),
     (["export", "{film}", "-f", "edl", "--start", "01:00:00:12"], "frames run 00-11 at 12 fps"),
     (["shot", "{film}", "a", "--take", "99999"], "a take number from 1 to 999"),

@@ -16,8 +16,9 @@ import pytest
 from PIL import Image
 
 import engine.backends
+import engine.plugins
 from engine.ffmpeg import decode_frames, probe_frames
-from engine.project import Project
+from engine.app.project import Project
 from engine.render import render
 
 from engine.render.store import KEYFRAME_KIND, TakeStore
@@ -141,7 +142,7 @@ def test_long_shots_are_made_in_segments_with_exact_seams(rendered, tmp_path):
 
 
 def test_editing_one_prompt_rerenders_that_shot_and_what_continues_from_it(tmp_path, monkeypatch):
-    monkeypatch.setitem(engine.backends.BUILT_IN, "counting", "tests.backends:CountingAnimatic")
+    monkeypatch.setitem(engine.plugins.registry(engine.plugins.BACKENDS), "counting", "tests.backends:CountingAnimatic")
     text = TINY.replace("name: animatic, ", "name: counting, ")
     film = tiny_film(tmp_path, text=text)
     project = Project.open(film)
@@ -157,7 +158,7 @@ def test_editing_one_prompt_rerenders_that_shot_and_what_continues_from_it(tmp_p
 
 
 def test_a_failing_backend_names_the_shot_and_keeps_finished_takes(tmp_path, monkeypatch):
-    monkeypatch.setitem(engine.backends.BUILT_IN, "flaky", "tests.backends:FlakyAnimatic")
+    monkeypatch.setitem(engine.plugins.registry(engine.plugins.BACKENDS), "flaky", "tests.backends:FlakyAnimatic")
     film = tiny_film(tmp_path, text=TINY.replace("name: animatic, ", "name: flaky, fail_on: d, "))
     result = run("render", film, code=1)
     assert "shot `d`: backend `flaky` failed: RuntimeError: CUDA out of memory (simulated)" in result.stderr
@@ -221,7 +222,7 @@ def test_new_take_pick_and_status(rendered):
     assert "▶" in takes.stdout
     with Image.open(rendered.parent / "sheet.png") as sheet:
         assert sheet.height > 2 * 72 and sheet.width > 3 * 320
-    run("pick", rendered, "a", "1")
+    run("pick", rendered, "a", "--take", "1")
     assert "rendered 0 shot(s), 5 cached" in run("render", rendered).stdout  # back to take 1: all cached
     assert frame_hashes(rendered) == before
     status = run("status", rendered).stdout
@@ -243,7 +244,7 @@ def test_status_shows_stale_shots_after_an_edit(rendered):
 
 
 def test_picking_a_take_that_was_never_made_is_refused(rendered):
-    result = run("pick", rendered, "a", "7", code=2)
+    result = run("pick", rendered, "a", "--take", "7", code=2)
     assert "take 7 of shot `a` is not rendered" in result.stderr and "--take 7" in result.stderr
 
 

@@ -65,7 +65,7 @@ def test_the_report_flags_each_event_with_shot_frame_and_timecode(events, tmp_pa
     # the CLI: text, JSON to stdout, --strict for CI
     text = run("report", film).output
     assert "00:00:02:00  cut: a hard cut inside shot `b` at its frame 24" in text and "7 flag(s)" in text
-    assert json.loads(run("report", film, "--json").output)["flagged"] == 7
+    assert json.loads(run("report", film, "--format", "json").output)["flagged"] == 7
     run("report", film, "--strict", code=1)
     # every flag is a marker on the OTIO timeline
     run("export", film, "-f", "otio")
@@ -137,7 +137,7 @@ def test_a_trimmed_clip_is_measured_in_the_frames_the_cut_uses(events, tmp_path)
     the cut, and the seam's frames are decoded where the trim puts them."""
     import dataclasses
 
-    from engine.project import Project
+    from engine.app.project import Project
     from engine.report import continuity_report
     from engine.timeline import Cut
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from engine.ffmpeg import decode_frames
-from engine.project import Project
+from engine.app.project import Project
 from engine.review.decisions import Review, ReviewData, review_path
 from engine.review.proxy import PROXY_HEIGHT, proxy
 from engine.review.server import ReviewServer, is_loopback

@@ -53,7 +53,7 @@ def _unlimited_peak(film: Path) -> float:
     """The true peak the film's mix would have at the gain that meets -14 LUFS, were nothing limited."""
     from engine.editor import audio
     from engine.editor.timeline import build_timeline
-    from engine.project import Project
+    from engine.app.project import Project
 
     project = Project.open(film)
     timeline = build_timeline(project.plan(), project.store, titles=False)

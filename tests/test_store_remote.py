@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.project import Project, is_url
+from engine.app.project import Project, is_url
 from engine.render.store import FILES, KEYFRAME, RECORD
 
 from .cli import run as cli

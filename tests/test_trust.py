@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.project import Project
+from engine.app.project import Project
 from engine.render.lock import LockFile
 from engine.timeline import Cut
 
@@ -220,11 +220,11 @@ def test_a_draft_at_another_size_goes_to_its_own_files(rendered):
 
 def test_pick_says_how_to_recut_and_export_says_when_the_cut_is_older(rendered):
     run("shot", rendered, "e", "--take", "new")  # take 2, cut in
-    result = run("pick", rendered, "e", "1")
+    result = run("pick", rendered, "e", "--take", "1")
     assert "longcut cut" in result.output and "--cut" in result.output
     export = run("export", rendered, "--format", "edl")
     assert "the film was cut before the lock file last changed: shot(s) e now use other takes" in export.stderr
-    result = run("pick", rendered, "e", "2", "--cut")
+    result = run("pick", rendered, "e", "--take", "2", "--cut")
     assert "cut " in result.output
     assert "before the lock file" not in run("export", rendered, "--format", "edl").stderr
 
@@ -325,7 +325,7 @@ def test_after_a_pick_takes_marks_the_take_the_cut_will_use_of_a_dependent_shot(
     original = Project.open(rendered).plan().shots["b"].key
     run("shot", rendered, "a", "--take", "new")  # a take 2, and b and c made again from it
     remade = Project.open(rendered).plan().shots["b"].key
-    run("pick", rendered, "a", "1")  # back to take 1: b's first take is the one the cut uses again
+    run("pick", rendered, "a", "--take", "1")  # back to take 1: b's first take is the one the cut uses again
     marked = [line for line in run("takes", rendered, "b").output.splitlines() if line.startswith("▶")]
     assert len(marked) == 1 and original[:10] in marked[0] and remade[:10] not in marked[0]
 

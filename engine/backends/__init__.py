@@ -12,8 +12,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from importlib.metadata import entry_points
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
@@ -22,14 +21,10 @@ from storyboard import Problem, Screenplay, ScreenplayError
 from storyboard.errors import did_you_mean
 
 from ..errors import LongcutError
+from ..plugins import BACKENDS, KEYFRAMES, load, registry
 
-GROUP = "longcut.backends"
-KEYFRAME_GROUP = "longcut.keyframes"
-# Built-ins also work from a source tree that was never pip-installed (no entry-point metadata).
-BUILT_IN = {"animatic": "engine.backends.animatic:AnimaticBackend",
-            "diffusers": "engine.backends.diffusers:DiffusersBackend"}
-BUILT_IN_KEYFRAMES = {"animatic": "engine.backends.animatic:AnimaticKeyframes",
-                      "diffusers": "engine.backends.diffusers.keyframes:DiffusersKeyframes"}
+GROUP = BACKENDS
+KEYFRAME_GROUP = KEYFRAMES
 
 
 @dataclass(frozen=True)
@@ -58,55 +53,69 @@ class Segment:
     context: tuple[np.ndarray, ...] = ()
 
 
-@runtime_checkable
-class Backend(Protocol):
+class Backend:
+    """The base of every video backend: what it must do, and what it may say about itself, with the defaults.
+
+    A backend subclasses this (the entry point's factory must return one), is built with the film's backend
+    settings and frame rate, and implements `settings`, `max_frames` and `generate`. Frames are the picture only:
+    captions are drawn over the finished cut (engine.editor.captions) where `captions` is true.
+    """
+
     name: str
     version: str
-    wants_gpu: bool  # whether a cluster executor should give each of its workers a GPU
+    wants_gpu: bool = False  # whether a cluster executor should give each of its workers a GPU
+    captions: bool = False  # its films are cut with captions over the picture (the animatic's drafts)
+    takes_last_frame: bool = True  # it can end a clip on a given frame (else no last keyframe is drawn for it)
+    context_frames: int = 0  # how many of a parent's last frames it continues motion from (Segment.context)
 
     def settings(self) -> dict[str, Any]:
         """Every setting that shapes the pictures, JSON-serialisable; it goes into each take's cache key."""
+        raise NotImplementedError
 
     def model(self) -> str | None:
-        """The model the frames come from, for take records and credits (None for the animatic)."""
+        """The model the frames come from, for take records and credits (None: no model, as the animatic)."""
+        return None
 
     def max_frames(self, request: ShotRequest) -> int:
         """The longest clip one generate call can make; longer shots are made segment by segment."""
+        raise NotImplementedError
 
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
-        """Yield segment.count frames, uint8 (height, width, 3).
+        """Yield segment.count frames, uint8 (height, width, 3)."""
+        raise NotImplementedError
 
-        Frames are the picture only: captions are drawn over the finished cut (engine.editor.captions), for a
-        backend whose optional `captions` attribute is true (the animatic's drafts). A backend whose model cannot
-        take all a film asks (a loop's last frame, reference images) says so in an optional
-        `warnings(screenplay) -> [(shot id, message)]`, which `check` shows at each shot's line (or at a place in the
-        film, given as a path such as ("characters", "ada", "seed")). One that cannot end
-        a clip on a given frame says `takes_last_frame = False`: no last keyframe is drawn for it. One whose model
-        continues motion from several frames says how many in `context_frames` (its takes keep that many of their
-        last frames, and a continuing shot's first call gets its parent's as Segment.context).
-        """
+    def warnings(self, screenplay: Screenplay) -> list[tuple[str | tuple, str]]:
+        """What its model cannot take of what the film asks (a loop's last frame, reference images): (shot id, or
+        a place in the film such as ("characters", "ada", "seed"), message), shown by `check` at that line."""
+        return []
+
+    def release(self) -> None:
+        """Let go of the model's memory (called once a stage is done with it)."""
 
 
-@runtime_checkable
-class KeyframeBackend(Protocol):
-    """Draws a shot's keyframe (its first or last frame) before its video is made: an image model conditioned on
-    the shot's reference images, or the animatic. Registered under the entry-point group `longcut.keyframes`."""
+class KeyframeBackend:
+    """The base of every keyframe backend: it draws a shot's keyframe (its first or last frame) before its video is
+    made, from an image model conditioned on the shot's reference images, or the animatic. Registered under the
+    entry-point group `longcut.keyframes`."""
 
     name: str
     version: str
+    threads: int = 1  # how many keyframes it may draw at once (a model draws one at a time)
 
     def settings(self) -> dict[str, Any]:
         """Every setting that shapes the pictures, JSON-serialisable; it goes into each keyframe's key."""
+        raise NotImplementedError
 
     def model(self) -> str | None:
         """The model the keyframes come from, for their records (None for the animatic)."""
+        return None
 
     def draw(self, request: KeyframeRequest, on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """The keyframe: uint8 (request.height, request.width, 3).
+        """The keyframe: uint8 (request.height, request.width, 3)."""
+        raise NotImplementedError
 
-        Optional: `threads` (how many it may draw at once; a model draws one at a time) and `release()` (let go of
-        the model's memory; render calls it once the keyframes are drawn, before the video model loads).
-        """
+    def release(self) -> None:
+        """Let go of the model's memory: render calls it once the keyframes are drawn, before the video model."""
 
 
 class BackendSettingsError(ValueError):
@@ -121,18 +130,12 @@ class BackendSettingsError(ValueError):
 def known_backends(group: str = GROUP) -> dict[str, str]:
     """Backend name -> 'module:attribute', the built-ins and every installed plug-in (of keyframe backends, with
     group=KEYFRAME_GROUP)."""
-    found = dict(BUILT_IN if group == GROUP else BUILT_IN_KEYFRAMES)
-    for point in entry_points(group=group):
-        found[point.name] = point.value
-    return found
+    return dict(registry(group))
 
 
 def _load_factory(target: str):
-    from importlib import import_module
-
-    module_name, _, attribute = target.partition(":")
     try:
-        return getattr(import_module(module_name), attribute)
+        return load(target)
     except ImportError as error:
         raise LongcutError(f"backend `{target}` cannot be imported: {error}",
                            hint="install the extra it needs, e.g. pip install 'longcut[diffusers]'") from None
@@ -154,12 +157,6 @@ class BackendRecipe:
 def backend_recipe(screenplay: Screenplay) -> BackendRecipe:
     spec = screenplay.film.backend
     return BackendRecipe(spec.name, known_backends()[spec.name], spec.settings, screenplay.fps)
-
-
-def wants_gpu(backend: Backend) -> bool:
-    """Whether the backend's workers should each hold a GPU (a model backend not pinned to the CPU); a backend
-    written before the protocol said so is taken to want none."""
-    return bool(getattr(backend, "wants_gpu", False))
 
 
 def create_backend(screenplay: Screenplay) -> Backend:
@@ -185,11 +182,17 @@ def _create(screenplay: Screenplay, field: str, name: str, settings: dict[str, A
         raise ScreenplayError([Problem(f"unknown {what} `{name}`", mark, hint=_backend_hint(name, known, group))])
     factory = _load_factory(known[name])
     try:
-        return factory(settings, screenplay.fps)
+        made = factory(settings, screenplay.fps)
     except BackendSettingsError as error:
         path = (field, error.setting) if error.setting else (field,)
         mark = screenplay.source.key(path) if error.setting else screenplay.source.value(path)
         raise ScreenplayError([Problem(f"{what} `{name}`: {error}", mark, hint=error.hint)]) from None
+    base = Backend if group == GROUP else KeyframeBackend
+    if not isinstance(made, base):
+        raise LongcutError(f"the {what} `{name}` ({known[name]}) is not a {base.__name__}",
+                           hint=f"a plug-in subclasses engine.backends.{base.__name__}, which declares what it must "
+                                "do and what it may say about itself")
+    return made
 
 
 def _backend_hint(name: str, known: dict[str, str], group: str = GROUP) -> str:
@@ -198,18 +201,6 @@ def _backend_hint(name: str, known: dict[str, str], group: str = GROUP) -> str:
     if hint.startswith("did you mean"):
         return f"{hint} (known backends: {listing})"
     return f"{hint}; a backend installs as a package registering the entry point group `{group}`"
-
-
-def release(backend) -> None:
-    """Let a keyframe backend free its model's memory (its optional `release()`), once its keyframes are drawn."""
-    release_model = getattr(backend, "release", None)
-    if release_model is not None:
-        release_model()
-
-
-def takes_last_frame(backend: Backend) -> bool:
-    """Whether the backend can end a clip on a given frame (a last keyframe); one that does not say can."""
-    return bool(getattr(backend, "takes_last_frame", True))
 
 
 def check_settings(settings: dict[str, Any], known: dict[str, type], backend: str) -> None:

@@ -10,11 +10,14 @@
 4. deliver: the pieces and the stretches of takes between them (read by the concat demuxer) and the sound
    into one MP4 with provenance tags, without re-encoding (unless another size or burned-in subtitles ask
    for it), its frames counted before it replaces the last film;
-5. measure continuity (engine.report) and write the report beside the film, then what the caller writes from
-   the Cut (its subtitles); save the Cut beside it last: the Timeline, the media made for it, the report's flags
-   and the review's notes as markers, and the film's sha256. The record is the commit point: a cut killed
-   before it leaves a record that no longer matches the film, which every reader refuses ("cut the film
-   again"), never an EDL of another film.
+5. the caller's finishing (a Finisher: the use case measures continuity and writes the report, and gives the
+   report's flags and the review's notes as markers; then what it writes from the Cut, its subtitles); save
+   the Cut beside the film last: the Timeline, the media made for it, the markers, and the film's sha256. The
+   record is the commit point: a cut killed before it leaves a record that no longer matches the film, which
+   every reader refuses ("cut the film again"), never an EDL of another film.
+
+The editor measures nothing and reads no review: what is done with a finished film before it is committed is the
+caller's (engine.app.cut), so the data path runs one way.
 """
 
 from __future__ import annotations
@@ -30,12 +33,9 @@ from storyboard.files import FileRefused
 
 from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..grade import grade_clips
-from ..identity import cast_of, identity_token
-from ..report import continuity_report, report_path, write_report
-from ..review.decisions import Review, note_markers
 from ..render.plan import ReferenceDigests, RenderPlan
 from ..render.store import TakeStore
-from ..timeline import Cut, CutSettings, file_digest
+from ..timeline import Cut, CutSettings, Marker, file_digest
 from .audio import audio_key, make_soundtrack, soundtrack_path, stem_paths
 from .captions import CaptionText, caption_spans
 from .deliver import Delivery, deliver
@@ -84,21 +84,44 @@ class CutResult:
         return self.cut.timeline
 
 
-def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
-        beside: Callable[[Cut], list[Path]] | None = None,
+@dataclass(frozen=True)
+class Finished:
+    markers: tuple[Marker, ...] = ()  # on the Cut: flags, notes
+    flagged: int | None = None  # what a measure of the film flagged
+
+
+class Finisher:
+    """What the caller does with a finished film before its record commits it; by default, nothing."""
+
+    tokens: tuple[str, ...] = ()  # what the finishing depends on: a change makes the film out of date
+
+    def required(self, film: Path) -> list[Path]:
+        """The files it leaves beside the film: a film without them is not up to date."""
+        return []
+
+    def finish(self, cut: Cut) -> Finished:
+        """Runs once the film is in place (a continuity report): the markers for its record."""
+        return Finished()
+
+    def beside(self, cut: Cut) -> list[Path]:
+        """Writes what goes beside the film from its Cut (the subtitles), also when it was up to date; returns
+        those files. Runs before the record that commits them."""
+        return []
+
+
+def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, finisher: Finisher | None = None,
         on_progress: Callable[[str, float], None] | None = None) -> CutResult:
     """The film, cut from the plan's takes into options.output, and its Cut saved beside it (Cut.beside).
 
-    beside(cut): writes what goes beside the film from its Cut (the subtitles) and returns those files; it runs
-    after the film and the report are in place and before the record that commits them.
+    finisher: what the caller does with the film before the record commits it (engine.app.cut: the report).
     on_progress(step, done): what the cut is doing and how far it is, 0 to 1 (the review page's re-cut shows it)."""
     progress = on_progress or (lambda step, done: None)
+    finisher = finisher or Finisher()
     # 1. every shot has its take: lay the Timeline
     progress("laying out the timeline", 0.0)
     started = time.perf_counter()
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
-    review = Review.beside(plan.screenplay.path)  # read first: a damaged review file stops the cut before its work
     timeline = grade_clips(build_timeline(plan, store, titles=options.titles), store)
     timeline, spoken = speak_dialogue(timeline, plan.screenplay.film, store.root)
     # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
@@ -110,17 +133,14 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
     stems = stem_paths(store.root, sound_key)
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
                            options.settings, stems=stems), warnings=spoken)
-    continuity = plan.screenplay.film.continuity
-    inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), repr(continuity),
-                           identity_token()]  # installing the identity extra measures the film anew
+    inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), *finisher.tokens]
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     record = Cut.beside(options.output)
     if (store.output_is_current(options.output, inputs) and _committed(record, store.root)
-            and report_path(options.output).is_file()
-            and all(path.is_file() for path in stems.values())):
+            and all(path.is_file() for path in [*finisher.required(options.output), *stems.values()])):
         result.up_to_date = True
         result.pieces_reused = encoded
-        result.subtitle_files = beside(result.cut) if beside is not None else []
+        result.subtitle_files = finisher.beside(result.cut)
         result.seconds = time.perf_counter() - started
         return result
     # 3. the pieces and, beside them, the sound (it does not depend on the picture)
@@ -143,15 +163,13 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions,
             sign(unsigned, options.output, timeline, *options.sign)
         else:
             deliver(timeline, picture, soundtrack, options.output, options.delivery, folder)
-    # 5. the continuity report beside the film, and the Cut (with the report's flags as markers), for the exports
+    # 5. the caller's finishing (the report: its flags as markers), then the Cut, for the exports, committed last
     progress("measuring continuity", 0.85)
-    report = continuity_report(timeline, continuity, store, cast_of(plan.screenplay))
-    write_report(report, options.output)
-    result.cut = dataclasses.replace(result.cut, markers=report.markers() + note_markers(review, timeline),
-                                     film_digest=file_digest(options.output))
-    result.flagged = len(report.flags)
-    if beside is not None:
-        result.subtitle_files = beside(result.cut)
+    delivered = dataclasses.replace(result.cut, film_digest=file_digest(options.output))
+    finished = finisher.finish(delivered)
+    result.cut = dataclasses.replace(delivered, markers=finished.markers)
+    result.flagged = finished.flagged
+    result.subtitle_files = finisher.beside(result.cut)
     result.cut.save(record)  # the commit point: last
     store.note_output(options.output, inputs)
     result.seconds = time.perf_counter() - started

@@ -26,16 +26,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from functools import lru_cache
-from importlib import import_module
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from ..atomic import atomic_path
 from ..errors import LongcutError
+from ..plugins import EXPORTERS, load, registry
 from ..timeline import Cut
 
-GROUP = "longcut.exporters"
+GROUP = EXPORTERS
 Exporter = Callable[[Cut, Path, str], dict[Path, str | Path]]
 
 
@@ -87,12 +85,9 @@ def stems(cut: Cut, target: Path, start: str) -> dict[Path, Path]:
     return {Path(target) / path.name: path for path in cut.stems.values()}
 
 
-@lru_cache(maxsize=1)
 def exporters() -> dict[str, str]:
     """Format name -> "module:function": longcut's own, and those packages register (which may replace them)."""
-    found = {name: f"{__name__}:{name}" for name in ("otio", "edl", "xml", "fcpxml", "srt", "vtt", "stems")}
-    found.update({entry.name: entry.value for entry in entry_points(group=GROUP)})
-    return found
+    return registry(EXPORTERS)
 
 
 def formats() -> tuple[str, ...]:
@@ -104,8 +99,7 @@ def planned_files(fmt: str, cut: Cut, target: Path, start: str = "01:00:00:00") 
     known = exporters()
     if fmt not in known:
         raise LongcutError(f"unknown export format `{fmt}`", hint=f"use one of {', '.join(known)}")
-    module, _, function = known[fmt].partition(":")
-    return getattr(import_module(module), function)(cut, Path(target), start)
+    return load(known[fmt])(cut, Path(target), start)
 
 
 def write_files(files: dict[Path, str | Path]) -> list[Path]:

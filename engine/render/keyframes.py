@@ -2,7 +2,7 @@
 
 A keyframe is a take like a shot's video: content-addressed (its request with the bytes of every reference image,
 the keyframe backend's name, version and settings, the seed), several takes per shot, `pick`-able (`longcut board
---shot ID --take N`). A shot's video key includes its keyframes' keys, so changing one character's reference image
+FILM SHOT --take N`). A shot's video key includes its keyframes' keys, so changing one character's reference image
 re-makes exactly the keyframes and shots that character is in (and the shots that continue from those).
 
 1. plan: a key per keyframe, and whether the store has it;
@@ -94,7 +94,7 @@ def draw_missing(keyframes: list[PlannedKeyframe], backend: KeyframeBackend, sto
             done(planned, record)
         return record
 
-    threads = max(1, min(int(getattr(backend, "threads", 1)), len(unique)))
+    threads = max(1, min(backend.threads, len(unique)))
     if threads == 1:
         made = [one(planned) for planned in unique]
     else:  # Pillow and numpy let go of the GIL for the heavy parts: drawing, resizing, PNG encoding

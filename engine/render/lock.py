@@ -12,7 +12,7 @@ made with `longcut pick` while the review server or a render writes the file is 
 
 `picked` marks a choice a person made (`longcut pick`, `longcut shot --take`); it outranks the
 screenplay's `take:`. Entries a render wrote without a choice follow the screenplay. `keyframes` holds the
-keyframe takes a person chose (`longcut board --shot ID --take N`), the same way.
+keyframe takes a person chose (`longcut board FILM SHOT --take N`), the same way.
 """
 
 from __future__ import annotations

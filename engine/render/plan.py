@@ -20,7 +20,7 @@ from pathlib import Path
 from continuity import ShotRequest, TakeChoice, resolve
 from storyboard import Screenplay, ShotGraph
 
-from ..backends import Backend, KeyframeBackend, takes_last_frame
+from ..backends import Backend, KeyframeBackend
 from ..errors import LongcutError
 from ..ffmpeg import ENCODING
 from .keyframes import PlannedKeyframe, plan_keyframes
@@ -96,7 +96,7 @@ def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: Take
     digests = ReferenceDigests()
     keyframes = plan_keyframes(screenplay, requests, keyframe_backend, store,
                                {**lock.keyframe_choices(), **(keyframe_choices or {})}, digests,
-                               takes_last_frame(backend))
+                               backend.takes_last_frame)
     keys: dict[str, str] = {}
     planned: dict[str, PlannedShot] = {}
     order = graph.dependency_order()

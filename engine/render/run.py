@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from ..backends import release
 from .executors import Executor, LocalExecutor
 from .keyframes import draw_missing
 from .lock import LockFile
@@ -69,7 +68,7 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
         assert plan.keyframe_backend is not None
         result.keyframes = len(draw_missing(keyframes, plan.keyframe_backend, store, progress.keyframe_drawn,
                                             progress.keyframe_denoising))
-        release(plan.keyframe_backend)  # an image model lets go of the GPU before the video model loads
+        plan.keyframe_backend.release()  # an image model lets go of the GPU before the video model loads
     try:
         for shot in plan.order:
             planned = plan.shots[shot]

@@ -135,7 +135,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     first_key, last_key = planned.keyframe_key(FIRST), planned.keyframe_key(LAST)
     # a backend that continues motion is handed the parent's last frames, not one still (Segment.context), and
     # keeps as many of its own for the shots that continue it (every take keeps at least its last, last.png)
-    keeps = max(1, min(MAX_CONTEXT, int(getattr(backend, "context_frames", 0) or 0)))
+    keeps = max(1, min(MAX_CONTEXT, backend.context_frames))
     context: tuple[np.ndarray, ...] = ()
     if planned.parent_key:
         handed = store.last_frames(planned.parent_key, keeps)  # read once: the last of them is the first frame

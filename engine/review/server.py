@@ -10,7 +10,8 @@ nothing to install. What it guards:
 - only fixed routes are served: the page's three files, the state, events, and media named by a key that is
   looked up in the store; no part of a URL is ever used as a path, so `..` or `%2e%2e` reach nothing, and a
   media file that resolves outside the store or the film's folder (a symlink) is refused;
-- every write is validated against the review file's models (engine.review.decisions) before anything is saved;
+- every write is validated against the review file's models (engine.review.decisions) before anything is saved,
+  then done by the use case (engine.app.review), the same as from the command line;
 - a re-cut (`POST /api/cut`) cuts as the film was last cut, one at a time, in a thread; the page polls
   `/api/job` for its progress and draws the film again when it is done.
 
@@ -43,11 +44,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from storyboard import ScreenplayError
 
+from ..app import review as reviewing
+from ..app.cut import cut_again
+from ..app.project import Project
 from ..errors import LongcutError
-from ..project import Project
+from ..outputs import inputs_of
 from ..timeline import Cut
 from .decisions import AUTHOR_LIMIT, DecisionRequest, NoteRequest, ReplyRequest, ResolveRequest, Review
-from .notes import check_note_place, mark_the_cut
 from .state import media_file, page_state
 
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
@@ -89,7 +92,9 @@ class Reply:
 
 
 class ReviewServer:
-    """One film's review, served until shutdown(); the state is built afresh from the files for each request."""
+    """One film's review, served until shutdown(). It keeps one Project (the screenplay read, checked and planned
+    once) and opens the film again only when a file it was read from changed; the state is built for each request
+    from it, the store and the review file."""
 
     def __init__(self, film: Path, store: str | None = None, host: str = "127.0.0.1", port: int = 0,
                  token: str | None = None, author: str | None = None) -> None:
@@ -103,8 +108,10 @@ class ReviewServer:
         self.stopping = threading.Event()
         self._job_guard = threading.Lock()
         self.job: dict = {"state": "idle", "step": None, "done": 0.0, "message": None}  # the page's re-cut
-        # a film that does not load is refused now, not on the first request
-        self.store_root = Project.open(self.film, self.store).store.root
+        self._project: Project | None = None
+        self._stamp: tuple = ()  # what the files the project was read from looked like (engine.review.server.stamp)
+        self._project_guard = threading.Lock()
+        self.store_root = self.project().store.root  # a film that does not load is refused now, not on a request
         self.httpd = _Server((host, port), _handler(self))
         self.httpd.daemon_threads = True
         self.host, self.port = host, self.httpd.server_address[1]
@@ -131,7 +138,15 @@ class ReviewServer:
     # what the routes do
 
     def project(self) -> Project:
-        return Project.open(self.film, self.store)
+        """The film's Project, opened again only when a file it was read from changed (the film, a scene file, a
+        reference, the lock file, or a folder of them: a file added). A film that no longer loads raises, as it
+        would on opening; the next request tries again."""
+        with self._project_guard:
+            if self._project is None or stamp(self._project) != self._stamp:
+                self._project = None  # not kept if opening fails
+                self._project = Project.open(self.film, self.store)
+                self._stamp = stamp(self._project)
+            return self._project
 
     def state(self) -> dict:
         with self.lock:
@@ -148,47 +163,26 @@ class ReviewServer:
 
     def decide(self, request: DecisionRequest) -> dict:
         with self.lock:
-            project = self.project()
-            shot = project.shot(request.shot)
-            in_use = project.plan().shots[shot].request.take
-            if request.action == "pick" or (request.action == "approve" and request.take != in_use):
-                project.pick(shot, request.take)  # refused, with a hint, when that take is not made as it is now
-            planned = project.plan().shots[shot]
-            review = Review.beside(self.film)
-            if request.action == "approve":
-                if not planned.cached:
-                    raise LongcutError(f"shot `{shot}` has no take {planned.request.take} to approve",
-                                       hint=f"render it first: longcut shot {self.film.name} {shot}")
-                review.decide(shot, "approved", planned.request.take, planned.key, request.note, self.author)
-            elif request.action == "retake":
-                review.decide(shot, "retake", planned.request.take, planned.key, request.note, self.author)
+            reviewing.decide(self.project(), request, self.author)
         return {"ok": True}
 
     def add_note(self, request: NoteRequest) -> dict:
         with self.lock:
-            project = self.project()
-            cut = check_note_place(project, request.on, request.shot, request.take, request.frame)
-            review = Review.beside(self.film)
-            note = review.add_note(request, self.author)
-            mark_the_cut(project, review, cut)
-        return {"ok": True, "id": note.id}
+            return {"ok": True, "id": reviewing.add_note(self.project(), request, self.author)}
 
     def reply(self, request: ReplyRequest) -> dict:
         with self.lock:
-            Review.beside(self.film).reply(request, self.author)
+            reviewing.reply(self.project(), request, self.author)
         return {"ok": True}
 
     def resolve(self, request: ResolveRequest) -> dict:
         with self.lock:
-            Review.beside(self.film).resolve(request, self.author)
+            reviewing.resolve(self.project(), request, self.author)
         return {"ok": True}
 
     def remove_note(self, note_id: str) -> dict:
         with self.lock:
-            review = Review.beside(self.film)
-            if not review.remove_note(note_id):
-                raise LongcutError(f"no note `{note_id}`")
-            mark_the_cut(self.project(), review)
+            reviewing.remove_note(self.project(), note_id)
         return {"ok": True}
 
     # the re-cut: one job at a time, in a thread of its own; the page polls its progress
@@ -207,7 +201,7 @@ class ReviewServer:
                 self.job = {**self.job, "step": step, "done": round(done, 3)}
 
         try:
-            result = self.project().cut_again(on_progress=progress)
+            result = cut_again(self.project(), on_progress=progress)
         except (LongcutError, ScreenplayError) as error:
             message = f"{error} ({error.hint})" if getattr(error, "hint", None) else str(error)
             state, done = "failed", self.job["done"]
@@ -250,6 +244,22 @@ class ReviewServer:
         for entry in _entries(self.store_root / "takes"):  # a folder's time changes when a take lands in it
             parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
         return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
+
+
+def stamp(project: Project) -> tuple:
+    """What the files a project was read from look like now: the film, its scene files, references and sounds (every
+    one the film reads is named by one it read, so none is missed) and the lock file, each one's size and time. A
+    stat call a file, not a parse; the review file is read afresh by every request, so it is not among them."""
+    files = inputs_of(project.screenplay, lock=project.lock.path)
+    return tuple(sorted((str(path), *_stat(path)) for path in files))
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (found.st_size, found.st_mtime_ns)
 
 
 def reviewer(given: str | None) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from storyboard.units import drop_frame, dropped_frames
 
 from ..errors import LongcutError
-from ..project import Project, take_choice
+from ..app.project import Project, take_choice
 from ..render.plan import RenderPlan, alternative_keys
 from ..render.store import TakeRecord
 from ..report import load_report, report_path, strip_path

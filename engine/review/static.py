@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from ..outputs import owned_folder, replaced_folder
-from ..project import Project
+from ..app.project import Project
 from ..timeline import Cut
 from .decisions import Review
 from .server import page_file

@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from continuity import LAST, KeyframeRequest, ShotRequest
 
-from .. import Segment, check_settings, frames_per
+from .. import Backend, KeyframeBackend, Segment, check_settings, frames_per
 from . import camera
 from .drawing import Figure, Painter, ground_line, is_full_length, paint_figures, paint_set
 from .look import FigureLook, SetLook, figure_look, set_look
@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {"max_seconds": 20.0, "captions": True, "weather": Tr
 HANDOFF_SECONDS = 0.5  # how long the picture takes to ease from a handed frame into the shot
 
 
-class AnimaticBackend:
+class AnimaticBackend(Backend):
     name = "animatic"
     wants_gpu = False
     # 2: glows computed at low resolution (same look, a fraction of the memory); 3: captions drawn last (overlay),
@@ -114,7 +114,7 @@ class AnimaticBackend:
         return self._stage[1]
 
 
-class AnimaticKeyframes:
+class AnimaticKeyframes(KeyframeBackend):
     """The animatic as a keyframe backend: the shot's set, cast and framing, drawn as its first (or last) frame.
 
     Drawn with the keyframe's seed, which for take 1 is the shot's own: so the video of take 1 starts exactly on

@@ -30,7 +30,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -42,7 +41,7 @@ from PIL import Image
 from continuity import ShotRequest, derive_seed
 
 from ...errors import LongcutError, StepFailed
-from .. import BackendSettingsError, Segment, check_max_seconds, check_settings, frames_per
+from .. import Backend, BackendSettingsError, Segment, check_max_seconds, check_settings, frames_per
 from .adapters import Call, adapter_for, video_prompt
 from .families import FAMILIES, Family, family_of_id, family_of_pipeline, first_last_families
 
@@ -56,7 +55,6 @@ INSTALL_HINT = "pip install 'longcut[diffusers]' (install the torch build for yo
 MEMORY_HINT = ("lower the memory a shot needs: set cpu_offload: true, vae_tiling: true or attention_slicing: true "
                "under backend:, make shorter calls with max_seconds, or render a draft with --size")
 
-LOADS: Counter[str] = Counter()  # from_pretrained calls per model, for tests and the curious
 _PIPELINES: dict[tuple, Any] = {}  # loaded once per process, reused by every backend instance
 
 
@@ -74,7 +72,7 @@ COMPUTED_CALL_KEYS = {
 }
 
 
-class DiffusersBackend:
+class DiffusersBackend(Backend):
     name = "diffusers"
     # 2: a size the family does not take is made larger and cropped back (it was stretched); the video prompt says
     # the framing and the camera move; Stable Video Diffusion is told the film's rate (it was one less, twice)
@@ -485,7 +483,6 @@ def _load(pipeline_class, model: str, dtype):
         raise LongcutError(f"model `{model}` is not in the local Hugging Face cache {where}",
                            hint="download it once with network access (huggingface-cli download "
                            f"{model}), or point model: at a local folder") from None
-    LOADS[str(model)] += 1
     return pipe
 
 

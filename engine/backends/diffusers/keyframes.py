@@ -29,7 +29,7 @@ from PIL import Image
 from continuity import KeyframeRequest
 
 from ...errors import StepFailed
-from .. import BackendSettingsError, check_settings
+from .. import BackendSettingsError, KeyframeBackend, check_settings
 from . import (MEMORY_HINT, _device, _dtype, _load, _model_identity, _out_of_memory, _torch, check_call, checked_dtype,
                checked_steps, family_from, require_installed, step_callback)
 
@@ -63,7 +63,7 @@ IMAGE_FAMILIES = {
 HUB_HINTS = {"kontext": "flux-kontext", "flux.2": "flux2", "flux2": "flux2"}  # the first found wins
 
 
-class DiffusersKeyframes:
+class DiffusersKeyframes(KeyframeBackend):
     name = "diffusers"
     version = "1"
 

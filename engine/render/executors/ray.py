@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...backends import BackendRecipe, backend_recipe, wants_gpu
+from ...backends import BackendRecipe, backend_recipe
 from ...errors import LongcutError
 from ..plan import PlannedShot, RenderPlan
 from ..store import TakeRecord, TakeStore
@@ -185,7 +185,7 @@ class RayExecutor:
                        progress: Progress) -> list[_Worker]:
         gpus = self.options.gpus_per_worker
         if gpus is None:
-            gpus = 1.0 if wants_gpu(plan.backend) else 0.0
+            gpus = 1.0 if plan.backend.wants_gpu else 0.0
         count = min(self._fitting_workers(ray, plan, gpus), self.options.workers or shots, shots)
         worker_class = ray.remote(ShotWorker).options(
             num_cpus=1, num_gpus=gpus, max_restarts=-1, max_task_retries=-1)

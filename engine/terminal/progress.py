@@ -9,13 +9,15 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from .render.keyframes import PlannedKeyframe
-from .render.plan import PlannedShot, RenderPlan
-from .render.store import TakeRecord
-from .render.take import Progress, WorkerInfo
+from ..render.keyframes import PlannedKeyframe
+from ..render.plan import PlannedShot, RenderPlan
+from ..render.store import TakeRecord
+from ..render.take import Progress, WorkerInfo
 
 
 class RichProgress(Progress):
+    """The render's bar: frames made of those to make, shots done, the shot in hand and its step; a line per worker."""
+
     def __init__(self, console: Console, plan: RenderPlan, only: set[str] | None = None) -> None:
         todo = plan.to_render(only)
         self.total_shots = len(todo)
@@ -85,3 +87,25 @@ class RichProgress(Progress):
             self.worker_done[worker] += 1
             self._show_worker(worker, None)
         self.bar.update(self.task, description=self._describe(None))
+
+
+class KeyframeBar:
+    """The board's bar while keyframes are drawn: how many, the shot, and the denoising step of a model."""
+
+    def __init__(self, console: Console, count: int) -> None:
+        self.bar = Bar(TextColumn("keyframes {task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn(), console=console)
+        self.task = self.bar.add_task("", total=count)
+
+    def __enter__(self) -> KeyframeBar:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bar.__exit__(*exc)
+
+    def drawn(self, planned: PlannedKeyframe, record: TakeRecord) -> None:
+        self.bar.update(self.task, advance=1, description=planned.shot_id)
+
+    def step(self, planned: PlannedKeyframe, done: int, steps: int) -> None:
+        self.bar.update(self.task, description=f"{planned.shot_id} · step {done}/{steps}")

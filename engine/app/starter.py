@@ -13,8 +13,8 @@ from pathlib import Path
 from continuity.seeds import character_seed
 from storyboard.json_schema import FILM_SCHEMA_LINE, SCENE_SCHEMA_LINE, write_schemas
 
-from .backends.animatic.drawing import portrait
-from .backends.animatic.look import figure_look
+from ..backends.animatic.drawing import portrait
+from ..backends.animatic.look import figure_look
 
 SEED = 1
 KEEPER = "a lighthouse keeper in her sixties, short grey hair, navy wool coat, red scarf"

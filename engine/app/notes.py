@@ -19,9 +19,9 @@ from pydantic import Field, ValidationError
 from storyboard.files import MiB, FileRefused, read_text
 
 from ..errors import LongcutError, refused
-from ..project import Project
+from .project import Project
 from ..timeline import Cut
-from .decisions import AUTHOR_LIMIT, Note, NoteRequest, Review, ReviewModel, note_markers
+from ..review.decisions import AUTHOR_LIMIT, Note, NoteRequest, Review, ReviewModel, note_markers
 
 NOTES_FILE_VERSION = 1
 NOTES_FILE_LIMIT = 5000  # notes in one file
@@ -119,7 +119,7 @@ def import_notes(project: Project, path: Path) -> Imported:
     warnings = []
     cut = project.last_cut()
     if copied.film_version and cut is not None:
-        from .proxy import film_version
+        from ..review.proxy import film_version
 
         if cut.film.is_file() and film_version(cut.film) != copied.film_version:
             warnings.append("the film was cut again since the copy was made: its notes on the film keep the frames "

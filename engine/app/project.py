@@ -6,7 +6,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import storyboard
 from continuity import TakeChoice, default_choice
@@ -15,17 +14,15 @@ from storyboard.errors import did_you_mean
 from storyboard.files import FileRefused
 from storyboard.units import format_seconds
 
-from .backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
-from .errors import LongcutError, refused
-from .media import check_media
-from .outputs import inputs_of, resolve_path, writable
-from .render.lock import LockFile
-from .render.plan import RenderPlan, plan
-from .render.store import SHOT, TakeRecord, TakeStore
-from .timeline import Cut
+from ..backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
+from ..errors import LongcutError, refused
+from ..media import check_media
+from ..outputs import inputs_of, resolve_path, writable
+from ..render.lock import LockFile
+from ..render.plan import RenderPlan, plan
+from ..render.store import SHOT, TakeRecord, TakeStore
+from ..timeline import Cut
 
-if TYPE_CHECKING:
-    from .editor import CutOptions, CutResult
 
 
 def is_url(where: str) -> bool:
@@ -79,7 +76,7 @@ class Project:
 
     def inputs(self) -> dict[Path, str]:
         """Every file the film's commands read, with what it is: no output may be written over one."""
-        from .review.decisions import review_path
+        from ..review.decisions import review_path
 
         files = inputs_of(self.screenplay, self.store.root, self.lock.path)
         files[review_path(self.screenplay.path).resolve()] = "the film's review file (verdicts and notes)"
@@ -174,53 +171,6 @@ class Project:
                                    planned.request.frames, planned.key))
         return rows
 
-    def cut_options(self, output: Path, preset: str | None = None, fit: str = "blur", loudness: float = -14.0,
-                    titles: bool = True, burn_subtitles: bool = False, watermark: str | None = None,
-                    sign: tuple[Path, Path] | None = None) -> CutOptions:
-        """How to cut: the options given, the watermark as given or else as the film says."""
-        from storyboard.schema import Watermark
-
-        from .editor import CutOptions
-        from .editor.deliver import Delivery
-
-        given = Watermark(watermark) if watermark is not None else None
-        return CutOptions(output=output, titles=titles, loudness=loudness,
-                          delivery=Delivery(preset, fit, burn_subtitles, given or self.screenplay.film.watermark),
-                          sign=sign, watermark=given.value if given else None)
-
-    def cut_again(self, size: tuple[int, int] | None = None,
-                  on_progress: Callable[[str, float], None] | None = None) -> CutResult:
-        """Cut again as the film was last cut (titles, loudness, delivery), not with a command's defaults: after a
-        new take or a pick, from `shot`, `pick --cut` and the review page."""
-        from .timeline import CutSettings
-
-        output = self.default_output(size)
-        last = self.last_cut(output, current=False)
-        settings = last.settings if last else CutSettings()
-        options = self.cut_options(output, settings.preset, settings.fit, settings.loudness, settings.titles,
-                                   settings.burn_subtitles, settings.watermark)
-        return self.cut(self.plan(size=size), options, on_progress=on_progress)
-
-    def cut(self, plan: RenderPlan, options: CutOptions, subtitles: bool = True,
-            on_progress: Callable[[str, float], None] | None = None) -> CutResult:
-        """Cut the film (engine.editor.cut), with its subtitles, exported from the Cut, written beside it before
-        the cut record commits them; with captions over the picture where the backend makes drafts that ask for
-        them (the animatic's `captions:`)."""
-        import dataclasses
-
-        from .editor import cut
-        from .export import export
-
-        captions = bool(getattr(self.backend, "captions", False))
-        options = dataclasses.replace(options, captions=captions)
-
-        def write_subtitles(the_cut: Cut) -> list[Path]:
-            if not (subtitles and the_cut.timeline.subtitles):
-                return []
-            return [export(the_cut, fmt, options.output.with_suffix(f".{fmt}"))[0] for fmt in ("srt", "vtt")]
-
-        return cut(plan, self.store, options, beside=write_subtitles, on_progress=on_progress)
-
     def last_cut(self, film: Path | None = None, current: bool = True) -> Cut | None:
         """The Cut of the film last delivered to `film` (default: beside the film file), if there is one.
 
@@ -246,7 +196,7 @@ class Project:
     def current_keys(self, plan: RenderPlan, shot_id: str, records: list[TakeRecord]) -> set[str]:
         """The keys the shot's takes (by number) have for the screenplay as it is now, with the parents the plan
         has: a record with another key was made for an earlier version."""
-        from .render.plan import alternative_keys
+        from ..render.plan import alternative_keys
 
         choices = [take_choice(records, take) for take in sorted({record.take for record in records})]
         keys = alternative_keys(plan, self.lock, {shot_id: choices})
