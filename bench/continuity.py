@@ -24,7 +24,7 @@ from bench.common import copy_example, report  # noqa: E402
 from engine import measure  # noqa: E402
 from engine.app.cut import CutRequest, cut_film  # noqa: E402
 from engine.app.project import Project  # noqa: E402
-from engine.report import continuity_report, write_report  # noqa: E402
+from engine.analysis.report import continuity_report, write_report  # noqa: E402
 from engine.timeline import Cut  # noqa: E402
 
 

@@ -75,7 +75,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
     sys.path.insert(0, sys_path)
     from engine.editor.audio import AAC, _mix, _source
     from engine.editor.timeline import build_timeline
-    from engine.ffmpeg import encoder_output_options, ffmpeg_exe
+    from engine.media.ffmpeg import encoder_output_options, ffmpeg_exe
     from engine.app.project import Project
 
     project = Project.open(film)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, median_seconds, report  # noqa: E402
-from engine.ffmpeg import ENCODING, ffmpeg_exe, gop_frames  # noqa: E402
+from engine.media.ffmpeg import ENCODING, ffmpeg_exe, gop_frames  # noqa: E402
 
 LONGCUT = [sys.executable, "-m", "engine.cli"]
 

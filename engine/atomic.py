@@ -1,4 +1,5 @@
-"""Writing files so that a reader never sees half of one: a temporary name beside the target, then rename.
+"""Writing files so that a reader never sees half of one: a temporary name beside the target, then rename. With the
+store's scratch folders (engine.store), the only place longcut makes temporary files: never the system's /tmp.
 
 A temporary file names the process and host that write it, and the writing thread (`.film.4242-1a2b3c4d-7.tmp.mp4`),
 so one left by a killed process is recognised and removed (by the next write of the same target, and by the
@@ -12,7 +13,9 @@ import glob
 import hashlib
 import os
 import re
+import shutil
 import socket
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +48,27 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def staged_folder(parent: Path, name: str) -> Iterator[Path]:
+    """A new hidden folder in `parent` to fill and then move into place whole (a new film, an imported script, a
+    static copy); whatever is still in it on the way out is removed, so a failure leaves nothing half-made."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def can_write(folder: Path) -> bool:
+    """Whether a file can be made in folder: tried, since permission bits do not tell (root, read-only mounts,
+    sysfs)."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".longcut-probe-"):
+            return True
+    except OSError:
+        return False
 
 
 def is_stale_temporary(path: Path) -> bool:

@@ -92,7 +92,7 @@ def _cut_request(output, size, preset, fit, loudness, titles, burn_subtitles, wa
 
 
 def _print_cut(result) -> None:
-    from .report import report_path
+    from .analysis.report import report_path
     from .terminal.views import print_cut
 
     print_cut(result, report_path(result.output).name)

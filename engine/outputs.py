@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from storyboard import Screenplay
 from storyboard.files import FileRefused, resolved
 
+from .atomic import can_write, staged_folder
 from .errors import LongcutError, refused
 
 
@@ -58,7 +58,7 @@ def output_path(path: Path, inputs: dict[Path, str], option: str = "--out") -> P
                                hint="choose a folder you can write to") from None
     elif not folder.is_dir():
         raise LongcutError(f"{option} {path}: {folder} is a file, not a folder", hint="check the path")
-    if not writable(folder):
+    if not can_write(folder):
         raise LongcutError(f"{option} {path}: the folder {folder} cannot be written to",
                            hint="choose a folder you can write to")
     return path
@@ -89,16 +89,13 @@ def owned_folder(folder: Path, inputs: dict[Path, str], marker: str, option: str
 def replaced_folder(target: Path, marker: str, note: str) -> Iterator[Path]:
     """A new folder beside target to fill; on success it is marked as longcut's and moved into place whole (the
     old one removed), on failure removed. target must have passed owned_folder."""
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with staged_folder(target.parent, target.name) as work:
         yield work
         (work / marker).write_text(note + "\n", encoding="utf-8")
         os.chmod(work, 0o755)
         if target.exists():
             shutil.rmtree(target)
         os.replace(work, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def resolve_path(path: Path, option: str) -> Path:
@@ -107,16 +104,6 @@ def resolve_path(path: Path, option: str) -> Path:
         return resolved(path, option)
     except FileRefused as error:
         raise refused(error) from None
-
-
-def writable(folder: Path) -> bool:
-    """Whether a file can be made in folder: tried, since permission bits do not tell (root, read-only mounts,
-    sysfs)."""
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".longcut-probe-"):
-            return True
-    except OSError:
-        return False
 
 
 def _same_file(one: Path, other: Path) -> bool:

@@ -25,12 +25,10 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from continuity import DialogueCue
 from storyboard.files import RECORD_LIMIT, confined, read_text
 from storyboard.schema import Choice, TransitionType
 
 from .atomic import atomic_path
-from .xmp import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA
 
 CUT_VERSION = 1
 
@@ -74,7 +72,7 @@ class ColorMatch:
     toward_key: str  # that shot's take
     take_key: str  # this clip's take, ungraded
     take_path: Path
-    method: str = "lab-mean-std"  # engine.grade.METHOD
+    method: str = "lab-mean-std"  # engine.analysis.grade.METHOD
 
 
 @dataclass(frozen=True)
@@ -96,6 +94,18 @@ class MadeBy:
 
 
 @dataclass(frozen=True)
+class ClipLine:
+    """A line on screen in a clip, from start to end (frames counted in the clip, end excluded): the shot's dialogue
+    (continuity.DialogueCue) as the Cut keeps it, trimmed like the clip."""
+
+    start: int
+    end: int
+    speaker: str
+    line: str
+    character: str = ""  # the character's id, for its voice
+
+
+@dataclass(frozen=True)
 class Clip:
     shot_id: str
     scene_id: str
@@ -105,7 +115,7 @@ class Clip:
     frames: int
     record_in: int
     transition: TransitionIn
-    dialogue: tuple[DialogueCue, ...] = ()
+    dialogue: tuple[ClipLine, ...] = ()
     prompt: str = ""
     seed: int = 0
     starts_on: str | None = None  # the shot whose last frame this clip starts on
@@ -166,7 +176,7 @@ class SubtitleCue:
 
 @dataclass(frozen=True)
 class SpeechCue:
-    """A line of dialogue spoken by a scratch voice (engine.voices), placed on the timeline."""
+    """A line of dialogue spoken by a scratch voice (engine.render.voices), placed on the timeline."""
 
     shot_id: str
     character: str
@@ -219,10 +229,9 @@ class Timeline:
         return ", ".join(self.models) or "none (animatic previz)"
 
     @property
-    def digital_source_type(self) -> str:
-        """IPTC's digital source type of the film: made by a model, or a model's pictures cut with footage."""
-        mixed = any(not clip.generated for clip in self.clips)
-        return COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA if mixed else TRAINED_ALGORITHMIC_MEDIA
+    def has_footage(self) -> bool:
+        """Whether the film cuts a model's pictures with footage made elsewhere (its label says so)."""
+        return any(not clip.generated for clip in self.clips)
 
 
 @dataclass(frozen=True)
@@ -365,7 +374,7 @@ def _timeline_of(data: dict, base: Path) -> Timeline:
             clip["path"] = base / clip["path"]
             clip["transition"] = TransitionIn(**{**clip["transition"],
                                                  "type": TransitionType(clip["transition"]["type"])})
-            clip["dialogue"] = tuple(DialogueCue(**cue) for cue in clip["dialogue"])
+            clip["dialogue"] = tuple(ClipLine(**cue) for cue in clip["dialogue"])
             audio = clip["audio"]
             clip["audio"] = ClipAudio(**{**audio, "file": base / audio["file"]}) if audio else None
             match = clip.get("color_match")

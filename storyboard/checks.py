@@ -13,7 +13,7 @@ from .errors import Mark, Problem, ScreenplayError, did_you_mean
 from .files import SCREENPLAY_LIMIT, FileRefused, is_inside, is_symlink_loop, read_text, resolved
 from .schema import COLOR_MATCH_WORDS, MENTION, TransitionType
 from .screenplay import Screenplay, Warning_
-from .units import SmpteDuration, format_seconds, parse_timecode
+from .units import SmpteDuration, format_seconds, parse_timecode, timecode_problem
 
 MAX_SHOT_SECONDS = 4 * 3600  # one limit however a duration is written: 4h, 345600f or 04:00:00:00 at 24 fps
 
@@ -149,9 +149,9 @@ def _footage_points(sp: Screenplay) -> list[Problem]:
         if footage is None:
             continue
         bad_timecodes = [(key, point) for key, point in (("in", footage.start), ("out", footage.end))
-                         if isinstance(point, SmpteDuration) and _timecode_problem(point, sp.fps)]
+                         if isinstance(point, SmpteDuration) and timecode_problem(point, sp.fps)]
         for key, point in bad_timecodes:
-            problems.append(Problem(f"shot `{entry.shot.id}`: footage `{key}:` {_timecode_problem(point, sp.fps)}",
+            problems.append(Problem(f"shot `{entry.shot.id}`: footage `{key}:` {timecode_problem(point, sp.fps)}",
                                     sp.source.value(entry.path + ("footage", key)),
                                     hint="write seconds (2.5s), frames (60f) or a timecode whose frames run below "
                                          "the film's rate"))
@@ -172,14 +172,6 @@ def _footage_points(sp: Screenplay) -> list[Problem]:
                                     f"`in: {footage.start}` to `out: {footage.end}` ({end - start} frames at {sp.fps} "
                                     "fps)", mark, hint="give one of them: `duration:`, or `out:`"))
     return problems
-
-
-def _timecode_problem(point: SmpteDuration, fps) -> str | None:
-    try:
-        point.timecode.check(fps, time_of_day=False)
-    except ValueError as error:
-        return str(error)
-    return None
 
 
 def _color_match(sp: Screenplay) -> list[Problem]:

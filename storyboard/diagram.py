@@ -1,4 +1,5 @@
-"""Pictures of the shot graph: DOT text, SVG and PNG, laid out the way a film reads.
+"""Pictures of the shot graph: DOT text and SVG (the PNG is drawn by engine.stills.graph from the same layout),
+laid out the way a film reads.
 
 Each scene is a band of rows; shots sit left to right in editorial order; an arrow joins a shot
 to the shot that starts on its last frame. Shots are coloured by independent group (shots of one
@@ -8,7 +9,6 @@ colour share frames and render in order; different colours can render in paralle
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .graph import ShotGraph
@@ -81,7 +81,7 @@ def layout(graph: ShotGraph) -> Layout:
     return Layout(title, max(widest + MARGIN, 640), y + MARGIN, boxes, bands, edges)
 
 
-def _edge_path(a: Box, b: Box) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]:
+def edge_path(a: Box, b: Box) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]:
     """A cubic curve from a's right side to b's left side (or over the top when b lies to the left)."""
     start = (a.x + BOX_W, a.y + BOX_H / 2)
     end = (b.x, b.y + BOX_H / 2)
@@ -92,7 +92,7 @@ def _edge_path(a: Box, b: Box) -> tuple[tuple[float, float], tuple[float, float]
     return (a.x + BOX_W / 2, a.y), (a.x + BOX_W / 2, lift), (b.x + BOX_W / 2, lift), (b.x + BOX_W / 2, b.y)
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -110,65 +110,23 @@ def to_svg(graph: ShotGraph) -> str:
         out.append(f'<rect x="{MARGIN - 8}" y="{band.y - 10}" width="{plan.width - 2 * MARGIN + 16}" '
                    f'height="{band.height + 20}" rx="8" fill="#EFEFE8"/>')
         out.append(f'<text x="{MARGIN}" y="{band.y + 20}" font-size="14" font-weight="bold">'
-                   f'{escape(_clip(band.label[0], 28))}</text>')
+                   f'{escape(clip(band.label[0], 28))}</text>')
         out.append(f'<text x="{MARGIN}" y="{band.y + 40}" font-size="11" fill="#444">'
-                   f'{escape(_clip(band.label[1], 36))}</text>')
+                   f'{escape(clip(band.label[1], 36))}</text>')
     for box in plan.boxes.values():
         out.append(f'<g><title>{escape(box.shot)}</title><rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" '
                    f'rx="6" fill="white" stroke="{box.color}" stroke-width="3"/>')
         for number, line in enumerate(box.lines):
             weight = ' font-weight="bold"' if number == 0 else ""
             out.append(f'<text x="{box.x + 8}" y="{box.y + 18 + number * 17}" font-size="{12 if number == 0 else 10}"'
-                       f'{weight}>{escape(_clip(line, 24))}</text>')
+                       f'{weight}>{escape(clip(line, 24))}</text>')
         out.append("</g>")
     for parent, child in plan.edges:
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = _edge_path(plan.boxes[parent], plan.boxes[child])
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = edge_path(plan.boxes[parent], plan.boxes[child])
         out.append(f'<path d="M {x0:.1f} {y0:.1f} C {x1:.1f} {y1:.1f}, {x2:.1f} {y2:.1f}, {x3:.1f} {y3:.1f}" '
                    f'fill="none" stroke="#333" stroke-width="1.6" marker-end="url(#arrow)"/>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
-
-
-def to_png(graph: ShotGraph, path: Path) -> None:
-    from PIL import Image, ImageDraw, ImageFont
-
-    plan = layout(graph)
-    image = Image.new("RGB", (plan.width, plan.height), "#FAFAF7")
-    draw = ImageDraw.Draw(image)
-    font = {size: ImageFont.load_default(size=size) for size in (10, 11, 12, 14, 20)}
-    draw.text((MARGIN, MARGIN + 4), plan.title, fill="black", font=font[20])
-    draw.text((MARGIN, MARGIN + 30), "arrow: the next shot starts on this shot's last frame · one colour per group "
-              "of shots that render in order", fill="#555555", font=font[12])
-    for band in plan.bands:
-        draw.rounded_rectangle((MARGIN - 8, band.y - 10, plan.width - MARGIN + 8, band.y + band.height + 10), 8,
-                               fill="#EFEFE8")
-        draw.text((MARGIN, band.y + 6), _clip(band.label[0], 28), fill="black", font=font[14])
-        draw.text((MARGIN, band.y + 28), _clip(band.label[1], 36), fill="#444444", font=font[11])
-    for parent, child in plan.edges:
-        _draw_curve(draw, _edge_path(plan.boxes[parent], plan.boxes[child]))
-    for box in plan.boxes.values():
-        draw.rounded_rectangle((box.x, box.y, box.x + BOX_W, box.y + BOX_H), 6, fill="white", outline=box.color, width=3)
-        for number, line in enumerate(box.lines):
-            draw.text((box.x + 8, box.y + 6 + number * 17), _clip(line, 24), fill="black",
-                      font=font[12 if number == 0 else 10])
-    image.save(path)
-
-
-def _draw_curve(draw, points) -> None:
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
-    steps = 24
-    line = []
-    for step in range(steps + 1):
-        t = step / steps
-        u = 1 - t
-        line.append((u**3 * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t**3 * x3,
-                     u**3 * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y3))
-    draw.line(line, fill="#333333", width=2)
-    (px, py), (ex, ey) = line[-2], line[-1]
-    length = max(((ex - px) ** 2 + (ey - py) ** 2) ** 0.5, 1e-6)
-    dx, dy = (ex - px) / length, (ey - py) / length
-    draw.polygon([(ex, ey), (ex - 9 * dx + 4 * dy, ey - 9 * dy - 4 * dx), (ex - 9 * dx - 4 * dy, ey - 9 * dy + 4 * dx)],
-                 fill="#333333")
 
 
 def _dot_quote(text: str) -> str:

@@ -225,6 +225,16 @@ def timecode_frames(text: str, fps: Fraction) -> int:
     return code.to_frames(fps)
 
 
+def timecode_problem(point: SmpteDuration, fps: Fraction) -> str | None:
+    """What is wrong with a point written as a timecode at this rate (a frame field past the rate, a dropped frame
+    number), or None."""
+    try:
+        point.timecode.check(fps, time_of_day=False)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def _smpte_duration(match: re.Match[str]) -> Duration:
     code = Timecode(int(match["h"]), int(match["m"]), int(match["s"]), int(match["f"]))
     if code.minutes > 59 or code.seconds > 59:

@@ -69,7 +69,7 @@ def test_a_character_is_one_body_and_a_close_up_shows_its_face_whatever_the_refe
     drawn with one body at the figure's height, and a close-up frames its face, whole, in the upper half."""
     from engine.backends.animatic.drawing import Figure, Painter, is_full_length, paint_figures, portrait
     from engine.backends.animatic.look import SetLook, figure_look
-    from engine.identity import missing, models
+    from engine.analysis.identity import missing, models
 
     look = figure_look("a keeper in her sixties, short grey hair, navy coat, red scarf", 3)
     full = tmp_path / "full.png"

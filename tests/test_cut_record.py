@@ -8,7 +8,7 @@ import shutil
 
 import opentimelineio as otio
 
-from engine.ffmpeg import count_packets
+from engine.media.ffmpeg import count_packets
 from engine.app.project import Project
 from engine.timeline import Cut
 

@@ -21,7 +21,7 @@ from engine.backends import diffusers as backend_module  # noqa: E402
 from engine.backends.diffusers import DiffusersBackend  # noqa: E402
 from engine.cli import app  # noqa: E402
 from engine.errors import LongcutError, StepFailed  # noqa: E402
-from engine.ffmpeg import probe_frames  # noqa: E402
+from engine.media.ffmpeg import probe_frames  # noqa: E402
 
 from . import tiny_models  # noqa: E402
 
@@ -257,7 +257,7 @@ def test_ltx2_is_given_the_dialogue_and_the_films_rate(ltx2_film):
 def _film_sound(film: Path) -> np.ndarray:
     import subprocess
 
-    from engine.ffmpeg import ffmpeg_exe
+    from engine.media.ffmpeg import ffmpeg_exe
 
     done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(film.with_suffix(".mp4")),
                            "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"], capture_output=True,
@@ -431,7 +431,7 @@ def test_a_keyframe_model_is_given_every_reference_of_the_shot_and_they_reach_it
 
 def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):
     from engine.app.project import Project
-    from engine.render.store import KEYFRAME_KIND
+    from engine.store import KEYFRAME_KIND
 
     film = keyframe_film(tmp_path, models["ltx"], flux2)
     board = CliRunner().invoke(app, ["board", str(film)], terminal_width=200)

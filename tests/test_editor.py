@@ -14,7 +14,7 @@ from engine.editor.audio import measure_loudness
 from engine.editor.pieces import plan_pieces
 from engine.editor.subtitles import BurnIn
 from engine.editor.timeline import SubtitleCue, Timeline, build_timeline
-from engine.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_flags, probe_frames, timescale,
+from engine.media.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_flags, probe_frames, timescale,
                            write_concat_listing)
 from engine.app.project import Project
 

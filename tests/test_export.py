@@ -15,7 +15,7 @@ from engine.timeline import Clip
 from engine.export.common import centred_events, reel_names
 from storyboard.units import format_timecode as timecode
 from storyboard.units import timecode_frames
-from engine.ffmpeg import probe_frames
+from engine.media.ffmpeg import probe_frames
 from engine.app.project import Project
 
 from .cli import run

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.ffmpeg import decode_frames, probe_frames
-from engine.render.store import TakeStore
+from engine.media.ffmpeg import decode_frames, probe_frames
+from engine.store import TakeStore
 
 from .cli import run
 from .media import ffmpeg, make_clip, small_film

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import storyboard
-from engine.ffmpeg import probe_frames
+from engine.media.ffmpeg import probe_frames
 from storyboard.fountain import ShotDraft, duration_of, location_of, read_script
 
 from .cli import run

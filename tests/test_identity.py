@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.ffmpeg import Encoder
-from engine.identity import missing
+from engine.media.ffmpeg import Encoder
+from engine.analysis.identity import missing
 
 from .cli import run
 from .films import example_copy

@@ -9,7 +9,7 @@ from PIL import Image
 
 from continuity import FIRST, LAST
 from engine.app.project import Project
-from engine.render.store import KEYFRAME, KEYFRAME_KIND, read_png
+from engine.store import KEYFRAME, KEYFRAME_KIND, read_png
 
 from .cli import run
 from .films import TINY, tiny_film
@@ -164,7 +164,7 @@ def test_a_damaged_keyframe_is_drawn_again(tmp_path):
 def test_the_board_has_no_holes_before_or_after_the_render(tmp_path):
     """A shot that continues another shows a picture: before the render, the keyframe its chain starts on (marked);
     after, its take's first frame; and a render since redraws the board."""
-    from engine.board import CELL, THUMB_W, board_keys, start_picture
+    from engine.stills.board import CELL, THUMB_W, board_keys, start_picture
 
     film = tiny_film(tmp_path)
     run("board", film)

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.ffmpeg import decode_frames
-from engine.render.store import TakeStore
+from engine.media.ffmpeg import decode_frames
+from engine.store import TakeStore
 from engine.timeline import Cut
-from engine.xmp import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
+from engine.media.xmp import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
 
 from .cli import run
 from .media import make_clip, small_film
@@ -38,9 +38,9 @@ def records_by_shot(film: Path) -> dict:
 
 def test_every_take_and_film_says_in_xmp_that_it_is_ai_generated(tmp_path):
     """IPTC's digital source type in an XMP box of each MP4, read back; a title with markup stays text."""
-    from engine.ffmpeg import count_packets
-    from engine.render.store import TakeStore
-    from engine.xmp import TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
+    from engine.media.ffmpeg import count_packets
+    from engine.store import TakeStore
+    from engine.media.xmp import TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
 
     film = tmp_path / "film.yaml"
     film.write_text('title: "<script>alert(1)</script> & co"\nsize: 320x180\nscenes:\n  - id: s\n    shots:\n'

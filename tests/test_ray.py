@@ -19,7 +19,7 @@ import engine.backends
 import engine.plugins
 from engine.errors import LongcutError
 from engine.render.executors import ExecutorOptions, LocalExecutor, create_executor
-from engine.ffmpeg import probe_frames
+from engine.media.ffmpeg import probe_frames
 from engine.app.project import Project
 from engine.render import render
 from engine.render.take import Progress

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from engine.atomic import HOST_TAG
 from engine.cli import app
-from engine.ffmpeg import count_packets, probe_frames
-from engine.render.store import HOST, RECORD, TakeStore
-from engine.text import card_frames, draw_card
+from engine.media.ffmpeg import count_packets, probe_frames
+from engine.store import HOST, RECORD, TakeStore
+from engine.media.text import card_frames, draw_card
 
 from .cli import run
 from .films import tiny_film
@@ -176,7 +176,7 @@ def test_bad_options_are_one_message_with_a_hint(rendered, args, words, tmp_path
 
 
 def test_an_ffmpeg_that_is_not_there_is_a_message(rendered, monkeypatch):
-    from engine.ffmpeg import ffmpeg_exe
+    from engine.media.ffmpeg import ffmpeg_exe
 
     monkeypatch.setenv("LONGCUT_FFMPEG", "/nonexistent/ffmpeg")
     ffmpeg_exe.cache_clear()
@@ -249,7 +249,7 @@ def test_two_renders_of_one_film_make_each_take_once(tmp_path):
 def test_a_lock_held_by_a_dead_process_is_no_lock(tmp_path):
     store = TakeStore(tmp_path / "store")
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from engine.render.store import TakeStore\n"
+        "import sys, time; from pathlib import Path; from engine.store import TakeStore\n"
         f"store = TakeStore(Path({str(tmp_path / 'store')!r}))\n"
         "with store.claim('k' * 64):\n    print('held', flush=True); time.sleep(60)\n")],
         stdout=subprocess.PIPE, text=True)

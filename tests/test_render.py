@@ -17,11 +17,11 @@ from PIL import Image
 
 import engine.backends
 import engine.plugins
-from engine.ffmpeg import decode_frames, probe_frames
+from engine.media.ffmpeg import decode_frames, probe_frames
 from engine.app.project import Project
 from engine.render import render
 
-from engine.render.store import KEYFRAME_KIND, TakeStore
+from engine.store import KEYFRAME_KIND, TakeStore
 
 from .backends import CountingAnimatic
 from .cli import run

@@ -10,8 +10,8 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
-from engine.measure import measure_clip
-from engine.report import flash_frames, hard_cuts, stretches
+from engine.analysis.measure import measure_clip
+from engine.analysis.report import flash_frames, hard_cuts, stretches
 
 from .cli import run
 from .media import ffmpeg, joined_clip, small_film
@@ -138,7 +138,7 @@ def test_a_trimmed_clip_is_measured_in_the_frames_the_cut_uses(events, tmp_path)
     import dataclasses
 
     from engine.app.project import Project
-    from engine.report import continuity_report
+    from engine.analysis.report import continuity_report
     from engine.timeline import Cut
 
     (tmp_path / "events.mp4").write_bytes(events.read_bytes())

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.ffmpeg import decode_frames
+from engine.media.ffmpeg import decode_frames
 from engine.app.project import Project
 from engine.review.decisions import Review, ReviewData, review_path
-from engine.review.proxy import PROXY_HEIGHT, proxy
+from engine.media.proxy import PROXY_HEIGHT, proxy
 from engine.review.server import ReviewServer, is_loopback
 from engine.review.static import MARKER
 from storyboard.units import format_timecode

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from engine.editor.audio import measure_loudness
-from engine.ffmpeg import ffmpeg_exe
+from engine.media.ffmpeg import ffmpeg_exe
 
 from .cli import run as cli
 

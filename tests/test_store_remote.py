@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.app.project import Project, is_url
-from engine.render.store import FILES, KEYFRAME, RECORD
+from engine.store import FILES, KEYFRAME, RECORD
 
 from .cli import run as cli
 from .films import example_copy

@@ -294,7 +294,7 @@ def test_a_tiny_film_renders_and_exports_as_before(tmp_path):
 def test_an_encoder_that_exits_0_without_writing_records_no_take(tmp_path, monkeypatch):
     """An ffmpeg that swallows the frames and says it succeeded: the take is refused before its record is written,
     so no later render takes it as made."""
-    from engine.ffmpeg import ffmpeg_exe
+    from engine.media.ffmpeg import ffmpeg_exe
 
     real = ffmpeg_exe()
     liar = tmp_path / "ffmpeg"
@@ -339,7 +339,7 @@ from fractions import Fraction
 from pathlib import Path
 import numpy as np
 os.sched_setaffinity(0, {int(cpu) for cpu in sys.argv[1].split(",")})
-from engine.ffmpeg import Encoder
+from engine.media.ffmpeg import Encoder
 base = np.random.default_rng(1).integers(0, 255, (180, 320, 3), dtype=np.uint8)
 with Encoder(Path(sys.argv[2]), 320, 180, Fraction(24)) as encoder:
     for index in range(36):
@@ -451,7 +451,7 @@ def test_symlink_loops_given_on_the_command_line_are_clear_errors(tmp_path):
 
 
 def test_the_watch_passes_over_a_symlink_loop_in_the_folder(tmp_path):
-    from engine.watch import FilmFiles
+    from engine.app.watch import FilmFiles
     from watchfiles import Change
 
     film = small(tmp_path / "film")

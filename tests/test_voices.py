@@ -13,7 +13,7 @@ import pytest
 
 from engine import voices
 from engine.editor.score import RATE
-from engine.ffmpeg import ffmpeg_exe
+from engine.media.ffmpeg import ffmpeg_exe
 from engine.timeline import Cut
 from storyboard.schema import Voice
 

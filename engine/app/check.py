@@ -11,9 +11,9 @@ from storyboard import Problem, Screenplay, ScreenplayError, ShotGraph
 from storyboard.screenplay import Warning_
 
 from ..backends import create_backend, create_keyframe_backend
-from ..media import check_media
+from ..media.check import check_media
 from ..render.executors import check_executor
-from ..voices import INSTALL_HINT, character_voices, voices_available
+from ..render.voices import INSTALL_HINT, character_voices, voices_available
 
 
 @dataclass(frozen=True)

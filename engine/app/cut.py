@@ -1,7 +1,8 @@
 """`cut`: the film from the current takes, with its report, subtitles and markers, and the record that commits it.
 
-The editor (engine.editor) makes the film; this use case gives it what is done before the record commits it: the
-continuity report measured on the finished film (engine.report), the report's flags and the review's notes as
+The editor (engine.editor) makes the film. This use case speaks the dialogue first (engine.render.voices: each
+line once, kept in the store), so the editor runs no model; and gives it what is done before the record commits it: the
+continuity report measured on the finished film (engine.analysis.report), the report's flags and the review's notes as
 the Cut's markers, and the subtitles exported from the Cut. So the editor imports neither the report nor the
 review, and the data path runs one way.
 """
@@ -17,11 +18,12 @@ from storyboard.schema import Watermark
 from ..editor import DEFAULT_LOUDNESS, CutOptions, CutResult, Finished, Finisher, cut
 from ..editor.deliver import Delivery, check_delivery
 from ..export import export
-from ..identity import cast_of, identity_token
+from ..analysis.identity import cast_of, identity_token
 from ..outputs import output_path
 from ..render.plan import RenderPlan
-from ..render.store import TakeStore
-from ..report import continuity_report, report_path, write_report
+from ..render.voices import speak_lines
+from ..store import TakeStore
+from ..analysis.report import continuity_report, report_path, write_report
 from ..review.decisions import Review, note_markers
 from ..timeline import Cut, CutSettings
 from .project import Project
@@ -113,7 +115,10 @@ def cut_film(project: Project, request: CutRequest, plan: RenderPlan | None = No
     output = film_output(project, request.output, request.size)
     options = cut_options(project, request, output)
     plan = plan or project.plan(size=request.size)
-    return cut(plan, project.store, options, ReportAndNotes(project, project.store), on_progress=on_progress)
+    plan.require_takes()  # said before a line is spoken
+    finisher = ReportAndNotes(project, project.store)  # reads the review file: a damaged one stops the cut now
+    spoken = speak_lines(plan, project.store)  # every line, before the cut: the editor runs no model
+    return cut(plan, project.store, options, spoken, finisher, on_progress=on_progress)
 
 
 def cut_again(project: Project, size: tuple[int, int] | None = None,

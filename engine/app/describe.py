@@ -12,11 +12,12 @@ from ..atomic import atomic_path
 from ..errors import LongcutError
 from ..outputs import inputs_of, output_path
 from ..render.lock import LockFile
+from ..stills.graph import to_png
 
 SCHEMAS = ("film", "scene")
 GRAPH_WRITERS = {".svg": lambda graph, path: path.write_text(diagram.to_svg(graph), encoding="utf-8"),
                  ".dot": lambda graph, path: path.write_text(diagram.to_dot(graph), encoding="utf-8"),
-                 ".png": lambda graph, path: diagram.to_png(graph, path)}
+                 ".png": to_png}
 
 
 def schema(kind: str) -> str:

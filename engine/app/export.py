@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import LongcutError
 from ..export import formats, planned_files, write_files
 from ..outputs import output_path
-from ..report import load_report, report_path
+from ..analysis.report import load_report, report_path
 from ..timeline import Cut
 from .project import Project
 

@@ -5,7 +5,6 @@ no half-made film."""
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from storyboard.checks import content_findings
 from storyboard.fountain import read_script, write_film
 from storyboard.screenplay import Warning_
 
+from ..atomic import staged_folder
 from ..errors import LongcutError
 from .starter import write_starter
 
@@ -30,10 +30,10 @@ def new_film(folder: Path, title: str) -> Screenplay:
     if taken:
         raise LongcutError(f"{folder} already has {', '.join(taken)}", hint="choose an empty or new folder")
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".new-") as staging:
-        write_starter(Path(staging), title)
+    with staged_folder(folder, "new") as staging:
+        write_starter(staging, title)
         for name in STARTER_PARTS:
-            shutil.move(str(Path(staging) / name), str(folder / name))
+            shutil.move(str(staging / name), str(folder / name))
     return storyboard.load(folder / "film.yaml")
 
 
@@ -54,14 +54,14 @@ def import_script(script: Path, folder: Path, force: bool = False) -> Imported:
         raise LongcutError(f"{folder / 'film.yaml'} already exists", hint="choose another folder, or add --force")
     parsed = read_script(script)
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".import-") as staging:
-        film = write_film(parsed, Path(staging), script)
+    with staged_folder(folder, "import") as staging:
+        film = write_film(parsed, staging, script)
         storyboard.load(film, content_rules=False)  # what we wrote must be a screenplay longcut reads
         if force:
             shutil.rmtree(folder / "scenes", ignore_errors=True)
             shutil.rmtree(folder / "schemas", ignore_errors=True)
-        (Path(staging) / "scenes").rename(folder / "scenes")
-        (Path(staging) / "schemas").rename(folder / "schemas")
+        (staging / "scenes").rename(folder / "scenes")
+        (staging / "schemas").rename(folder / "schemas")
         film.rename(folder / "film.yaml")
     # the content rules do not stop an import (the script is written as it is); `check` refuses to render it until
     # the author decides

@@ -38,7 +38,7 @@ class CopiedNote(NoteRequest):
 class NotesFile(ReviewModel):
     longcut_notes: Literal[1] = NOTES_FILE_VERSION
     film: str = Field(default="", max_length=1000)  # the film's title, as the copy showed it
-    film_version: str = Field(default="", max_length=64)  # the cut the copy showed (engine.review.proxy.film_version)
+    film_version: str = Field(default="", max_length=64)  # the cut the copy showed (engine.media.proxy.film_version)
     notes: list[CopiedNote] = Field(max_length=NOTES_FILE_LIMIT)
 
 
@@ -119,7 +119,7 @@ def import_notes(project: Project, path: Path) -> Imported:
     warnings = []
     cut = project.last_cut()
     if copied.film_version and cut is not None:
-        from ..review.proxy import film_version
+        from ..media.proxy import film_version
 
         if cut.film.is_file() and film_version(cut.film) != copied.film_version:
             warnings.append("the film was cut again since the copy was made: its notes on the film keep the frames "

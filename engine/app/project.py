@@ -14,13 +14,14 @@ from storyboard.errors import did_you_mean
 from storyboard.files import FileRefused
 from storyboard.units import format_seconds
 
+from ..atomic import can_write
 from ..backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend
 from ..errors import LongcutError, refused
-from ..media import check_media
-from ..outputs import inputs_of, resolve_path, writable
+from ..media.check import check_media
+from ..outputs import inputs_of, resolve_path
 from ..render.lock import LockFile
 from ..render.plan import RenderPlan, plan
-from ..render.store import SHOT, TakeRecord, TakeStore
+from ..store import SHOT, TakeRecord, TakeStore
 from ..timeline import Cut
 
 
@@ -56,7 +57,7 @@ class Project:
         """store: a folder (local, or shared by a cluster), or an object-storage URL such as s3://bucket/film,
         mirrored in .longcut beside the film. Default: $LONGCUT_STORE, else .longcut beside the film.
         warn: told of what the store finds wrong and mends (a damaged take evicted).
-        media: check that every picture and sound file the film names decodes (engine.media), before a render or
+        media: check that every picture and sound file the film names decodes (engine.media.check), before a render or
         a cut reads them; the commands that do not read them skip it.
         writes: False for a command that only reads: the store need not be writable, nothing is evicted from it,
         and only its cache of checked takes is written where it can be, so a read-only film folder serves it."""
@@ -239,6 +240,6 @@ def _check_store_folder(folder: Path, what: str) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise LongcutError(f"{what} {folder}: {existing} is not a folder", hint="give the path of a folder for the takes")
-    if not writable(existing):
+    if not can_write(existing):
         raise LongcutError(f"{what} {folder}: {existing} cannot be written to",
                            hint="give a folder you can write to (--store DIR or LONGCUT_STORE)")

@@ -12,8 +12,8 @@ from storyboard.schema import MAX_TAKE
 from ..errors import LongcutError
 from ..outputs import output_path
 from ..render.plan import PlannedShot
-from ..render.store import SHOT, TakeRecord
-from ..sheets import contact_sheet
+from ..store import SHOT, TakeRecord
+from ..stills.sheets import contact_sheet
 from .project import Project
 
 NEW = "new"

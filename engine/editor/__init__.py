@@ -1,8 +1,8 @@
 """The editor: the takes in the lock file become the film, and its Cut (engine.timeline).
 
 1. check every shot has its take, and build the Timeline (editorial order, transitions, cues, in frames), with
-   a graded copy of every take that asks for colour matching and every line of dialogue spoken by its
-   character's scratch voice (each made once, cached);
+   a graded copy of every take that asks for colour matching (made once, cached) and every line of dialogue
+   placed (spoken before the cut, by the caller: the editor runs no model);
 2. key everything the film is made of: nothing changed and the film is as it was left, and the cut is done;
 3. make the picture's pieces (re-encoded junctions, title cards, and a draft's captions drawn over the pieces
    that show them: engine.editor.captions; each cached) and, beside them, the soundtrack (the score and the
@@ -31,20 +31,22 @@ from pathlib import Path
 
 from storyboard.files import FileRefused
 
-from ..ffmpeg import CONCAT_SUFFIX, write_concat_listing
-from ..grade import grade_clips
+from ..media.ffmpeg import CONCAT_SUFFIX, write_concat_listing
+from ..analysis.grade import grade_clips
 from ..render.plan import ReferenceDigests, RenderPlan
-from ..render.store import TakeStore
+from ..store import TakeStore
+from ..store.speech import SpokenLines
 from ..timeline import Cut, CutSettings, Marker, file_digest
 from .audio import audio_key, make_soundtrack, soundtrack_path, stem_paths
 from .captions import CaptionText, caption_spans
 from .deliver import Delivery, deliver
-from .dialogue import speak_dialogue
+from .dialogue import place_dialogue
 from .pieces import PieceKind, make_pieces, piece_path, plan_pieces
 from .provenance import sign
 from .timeline import Timeline, build_timeline
 
 DEFAULT_LOUDNESS = -14.0
+NOT_SPOKEN = "the dialogue is silent (subtitles only): its lines were not spoken before the cut"
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,11 @@ class Finisher:
         return []
 
 
-def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, finisher: Finisher | None = None,
-        on_progress: Callable[[str, float], None] | None = None) -> CutResult:
+def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, spoken: SpokenLines | None = None,
+        finisher: Finisher | None = None, on_progress: Callable[[str, float], None] | None = None) -> CutResult:
     """The film, cut from the plan's takes into options.output, and its Cut saved beside it (Cut.beside).
 
+    spoken: the film's lines, spoken before the cut (engine.render.voices.speak_lines); none: silent dialogue.
     finisher: what the caller does with the film before the record commits it (engine.app.cut: the report).
     on_progress(step, done): what the cut is doing and how far it is, 0 to 1 (the review page's re-cut shows it)."""
     progress = on_progress or (lambda step, done: None)
@@ -123,7 +126,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, finisher: Finis
     store.sweep()  # what a killed cut left in the store
     plan.require_takes()
     timeline = grade_clips(build_timeline(plan, store, titles=options.titles), store)
-    timeline, spoken = speak_dialogue(timeline, plan.screenplay.film, store.root)
+    timeline, said = place_dialogue(timeline, spoken or SpokenLines(silent=NOT_SPOKEN))
     # 2. everything the film is made of, by key; when none of it changed and the file is as we left it, done
     captions = caption_spans(timeline, caption_texts(plan, timeline)) if options.captions else []
     pieces = plan_pieces(timeline, captions)
@@ -132,7 +135,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, finisher: Finis
     cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind is PieceKind.CARD)
     stems = stem_paths(store.root, sound_key)
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
-                           options.settings, stems=stems), warnings=spoken)
+                           options.settings, stems=stems), warnings=said)
     inputs = piece_keys + [sound_key, repr(options.delivery), _signing_token(options), *finisher.tokens]
     encoded = sum(piece.encoded for piece in pieces)  # the pieces with files of their own
     record = Cut.beside(options.output)

@@ -22,8 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
-import tempfile
 import wave
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
@@ -35,9 +33,9 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import LongcutError, StepFailed
-from ..ffmpeg import ffmpeg_args, ffmpeg_exe, run
+from ..media.ffmpeg import Fed, ffmpeg_args, ffmpeg_exe, run
 from ..render.plan import ReferenceDigests
-from ..render.store import scratch_folder
+from ..store import scratch_folder
 from .score import RATE, Score
 from .timeline import ClipAudio, MusicPlacement, MusicSource, Timeline
 
@@ -200,7 +198,7 @@ def shot_voices(timeline: Timeline) -> list[Voice]:
 
 
 SPEECH_DUCK_DB = -12.0  # the music under a spoken line, as under a shot's sound by default
-SPEECH_GAIN_DB = -6.0  # the lines come limited to -6 dBFS peaks (engine.voices); 6 dB less sits them over the ducked score
+SPEECH_GAIN_DB = -6.0  # the lines come limited to -6 dBFS peaks (engine.render.voices); 6 dB less sits them over the ducked score
 
 
 def speech_voices(timeline: Timeline) -> list[Voice]:
@@ -407,30 +405,20 @@ class LoudnessMeter:
 
     def __init__(self) -> None:
         self.measured: dict = {}
-        self._log = tempfile.TemporaryFile()  # ebur128's summary; a file, so a full pipe never blocks ffmpeg
-        self._process = subprocess.Popen(_meter_args(_raw_input("pipe:")), stdin=subprocess.PIPE,
-                                         stdout=subprocess.DEVNULL, stderr=self._log)
+        self._process = Fed(_meter_args(_raw_input("pipe:")))  # its summary comes in its error output
 
     def write(self, block: np.ndarray) -> None:
-        try:
-            self._process.stdin.write(memoryview(np.ascontiguousarray(block, np.float32)).cast("B"))
-        except BrokenPipeError:
-            pass  # ffmpeg stopped; __exit__ reports its error
+        self._process.write(memoryview(np.ascontiguousarray(block, np.float32)).cast("B"))  # a stop: __exit__ says
 
     def __enter__(self) -> LoudnessMeter:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        try:
-            self._process.stdin.close()
-        except BrokenPipeError:
-            pass
         if kind is not None:
             self._process.kill()
-        code = self._process.wait()
-        self._log.seek(0)
-        text = self._log.read().decode("utf-8", errors="replace")
-        self._log.close()
+            return
+        code, said = self._process.finish()
+        text = said.decode("utf-8", errors="replace")
         if kind is None and code != 0:
             raise StepFailed(f"ffmpeg failed to measure the soundtrack's loudness: {text.strip()[-400:]}")
         if kind is None:

@@ -17,10 +17,9 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image, ImageDraw
 
-from continuity import DialogueCue
 
-from ..text import font, wrap
-from .timeline import Timeline
+from ..media.text import centred, draw_text, font, wrap
+from .timeline import ClipLine, Timeline
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class CaptionText:
     heading: str  # the scene heading (or the scene's id)
     detail: str  # shot, framing and move, take
     text: str  # the shot's prompt as written
-    dialogue: tuple[DialogueCue, ...]  # cues in the clip's frames (trimmed like the clip)
+    dialogue: tuple[ClipLine, ...]  # cues in the clip's frames (trimmed like the clip)
     source_in: int  # the take's first frame in the cut: the timer counts the take's own seconds
     take_frames: int
     fps: Fraction
@@ -63,13 +62,12 @@ class Captions:
         height = round(self.small * 5.2)
         band = _band(self.width, height, 190, 0)
         draw = ImageDraw.Draw(band)
-        draw.text((margin, margin * 0.7), caption.heading, font=font(self.body), fill=(250, 248, 240, 255),
-                  stroke_width=max(1, self.body // 24), stroke_fill=(250, 248, 240, 255))
-        draw.text((margin, margin * 0.7 + self.body * 1.35), caption.detail, font=font(self.small),
-                  fill=(210, 214, 220, 255))
+        draw_text(draw, (margin, margin * 0.7), caption.heading, self.body, (250, 248, 240, 255),
+                  max(1, self.body // 24), (250, 248, 240, 255))
+        draw_text(draw, (margin, margin * 0.7 + self.body * 1.35), caption.detail, self.small, (210, 214, 220, 255))
         return band
 
-    def timecode(self, frame: int) -> Image.Image:
+    def clock(self, frame: int) -> Image.Image:
         """Seconds into the shot and its length, e.g. 00:03 / 00:08; one image per second."""
         second = int((self.caption.source_in + frame) / self.caption.fps)
         if second not in self._timecodes:
@@ -78,7 +76,7 @@ class Captions:
             face = font(self.small)
             width = round(face.getlength(text)) + 4
             image = Image.new("RGBA", (width, self.small + 6), (0, 0, 0, 0))
-            ImageDraw.Draw(image).text((2, 0), text, font=face, fill=(230, 232, 236, 255))
+            draw_text(ImageDraw.Draw(image), (2, 0), text, self.small, (230, 232, 236, 255))
             self._timecodes[second] = image
         return self._timecodes[second]
 
@@ -90,7 +88,7 @@ class Captions:
             self._bottoms[cue_index] = self._bottom_band(cue)
         return self._bottoms[cue_index]
 
-    def _bottom_band(self, cue: DialogueCue | None) -> Image.Image:
+    def _bottom_band(self, cue: ClipLine | None) -> Image.Image:
         margin = self.margin
         prompt_face, line_face = font(self.small), font(self.line_size)
         text = self.caption.text
@@ -102,25 +100,24 @@ class Captions:
         draw = ImageDraw.Draw(band)
         y = margin * 0.9
         if cue:
-            name_face = font(self.small)
             name = cue.speaker.upper()
-            draw.text(((self.width - name_face.getlength(name)) / 2, y), name, font=name_face,
-                      fill=(255, 214, 120, 255), stroke_width=max(1, self.small // 22), stroke_fill=(255, 214, 120, 255))
+            draw_text(draw, (centred(name, self.small, self.width), y), name, self.small, (255, 214, 120, 255),
+                      max(1, self.small // 22), (255, 214, 120, 255))
             y += self.small * 1.5
             for text in spoken:
-                draw.text(((self.width - line_face.getlength(text)) / 2, y), text, font=line_face,
-                          fill=(255, 255, 255, 255), stroke_width=max(1, self.line_size // 14), stroke_fill=(0, 0, 0, 255))
+                draw_text(draw, (centred(text, self.line_size, self.width), y), text, self.line_size, (255, 255, 255, 255),
+                          max(1, self.line_size // 14), (0, 0, 0, 255))
                 y += self.line_size * 1.3
             y += self.small * 0.3
         for text in prompt_lines:
-            draw.text((margin, y), text, font=prompt_face, fill=(200, 204, 210, 255))
+            draw_text(draw, (margin, y), text, self.small, (200, 204, 210, 255))
             y += self.small * 1.3
         return band
 
     def apply(self, frame: Image.Image, index: int) -> None:
         """Paste the captions for the clip's frame `index` onto a frame (in place)."""
         frame.paste(self.top, (0, 0), self.top)
-        stamp = self.timecode(index)
+        stamp = self.clock(index)
         frame.paste(stamp, (self.width - self.margin - stamp.width, round(self.margin * 0.7)), stamp)
         bottom = self.bottom(index)
         frame.paste(bottom, (0, self.height - bottom.height), bottom)

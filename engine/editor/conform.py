@@ -15,6 +15,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 
+from storyboard.units import format_timecode
+
 from ..errors import LongcutError
 from ..render.lock import Edit
 
@@ -115,7 +117,7 @@ def _record_in(edited: otio.schema.Timeline, track: otio.schema.Track, index: in
         start = start + edited.global_start_time.rescaled_to(start.rate)
     if track.source_range is not None:
         start = start - track.source_range.start_time.rescaled_to(start.rate)
-    return otio.opentime.to_timecode(start, start.rate)
+    return format_timecode(round(start.value), Fraction(start.rate).limit_denominator(1001))  # storyboard.units'
 
 
 def _shot_of(clip: otio.schema.Clip) -> str:

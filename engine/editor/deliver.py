@@ -20,9 +20,9 @@ from storyboard.schema import Watermark
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError, StepFailed
-from ..ffmpeg import (FITS, Encoder, count_packets, ffmpeg_args, ffmpeg_exe, fit_picture, input_flags, input_options,
+from ..media.ffmpeg import (FITS, Encoder, count_packets, ffmpeg_args, ffmpeg_exe, fit_picture, input_flags, input_options,
                       rate_text, raw_frames, run)
-from ..xmp import ai_packet, append_xmp
+from ..media.xmp import ai_packet, append_xmp, film_source_type
 from .subtitles import BurnIn
 from .timeline import Timeline
 from .watermark import WatermarkDrawer
@@ -82,7 +82,7 @@ def deliver(timeline: Timeline, video: Path, audio: Path, target: Path, delivery
     with atomic_path(target) as temporary:
         _mux(picture, audio, temporary, provenance_tags(timeline))
         append_xmp(temporary, ai_packet(timeline.title, f"longcut {__version__}", provenance_tags(timeline)["comment"],
-                                        timeline.digital_source_type))
+                                        film_source_type(timeline.has_footage)))
         frames = count_packets(temporary)
         if frames != timeline.total_frames:
             raise StepFailed(f"the film came out with {frames} frames, the cut has {timeline.total_frames}; "

@@ -36,9 +36,9 @@ from storyboard.schema import Choice, TransitionType
 
 from ..atomic import atomic_path
 from ..errors import StepFailed
-from ..ffmpeg import (ENCODING, Encoder, Stretch, encoder_output_options, ffmpeg_args, gop_frames, rate_text,
+from ..media.ffmpeg import (ENCODING, Encoder, Stretch, encoder_output_options, ffmpeg_args, gop_frames, rate_text,
                       raw_frames, run)
-from ..text import card_frames
+from ..media.text import card_frames
 from .captions import CaptionSpan, FilmCaptions
 from .timeline import Card, Clip, Timeline, TransitionIn
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .. import __version__
 from ..atomic import atomic_path
 from ..errors import LongcutError
-from ..xmp import TRAINED_ALGORITHMIC_MEDIA
+from ..media.xmp import TRAINED_ALGORITHMIC_MEDIA, film_source_type
 from .timeline import Clip, MadeBy, Timeline
 
 ALGORITHMS = {"ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "ED25519"}
@@ -39,7 +39,7 @@ class Ingredient:
 
 def manifest(timeline: Timeline) -> dict:
     agent = f"longcut {__version__} (backend {timeline.backend}, models: {timeline.models_label})"
-    created = {"action": "c2pa.created", "digitalSourceType": timeline.digital_source_type, "softwareAgent": agent}
+    created = {"action": "c2pa.created", "digitalSourceType": film_source_type(timeline.has_footage), "softwareAgent": agent}
     return {
         "claim_generator_info": [{"name": "longcut", "version": __version__}],
         "title": timeline.title,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..text import font, wrap
+from ..media.text import centred, draw_text, font, wrap
 from .timeline import SubtitleCue, Timeline
 
 
@@ -29,9 +29,8 @@ class BurnIn:
         draw = ImageDraw.Draw(band)
         y = size * 0.5
         for line in lines:
-            x = (self.width - face.getlength(line)) / 2
-            draw.text((x, y), line, font=face, fill=(255, 255, 255, 255), stroke_width=max(2, size // 10),
-                      stroke_fill=(0, 0, 0, 255))
+            draw_text(draw, (centred(line, size, self.width), y), line, size, (255, 255, 255, 255), max(2, size // 10),
+                      (0, 0, 0, 255))
             y += size * 1.35
         return band
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from continuity import DialogueCue
 from storyboard.schema import NAMED_COLORS, TransitionType
 from storyboard.units import parse_timecode
 
-from ..footage import probe
+from ..media.footage import probe
 from ..render.lock import Edit
 from ..render.plan import RenderPlan
-from ..render.store import FOOTAGE, SOUND, TakeStore
-from ..timeline import (Card, CardKind, Clip, ClipAudio, ColorMatch, MadeBy, MusicPlacement, MusicSource, SpeechCue,
-                        SubtitleCue, Timeline, TransitionIn)
+from ..store import FOOTAGE, SOUND, TakeStore
+from ..timeline import (Card, CardKind, Clip, ClipAudio, ClipLine, ColorMatch, MadeBy, MusicPlacement, MusicSource,
+                        SpeechCue, SubtitleCue, Timeline, TransitionIn)
 from .timed_text import timed
 
 __all__ = ["Card", "CardKind", "Clip", "ClipAudio", "ColorMatch", "MadeBy", "MusicPlacement", "MusicSource", "SpeechCue", "SubtitleCue", "Timeline",
@@ -65,7 +64,7 @@ def build_timeline(plan: RenderPlan, store: TakeStore, titles: bool = True) -> T
                                     entering.direction) if frames else TransitionIn()
         overlap = entering.frames if number > 0 else 0  # the first shot fades in from black over itself
         position -= overlap
-        dialogue = tuple(DialogueCue(max(0, cue.start - source_in), min(source_out, cue.end) - source_in, cue.speaker,
+        dialogue = tuple(ClipLine(max(0, cue.start - source_in), min(source_out, cue.end) - source_in, cue.speaker,
                                      cue.line, cue.character)
                          for cue in request.dialogue if cue.end > source_in and cue.start < source_out)
         clip = Clip(shot_id, request.scene_id, request.take, planned.key, store.clip(planned.key),

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from storyboard.schema import Watermark
 
-from ..text import font
+from ..media.text import draw_text, font
 from .timeline import Timeline
 
 MARK_TEXT = "AI-generated · longcut"
@@ -70,8 +70,7 @@ def _mark(size: int) -> tuple[np.ndarray, np.ndarray]:
     stroke = max(1, size // 10)
     width = round(face.getlength(MARK_TEXT)) + 2 * stroke + 2
     image = Image.new("RGBA", (width, round(size * 1.5) + 2 * stroke), (0, 0, 0, 0))
-    ImageDraw.Draw(image).text((stroke + 1, stroke), MARK_TEXT, font=face, fill=(255, 255, 255, 255),
-                               stroke_width=stroke, stroke_fill=(0, 0, 0, 255))
+    draw_text(ImageDraw.Draw(image), (stroke + 1, stroke), MARK_TEXT, size, (255, 255, 255, 255), stroke, (0, 0, 0, 255))
     image = image.crop(image.getbbox())
     pixels = np.asarray(image, dtype=np.float32)
     return pixels[..., :3], pixels[..., 3:] / 255.0 * OPACITY

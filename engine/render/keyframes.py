@@ -29,7 +29,7 @@ from storyboard import Screenplay
 
 from ..backends import KeyframeBackend
 from ..errors import LongcutError, StepFailed
-from .store import KEYFRAME, KEYFRAME_KIND, TakeRecord, TakeStore, file_digests, write_png, write_record
+from ..store import KEYFRAME, KEYFRAME_KIND, TakeRecord, TakeStore, file_digests, write_png, write_record
 
 KEYFRAME_KEY_VERSION = "longcut-keyframe-v1"
 

@@ -22,13 +22,13 @@ from storyboard import Screenplay, ShotGraph
 
 from ..backends import Backend, KeyframeBackend
 from ..errors import LongcutError
-from ..ffmpeg import ENCODING
+from ..media.ffmpeg import ENCODING
 from .keyframes import PlannedKeyframe, plan_keyframes
 from .lock import Edit, LockFile
-from .store import TakeStore
+from ..store import TakeStore
 
 KEY_VERSION = "longcut-take-v1"
-FOOTAGE_KEY_VERSION = "longcut-footage-v1"  # how footage is conformed (engine.footage): a change re-conforms it
+FOOTAGE_KEY_VERSION = "longcut-footage-v1"  # how footage is conformed (engine.media.footage): a change re-conforms it
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict
         if data[added] is None:
             data.pop(added)
     data["fps"] = f"{request.fps.numerator}/{request.fps.denominator}"
-    for cue in data["dialogue"]:  # who speaks is their voice's business, not the picture's (engine.voices)
+    for cue in data["dialogue"]:  # who speaks is their voice's business, not the picture's (engine.render.voices)
         cue.pop("character")
     for look in data["characters"]:
         look["references"] = [digests.of(Path(path)) for path in look["references"]]

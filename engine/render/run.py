@@ -14,7 +14,7 @@ from .executors import Executor, LocalExecutor
 from .keyframes import draw_missing
 from .lock import LockFile
 from .plan import PlannedShot, RenderPlan
-from .store import TakeStore
+from ..store import TakeStore
 from .take import Progress
 
 

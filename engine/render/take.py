@@ -24,18 +24,18 @@ from continuity import FIRST, LAST
 from .. import __version__
 from ..backends import Backend
 from ..errors import LongcutError, StepFailed
-from ..ffmpeg import Encoder, probe_frames
-from ..footage import footage_frames, footage_label
-from ..identity import FaceSampler, available as identity_available
-from ..measure import FrameMeter
+from ..media.ffmpeg import Encoder, probe_frames
+from ..media.footage import footage_frames, footage_label
+from ..analysis.identity import FaceSampler, available as identity_available
+from ..analysis.measure import FrameMeter
 from .keyframes import PlannedKeyframe
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import ShotSound, shot_frames
-from .store import (FOOTAGE, MAX_CONTEXT, SOUND, TAIL_FILES, TakeRecord, TakeStore, file_digests, write_png,
+from ..store import (FOOTAGE, MAX_CONTEXT, SOUND, TAIL_FILES, TakeRecord, TakeStore, file_digests, write_png,
                     write_record, write_sound)
-from ..text import card_frames
+from ..media.text import card_frames
 from ..timeline import MadeBy
-from ..xmp import TRAINED_ALGORITHMIC_MEDIA, ai_packet, append_xmp
+from ..media.xmp import TRAINED_ALGORITHMIC_MEDIA, ai_packet, append_xmp
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from storyboard.units import drop_frame, dropped_frames
 from ..errors import LongcutError
 from ..app.project import Project, take_choice
 from ..render.plan import RenderPlan, alternative_keys
-from ..render.store import TakeRecord
-from ..report import load_report, report_path, strip_path
+from ..store import TakeRecord
+from ..analysis.report import load_report, report_path, strip_path
 from ..timeline import Card, Cut
-from ..voices import speech_path
+from ..store.speech import speech_path
 from .decisions import Review, Status
-from .proxy import PROXY_HEIGHT, film_version, kept_film, proxy, proxy_path, thumbnail
+from ..media.proxy import PROXY_HEIGHT, film_version, kept_film, proxy, proxy_path, thumbnail
 
 STATE_VERSION = 1
 STATUS_ORDER = [status.value for status in Status]
@@ -78,7 +78,7 @@ def page_state(project: Project, plan: RenderPlan, review: Review, cut: Cut | No
     fps = sp.fps
     records = project.takes_by_shot()
     pickable = _pickable_keys(project, plan, records)
-    # each line as the last cut spoke it (engine.voices names the file by its key)
+    # each line as the last cut spoke it (engine.render.voices names the file by its key)
     spoken = {(cue.shot_id, cue.line): speech_url(cue.file.stem) for cue in (cut.timeline.speech if cut else [])}
     report = _report(cut)  # read once: the flags and who is on screen come from it
     shots = [_shot(plan, shot_id, records.get(shot_id, []), pickable, review, spoken) for shot_id in plan.shots]

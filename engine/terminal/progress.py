@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextCo
 
 from ..render.keyframes import PlannedKeyframe
 from ..render.plan import PlannedShot, RenderPlan
-from ..render.store import TakeRecord
+from ..store import TakeRecord
 from ..render.take import Progress, WorkerInfo
 
 

@@ -20,7 +20,7 @@ from storyboard.errors import did_you_mean
 
 from ...errors import LongcutError
 from ..plan import PlannedShot, RenderPlan
-from ..store import TakeRecord, TakeStore
+from ...store import TakeRecord, TakeStore
 from ..take import Progress, make_take
 
 NAMES = ("local", "ray")  # what the screenplay's `executor:` and the command line accept

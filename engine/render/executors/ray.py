@@ -25,8 +25,8 @@ from typing import Any
 
 from ...backends import BackendRecipe, backend_recipe
 from ...errors import LongcutError
+from ...store import TakeRecord, TakeStore, machine_folder
 from ..plan import PlannedShot, RenderPlan
-from ..store import TakeRecord, TakeStore
 from ..take import Progress, WorkerInfo, make_take
 from . import ExecutorOptions
 
@@ -67,9 +67,8 @@ class ShotWorker:
 
 def _mirror_folder(remote: str) -> Path:
     import hashlib
-    import tempfile
 
-    return Path(tempfile.gettempdir()) / "longcut-takes" / hashlib.sha256(remote.encode()).hexdigest()[:16]
+    return machine_folder("takes") / hashlib.sha256(remote.encode()).hexdigest()[:16]
 
 
 def _hold_one_core():
@@ -82,12 +81,11 @@ def _hold_one_core():
     available: the worker then runs unpinned.
     """
     import fcntl
-    import tempfile
 
     if not hasattr(os, "sched_setaffinity"):
         return None
     for core in sorted(os.sched_getaffinity(0)):
-        handle = open(Path(tempfile.gettempdir()) / f"longcut-core-{core}.lock", "w")  # noqa: SIM115 - held
+        handle = open(machine_folder("cores") / f"core-{core}.lock", "w")  # noqa: SIM115 - held
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -34,9 +34,9 @@ import numpy as np
 
 from storyboard.files import TAKE_RECORD_LIMIT, FileRefused, read_text
 
-from .atomic import atomic_path
-from .errors import StepFailed
-from .ffmpeg import ffmpeg_args, gop_frames, raw_frames
+from ..atomic import atomic_path
+from ..errors import StepFailed
+from ..media.ffmpeg import ffmpeg_args, gop_frames, raw_frames
 
 IDENTITY_VERSION = 4
 SAMPLES = 5  # keyframes looked at in each take: its first, last and three between
@@ -178,7 +178,7 @@ def sampled_frames(frames: int, fps: Fraction) -> list[int]:
 
 class FaceSampler:
     """The sampled frames of a take as it is rendered, measured once it is made (so the cut decodes none of it):
-    the render's frames are at hand, as the clip measures' are (engine.measure.FrameMeter)."""
+    the render's frames are at hand, as the clip measures' are (engine.analysis.measure.FrameMeter)."""
 
     def __init__(self, frames: int, fps: Fraction) -> None:
         self.wanted = set(sampled_frames(frames, fps))

@@ -1,6 +1,6 @@
-"""Text drawn onto frames (the animatic's captions, burned-in subtitles, title cards and `card:` shots): one
-font, one way of fitting text to a width, and the cards (drawn with Pillow: no user text ever reaches an
-ffmpeg filter).
+"""Text drawn onto frames and sheets (captions, burned-in subtitles, the watermark, title cards and `card:` shots,
+the board's and contact sheets' labels): one font, one way of fitting text to a width, the cards, and the one
+function that draws text (Pillow's; no user text ever reaches an ffmpeg filter). No other module draws text.
 
 Fitting measures O(log n) prefixes of a text of n characters (a binary search), never one prefix per character,
 and looks at no more characters than the width has pixels (no glyph is narrower than one): a title of
@@ -26,6 +26,19 @@ CARD_STYLES = {"title": (0.075, (246, 242, 232)), "heading": (0.05, (246, 242, 2
 @lru_cache(maxsize=16)
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
+
+
+def draw_text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: int, fill,
+              stroke: int = 0, stroke_fill=None, width: float | None = None) -> None:
+    """Text at xy in the one font at `size`, with an outline of `stroke` pixels; cut with … to `width` when given."""
+    face = font(size)
+    shown = truncate(text, face, width) if width is not None else text
+    draw.text(xy, shown, font=face, fill=fill, stroke_width=stroke, stroke_fill=stroke_fill)
+
+
+def centred(text: str, size: int, width: float) -> float:
+    """The x at which text at `size` sits centred in `width`."""
+    return (width - font(size).getlength(text)) / 2
 
 
 def longest_prefix(text: str, fits) -> int:
@@ -87,15 +100,13 @@ def draw_card(lines: tuple[tuple[str, str], ...], width: int, height: int) -> np
     for style, text in lines:
         scale, colour = CARD_STYLES.get(style, CARD_STYLES["body"])
         size = max(8, round(height * scale))
-        face = font(size)
-        rows.append((truncate(text, face, width * 0.86), face, colour, size, style))
-    total = sum(size * 1.45 for _, _, _, size, _ in rows)
+        rows.append((truncate(text, font(size), width * 0.86), colour, size, style))
+    total = sum(size * 1.45 for _, _, size, _ in rows)
     y = (height - total) / 2
-    for text, face, colour, size, style in rows:
+    for text, colour, size, style in rows:
         if text:
-            x = (width - face.getlength(text)) / 2
             stroke = max(1, size // 30) if style in ("title", "heading") else 0
-            draw.text((x, y), text, font=face, fill=colour, stroke_width=stroke, stroke_fill=colour)
+            draw_text(draw, (centred(text, size, width), y), text, size, colour, stroke, colour)
         y += size * 1.45
     return np.asarray(image)
 

@@ -23,11 +23,11 @@ from PIL import Image, ImageDraw
 
 from continuity import FIRST, LAST
 
-from .atomic import atomic_path
-from .outputs import owned_folder, replaced_folder
-from .render.plan import PlannedShot, RenderPlan
-from .render.store import KEYFRAME, TakeStore
-from .text import font, truncate
+from ..atomic import atomic_path
+from ..outputs import owned_folder, replaced_folder
+from ..render.plan import PlannedShot, RenderPlan
+from ..store import KEYFRAME, TakeStore
+from ..media.text import draw_text, font, truncate
 
 THUMB_W = 240
 COLUMNS = 6  # shots a row; a longer scene wraps
@@ -49,7 +49,7 @@ def board_paths(film: Path) -> BoardPaths:
 
 
 def check_board_paths(paths: BoardPaths, inputs: dict[Path, str]) -> BoardPaths:
-    from .outputs import output_path
+    from ..outputs import output_path
 
     output_path(paths.sheet, inputs, "the board")
     owned_folder(paths.keyframes, inputs, MARKER, "the keyframes folder")
@@ -145,7 +145,7 @@ def draw_sheet(plan: RenderPlan, store: TakeStore,
     thumbs = _thumbnails(pictures, thumb)
     y = PAD
     for heading, lines in rows:
-        draw.text((PAD, y + 6), truncate(heading, font(16), width - 2 * PAD), font=font(16), fill=ACCENT)
+        draw_text(draw, (PAD, y + 6), heading, 16, ACCENT, width=width - 2 * PAD)
         y += HEADING_H
         for line in lines:
             x = PAD
@@ -187,11 +187,11 @@ def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, thumbs: dict[str, Image
         sheet.paste(thumbs[start[0]], (x, y))
         label = truncate(start[2], font(12), thumb[0] - 12)
         draw.rectangle((x, y, x + int(font(12).getlength(label)) + 11, y + 19), fill=BACKGROUND)
-        draw.text((x + 6, y + 3), label, font=font(12), fill=ACCENT)
+        draw_text(draw, (x + 6, y + 3), label, 12, ACCENT)
         x_end = x + thumb[0]
     elif not any(keyframe.request.position == FIRST for keyframe in pictures):
         draw.rectangle((x, y, x + thumb[0] - 1, y + thumb[1] - 1), fill=CELL)
-        draw.text((x + 8, y + 8), truncate(_starts_on(planned), font(13), thumb[0] - 16), font=font(13), fill=DIM)
+        draw_text(draw, (x + 8, y + 8), _starts_on(planned), 13, DIM, width=thumb[0] - 16)
         x_end = x + thumb[0]
     else:
         x_end = x
@@ -199,7 +199,7 @@ def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, thumbs: dict[str, Image
         sheet.paste(thumbs[keyframe.key], (x_end, y))
         if keyframe.request.position == LAST:
             draw.line((x_end, y, x_end, y + thumb[1] - 1), fill=BACKGROUND, width=2)
-            draw.text((x_end + 6, y + 4), "last", font=font(12), fill=ACCENT)
+            draw_text(draw, (x_end + 6, y + 4), "last", 12, ACCENT)
         x_end += thumb[0]
     seconds = request.frames / float(request.fps)
     framing = f"{request.camera_size}, {request.camera_move}"
@@ -209,7 +209,7 @@ def _cell(sheet: Image.Image, draw: ImageDraw.ImageDraw, thumbs: dict[str, Image
         labels.append((f"{cue.speaker}: {cue.line}", DIM, 12))
     line_y = y + thumb[1] + 4
     for text, colour, size in labels:
-        draw.text((x + 2, line_y), truncate(text, font(size), x_end - x - 4), font=font(size), fill=colour)
+        draw_text(draw, (x + 2, line_y), text, size, colour, width=x_end - x - 4)
         line_y += size + 5
     return x_end
 

@@ -28,6 +28,11 @@ for _prefix, _uri in NAMESPACES.items():
     ElementTree.register_namespace(_prefix, _uri)
 
 
+def film_source_type(has_footage: bool) -> str:
+    """IPTC's digital source type of a film: made by a model, or a model's pictures cut with footage."""
+    return COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA if has_footage else TRAINED_ALGORITHMIC_MEDIA
+
+
 def _name(prefixed: str) -> str:
     prefix, local = prefixed.split(":")
     return f"{{{NAMESPACES[prefix]}}}{local}"

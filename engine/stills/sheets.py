@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from .atomic import atomic_path
-from .text import font
-from .ffmpeg import read_frame
-from .render.store import TakeRecord, TakeStore
+from ..atomic import atomic_path
+from ..media.text import draw_text
+from ..media.ffmpeg import read_frame
+from ..store import TakeRecord, TakeStore
 
 THUMB_W = 320
 LABEL_W = 150
@@ -22,9 +22,9 @@ def contact_sheet(store: TakeStore, records: list[TakeRecord], target: Path) -> 
     draw = ImageDraw.Draw(sheet)
     for row, record in enumerate(records):
         y = 8 + row * (thumb_h + 8)
-        draw.text((10, y + 4), f"take {record.take}", font=font(18), fill=(240, 240, 240))
-        draw.text((10, y + 30), f"seed {record.seed}\n{record.frames} frames\n{record.key[:10]}", font=font(12),
-                  fill=(180, 184, 190))
+        draw_text(draw, (10, y + 4), f"take {record.take}", 18, (240, 240, 240))
+        draw_text(draw, (10, y + 30), f"seed {record.seed}\n{record.frames} frames\n{record.key[:10]}", 12,
+                  (180, 184, 190))
         frames = [store.first_frame(record.key), _middle(store, record), store.last_frame(record.key)]
         for column, frame in enumerate(frames):
             thumb = Image.fromarray(frame).resize((THUMB_W, thumb_h), Image.Resampling.LANCZOS)

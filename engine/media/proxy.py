@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..atomic import atomic_path
-from ..ffmpeg import ffmpeg_exe, gop_frames, run
+from .ffmpeg import ffmpeg_exe, gop_frames, run
 
 PROXY_VERSION = "1"
 PROXY_HEIGHT = 360

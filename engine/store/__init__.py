@@ -413,6 +413,16 @@ class RemoteTakes:
                                   "the bucket exists; every take already made is kept") from None
 
 
+def machine_folder(name: str) -> Path:
+    """A folder of longcut's on this machine, outside any film's store: a cluster worker's mirror of a remote store,
+    the locks of the cores its workers hold. $XDG_CACHE_HOME/longcut/NAME, else ~/.cache/longcut/NAME (never the
+    system's /tmp, which another user can fill or claim first); made when missing."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "longcut" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @contextmanager
 def scratch_folder(store_root: Path, purpose: str) -> Iterator[Path]:
     """A temporary folder inside the store (never the system's: a two-hour mix is gigabytes), removed after use
@@ -487,7 +497,7 @@ def check_files(folder: Path, record: TakeRecord, full: bool = False) -> str | N
             if _sha256(folder / name) != record.files[name]["sha256"]:
                 return f"{name} does not match its sha256 in the take's record"
     if "clip.mp4" in names and (full or not record.files):
-        from ..ffmpeg import probe_frames
+        from ..media.ffmpeg import probe_frames
 
         try:
             frames = probe_frames(folder / "clip.mp4")

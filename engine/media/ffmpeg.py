@@ -1,4 +1,5 @@
-"""ffmpeg, driven through ffmpeg-python's argument builder and run as an argument list (never a shell).
+"""ffmpeg, driven through ffmpeg-python's argument builder and run as an argument list (never a shell): the only
+module that starts a process.
 
 The binary: $LONGCUT_FFMPEG, else a system `ffmpeg`, else the one imageio-ffmpeg ships, so a fresh
 machine needs nothing but pip.
@@ -10,8 +11,8 @@ import os
 import queue
 import shutil
 import subprocess
-import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -21,7 +22,7 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 import numpy as np
 
-from .errors import LongcutError, StepFailed
+from ..errors import LongcutError, StepFailed
 
 QUEUED_FRAMES = 4
 # How shots are encoded for editing: one fixed GOP of half a second (a half-second or one-second fade then
@@ -117,6 +118,58 @@ def run(args: list[str], what: str, hint: str | None = None, niceness: int = 0,
     return result
 
 
+def run_unchecked(args: list[str], text: bool = False) -> subprocess.CompletedProcess:
+    """Run ffmpeg and return what it said, whatever its exit status (for a probe that reads its errors itself)."""
+    return subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=text)
+
+
+ERROR_TAIL_BYTES = 64 * 1024  # what is kept of a fed ffmpeg's error output: its last lines and summaries
+
+
+class Fed:
+    """An ffmpeg fed bytes through its stdin. Its error output is drained by a thread as it comes (a full pipe would
+    block ffmpeg; no temporary file is made for it) and its last ERROR_TAIL_BYTES kept, for the error message or a
+    summary it prints at the end (ebur128's)."""
+
+    def __init__(self, args: list[str]) -> None:
+        self._process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE)
+        self._said: deque[bytes] = deque()
+        self._kept = 0
+        self._drain = threading.Thread(target=self._read_errors, name="ffmpeg errors", daemon=True)
+        self._drain.start()
+
+    def _read_errors(self) -> None:
+        for chunk in iter(lambda: self._process.stderr.read1(8192), b""):
+            self._said.append(chunk)
+            self._kept += len(chunk)
+            while self._kept - len(self._said[0]) >= ERROR_TAIL_BYTES:
+                self._kept -= len(self._said.popleft())
+
+    def write(self, data) -> bool:
+        """False when ffmpeg has stopped reading (it failed: finish() says why)."""
+        try:
+            self._process.stdin.write(data)
+        except (BrokenPipeError, ValueError):
+            return False
+        return True
+
+    def finish(self) -> tuple[int, bytes]:
+        """Close its input and wait: its exit status and the end of what it said."""
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._process.wait()
+        self._drain.join()
+        return code, b"".join(self._said)
+
+    def kill(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self.finish()
+
+
 def _tail(stderr: bytes, lines: int = 6) -> str:
     text = stderr.decode("utf-8", errors="replace").strip().splitlines()
     return " | ".join(text[-lines:]) if text else "no error output"
@@ -133,9 +186,7 @@ class Encoder:
         stream = stream.filter("scale", out_color_matrix=ENCODING["color"], out_range="tv")
         stream = ffmpeg_python.output(stream, str(self.path), **encoder_output_options(fps, threads))
         args = ffmpeg_args(stream, overwrite=True, log=("-hide_banner", "-nostats", "-loglevel", "error"))
-        # stderr goes to a file: a pipe nobody reads would block ffmpeg once it filled.
-        self._log = tempfile.TemporaryFile()
-        self._process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        self._process = Fed(args)
         # A writer thread feeds the pipe, so drawing the next frames overlaps with ffmpeg encoding the last
         # ones instead of waiting on a 64 KB pipe; the queue bounds how many frames wait in memory.
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=QUEUED_FRAMES)
@@ -147,9 +198,7 @@ class Encoder:
         while (frame := self._queue.get()) is not None:
             if self._broken:
                 continue  # drain, so write() never blocks on a dead encoder
-            try:
-                self._process.stdin.write(memoryview(frame).cast("B"))
-            except (BrokenPipeError, ValueError):
+            if not self._process.write(memoryview(frame).cast("B")):
                 self._broken = True
 
     def write(self, frame: np.ndarray) -> None:
@@ -172,25 +221,15 @@ class Encoder:
 
     def _finish(self) -> None:
         self._stop_writer()
-        try:
-            self._process.stdin.close()
-        except BrokenPipeError:
-            pass
-        code = self._process.wait()
-        self._log.seek(0)
-        log = self._log.read()
-        self._log.close()
+        code, log = self._process.finish()
         if code != 0:
             raise StepFailed(f"ffmpeg could not encode {self.path.name}: {_tail(log)}",
                              hint="check free disk space, or set LONGCUT_FFMPEG to another ffmpeg build")
 
     def abort(self) -> None:
         self._broken = True
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        self._process.kill()
         self._stop_writer()
-        self._log.close()
 
     def __enter__(self) -> Encoder:
         return self
@@ -316,7 +355,7 @@ def count_packets(path: Path) -> int:
 def _count_video(path: Path, before_input: list[str], after_input: list[str]) -> int:
     args = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error", *before_input, "-i", str(path),
             "-map", "0:v:0", *after_input, "-f", "null", "-", "-progress", "pipe:1"]
-    result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    result = run_unchecked(args, text=True)
     if result.returncode != 0 or result.stderr.strip():
         lines = result.stderr.strip().splitlines()
         raise StepFailed(f"ffmpeg could not read {Path(path).name}: {lines[-1] if lines else 'no video stream'}")

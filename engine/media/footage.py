@@ -26,7 +26,7 @@ import numpy as np
 
 from continuity import ShotRequest
 
-from .errors import StepFailed
+from ..errors import StepFailed
 from .ffmpeg import fit_picture, ffmpeg_args, rate_text, raw_frames
 
 HDR_TRANSFERS = {16: "PQ (SMPTE ST 2084)", 18: "HLG (ARIB STD-B67)"}  # AVColorTransferCharacteristic

@@ -23,11 +23,11 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 import numpy as np
 
-from .atomic import atomic_path
-from .errors import StepFailed
-from .ffmpeg import ENCODING, count_packets, encoder_output_options, ffmpeg_args, run
-from .render.store import TakeStore, scratch_folder
-from .timeline import Clip, Timeline
+from ..atomic import atomic_path
+from ..errors import StepFailed
+from ..media.ffmpeg import ENCODING, count_packets, encoder_output_options, ffmpeg_args, run
+from ..store import TakeStore, scratch_folder
+from ..timeline import Clip, Timeline
 
 GRADE_VERSION = 1
 METHOD = "lab-mean-std"

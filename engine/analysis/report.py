@@ -1,6 +1,6 @@
 """The continuity report: what a cut's seams and shots measure, and what is flagged, written with every cut.
 
-1. measure every clip once (engine.measure: a small decode, cached by the clip's key);
+1. measure every clip once (engine.analysis.measure: a small decode, cached by the clip's key);
 2. seams: between each clip and the next, the colour distance (mean CIEDE2000 over the pixels of the two
    frames at the analysis size, scikit-image) and the structural similarity (SSIM of their luma), on the
    takes' clean edge frames (edge_frame: no backend overlay, through the clip's grade); a seam
@@ -27,13 +27,13 @@ from storyboard.schema import ContinuitySpec
 from storyboard.units import format_timecode
 
 from . import identity
-from .atomic import atomic_path
-from .errors import LongcutError, refused
-from .ffmpeg import read_frame
+from ..atomic import atomic_path
+from ..errors import LongcutError, refused
+from ..media.ffmpeg import read_frame
 from .grade import apply_lut, grade_lut
 from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, measure_clip
-from .render.store import TakeStore, write_png
-from .timeline import Clip, Marker, Timeline, file_digest
+from ..store import TakeStore, write_png
+from ..timeline import Clip, Marker, Timeline, file_digest
 
 REPORT_VERSION = 1
 STRIP_SUFFIX = ".seam.png"  # a flagged seam's two frames side by side, in <film>.continuity/
@@ -84,7 +84,7 @@ def strips_folder(film: Path) -> Path:
 def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore,
                       cast: identity.Cast | None = None) -> Report:
     """Measure the Timeline's clips and seams against the film's thresholds (`continuity:`); with the film's cast
-    (who each shot names), who is on screen too (engine.identity), where it is installed and asked for."""
+    (who each shot names), who is on screen too (engine.analysis.identity), where it is installed and asked for."""
     report = Report(thresholds=_thresholds(spec, timeline.fps))
     clips = timeline.clips
     for clip in clips:
@@ -98,7 +98,7 @@ def continuity_report(timeline: Timeline, spec: ContinuitySpec, store: TakeStore
 
 
 def _identity(timeline: Timeline, spec: ContinuitySpec, store: TakeStore, cast: identity.Cast, report: Report) -> dict:
-    """The identity section, and its flags on the shots' entries (step 6 of engine.identity's story)."""
+    """The identity section, and its flags on the shots' entries (step 6 of engine.analysis.identity's story)."""
     settings = spec.identity
     if not settings.measure:
         return {"measured": False, "why": "identity is off for this film (`continuity: {identity: off}`)"}

@@ -20,9 +20,9 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 import numpy as np
 
-from .atomic import atomic_path
-from .errors import StepFailed
-from .ffmpeg import ffmpeg_args, raw_frames
+from ..atomic import atomic_path
+from ..errors import StepFailed
+from ..media.ffmpeg import ffmpeg_args, raw_frames
 
 MEASURE_VERSION = 1
 WIDTH = 160  # the measured frame's width: a cut, black or a still picture shows at 1/36 of 720p's pixels

@@ -7,7 +7,6 @@ first half second decoded by ffmpeg. Nothing of a file's content is ever put in 
 
 from __future__ import annotations
 
-import subprocess
 import warnings
 
 from PIL import Image, UnidentifiedImageError
@@ -15,7 +14,7 @@ from PIL import Image, UnidentifiedImageError
 from storyboard import Problem, Screenplay, ScreenplayError
 from storyboard.screenplay import MediaFile
 
-from .ffmpeg import ffmpeg_exe
+from .ffmpeg import ffmpeg_exe, run_unchecked
 from .footage import FootageError, check_length, probe
 
 MAX_REFERENCE_PIXELS = 64_000_000  # 8000x8000: more than any model is conditioned on, and 192 MB decoded
@@ -83,7 +82,7 @@ def sound_problem(media: MediaFile) -> Problem | None:
         return claimed
     args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-i", str(media.path),
             "-map", "0:a:0", "-t", str(SOUND_PROBE_SECONDS), "-ac", "1", "-ar", "8000", "-f", "s16le", "pipe:1"]
-    result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True)
+    result = run_unchecked(args)
     errors = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
     if result.returncode != 0 and any("matches no streams" in line for line in errors):
         return Problem(f"{media.what}: `{media.written}` has no sound in it", media.mark,

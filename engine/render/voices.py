@@ -23,8 +23,6 @@ import importlib.util
 import json
 import re
 import wave
-from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,9 +30,12 @@ import numpy as np
 
 from storyboard.schema import Film, Voice
 
-from .atomic import atomic_path
-from .errors import LongcutError
-from .ffmpeg import ffmpeg_exe, run
+from ..atomic import atomic_path
+from ..errors import LongcutError
+from ..media.ffmpeg import ffmpeg_exe, run
+from ..store import SOUND, TakeStore
+from ..store.speech import Speech, SpokenLines, speech_path
+from .plan import RenderPlan
 
 VOICES_VERSION = "2"  # 2: compressed and limited as a dialogue editor would
 SPEECH_RATE = 48000
@@ -49,17 +50,6 @@ MASCULINE = {"man", "men", "boy", "gentleman", "father", "grandfather", "grandso
 PRONOUNS = {"she": True, "her": True, "hers": True, "he": False, "him": False, "his": False}
 CHILDISH = {"child", "boy", "girl", "kid", "toddler", "baby", "son", "daughter", "schoolboy", "schoolgirl"}
 CHILD_AGE = re.compile(r"(?:of|aged?)\s+(?:[2-9]|1[0-2]|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)")
-
-
-@dataclass(frozen=True)
-class Speech:
-    """A line spoken: its file and its length."""
-
-    file: Path
-    seconds: float
-
-    def frames(self, fps: Fraction) -> int:
-        return max(1, int(-(-Fraction(self.seconds) * fps // 1)))  # rounded up: the last syllable is kept
 
 
 def character_voices(film: Film) -> dict[str, Voice]:
@@ -124,11 +114,6 @@ def speech_key(text: str, voice: Voice) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 
-def speech_path(store_root: Path, key: str) -> Path:
-    """Where the spoken line of key `key` is kept in the store."""
-    return Path(store_root) / "voices" / key[:2] / f"{key}.wav"
-
-
 def speak(text: str, voice: Voice, store_root: Path) -> Speech:
     """The line spoken in this voice, made once and kept in the store."""
     key = speech_key(text, voice)
@@ -137,6 +122,25 @@ def speak(text: str, voice: Voice, store_root: Path) -> Speech:
         _synthesize(text, voice, target)
     with wave.open(str(target), "rb") as reading:
         return Speech(target, reading.getnframes() / reading.getframerate())
+
+
+def speak_lines(plan: RenderPlan, store: TakeStore) -> SpokenLines:
+    """Every line of the plan's shots spoken in its character's voice, before the cut (each once, kept in the
+    store by key), so the editor only places them and no model runs in the cut. A shot whose take has the model's
+    own sound (LTX-2, its lines in the prompt) spoke its lines itself."""
+    requests = [planned.request for planned in plan.shots.values()
+                if planned.request.dialogue and not (store.folder(planned.key) / SOUND).is_file()]
+    if not requests:
+        return SpokenLines()
+    if not voices_available():
+        return SpokenLines(silent=f"the dialogue is silent (subtitles only): {INSTALL_HINT}")
+    voices = character_voices(plan.screenplay.film)
+    spoken = {}
+    for request in requests:
+        for cue in request.dialogue:
+            if (cue.character, cue.line) not in spoken:
+                spoken[(cue.character, cue.line)] = speak(cue.line, voices.get(cue.character, Voice()), store.root)
+    return SpokenLines(spoken)
 
 
 def _synthesize(text: str, voice: Voice, target: Path) -> None:
