@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
-from engine import measure  # noqa: E402
+from engine.analysis import measure  # noqa: E402
 from engine.app.cut import CutRequest, cut_film  # noqa: E402
 from engine.app.project import Project  # noqa: E402
 from engine.analysis.report import continuity_report, write_report  # noqa: E402

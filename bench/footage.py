@@ -38,9 +38,9 @@ class FootageBackend(AnimaticBackend):
 
 def register() -> None:
     """Make `backend: footage` known to longcut in this process."""
-    import engine.backends
+    from engine.plugins import BACKENDS, registry
 
-    engine.backends.BUILT_IN[FootageBackend.name] = "bench.footage:FootageBackend"
+    registry(BACKENDS)[FootageBackend.name] = "bench.footage:FootageBackend"
 
 
 def main() -> None:

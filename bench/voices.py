@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
-from engine import voices  # noqa: E402
+from engine.render import voices  # noqa: E402
 from engine.app.cut import CutRequest, cut_film  # noqa: E402
 from engine.editor import dialogue  # noqa: E402
 from engine.app.project import Project  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import voices
+from engine.render import voices
 from engine.editor.score import RATE
 from engine.media.ffmpeg import ffmpeg_exe
 from engine.timeline import Cut
