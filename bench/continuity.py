@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
-from engine.analysis import measure  # noqa: E402
-from engine.app.cut import CutRequest, cut_film  # noqa: E402
-from engine.app.project import Project  # noqa: E402
-from engine.analysis.report import continuity_report, write_report  # noqa: E402
-from engine.timeline import Cut  # noqa: E402
+from longcut.engine.analysis import measure  # noqa: E402
+from longcut.engine.app.cut import CutRequest, cut_film  # noqa: E402
+from longcut.engine.app.project import Project  # noqa: E402
+from longcut.engine.analysis.report import continuity_report, write_report  # noqa: E402
+from longcut.engine.timeline import Cut  # noqa: E402
 
 
 def full_cut(film: Path) -> float:
@@ -59,7 +59,7 @@ def render(film: Path, metered: bool) -> float:
     try:
         project = Project.open(film)
         started = time.perf_counter()
-        from engine.render import render as render_shots
+        from longcut.engine.render import render as render_shots
 
         render_shots(project.plan(), project.store, project.lock)
         return time.perf_counter() - started

@@ -43,9 +43,9 @@ def film_text(model: Path, steps: int) -> str:
 def main() -> None:
     steps = int(sys.argv[sys.argv.index("--steps") + 1]) if "--steps" in sys.argv else 12
     torch.set_num_threads(1)
-    importlib.import_module("engine.backends.diffusers")  # import before timing
-    from engine.app.project import Project
-    from engine.render import render
+    importlib.import_module("longcut.engine.backends.diffusers")  # import before timing
+    from longcut.engine.app.project import Project
+    from longcut.engine.render import render
     from tests import tiny_models
 
     with tempfile.TemporaryDirectory() as folder:

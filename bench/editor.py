@@ -38,7 +38,7 @@ from bench.footage import register  # noqa: E402
 
 SHOTS, SECONDS, FADE = 24, 10, 0.5
 # longcut's command line for each kind of take; bench.footage is that command line with its backend added
-LONGCUT = {"animatic": [sys.executable, "-m", "engine.cli"], "footage": [sys.executable, "-m", "bench.footage"]}
+LONGCUT = {"animatic": [sys.executable, "-m", "longcut.engine.cli"], "footage": [sys.executable, "-m", "bench.footage"]}
 REGISTER_FOOTAGE = "from bench.footage import register\nregister()\n"
 register()  # this process plans the films too
 
@@ -73,10 +73,10 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
     """The whole cut as one ffmpeg filter graph, from the same takes and the same score."""
     sys_path = str(ROOT)
     sys.path.insert(0, sys_path)
-    from engine.editor.audio import AAC, _mix, _source
-    from engine.editor.timeline import build_timeline
-    from engine.media.ffmpeg import encoder_output_options, ffmpeg_exe
-    from engine.app.project import Project
+    from longcut.engine.editor.audio import AAC, _mix, _source
+    from longcut.engine.editor.timeline import build_timeline
+    from longcut.engine.media.ffmpeg import encoder_output_options, ffmpeg_exe
+    from longcut.engine.app.project import Project
 
     project = Project.open(film)
     timeline = build_timeline(project.plan(), project.store, titles=False)
@@ -105,7 +105,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
 
 def render_takes(film: Path) -> None:
     """Render what is missing and note it in the lock file, without cutting (`longcut render` would cut too)."""
-    code = (REGISTER_FOOTAGE + "import sys\nfrom engine.app.project import Project\nfrom engine.render import render\n"
+    code = (REGISTER_FOOTAGE + "import sys\nfrom longcut.engine.app.project import Project\nfrom longcut.engine.render import render\n"
             "project = Project.open(sys.argv[1])\nrender(project.plan(), project.store, project.lock)")
     subprocess.run([sys.executable, "-c", code, str(film)], check=True, cwd=ROOT)
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from engine.backends.animatic import AnimaticBackend
+from longcut.engine.backends.animatic import AnimaticBackend
 
 GRAIN_SIGMA = 2.0  # in 8-bit levels: light grain
 PATTERNS = 16  # grain patterns drawn once and cycled: no two frames in a row share one
@@ -38,13 +38,13 @@ class FootageBackend(AnimaticBackend):
 
 def register() -> None:
     """Make `backend: footage` known to longcut in this process."""
-    from engine.plugins import BACKENDS, registry
+    from longcut.engine.plugins import BACKENDS, registry
 
     registry(BACKENDS)[FootageBackend.name] = "bench.footage:FootageBackend"
 
 
 def main() -> None:
-    from engine.cli import app
+    from longcut.engine.cli import app
 
     register()
     sys.argv[0] = "longcut"

@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
-from engine.app.cut import CutRequest, cut_film  # noqa: E402
-from engine.analysis.identity import available as identity_available  # noqa: E402
-from engine.analysis.identity import missing  # noqa: E402
-from engine.app.project import Project  # noqa: E402
-from engine.render import render, take  # noqa: E402
+from longcut.engine.app.cut import CutRequest, cut_film  # noqa: E402
+from longcut.engine.analysis.identity import available as identity_available  # noqa: E402
+from longcut.engine.analysis.identity import missing  # noqa: E402
+from longcut.engine.app.project import Project  # noqa: E402
+from longcut.engine.render import render, take  # noqa: E402
 
 SIZE = (640, 360)
 

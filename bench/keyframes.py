@@ -31,7 +31,7 @@ SHOTS = 20
 def board_seconds(film: Path) -> float:
     from typer.testing import CliRunner
 
-    from engine.cli import app
+    from longcut.engine.cli import app
 
     started = time.perf_counter()
     result = CliRunner().invoke(app, ["board", str(film)], terminal_width=200)
@@ -40,7 +40,7 @@ def board_seconds(film: Path) -> float:
 
 
 def plan_seconds(film: Path) -> float:
-    from engine.app.project import Project
+    from longcut.engine.app.project import Project
 
     started = time.perf_counter()
     Project.open(film, media=True).plan()
@@ -90,9 +90,9 @@ def model_keyframes(steps: int) -> None:
     import torch
     from PIL import Image
 
-    from engine.backends.diffusers.keyframes import fit_reference
-    from engine.app.project import Project
-    from engine.render.keyframes import draw_missing
+    from longcut.engine.backends.diffusers.keyframes import fit_reference
+    from longcut.engine.app.project import Project
+    from longcut.engine.render.keyframes import draw_missing
     from tests import tiny_models
 
     torch.set_num_threads(1)

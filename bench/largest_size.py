@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.render_animatic import peak_memory_mb  # noqa: E402
-from storyboard.units import MAX_PIXELS  # noqa: E402
+from longcut.storyboard.units import MAX_PIXELS  # noqa: E402
 
 FILM = """title: Largest
 fps: 24

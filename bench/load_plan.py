@@ -14,7 +14,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import storyboard  # noqa: E402
+from longcut import storyboard  # noqa: E402
 from bench.common import median_seconds, report  # noqa: E402
 
 SCENES, SHOTS_PER_SCENE = 100, 100

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example  # noqa: E402
-from engine.render.executors import ExecutorOptions, LocalExecutor, create_executor  # noqa: E402
-from engine.app.project import Project  # noqa: E402
-from engine.render import render  # noqa: E402
+from longcut.engine.render.executors import ExecutorOptions, LocalExecutor, create_executor  # noqa: E402
+from longcut.engine.app.project import Project  # noqa: E402
+from longcut.engine.render import render  # noqa: E402
 
 SIZE = (320, 180)  # the scheduling is what is measured; small frames keep a run under a minute
 

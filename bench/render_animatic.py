@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, median_seconds, report  # noqa: E402
-from engine.media.ffmpeg import ENCODING, ffmpeg_exe, gop_frames  # noqa: E402
+from longcut.engine.media.ffmpeg import ENCODING, ffmpeg_exe, gop_frames  # noqa: E402
 
-LONGCUT = [sys.executable, "-m", "engine.cli"]
+LONGCUT = [sys.executable, "-m", "longcut.engine.cli"]
 
 
 def longcut(*args: str, cwd: Path | None = None) -> None:
@@ -124,7 +124,7 @@ def main() -> None:
         startup = median_seconds(lambda: subprocess.run([*LONGCUT, "--help"], check=True, stdout=subprocess.DEVNULL,
                                                         cwd=ROOT), 3)
         again = median_seconds(lambda: longcut("render", str(cached)), 3)
-        report("longcut render on a fully cached 100-shot film", ("python -m engine.cli --help (start-up)", startup),
+        report("longcut render on a fully cached 100-shot film", ("python -m longcut.engine.cli --help (start-up)", startup),
                [("longcut render, nothing to do", again)])
         print(f"  target: under 1 s -> {'ok' if again < 1 else 'TOO SLOW'}")
         json.dump({"short_render_s": ours, "floor_s": floor, "minute_1080p_mb": minute_mb, "long_mb": long_mb,

@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
-from engine.app.project import Project  # noqa: E402
-from engine.review.decisions import Review  # noqa: E402
-from engine.review.server import ReviewServer  # noqa: E402
-from engine.review.state import page_state  # noqa: E402
+from longcut.engine.app.project import Project  # noqa: E402
+from longcut.engine.review.decisions import Review  # noqa: E402
+from longcut.engine.review.server import ReviewServer  # noqa: E402
+from longcut.engine.review.state import page_state  # noqa: E402
 
 
 def reopened_state(film: Path) -> dict:

@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import copy_example, report  # noqa: E402
-from engine.render import voices  # noqa: E402
-from engine.app.cut import CutRequest, cut_film  # noqa: E402
-from engine.editor import dialogue  # noqa: E402
-from engine.app.project import Project  # noqa: E402
-from engine.render import render as render_shots  # noqa: E402
+from longcut.engine.render import voices  # noqa: E402
+from longcut.engine.app.cut import CutRequest, cut_film  # noqa: E402
+from longcut.engine.editor import dialogue  # noqa: E402
+from longcut.engine.app.project import Project  # noqa: E402
+from longcut.engine.render import render as render_shots  # noqa: E402
 
 
 def median(values: list[float]) -> float:

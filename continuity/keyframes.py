@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from storyboard import Screenplay
-from storyboard.schema import Film, KeyframeSpec
+from longcut.storyboard import Screenplay
+from longcut.storyboard.schema import Film, KeyframeSpec
 
 from .request import CharacterLook, LocationLook, ShotRequest, TakeChoice, default_choice, references_of, seed_for
 from .seeds import derive_seed

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from storyboard import Screenplay, ShotGraph
-from storyboard.schema import MENTION
+from longcut.storyboard import Screenplay, ShotGraph
+from longcut.storyboard.schema import MENTION
 
 from .seeds import character_seed, shot_seed
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from storyboard.schema import SEED_LIMIT
+from longcut.storyboard.schema import SEED_LIMIT
 
 
 def derive_seed(film_seed: int, *names: object) -> int:

@@ -62,7 +62,7 @@ def _open(film: Path, store: str | None, media: bool = False, writes: bool = Tru
 
 
 def _size(value: str | None) -> tuple[int, int] | None:
-    from storyboard.units import parse_size
+    from longcut.storyboard.units import parse_size
 
     try:
         return parse_size(value) if value is not None else None

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from storyboard import Screenplay
-from storyboard.files import FileRefused, resolved
+from longcut.storyboard import Screenplay
+from longcut.storyboard.files import FileRefused, resolved
 
 from .atomic import can_write, staged_folder
 from .errors import LongcutError, refused

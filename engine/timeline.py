@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from storyboard.files import RECORD_LIMIT, confined, read_text
-from storyboard.schema import Choice, TransitionType
+from longcut.storyboard.files import RECORD_LIMIT, confined, read_text
+from longcut.storyboard.schema import Choice, TransitionType
 
 from .atomic import atomic_path
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.backends.animatic import AnimaticBackend
+from longcut.engine.backends.animatic import AnimaticBackend
 
 
 class CountingAnimatic(AnimaticBackend):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from engine.cli import app
+from longcut.engine.cli import app
 
 
 def run(*args, code=0):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from engine.media.ffmpeg import ffmpeg_exe
+from longcut.engine.media.ffmpeg import ffmpeg_exe
 
 
 def ffmpeg(*args: str) -> None:

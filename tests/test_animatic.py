@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import storyboard
-from continuity import resolve
-from engine.backends import Segment
-from engine.backends.animatic import AnimaticBackend
-from engine.backends.animatic.look import COLOURS, figure_look, set_look
-from storyboard.schema import CameraMove, ShotSize
+from longcut import storyboard
+from longcut.continuity import resolve
+from longcut.engine.backends import Segment
+from longcut.engine.backends.animatic import AnimaticBackend
+from longcut.engine.backends.animatic.look import COLOURS, figure_look, set_look
+from longcut.storyboard.schema import CameraMove, ShotSize
 
 from .cli import run
 from .films import tiny_film
@@ -67,9 +67,9 @@ def test_places_come_from_the_description():
 def test_a_character_is_one_body_and_a_close_up_shows_its_face_whatever_the_reference(tmp_path):
     """A full-length reference (as `longcut new` writes), a head-and-shoulders one and none: each character is
     drawn with one body at the figure's height, and a close-up frames its face, whole, in the upper half."""
-    from engine.backends.animatic.drawing import Figure, Painter, is_full_length, paint_figures, portrait
-    from engine.backends.animatic.look import SetLook, figure_look
-    from engine.analysis.identity import missing, models
+    from longcut.engine.backends.animatic.drawing import Figure, Painter, is_full_length, paint_figures, portrait
+    from longcut.engine.backends.animatic.look import SetLook, figure_look
+    from longcut.engine.analysis.identity import missing, models
 
     look = figure_look("a keeper in her sixties, short grey hair, navy coat, red scarf", 3)
     full = tmp_path / "full.png"

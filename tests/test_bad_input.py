@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
+from longcut.engine.cli import app
 
 BAD = Path(__file__).parent / "bad"
 
@@ -146,7 +146,7 @@ def test_a_pipe_given_as_a_file_is_named_as_such(tmp_path, field):
 
 
 def test_a_real_process_exits_2_without_a_traceback(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "engine.cli", "check", str(BAD / "unknown-field" / "film.yaml")],
+    result = subprocess.run([sys.executable, "-m", "longcut.engine.cli", "check", str(BAD / "unknown-field" / "film.yaml")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

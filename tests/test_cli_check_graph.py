@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from engine.cli import app
+from longcut.engine.cli import app
 
 from .conftest import DATA, EXAMPLES
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer.main
 
-from engine import __version__
-from engine.cli import app
+from longcut.engine import __version__
+from longcut.engine.cli import app
 from tests.cli import run
 from tests.films import tiny_film
 

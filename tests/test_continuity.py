@@ -1,8 +1,8 @@
 from fractions import Fraction
 
-import storyboard
-from continuity import TakeChoice, resolve, shot_seed
-from storyboard import ShotGraph
+from longcut import storyboard
+from longcut.continuity import TakeChoice, resolve, shot_seed
+from longcut.storyboard import ShotGraph
 
 from .films import TINY, tiny_film
 

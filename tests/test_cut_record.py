@@ -8,9 +8,9 @@ import shutil
 
 import opentimelineio as otio
 
-from engine.media.ffmpeg import count_packets
-from engine.app.project import Project
-from engine.timeline import Cut
+from longcut.engine.media.ffmpeg import count_packets
+from longcut.engine.app.project import Project
+from longcut.engine.timeline import Cut
 
 from .cli import run
 from .films import tiny_film

@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
-from continuity import ShotRequest  # noqa: E402
-from engine.backends import Segment  # noqa: E402
-from engine.backends import diffusers as backend_module  # noqa: E402
-from engine.backends.diffusers import DiffusersBackend  # noqa: E402
-from engine.cli import app  # noqa: E402
-from engine.errors import LongcutError, StepFailed  # noqa: E402
-from engine.media.ffmpeg import probe_frames  # noqa: E402
+from longcut.continuity import ShotRequest  # noqa: E402
+from longcut.engine.backends import Segment  # noqa: E402
+from longcut.engine.backends import diffusers as backend_module  # noqa: E402
+from longcut.engine.backends.diffusers import DiffusersBackend  # noqa: E402
+from longcut.engine.cli import app  # noqa: E402
+from longcut.engine.errors import LongcutError, StepFailed  # noqa: E402
+from longcut.engine.media.ffmpeg import probe_frames  # noqa: E402
 
 from . import tiny_models  # noqa: E402
 
@@ -223,8 +223,8 @@ def ltx2_film(tmp_path_factory):
 def test_ltx2_makes_sound_with_every_take_and_the_cut_places_it_on_its_frames(ltx2_film):
     import wave
 
-    from engine.app.project import Project
-    from engine.timeline import Cut
+    from longcut.engine.app.project import Project
+    from longcut.engine.timeline import Cut
 
     project = Project.open(ltx2_film)
     assert project.backend.family.name == "ltx2" and project.backend.family.sound  # from the saved model_index.json
@@ -243,8 +243,8 @@ def test_ltx2_makes_sound_with_every_take_and_the_cut_places_it_on_its_frames(lt
 
 
 def test_ltx2_is_given_the_dialogue_and_the_films_rate(ltx2_film):
-    from engine.backends.diffusers.adapters import spoken_prompt
-    from engine.app.project import Project
+    from longcut.engine.backends.diffusers.adapters import spoken_prompt
+    from longcut.engine.app.project import Project
 
     project = Project.open(ltx2_film)
     request = project.plan().shots["b"].request
@@ -257,7 +257,7 @@ def test_ltx2_is_given_the_dialogue_and_the_films_rate(ltx2_film):
 def _film_sound(film: Path) -> np.ndarray:
     import subprocess
 
-    from engine.media.ffmpeg import ffmpeg_exe
+    from longcut.engine.media.ffmpeg import ffmpeg_exe
 
     done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(film.with_suffix(".mp4")),
                            "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"], capture_output=True,
@@ -296,7 +296,7 @@ def vace_film(folder: Path, model: Path) -> Path:
 
 
 def test_wan_vace_is_given_the_references_and_the_first_and_last_frames(vace, tmp_path):
-    from engine.app.project import Project
+    from longcut.engine.app.project import Project
 
     project = Project.open(vace_film(tmp_path, vace))
     backend = project.backend
@@ -318,7 +318,7 @@ def test_wan_vace_is_given_the_references_and_the_first_and_last_frames(vace, tm
 def test_the_references_reach_the_model(vace, tmp_path):
     """Through the backend's own arguments and the real pipeline: the latents differ with and without the
     reference (the tiny VAE decodes nearly everything to grey, so pixels would hide it)."""
-    from engine.app.project import Project
+    from longcut.engine.app.project import Project
 
     project = Project.open(vace_film(tmp_path, vace))
     backend = project.backend
@@ -404,8 +404,8 @@ def test_a_keyframe_model_is_given_every_reference_of_the_shot_and_they_reach_it
     of them changes (the tiny VAE would hide it in pixels)."""
     from PIL import Image
 
-    from engine.backends.diffusers.keyframes import fit_reference
-    from engine.app.project import Project
+    from longcut.engine.backends.diffusers.keyframes import fit_reference
+    from longcut.engine.app.project import Project
 
     project = Project.open(keyframe_film(tmp_path, models["ltx"], flux2))
     keyframes = project.keyframe_backend
@@ -430,8 +430,8 @@ def test_a_keyframe_model_is_given_every_reference_of_the_shot_and_they_reach_it
 
 
 def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):
-    from engine.app.project import Project
-    from engine.store import KEYFRAME_KIND
+    from longcut.engine.app.project import Project
+    from longcut.engine.store import KEYFRAME_KIND
 
     film = keyframe_film(tmp_path, models["ltx"], flux2)
     board = CliRunner().invoke(app, ["board", str(film)], terminal_width=200)
@@ -447,7 +447,7 @@ def test_board_then_render_with_model_keyframes(models, flux2, tmp_path):
     assert project.store.record(a.key).keyframes == {"first": record.key}
     # the video of a was made from its keyframe: image-to-video, not text-to-video
     assert any(key[1] == "LTXImageToVideoPipeline" for key in backend_module._PIPELINES)
-    from engine.backends.diffusers import keyframes as keyframe_module
+    from longcut.engine.backends.diffusers import keyframes as keyframe_module
 
     assert not keyframe_module._PIPELINES  # the image model let go before the video model loaded
     checked = CliRunner().invoke(app, ["check", str(film)], terminal_width=200)
@@ -471,7 +471,7 @@ def test_vace_starts_on_its_keyframe_with_the_references_in_the_same_call(vace, 
     result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "drew 2 keyframe(s) first" in result.output  # a and the loop c; b continues a
-    from engine.app.project import Project
+    from longcut.engine.app.project import Project
 
     store = Project.open(film).store
     a = Project.open(film).plan().shots["a"]
@@ -486,8 +486,8 @@ def test_flux_kontext_keyframes_take_the_references_as_one_canvas(models, tmp_pa
     """FLUX.1 Kontext takes one image: the shot's three references side by side, each at the same height, whole."""
     from PIL import Image
 
-    from engine.backends.diffusers.keyframes import fit_reference
-    from engine.app.project import Project
+    from longcut.engine.backends.diffusers.keyframes import fit_reference
+    from longcut.engine.app.project import Project
 
     kontext = tiny_models.flux_kontext(tmp_path / "kontext")
     film = keyframe_film(tmp_path / "film", models["ltx"], kontext)
@@ -591,8 +591,8 @@ def test_kontext_is_given_the_canvas_at_longcuts_size_never_squashed(models, tmp
     pipeline's auto-resize turned 704x128 into 1568x672 (a 2.4x squash)."""
     from PIL import Image
 
-    from engine.backends.diffusers.keyframes import fit_reference, sized_canvas
-    from engine.app.project import Project
+    from longcut.engine.backends.diffusers.keyframes import fit_reference, sized_canvas
+    from longcut.engine.app.project import Project
 
     kontext = tiny_models.flux_kontext(tmp_path / "kontext")
     film = keyframe_film(tmp_path / "film", models["ltx"], kontext)
@@ -680,8 +680,8 @@ def test_the_prompt_keeps_action_and_style_first_and_check_says_what_the_encoder
     `check` names the shot and what is cut, counted with the pipeline's own tokenizer."""
     from transformers import AutoTokenizer
 
-    from engine.backends.diffusers.adapters import video_prompt
-    from engine.app.project import Project
+    from longcut.engine.backends.diffusers.adapters import video_prompt
+    from longcut.engine.app.project import Project
 
     film = tmp_path / "film.yaml"
     film.write_text(LONG_PROMPT_FILM.format(model=models["ltx"]))
@@ -707,7 +707,7 @@ def test_the_prompt_keeps_action_and_style_first_and_check_says_what_the_encoder
 
 def recorded(monkeypatch):
     """Each shot's frames as its take has them (its calls joined), and each call's context and arguments."""
-    import engine.render.take as take_module
+    import longcut.engine.render.take as take_module
 
     made: dict[str, list[np.ndarray]] = {}
     calls: list[tuple[str, tuple, dict]] = []
@@ -729,7 +729,7 @@ def recorded(monkeypatch):
 
 
 def test_ltx_continues_from_its_parents_last_nine_frames(models, tmp_path, monkeypatch):
-    from engine.app.project import Project
+    from longcut.engine.app.project import Project
 
     film = tmp_path / "film.yaml"
     film.write_text(FILM.format(model=models["ltx"]).replace("duration: 3s}", "duration: 2s}")
@@ -776,7 +776,7 @@ def test_a_family_that_takes_one_frame_says_so_at_check(models, tmp_path):
 def test_ltx2_continues_from_its_parents_last_nine_frames_and_its_sound_from_the_cut(ltx2_film, tmp_path, monkeypatch):
     import wave
 
-    from engine.app.project import Project
+    from longcut.engine.app.project import Project
 
     film = tmp_path / "film.yaml"
     film.write_text(LTX2_FILM.format(model=ltx2_film.parent / "model").replace("duration: 0.5s", "duration: 1s"))

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.editor.audio import measure_loudness
-from engine.editor.pieces import plan_pieces
-from engine.editor.subtitles import BurnIn
-from engine.editor.timeline import SubtitleCue, Timeline, build_timeline
-from engine.media.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_flags, probe_frames, timescale,
+from longcut.engine.editor.audio import measure_loudness
+from longcut.engine.editor.pieces import plan_pieces
+from longcut.engine.editor.subtitles import BurnIn
+from longcut.engine.editor.timeline import SubtitleCue, Timeline, build_timeline
+from longcut.engine.media.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_flags, probe_frames, timescale,
                            write_concat_listing)
-from engine.app.project import Project
+from longcut.engine.app.project import Project
 
 from .cli import run
 from .films import TINY, tiny_film

@@ -10,13 +10,13 @@ import opentimelineio as otio
 import pycmx
 import pytest
 
-from engine.editor.timeline import build_timeline
-from engine.timeline import Clip
-from engine.export.common import centred_events, reel_names
-from storyboard.units import format_timecode as timecode
-from storyboard.units import timecode_frames
-from engine.media.ffmpeg import probe_frames
-from engine.app.project import Project
+from longcut.engine.editor.timeline import build_timeline
+from longcut.engine.timeline import Clip
+from longcut.engine.export.common import centred_events, reel_names
+from longcut.storyboard.units import format_timecode as timecode
+from longcut.storyboard.units import timecode_frames
+from longcut.engine.media.ffmpeg import probe_frames
+from longcut.engine.app.project import Project
 
 from .cli import run
 from .films import TINY, tiny_film
@@ -108,7 +108,7 @@ def test_opentimelineio_reads_the_edl_and_the_xml_with_the_same_cuts(exported):
 def test_final_cut_reads_the_fcpxml_with_the_same_cuts(exported):
     import xml.etree.ElementTree as ElementTree
 
-    from engine.export.fcpx import _time
+    from longcut.engine.export.fcpx import _time
 
     film, timeline, cut = exported
     expected = [(event.name, event.record_in) for event in centred_events(cut)]
@@ -353,7 +353,7 @@ def test_exports_at_every_broadcast_rate_read_back_to_the_frame(tmp_path, rate, 
     # the fcpx adapter reads 1001/30000s frames as 29 fps (its own rounding), so the times are read here, exactly
     import xml.etree.ElementTree as ElementTree
 
-    from engine.export.fcpx import _time
+    from longcut.engine.export.fcpx import _time
 
     run("export", film, "--format", "fcpxml", "--start", "01:00:00:00")
     spine = ElementTree.parse(film.with_suffix(".fcpxml")).find(".//spine")

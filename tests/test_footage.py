@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.media.ffmpeg import decode_frames, probe_frames
-from engine.store import TakeStore
+from longcut.engine.media.ffmpeg import decode_frames, probe_frames
+from longcut.engine.store import TakeStore
 
 from .cli import run
 from .media import ffmpeg, make_clip, small_film
@@ -122,7 +122,7 @@ def test_footage_sound_is_the_shots_sound_from_its_in_point(tmp_path):
     cut = json.loads(film.with_suffix(".cut.json").read_text())
     first, second = (item["clip"] for item in cut["timeline"]["items"])
     assert first["audio"]["file"] == "talk.mp4" and first["audio"]["start"] == 1.0 and second["audio"] is None
-    from engine.editor.audio import measure_loudness
+    from longcut.engine.editor.audio import measure_loudness
 
     assert measure_loudness(film.with_suffix(".mp4")) > -30  # the tone is in the film
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import storyboard
-from engine.media.ffmpeg import probe_frames
-from storyboard.fountain import ShotDraft, duration_of, location_of, read_script
+from longcut import storyboard
+from longcut.engine.media.ffmpeg import probe_frames
+from longcut.storyboard.fountain import ShotDraft, duration_of, location_of, read_script
 
 from .cli import run
 
@@ -96,7 +96,7 @@ def test_durations_follow_the_stated_rules():
     assert duration_of(ShotDraft(prompt="one two three four five six seven eight nine ten")) == 5.5
     assert duration_of(ShotDraft(prompt="x")) == 3.0  # at least 3 s of action
     assert duration_of(ShotDraft(prompt=" ".join(["w"] * 200))) == 20.0  # at most 20 s
-    from storyboard.fountain import Line
+    from longcut.storyboard.fountain import Line
 
     talk = ShotDraft(prompt="@ada speaks", spoken_only=True, dialogue=[Line("ada", "one two three four five")])
     # 2 s of reading at 150 words a minute, + 0.5 s for the line

@@ -1,7 +1,7 @@
 import pytest
 
-import storyboard
-from storyboard import ScreenplayError, ShotGraph
+from longcut import storyboard
+from longcut.storyboard import ScreenplayError, ShotGraph
 
 from .conftest import EXAMPLES
 

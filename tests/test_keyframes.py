@@ -7,9 +7,9 @@ import json
 import numpy as np
 from PIL import Image
 
-from continuity import FIRST, LAST
-from engine.app.project import Project
-from engine.store import KEYFRAME, KEYFRAME_KIND, read_png
+from longcut.continuity import FIRST, LAST
+from longcut.engine.app.project import Project
+from longcut.engine.store import KEYFRAME, KEYFRAME_KIND, read_png
 
 from .cli import run
 from .films import TINY, tiny_film
@@ -38,7 +38,7 @@ def test_continuity_decides_which_shots_get_keyframes(tmp_path):
     a = plan.shots["a"].keyframes[0].request
     assert a.seed == plan.shots["a"].request.seed  # take 1 of a keyframe and of its shot share the seed
     assert a.prompt.endswith("flat storyboard style. Wide shot") and "Ada (a keeper" in a.prompt
-    from continuity.keyframes import framing
+    from longcut.continuity.keyframes import framing
 
     assert framing("medium-close-up", "push-in", LAST) == "Medium close-up shot, at the end of a push-in"
     assert framing("two-shot", "static", LAST) == "Two shot"
@@ -137,7 +137,7 @@ def test_the_keyframe_fields_pass_the_schema_and_the_loader(tmp_path):
     import jsonschema
     import yaml
 
-    from storyboard.json_schema import film_schema
+    from longcut.storyboard.json_schema import film_schema
 
     for spelling in ("keyframes: off", "keyframes: animatic", "keyframes: {name: diffusers, model: m, last: true}"):
         text = TINY.replace("backend:", f"{spelling}\nbackend:").replace("id: d, prompt", "id: d, keyframes: "
@@ -164,7 +164,7 @@ def test_a_damaged_keyframe_is_drawn_again(tmp_path):
 def test_the_board_has_no_holes_before_or_after_the_render(tmp_path):
     """A shot that continues another shows a picture: before the render, the keyframe its chain starts on (marked);
     after, its take's first frame; and a render since redraws the board."""
-    from engine.stills.board import CELL, THUMB_W, board_keys, start_picture
+    from longcut.engine.stills.board import CELL, THUMB_W, board_keys, start_picture
 
     film = tiny_film(tmp_path)
     run("board", film)

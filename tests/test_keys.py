@@ -2,8 +2,8 @@
 
 from PIL import Image
 
-from continuity import shot_seed
-from engine.app.project import Project
+from longcut.continuity import shot_seed
+from longcut.engine.app.project import Project
 
 from .films import TINY, tiny_film
 

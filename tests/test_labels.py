@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.media.ffmpeg import decode_frames
-from engine.store import TakeStore
-from engine.timeline import Cut
-from engine.media.xmp import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
+from longcut.engine.media.ffmpeg import decode_frames
+from longcut.engine.store import TakeStore
+from longcut.engine.timeline import Cut
+from longcut.engine.media.xmp import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
 
 from .cli import run
 from .media import make_clip, small_film
@@ -38,9 +38,9 @@ def records_by_shot(film: Path) -> dict:
 
 def test_every_take_and_film_says_in_xmp_that_it_is_ai_generated(tmp_path):
     """IPTC's digital source type in an XMP box of each MP4, read back; a title with markup stays text."""
-    from engine.media.ffmpeg import count_packets
-    from engine.store import TakeStore
-    from engine.media.xmp import TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
+    from longcut.engine.media.ffmpeg import count_packets
+    from longcut.engine.store import TakeStore
+    from longcut.engine.media.xmp import TRAINED_ALGORITHMIC_MEDIA, digital_source_type, read_xmp
 
     film = tmp_path / "film.yaml"
     film.write_text('title: "<script>alert(1)</script> & co"\nsize: 320x180\nscenes:\n  - id: s\n    shots:\n'
@@ -164,7 +164,7 @@ def test_yaml_booleans_are_the_settings_words(tmp_path):
     film = small_film(tmp_path, "      - {id: a, duration: 12f, prompt: a pier, color_match: off}\n",
                       extra="watermark: yes\n")
     run("check", film)
-    from storyboard import load
+    from longcut.storyboard import load
 
     screenplay = load(film)
     assert screenplay.film.watermark == "corner" and screenplay.by_id["a"].shot.color_match == "off"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-import storyboard
-from storyboard import ScreenplayError
-from storyboard.schema import CameraMove, ShotSize, TransitionType
+from longcut import storyboard
+from longcut.storyboard import ScreenplayError
+from longcut.storyboard.schema import CameraMove, ShotSize, TransitionType
 
 from .conftest import EXAMPLES, SHARED_FORMAT
 

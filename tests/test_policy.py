@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storyboard.policy import MINORS, rules
+from longcut.storyboard.policy import MINORS, rules
 
 from .cli import run
 
@@ -189,7 +189,7 @@ def test_no_shipped_term_holds_a_letter_three_times():
     """Text is read with such runs collapsed (gooore is gore), so a term with one could never match."""
     import re
 
-    from storyboard.policy import default_categories
+    from longcut.storyboard.policy import default_categories
 
     for spec in default_categories().values():
         for written in [*spec.get("terms", ()), *spec.get("except", ()), *spec.get("minors", ())]:

@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import storyboard
-from storyboard import ScreenplayError, ShotGraph
+from longcut import storyboard
+from longcut.storyboard import ScreenplayError, ShotGraph
 
 IDS = st.sampled_from(["a", "b", "c", "d", "mara", "tom", "x-1", "bad id", ""])
 DURATIONS = st.one_of(st.sampled_from(["1s", "0.5s", "2f", "-1s", "0s", "1m", "00:00:01:00", "soon", "1m30s"]),

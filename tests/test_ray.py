@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 
-import engine.backends
-import engine.plugins
-from engine.errors import LongcutError
-from engine.render.executors import ExecutorOptions, LocalExecutor, create_executor
-from engine.media.ffmpeg import probe_frames
-from engine.app.project import Project
-from engine.render import render
-from engine.render.take import Progress
+from longcut.engine import plugins
+from longcut.engine.errors import LongcutError
+from longcut.engine.render.executors import ExecutorOptions, LocalExecutor, create_executor
+from longcut.engine.media.ffmpeg import probe_frames
+from longcut.engine.app.project import Project
+from longcut.engine.render import render
+from longcut.engine.render.take import Progress
 
 from .cli import run as cli
 from .films import example_copy
@@ -146,7 +145,7 @@ def test_a_cluster_with_no_room_for_a_worker_is_a_clear_error(cluster, tmp_path)
 
 
 def test_a_backend_failing_on_a_worker_stops_the_render_with_its_message(cluster, tmp_path, monkeypatch):
-    monkeypatch.setitem(engine.plugins.registry(engine.plugins.BACKENDS), "flaky", "tests.backends:FlakyAnimatic")
+    monkeypatch.setitem(plugins.registry(plugins.BACKENDS), "flaky", "tests.backends:FlakyAnimatic")
     film = example_copy(tmp_path)
     film.write_text(film.read_text().replace("backend: animatic", "backend: {name: flaky, fail_on: storm-1}"))
     executor = create_executor(ExecutorOptions("ray", workers=1))
@@ -165,7 +164,7 @@ def test_the_cli_starts_ray_itself_and_cuts_the_film(tmp_path, tmp_path_factory)
     text = film.read_text()
     film.write_text(text.replace("backend: animatic", "backend: animatic\nexecutor: {name: ray, workers: 2}"))
     env = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_TMPDIR": str(tmp_path_factory.mktemp("r"))}
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "render", str(film), "--size", "160x90"],
+    done = subprocess.run([sys.executable, "-m", "longcut.engine.cli", "render", str(film), "--size", "160x90"],
                           env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr + done.stdout
     assert "worker 2" in done.stdout and "rendered 8 shot(s)" in done.stdout
@@ -187,14 +186,14 @@ def test_an_unknown_executor_is_named(tmp_path):
 
 
 def test_the_rest_of_longcut_never_imports_ray():
-    code = ("import sys, engine.cli, engine.render, engine.render.executors, engine.app.project; "
-            "assert 'ray' not in sys.modules, 'ray was imported'")
+    code = ("import sys, longcut.engine.cli, longcut.engine.render, longcut.engine.render.executors, "
+            "longcut.engine.app.project; assert 'ray' not in sys.modules, 'ray was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_ray_workers_share_takes_through_object_storage(cluster, tmp_path, in_process):
     # Each worker keeps its own mirror and uploads what it makes; a child on another worker fetches its parent.
-    from engine.render.executors.ray import _mirror_folder
+    from longcut.engine.render.executors.ray import _mirror_folder
 
     film, url = example_copy(tmp_path), f"file://{tmp_path / 'bucket'}"
     project = Project.open(film, url)
@@ -245,7 +244,7 @@ def test_a_lost_head_ends_the_render_in_seconds_with_a_hint(tmp_path, tmp_path_f
     film = example_copy(tmp_path)
     render = None
     try:
-        render = subprocess.Popen([sys.executable, "-m", "engine.cli", "render", str(film), "--executor", "ray",
+        render = subprocess.Popen([sys.executable, "-m", "longcut.engine.cli", "render", str(film), "--executor", "ray",
                                    "--address", f"127.0.0.1:{port}", "--size", "320x180"], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         scratch = film.parent / ".longcut" / "tmp"

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from engine.atomic import HOST_TAG
-from engine.cli import app
-from engine.media.ffmpeg import count_packets, probe_frames
-from engine.store import HOST, RECORD, TakeStore
-from engine.media.text import card_frames, draw_card
+from longcut.engine.atomic import HOST_TAG
+from longcut.engine.cli import app
+from longcut.engine.media.ffmpeg import count_packets, probe_frames
+from longcut.engine.store import HOST, RECORD, TakeStore
+from longcut.engine.media.text import card_frames, draw_card
 
 from .cli import run
 from .films import tiny_film
@@ -176,7 +176,7 @@ def test_bad_options_are_one_message_with_a_hint(rendered, args, words, tmp_path
 
 
 def test_an_ffmpeg_that_is_not_there_is_a_message(rendered, monkeypatch):
-    from engine.media.ffmpeg import ffmpeg_exe
+    from longcut.engine.media.ffmpeg import ffmpeg_exe
 
     monkeypatch.setenv("LONGCUT_FFMPEG", "/nonexistent/ffmpeg")
     ffmpeg_exe.cache_clear()
@@ -205,7 +205,7 @@ def test_what_a_killed_cut_left_is_swept_and_nothing_goes_to_the_system_temp(ren
     system_temp = tmp_path / "system-temp"
     system_temp.mkdir()
     env = {**os.environ, "TMPDIR": str(system_temp)}
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "cut", str(rendered), "--loudness", "-16"],
+    done = subprocess.run([sys.executable, "-m", "longcut.engine.cli", "cut", str(rendered), "--loudness", "-16"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert not left.exists() and not stale_piece.exists() and not stale_film.exists()
@@ -234,7 +234,7 @@ def test_a_ten_thousand_character_title_is_drawn_at_once():
 
 def test_two_renders_of_one_film_make_each_take_once(tmp_path):
     film = tiny_film(tmp_path)
-    command = [sys.executable, "-m", "engine.cli", "render", str(film), "--no-titles"]
+    command = [sys.executable, "-m", "longcut.engine.cli", "render", str(film), "--no-titles"]
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     outputs = [process.communicate(timeout=300) for process in (first, second)]
@@ -249,7 +249,7 @@ def test_two_renders_of_one_film_make_each_take_once(tmp_path):
 def test_a_lock_held_by_a_dead_process_is_no_lock(tmp_path):
     store = TakeStore(tmp_path / "store")
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from engine.store import TakeStore\n"
+        "import sys, time; from pathlib import Path; from longcut.engine.store import TakeStore\n"
         f"store = TakeStore(Path({str(tmp_path / 'store')!r}))\n"
         "with store.claim('k' * 64):\n    print('held', flush=True); time.sleep(60)\n")],
         stdout=subprocess.PIPE, text=True)
@@ -290,7 +290,7 @@ def test_threads_writing_one_file_at_once_never_share_a_temporary(tmp_path):
     them, whole."""
     import threading
 
-    from engine.atomic import atomic_path
+    from longcut.engine.atomic import atomic_path
 
     target = tmp_path / "verified" / "note"
     failures = []

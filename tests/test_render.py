@@ -15,13 +15,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import engine.backends
-import engine.plugins
-from engine.media.ffmpeg import decode_frames, probe_frames
-from engine.app.project import Project
-from engine.render import render
+from longcut.engine import plugins
+from longcut.engine.media.ffmpeg import decode_frames, probe_frames
+from longcut.engine.app.project import Project
+from longcut.engine.render import render
 
-from engine.store import KEYFRAME_KIND, TakeStore
+from longcut.engine.store import KEYFRAME_KIND, TakeStore
 
 from .backends import CountingAnimatic
 from .cli import run
@@ -84,8 +83,8 @@ def test_the_clip_holds_the_frames_the_backend_made_and_no_captions(rendered):
 def test_the_captions_are_drawn_over_the_finished_picture_one_shot_at_a_time(rendered):
     """The film is the plain cut with each shot's captions over it; over the cross-fade into d, c's captions hold
     until the midpoint and d's from there, so no two sets ever dissolve into each other."""
-    from engine.editor import caption_texts
-    from engine.editor.captions import FilmCaptions, caption_spans
+    from longcut.engine.editor import caption_texts
+    from longcut.engine.editor.captions import FilmCaptions, caption_spans
 
     captioned = list(decode_frames(rendered.with_suffix(".mp4"), 128, 72))
     project = Project.open(rendered)
@@ -142,7 +141,7 @@ def test_long_shots_are_made_in_segments_with_exact_seams(rendered, tmp_path):
 
 
 def test_editing_one_prompt_rerenders_that_shot_and_what_continues_from_it(tmp_path, monkeypatch):
-    monkeypatch.setitem(engine.plugins.registry(engine.plugins.BACKENDS), "counting", "tests.backends:CountingAnimatic")
+    monkeypatch.setitem(plugins.registry(plugins.BACKENDS), "counting", "tests.backends:CountingAnimatic")
     text = TINY.replace("name: animatic, ", "name: counting, ")
     film = tiny_film(tmp_path, text=text)
     project = Project.open(film)
@@ -158,7 +157,7 @@ def test_editing_one_prompt_rerenders_that_shot_and_what_continues_from_it(tmp_p
 
 
 def test_a_failing_backend_names_the_shot_and_keeps_finished_takes(tmp_path, monkeypatch):
-    monkeypatch.setitem(engine.plugins.registry(engine.plugins.BACKENDS), "flaky", "tests.backends:FlakyAnimatic")
+    monkeypatch.setitem(plugins.registry(plugins.BACKENDS), "flaky", "tests.backends:FlakyAnimatic")
     film = tiny_film(tmp_path, text=TINY.replace("name: animatic, ", "name: flaky, fail_on: d, "))
     result = run("render", film, code=1)
     assert "shot `d`: backend `flaky` failed: RuntimeError: CUDA out of memory (simulated)" in result.stderr
@@ -171,7 +170,7 @@ def test_a_failing_backend_names_the_shot_and_keeps_finished_takes(tmp_path, mon
 def test_a_killed_render_resumes_to_the_same_frames(tmp_path, rendered):
     film = tiny_film(tmp_path, text=TINY.replace("size: 128x72", "size: 256x144"))
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "engine.cli", "render", str(film)], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "longcut.engine.cli", "render", str(film)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     scratch, takes = tmp_path / ".longcut" / "tmp", tmp_path / ".longcut" / "takes"
     deadline = time.monotonic() + 60
@@ -264,7 +263,7 @@ def test_dry_run_renders_nothing(tmp_path):
 def test_a_dry_run_fits_80_columns_with_whole_ids_and_says_how_long(rendered):
     film = rendered.with_name("film.yaml")
     film.write_text(film.read_text().replace("id: e,", "id: the-beam-sweeps-the-sea,"))  # a long id, to be made
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "render", str(film), "--dry-run"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "longcut.engine.cli", "render", str(film), "--dry-run"], capture_output=True,
                           text=True, env={**os.environ, "COLUMNS": "80"}, cwd=Path(__file__).parents[1], timeout=60)
     lines = done.stdout.splitlines()
     assert done.returncode == 0 and all(len(line) <= 80 for line in lines), done.stdout

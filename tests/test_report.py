@@ -10,8 +10,8 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
-from engine.analysis.measure import measure_clip
-from engine.analysis.report import flash_frames, hard_cuts, stretches
+from longcut.engine.analysis.measure import measure_clip
+from longcut.engine.analysis.report import flash_frames, hard_cuts, stretches
 
 from .cli import run
 from .media import ffmpeg, joined_clip, small_film
@@ -137,9 +137,9 @@ def test_a_trimmed_clip_is_measured_in_the_frames_the_cut_uses(events, tmp_path)
     the cut, and the seam's frames are decoded where the trim puts them."""
     import dataclasses
 
-    from engine.app.project import Project
-    from engine.analysis.report import continuity_report
-    from engine.timeline import Cut
+    from longcut.engine.app.project import Project
+    from longcut.engine.analysis.report import continuity_report
+    from longcut.engine.timeline import Cut
 
     (tmp_path / "events.mp4").write_bytes(events.read_bytes())
     film = small_film(tmp_path, "      - {id: a, duration: 1s, prompt: a pier}\n"

@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.media.ffmpeg import decode_frames
-from engine.app.project import Project
-from engine.review.decisions import Review, ReviewData, review_path
-from engine.media.proxy import PROXY_HEIGHT, proxy
-from engine.review.server import ReviewServer, is_loopback
-from engine.review.static import MARKER
-from storyboard.units import format_timecode
+from longcut.engine.media.ffmpeg import decode_frames
+from longcut.engine.app.project import Project
+from longcut.engine.review.decisions import Review, ReviewData, review_path
+from longcut.engine.media.proxy import PROXY_HEIGHT, proxy
+from longcut.engine.review.server import ReviewServer, is_loopback
+from longcut.engine.review.static import MARKER
+from longcut.storyboard.units import format_timecode
 
 from .cli import run
 from .films import film_copy
@@ -447,7 +447,7 @@ def test_longcut_review_serves_until_ctrl_c(film):
 
     # A shell ignores SIGINT for the commands it runs in the background, and the ignoring is inherited: give the
     # server Ctrl-C back, as a terminal would, whatever started the tests.
-    process = subprocess.Popen([sys.executable, "-m", "engine.cli", "review", str(film), "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "longcut.engine.cli", "review", str(film), "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:

@@ -5,10 +5,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from continuity import ShotRequest
-from engine.backends import Segment
-from engine.errors import StepFailed
-from engine.render.segments import seam_frames, shot_frames
+from longcut.continuity import ShotRequest
+from longcut.engine.backends import Segment
+from longcut.engine.errors import StepFailed
+from longcut.engine.render.segments import seam_frames, shot_frames
 
 
 class Counting:

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.editor.audio import measure_loudness
-from engine.media.ffmpeg import ffmpeg_exe
+from longcut.engine.editor.audio import measure_loudness
+from longcut.engine.media.ffmpeg import ffmpeg_exe
 
 from .cli import run as cli
 
@@ -51,9 +51,9 @@ def tone(path: Path, hz: float, seconds: float, silent_before: float = 0.0, leve
 
 def _unlimited_peak(film: Path) -> float:
     """The true peak the film's mix would have at the gain that meets -14 LUFS, were nothing limited."""
-    from engine.editor import audio
-    from engine.editor.timeline import build_timeline
-    from engine.app.project import Project
+    from longcut.engine.editor import audio
+    from longcut.engine.editor.timeline import build_timeline
+    from longcut.engine.app.project import Project
 
     project = Project.open(film)
     timeline = build_timeline(project.plan(), project.store, titles=False)
@@ -161,7 +161,7 @@ def test_a_sound_far_louder_than_the_score_is_limited_not_squashed_off_target(tm
     assert _unlimited_peak(film) > -1.0, "a film that needs limiting: the path under test"
     done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(film.with_suffix(".mp4")), "-af",
                            "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], capture_output=True, text=True)
-    from engine.editor.audio import _ebur128_summary
+    from longcut.engine.editor.audio import _ebur128_summary
 
     measured = _ebur128_summary(done.stderr)
     assert measured["I"] == pytest.approx(-14, abs=1.0)

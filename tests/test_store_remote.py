@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.app.project import Project, is_url
-from engine.store import FILES, KEYFRAME, RECORD
+from longcut.engine.app.project import Project, is_url
+from longcut.engine.store import FILES, KEYFRAME, RECORD
 
 from .cli import run as cli
 from .films import example_copy

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engine.editor.timed_text import GAP_FRAMES, MAX_SECONDS, MIN_SECONDS, READING_CPS, timed
-from engine.export.subtitles import lines
-from engine.timeline import SubtitleCue
+from longcut.engine.editor.timed_text import GAP_FRAMES, MAX_SECONDS, MIN_SECONDS, READING_CPS, timed
+from longcut.engine.export.subtitles import lines
+from longcut.engine.timeline import SubtitleCue
 
 FPS = Fraction(24)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.app.project import Project
-from engine.render.lock import LockFile
-from engine.timeline import Cut
+from longcut.engine.app.project import Project
+from longcut.engine.render.lock import LockFile
+from longcut.engine.timeline import Cut
 
 from .cli import run
 from .films import tiny_film
@@ -237,7 +237,7 @@ def test_two_processes_writing_the_lock_file_lose_nothing(tmp_path):
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from engine.render.lock import LockFile
+        from longcut.engine.render.lock import LockFile
         shot = sys.argv[1]
         for take in range(1, 31):
             lock = LockFile.beside(Path({str(film)!r}))
@@ -263,7 +263,7 @@ def test_a_save_keeps_what_another_writer_saved_meanwhile(tmp_path):
 
 
 def test_the_review_state_says_when_the_record_is_not_of_the_film(rendered):
-    from engine.review.server import ReviewServer
+    from longcut.engine.review.server import ReviewServer
 
     film = rendered.with_suffix(".mp4")
     old = Cut.beside(film).read_bytes()
@@ -294,7 +294,7 @@ def test_a_tiny_film_renders_and_exports_as_before(tmp_path):
 def test_an_encoder_that_exits_0_without_writing_records_no_take(tmp_path, monkeypatch):
     """An ffmpeg that swallows the frames and says it succeeded: the take is refused before its record is written,
     so no later render takes it as made."""
-    from engine.media.ffmpeg import ffmpeg_exe
+    from longcut.engine.media.ffmpeg import ffmpeg_exe
 
     real = ffmpeg_exe()
     liar = tmp_path / "ffmpeg"
@@ -339,7 +339,7 @@ from fractions import Fraction
 from pathlib import Path
 import numpy as np
 os.sched_setaffinity(0, {int(cpu) for cpu in sys.argv[1].split(",")})
-from engine.media.ffmpeg import Encoder
+from longcut.engine.media.ffmpeg import Encoder
 base = np.random.default_rng(1).integers(0, 255, (180, 320, 3), dtype=np.uint8)
 with Encoder(Path(sys.argv[2]), 320, 180, Fraction(24)) as encoder:
     for index in range(36):
@@ -387,7 +387,7 @@ def test_a_sound_whose_header_claims_an_absurd_rate_is_refused_at_check(tmp_path
 
 
 def test_a_long_sound_is_decoded_only_as_far_as_the_film_plays_it(tmp_path):
-    from engine.editor.audio import RATE, _decoded
+    from longcut.engine.editor.audio import RATE, _decoded
 
     long = forged_wav(tmp_path / "long.wav", 8000, samples=8000 * 120)  # two minutes
     data = _decoded(long, tmp_path / "long.f32", "a long file", needed=RATE)  # one second is played
@@ -395,7 +395,7 @@ def test_a_long_sound_is_decoded_only_as_far_as_the_film_plays_it(tmp_path):
 
 
 def test_a_generated_cue_costs_memory_for_what_it_plays():
-    from engine.editor.score import Score
+    from longcut.engine.editor.score import Score
 
     score = Score("calm", "D minor", 72)
     whole = score.cycle_samples
@@ -430,7 +430,7 @@ def test_read_only_commands_leave_the_film_folder_as_it_was(rendered, tmp_path):
 def test_a_full_disk_names_the_file_it_could_not_write(tmp_path):
     import errno
 
-    from engine.atomic import atomic_path
+    from longcut.engine.atomic import atomic_path
 
     target = tmp_path / "film.cut.json"
     with pytest.raises(OSError) as raised:
@@ -451,7 +451,7 @@ def test_symlink_loops_given_on_the_command_line_are_clear_errors(tmp_path):
 
 
 def test_the_watch_passes_over_a_symlink_loop_in_the_folder(tmp_path):
-    from engine.app.watch import FilmFiles
+    from longcut.engine.app.watch import FilmFiles
     from watchfiles import Change
 
     film = small(tmp_path / "film")

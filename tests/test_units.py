@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from storyboard.units import format_seconds, parse_duration, parse_fps, parse_gain, parse_size
+from longcut.storyboard.units import format_seconds, parse_duration, parse_fps, parse_gain, parse_size
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_the_largest_frame_is_dci_4k_either_way_up():
 
 
 def test_timecode_reads_back_what_it_writes_at_every_rate():
-    from storyboard.units import Timecode, format_timecode, timecode_frames
+    from longcut.storyboard.units import Timecode, format_timecode, timecode_frames
 
     for fps in (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
                 Fraction(60000, 1001)):

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.render import voices
-from engine.editor.score import RATE
-from engine.media.ffmpeg import ffmpeg_exe
-from engine.timeline import Cut
-from storyboard.schema import Voice
+from longcut.engine.render import voices
+from longcut.engine.editor.score import RATE
+from longcut.engine.media.ffmpeg import ffmpeg_exe
+from longcut.engine.timeline import Cut
+from longcut.storyboard.schema import Voice
 
 from .cli import run
 from .test_shot_audio import db, level, tone
@@ -134,7 +134,7 @@ def test_registers_and_presets_give_every_character_a_voice_of_their_own():
     assert voices.register("a lighthouse keeper in her sixties") == 5
     assert voices.register("her grandson, a boy of ten") == 4  # a noun says more than a pronoun
     assert voices.register("a girl of eight") == 9 and voices.register("a fisherman, a man of fifty") == 0
-    from storyboard.schema import Film
+    from longcut.storyboard.schema import Film
 
     film = Film.model_validate({"title": "t", "seed": 3, "scenes": [{"id": "s", "shots": [{"id": "a", "duration": 1}]}],
                                 "characters": {f"c{n}": {"description": "a man"} for n in range(8)}})
@@ -146,7 +146,7 @@ def test_without_the_voices_extra_the_dialogue_is_silent_and_check_says_how(tmp_
     """A Python where piper cannot be imported (sys.modules["piper"] = None is how Python marks a missing
     module): the film still renders, silent, and both check and the cut name the extra."""
     film = make_film(tmp_path)
-    script = ("import sys; sys.modules['piper'] = None; from engine.cli import main; sys.argv = ['longcut'] + "
+    script = ("import sys; sys.modules['piper'] = None; from longcut.engine.cli import main; sys.argv = ['longcut'] + "
               "sys.argv[1:]; main()")
     check = subprocess.run([sys.executable, "-c", script, "check", str(film)], capture_output=True, text=True)
     assert check.returncode == 0 and "pip install 'longcut[voices]'" in check.stdout

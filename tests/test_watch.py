@@ -24,7 +24,7 @@ class Watcher:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
         # Ctrl-C as a terminal sends it: a shell that started the tests in the background (as CI may) leaves SIGINT
         # ignored, and a child inherits that; the watcher is given the default back, as a terminal would have it.
-        self.process = subprocess.Popen([sys.executable, "-m", "engine.cli", "render", str(film), "--no-titles",
+        self.process = subprocess.Popen([sys.executable, "-m", "longcut.engine.cli", "render", str(film), "--no-titles",
                                          "--watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         env=env, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: queue.Queue[str] = queue.Queue()

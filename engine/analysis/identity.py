@@ -32,7 +32,7 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 import numpy as np
 
-from storyboard.files import TAKE_RECORD_LIMIT, FileRefused, read_text
+from longcut.storyboard.files import TAKE_RECORD_LIMIT, FileRefused, read_text
 
 from ..atomic import atomic_path
 from ..errors import StepFailed

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from storyboard.files import RECORD_LIMIT, FileRefused, read_text
-from storyboard.schema import ContinuitySpec
-from storyboard.units import format_timecode
+from longcut.storyboard.files import RECORD_LIMIT, FileRefused, read_text
+from longcut.storyboard.schema import ContinuitySpec
+from longcut.storyboard.units import format_timecode
 
 from . import identity
 from ..atomic import atomic_path

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
-from continuity import TakeChoice
+from longcut.continuity import TakeChoice
 
 from ..stills.board import BoardPaths, board_is_current, board_paths, check_board_paths, write_board
 from ..errors import LongcutError

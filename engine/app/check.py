@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import storyboard
-from continuity import keyframe_requests, keyframe_stage, resolve
-from storyboard import Problem, Screenplay, ScreenplayError, ShotGraph
-from storyboard.screenplay import Warning_
+from longcut import storyboard
+from longcut.continuity import keyframe_requests, keyframe_stage, resolve
+from longcut.storyboard import Problem, Screenplay, ScreenplayError, ShotGraph
+from longcut.storyboard.screenplay import Warning_
 
 from ..backends import create_backend, create_keyframe_backend
 from ..media.check import check_media

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyboard.schema import Watermark
+from longcut.storyboard.schema import Watermark
 
 from ..editor import DEFAULT_LOUDNESS, CutOptions, CutResult, Finished, Finisher, cut
 from ..editor.deliver import Delivery, check_delivery

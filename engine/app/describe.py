@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import storyboard
-from storyboard import ShotGraph, diagram
-from storyboard.json_schema import schema_text
+from longcut import storyboard
+from longcut.storyboard import ShotGraph, diagram
+from longcut.storyboard.json_schema import schema_text
 
 from ..atomic import atomic_path
 from ..errors import LongcutError

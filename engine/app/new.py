@@ -8,11 +8,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import storyboard
-from storyboard import Problem, Screenplay
-from storyboard.checks import content_findings
-from storyboard.fountain import read_script, write_film
-from storyboard.screenplay import Warning_
+from longcut import storyboard
+from longcut.storyboard import Problem, Screenplay
+from longcut.storyboard.checks import content_findings
+from longcut.storyboard.fountain import read_script, write_film
+from longcut.storyboard.screenplay import Warning_
 
 from ..atomic import staged_folder
 from ..errors import LongcutError

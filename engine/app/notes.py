@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
-from storyboard.files import MiB, FileRefused, read_text
+from longcut.storyboard.files import MiB, FileRefused, read_text
 
 from ..errors import LongcutError, refused
 from .project import Project

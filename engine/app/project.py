@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import storyboard
-from continuity import TakeChoice, default_choice
-from storyboard import Screenplay, ShotGraph
-from storyboard.errors import did_you_mean
-from storyboard.files import FileRefused
-from storyboard.units import format_seconds
+from longcut import storyboard
+from longcut.continuity import TakeChoice, default_choice
+from longcut.storyboard import Screenplay, ShotGraph
+from longcut.storyboard.errors import did_you_mean
+from longcut.storyboard.files import FileRefused
+from longcut.storyboard.units import format_seconds
 
 from ..atomic import can_write
 from ..backends import Backend, KeyframeBackend, create_backend, create_keyframe_backend

@@ -11,8 +11,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from continuity import TakeChoice
-from storyboard import ScreenplayError
+from longcut.continuity import TakeChoice
+from longcut.storyboard import ScreenplayError
 
 from ..editor import CutResult
 from ..errors import LongcutError

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from continuity.seeds import character_seed
-from storyboard.json_schema import FILM_SCHEMA_LINE, SCENE_SCHEMA_LINE, write_schemas
+from longcut.continuity.seeds import character_seed
+from longcut.storyboard.json_schema import FILM_SCHEMA_LINE, SCENE_SCHEMA_LINE, write_schemas
 
 from ..backends.animatic.drawing import portrait
 from ..backends.animatic.look import figure_look

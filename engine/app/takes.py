@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from continuity import TakeChoice
-from storyboard.schema import MAX_TAKE
+from longcut.continuity import TakeChoice
+from longcut.storyboard.schema import MAX_TAKE
 
 from ..errors import LongcutError
 from ..outputs import output_path

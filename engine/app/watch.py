@@ -16,7 +16,7 @@ from pathlib import Path
 
 import watchfiles
 
-from storyboard.files import FileRefused, resolved
+from longcut.storyboard.files import FileRefused, resolved
 
 SCREENPLAY_SUFFIXES = (".yaml", ".yml")
 DEBOUNCE_MS = 300  # changes this close together are one rebuild

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from continuity import KeyframeRequest, ShotRequest, keyframe_stage
-from storyboard import Problem, Screenplay, ScreenplayError
-from storyboard.errors import did_you_mean
+from longcut.continuity import KeyframeRequest, ShotRequest, keyframe_stage
+from longcut.storyboard import Problem, Screenplay, ScreenplayError
+from longcut.storyboard.errors import did_you_mean
 
 from ..errors import LongcutError
 from ..plugins import BACKENDS, KEYFRAMES, load, registry

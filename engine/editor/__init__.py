@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyboard.files import FileRefused
+from longcut.storyboard.files import FileRefused
 
 from ..media.ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..analysis.grade import grade_clips

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from storyboard.units import format_timecode
+from longcut.storyboard.units import format_timecode
 
 from ..errors import LongcutError
 from ..render.lock import Edit

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 
-from storyboard.schema import Watermark
+from longcut.storyboard.schema import Watermark
 
 from .. import __version__
 from ..atomic import atomic_path

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 
-from storyboard.schema import Choice, TransitionType
+from longcut.storyboard.schema import Choice, TransitionType
 
 from ..atomic import atomic_path
 from ..errors import StepFailed

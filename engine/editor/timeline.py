@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from storyboard.schema import NAMED_COLORS, TransitionType
-from storyboard.units import parse_timecode
+from longcut.storyboard.schema import NAMED_COLORS, TransitionType
+from longcut.storyboard.units import parse_timecode
 
 from ..media.footage import probe
 from ..render.lock import Edit

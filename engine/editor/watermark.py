@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from storyboard.schema import Watermark
+from longcut.storyboard.schema import Watermark
 
 from ..media.text import draw_text, font
 from .timeline import Timeline

@@ -6,8 +6,8 @@ handle: exactly longcut's overlap, so the events are the Timeline's own record p
 
 from __future__ import annotations
 
-from storyboard.schema import TransitionType
-from storyboard.units import drop_frame, format_timecode
+from longcut.storyboard.schema import TransitionType
+from longcut.storyboard.units import drop_frame, format_timecode
 
 from ..timeline import Clip, Cut
 from .common import ai_label, item_name, reel_names, start_frames

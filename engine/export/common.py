@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from storyboard.units import timecode_frames
+from longcut.storyboard.units import timecode_frames
 
 from ..errors import LongcutError
 from ..timeline import Card, Clip, Cut, Timeline

@@ -7,7 +7,7 @@ import hashlib
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from storyboard.units import drop_frame, format_timecode
+from longcut.storyboard.units import drop_frame, format_timecode
 
 from ..timeline import Cut, Timeline
 from .common import audio_tracks, centred_events, start_frames

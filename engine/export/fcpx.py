@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ElementTree
 from fractions import Fraction
 from pathlib import Path
 
-from storyboard.units import drop_frame
+from longcut.storyboard.units import drop_frame
 
 from ..timeline import Cut
 from .common import centred_events, start_frames

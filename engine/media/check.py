@@ -11,8 +11,8 @@ import warnings
 
 from PIL import Image, UnidentifiedImageError
 
-from storyboard import Problem, Screenplay, ScreenplayError
-from storyboard.screenplay import MediaFile
+from longcut.storyboard import Problem, Screenplay, ScreenplayError
+from longcut.storyboard.screenplay import MediaFile
 
 from .ffmpeg import ffmpeg_exe, run_unchecked
 from .footage import FootageError, check_length, probe

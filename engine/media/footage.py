@@ -24,7 +24,7 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 import numpy as np
 
-from continuity import ShotRequest
+from longcut.continuity import ShotRequest
 
 from ..errors import StepFailed
 from .ffmpeg import fit_picture, ffmpeg_args, rate_text, raw_frames

@@ -24,8 +24,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from continuity import KeyframeRequest, ShotRequest, TakeChoice, keyframe_requests
-from storyboard import Screenplay
+from longcut.continuity import KeyframeRequest, ShotRequest, TakeChoice, keyframe_requests
+from longcut.storyboard import Screenplay
 
 from ..backends import KeyframeBackend
 from ..errors import LongcutError, StepFailed

@@ -29,10 +29,10 @@ try:
 except ImportError:  # pragma: no cover - Windows: one writer at a time is then the user's to keep
     fcntl = None  # type: ignore[assignment]
 
-from continuity import TakeChoice
+from longcut.continuity import TakeChoice
 
-from storyboard.files import RECORD_LIMIT, FileRefused, read_text
-from storyboard.schema import MAX_TAKE
+from longcut.storyboard.files import RECORD_LIMIT, FileRefused, read_text
+from longcut.storyboard.schema import MAX_TAKE
 
 from ..atomic import atomic_path
 from ..errors import LongcutError, refused

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from continuity import ShotRequest, TakeChoice, resolve
-from storyboard import Screenplay, ShotGraph
+from longcut.continuity import ShotRequest, TakeChoice, resolve
+from longcut.storyboard import Screenplay, ShotGraph
 
 from ..backends import Backend, KeyframeBackend
 from ..errors import LongcutError

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from continuity import ShotRequest
+from longcut.continuity import ShotRequest
 
 from ..backends import Backend, Segment
 from ..errors import StepFailed

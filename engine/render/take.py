@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from continuity import FIRST, LAST
+from longcut.continuity import FIRST, LAST
 
 from .. import __version__
 from ..backends import Backend

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyboard.schema import Film, Voice
+from longcut.storyboard.schema import Film, Voice
 
 from ..atomic import atomic_path
 from ..errors import LongcutError

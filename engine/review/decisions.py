@@ -23,8 +23,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from storyboard.files import RECORD_LIMIT, FileRefused, read_text
-from storyboard.schema import ID_PATTERN, MAX_TAKE, Choice
+from longcut.storyboard.files import RECORD_LIMIT, FileRefused, read_text
+from longcut.storyboard.schema import ID_PATTERN, MAX_TAKE, Choice
 
 from ..atomic import atomic_path
 from ..errors import LongcutError, refused

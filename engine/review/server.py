@@ -42,7 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from storyboard import ScreenplayError
+from longcut.storyboard import ScreenplayError
 
 from ..app import review as reviewing
 from ..app.cut import cut_again
@@ -72,7 +72,7 @@ SECURITY_HEADERS = {
 
 
 def page_file(name: str) -> bytes:
-    return resources.files("engine.review").joinpath("page", name).read_bytes()
+    return resources.files("longcut.engine.review").joinpath("page", name).read_bytes()
 
 
 def is_loopback(host: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storyboard.units import drop_frame, dropped_frames
+from longcut.storyboard.units import drop_frame, dropped_frames
 
 from ..errors import LongcutError
 from ..app.project import Project, take_choice

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from continuity import FIRST, LAST
+from longcut.continuity import FIRST, LAST
 
 from ..atomic import atomic_path
 from ..outputs import owned_folder, replaced_folder

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from storyboard import ShotGraph
-from storyboard.diagram import BOX_H, BOX_W, MARGIN, clip, edge_path, layout
+from longcut.storyboard import ShotGraph
+from longcut.storyboard.diagram import BOX_H, BOX_W, MARGIN, clip, edge_path, layout
 
 from ..media.text import draw_text
 

@@ -11,8 +11,8 @@ from typing import TypeVar
 import typer
 from rich.text import Text
 
-from storyboard import ScreenplayError
-from storyboard.files import FileRefused
+from longcut.storyboard import ScreenplayError
+from longcut.storyboard.files import FileRefused
 
 from ..errors import LongcutError, refused
 from . import err

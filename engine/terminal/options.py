@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from storyboard.schema import MAX_TAKE, SEED_LIMIT, Watermark
+from longcut.storyboard.schema import MAX_TAKE, SEED_LIMIT, Watermark
 
 FilmArg = Annotated[Path, typer.Argument(help="the film's .yaml file", show_default=False)]
 ShotArg = Annotated[str, typer.Argument(metavar="SHOT", help="the shot's id", show_default=False)]

@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from storyboard import ShotGraph
-from storyboard.units import format_seconds, fps_label
+from longcut.storyboard import ShotGraph
+from longcut.storyboard.units import format_seconds, fps_label
 
 from ..app.board import BoardOutcome
 from ..app.check import FilmSummary, KeyframeSummary

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from continuity import LAST, KeyframeRequest, ShotRequest
+from longcut.continuity import LAST, KeyframeRequest, ShotRequest
 
 from .. import Backend, KeyframeBackend, Segment, check_settings, frames_per
 from . import camera
@@ -224,7 +224,7 @@ def _paste_location(painter: Painter, path, aspect: float) -> None:
 
 
 def _stable(text: str) -> int:
-    from continuity import derive_seed
+    from longcut.continuity import derive_seed
 
     return derive_seed(0, "location", text)
 

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from continuity import ShotRequest, derive_seed
+from longcut.continuity import ShotRequest, derive_seed
 
 from ...errors import LongcutError, StepFailed
 from .. import Backend, BackendSettingsError, Segment, check_max_seconds, check_settings, frames_per
@@ -124,8 +124,8 @@ class DiffusersBackend(Backend):
     def warnings(self, screenplay) -> list[tuple[str | tuple, str]]:
         """(shot id, or a path in the film, message) for what the film asks that this family cannot take; said at
         `check`."""
-        from continuity import keyframe_requests, keyframe_stage, resolve
-        from storyboard import ShotGraph
+        from longcut.continuity import keyframe_requests, keyframe_stage, resolve
+        from longcut.storyboard import ShotGraph
 
         found = []
         family = self.family

@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image
 
-from continuity import ShotRequest
+from longcut.continuity import ShotRequest
 
 from .families import Family
 
@@ -184,8 +184,8 @@ def video_prompt(request: ShotRequest, speaks: bool = False) -> str:
     shot), the action with the characters by name, the film's style, then who the characters are (their
     descriptions) and the setting; for a model that makes sound, the lines as LTX-2 reads speech (who says it, the
     words in quotes)."""
-    from continuity.keyframes import framing
-    from storyboard.schema import MENTION
+    from longcut.continuity.keyframes import framing
+    from longcut.storyboard.schema import MENTION
 
     names = {look.id: look.name for look in request.characters}
     action = MENTION.sub(lambda match: names.get(match.group(1), match.group(0)), request.text).strip()

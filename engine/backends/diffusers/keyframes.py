@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from continuity import KeyframeRequest
+from longcut.continuity import KeyframeRequest
 
 from ...errors import StepFailed
 from .. import BackendSettingsError, KeyframeBackend, check_settings

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from storyboard import Problem, Screenplay, ScreenplayError
-from storyboard.errors import did_you_mean
+from longcut.storyboard import Problem, Screenplay, ScreenplayError
+from longcut.storyboard.errors import did_you_mean
 
 from ...errors import LongcutError
 from ..plan import PlannedShot, RenderPlan
