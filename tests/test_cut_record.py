@@ -74,7 +74,7 @@ def test_a_cut_to_another_file_is_exported_with_cut(rendered, tmp_path):
 
 def test_a_new_take_is_cut_as_the_film_was_last_cut(rendered):
     run("cut", rendered, "--no-titles", "--loudness", "-23")
-    run("shot", rendered, "a", "--take", "new")
+    assert "a made and uses take 2" in run("shot", rendered, "a", "--take", "new").output  # it says which take
     cut = Project.open(rendered).last_cut()
     assert cut.settings.titles is False and cut.settings.loudness == -23.0
     assert count_packets(rendered.with_suffix(".mp4")) == SHOTS_FRAMES

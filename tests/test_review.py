@@ -420,7 +420,7 @@ def test_render_retakes_makes_a_new_take_of_each_shot_sent_back(film):
     plan_key = json.loads(film.with_name("film.lock.json").read_text())["shots"]["b"]["key"]
     Review.beside(film).decide("b", "retake", 1, plan_key, "too dark")
     result = run("render", film, "--retakes")
-    assert "new takes of the 1 shot(s) sent back: b" in result.output
+    assert "new takes of the 1 shot(s) sent back: b (take 2)" in result.output
     lock = json.loads(film.with_name("film.lock.json").read_text())
     assert lock["shots"]["b"]["take"] == 2 and lock["shots"]["b"]["picked"] is True
     status = run("status", film).output

@@ -43,7 +43,7 @@ class RenderRequest:
 class RenderOutcome:
     result: RenderResult
     cut: CutResult | None = None
-    retakes: list[str] | None = None  # the shots sent back that got a new take (None: not asked)
+    retakes: dict[str, int] | None = None  # the shots sent back, and the number of the new take each got
 
 
 def make_takes(project: Project, plan: RenderPlan, progress_for: ProgressFor | None = None,
@@ -70,7 +70,8 @@ def render_film(project: Project, request: RenderRequest, cut: CutRequest,
     choices = retake_choices(project, request.size) if request.retakes else {}
     result = make_takes(project, project.plan(choices, size=request.size), progress_for, picked=set(choices),
                         executor=create_executor(options))
-    outcome = RenderOutcome(result, retakes=list(choices) if request.retakes else None)
+    outcome = RenderOutcome(result, retakes={shot: choice.take for shot, choice in choices.items()}
+                            if request.retakes else None)
     outcome.cut = cut_film(project, cut)
     return outcome
 

@@ -126,9 +126,10 @@ def print_plan(plan: RenderPlan, estimate: str) -> None:
         out.print(f"{len(keyframes)} keyframe(s) to draw first with {plan.keyframe_backend.name}")
 
 
-def print_retakes(shots: list[str]) -> None:
+def print_retakes(shots: dict[str, int]) -> None:
     if shots:
-        out.print(f"new takes of the {len(shots)} shot(s) sent back: {', '.join(shots)}")
+        made = ", ".join(f"{shot} (take {take})" for shot, take in shots.items())
+        out.print(f"new takes of the {len(shots)} shot(s) sent back: {made}")
     else:
         out.print("no shot is waiting for a retake")
 
