@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import threading
 from fractions import Fraction
@@ -711,3 +712,21 @@ def test_a_page_still_playing_the_last_cut_is_served_it_after_a_new_cut(server, 
     assert status == 200 and again == first  # the version the page was playing, whole
     status, new = request(server, "/" + after)
     assert status == 200 and new != first
+
+
+def test_the_server_keeps_one_project_until_a_file_it_read_changes(server, film):
+    kept = server.project()
+    server.state()
+    review_path(film).write_text(json.dumps(ReviewData().model_dump()), encoding="utf-8")  # read afresh, not a source
+    assert server.project() is kept  # nothing it was read from changed: not read again
+    scene = film.with_name("film.yaml")
+    scene.write_text(scene.read_text(encoding="utf-8").replace("title:", "title: Changed", 1).replace(
+        "title: Changed", "title:", 1) + "\n", encoding="utf-8")  # the same film, saved again
+    again = server.project()
+    assert again is not kept and server.project() is again  # opened once more, then kept
+    state = server.state()
+    lock = film.with_name("film.lock.json")
+    written = lock.stat().st_mtime_ns + 1_000_000_000  # a pick in another process, a second later
+    os.utime(lock, ns=(written, written))
+    assert server.project() is not again
+    assert server.state()["shots"] == state["shots"]
