@@ -7,6 +7,7 @@ Errors are collected (every one is reported at once); warnings go on the screenp
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 from . import policy
 from .errors import Mark, Problem, ScreenplayError, did_you_mean
@@ -46,13 +47,13 @@ def _ids(sp: Screenplay) -> list[Problem]:
             problems.append(Problem(f"duplicate scene id `{scene.id}`", sp.source.value(("scenes", index, "id")),
                                     hint="scene ids must be unique in the film; rename one"))
         seen.add(scene.id)
-    first_use: dict[str, tuple] = {}
+    first_use = {}
     for entry in sp.entries:
         if shot_ids[entry.shot.id] > 1 and entry.shot.id in first_use:
-            first = sp.source.value(first_use[entry.shot.id] + ("id",))
+            first = sp.source.value(first_use[entry.shot.id].path + ("id",))
             problems.append(Problem(f"duplicate shot id `{entry.shot.id}`", sp.source.value(entry.path + ("id",)),
                                     hint=f"shot ids must be unique across the whole film; first used at {first}"))
-        first_use.setdefault(entry.shot.id, entry.path)
+        first_use.setdefault(entry.shot.id, entry)
     cue_ids = Counter(cue.id for cue in sp.film.music)
     for index, cue in enumerate(sp.film.music):
         if cue_ids[cue.id] > 1:
@@ -304,63 +305,66 @@ def _timing(sp: Screenplay) -> list[Problem]:
     for entry in sp.entries:
         shot = entry.shot
         transition = shot.transition
-        mark = sp.source.value(entry.path + ("transition",))
+        mark = partial(sp.source.value, entry.path + ("transition",))  # looked up for a problem only
         if transition.duration is not None and transition.type is TransitionType.CUT and not transition.duration.is_zero():
-            problems.append(Problem(f"a cut has no duration (shot `{shot.id}` gives {transition.duration})", mark,
+            problems.append(Problem(f"a cut has no duration (shot `{shot.id}` gives {transition.duration})", mark(),
                                     hint="remove the duration, or use crossfade, fade-black, wipe or dip"))
         overlap = sp.transition_frames(shot)
         if transition.overlaps and overlap == 0:
-            problems.append(Problem(f"the {transition.type.value} into shot `{shot.id}` lasts no frames", mark,
+            problems.append(Problem(f"the {transition.type.value} into shot `{shot.id}` lasts no frames", mark(),
                                     hint="give it a duration such as 0.5s or 12f, or use `cut`"))
         if transition.overlaps and previous is None and transition.type is not TransitionType.FADE_BLACK \
                 and transition.type is not TransitionType.FADE_WHITE:
             problems.append(Problem(f"the first shot `{shot.id}` has a {transition.type.value} but no shot before it",
-                                    mark, hint="use fade-black to fade the film in, or remove the transition"))
+                                    mark(), hint="use fade-black to fade the film in, or remove the transition"))
         frames = sp.frames(shot)
         if frames < 1 and shot.footage is not None and shot.footage.end is not None:
             previous = shot  # footage that ends before it starts: said once, by _footage_points
             continue
         if overlap > frames:
             problems.append(Problem(f"the {transition.type.value} into shot `{shot.id}` ({transition.length()}) is longer "
-                                    f"than the shot ({shot.duration})", mark,
+                                    f"than the shot ({shot.duration})", mark(),
                                     hint="shorten the transition or lengthen the shot"))
         elif previous is not None and overlap > max(0, sp.frames(previous)):
             problems.append(Problem(f"the {transition.type.value} into shot `{shot.id}` ({transition.length()}) is longer "
-                                    f"than the shot before it, `{previous.id}` ({previous.duration})", mark,
+                                    f"than the shot before it, `{previous.id}` ({previous.duration})", mark(),
                                     hint="shorten the transition or lengthen the shot before it"))
-        duration_mark = sp.source.value(entry.path + ("duration",))
+        duration_mark = partial(sp.source.value, entry.path + ("duration",))
         if frames < 1:
             problems.append(Problem(f"shot `{shot.id}` lasts {shot.duration}, less than one frame at {sp.fps} fps",
-                                    duration_mark))
+                                    duration_mark()))
         problems.extend(_duration_problems(sp, shot.id, shot.duration, frames, duration_mark))
         following = sp.entries[entry.index + 1].shot if entry.index + 1 < len(sp.entries) else None
         leaving = sp.transition_frames(following) if following is not None else 0
         if overlap <= frames and leaving <= frames and overlap + leaving > frames and previous is not None:
             problems.append(Problem(f"shot `{shot.id}` ({shot.duration}) is shorter than its transitions: "
                                     f"{transition.type.value} {transition.length()} in and {following.transition.type.value} "
-                                    f"{following.transition.length()} out would overlap", duration_mark,
+                                    f"{following.transition.length()} out would overlap", duration_mark(),
                                     hint="lengthen the shot, or shorten one of the transitions"))
         previous = shot
     return problems
 
 
 def _duration_problems(sp: Screenplay, shot_id: str, duration, frames: int, mark) -> list[Problem]:
+    """mark(): where the duration is written, looked up for a problem only."""
     problems = []
     if isinstance(duration, SmpteDuration):
         try:
             duration.timecode.check(sp.fps, time_of_day=False)
         except ValueError as error:
-            problems.append(Problem(f"shot `{shot_id}`: {error}", mark))
+            problems.append(Problem(f"shot `{shot_id}`: {error}", mark()))
     if frames > MAX_SHOT_SECONDS * sp.fps:
         length = format_seconds(frames / sp.fps)
         written = str(duration) + (f" ({length})" if str(duration) != length else "")
         problems.append(Problem(f"shot `{shot_id}` lasts {written}, over the {MAX_SHOT_SECONDS // 3600} hours a shot "
-                                "may last", mark,
+                                "may last", mark(),
                                 hint="split it into several shots"))
     return problems
 
 
 def _music(sp: Screenplay) -> list[Problem]:
+    if not sp.film.music:
+        return []
     problems = []
     starts = _starts(sp)
     running = sp.running_frames()
