@@ -143,7 +143,7 @@ def _media_files(sp: Screenplay) -> list[Problem]:
 
 def _footage_points(sp: Screenplay) -> list[Problem]:
     """A footage shot's `out:` comes after its `in:`, and agrees with its `duration:` where both are written.
-    Whether the file is long enough is the engine's check (engine.media): it reads the file."""
+    Whether the file is long enough is the engine's check (engine.media.check): it reads the file."""
     problems = []
     for entry in sp.entries:
         footage = entry.shot.footage

@@ -68,7 +68,7 @@ References = Annotated[list[str], BeforeValidator(_one_or_many)]
 
 
 class Voice(Strict):
-    """A character's scratch voice (engine.voices): the voice's pitch moved by semitones, its pace (1 is the
+    """A character's scratch voice (engine.render.voices): the voice's pitch moved by semitones, its pace (1 is the
     voice's own; 1.2 speaks a fifth faster). Left out, each character gets one of a set of distinct voices,
     chosen from the film's seed."""
 
@@ -253,7 +253,7 @@ def _words_for_booleans(true_word: str, false_word: str):
 
 
 # `auto`: a shot that continues another is graded toward that shot's last frame; `off`; or the id of a shot to
-# grade toward (engine.grade). The cut grades a copy of the take; the take is untouched.
+# grade toward (engine.analysis.grade). The cut grades a copy of the take; the take is untouched.
 ColorMatch = Annotated[str, Field(pattern=ID_PATTERN), _words_for_booleans("auto", "off")]
 COLOR_MATCH_WORDS = ("auto", "off")
 
@@ -413,7 +413,7 @@ class ExecutorSpec(Shorthand):
 
 
 class IdentitySpec(Strict):
-    """Who is on screen (engine.identity): how alike a face must be to be a character's, and when it is flagged.
+    """Who is on screen (engine.analysis.identity): how alike a face must be to be a character's, and when it is flagged.
     Similarities are SFace's cosine: the same person scores about 0.4 to 0.95, another person about 0.1 to 0.25."""
 
     measure: bool = True  # `identity: off` skips it

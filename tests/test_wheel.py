@@ -31,10 +31,17 @@ def test_pyproject_lists_every_package():
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # built from a copy of what the wheel is made of: setuptools keeps a build/ folder in the source, and a file
+    # removed from the source would live on there and in the wheel
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in FOLDERS:
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp_path_factory.mktemp("dist")
     # the environment's setuptools, as CI installed it (no download): what `pip wheel .` builds
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w",
-                    str(dist), str(ROOT)], check=True, capture_output=True, timeout=300)
+                    str(dist), str(source)], check=True, capture_output=True, timeout=300)
     built, = dist.glob("longcut-*.whl")
     return built
 
