@@ -155,3 +155,38 @@ def test_a_trimmed_clip_is_measured_in_the_frames_the_cut_uses(events, tmp_path)
     assert shot["cuts"] == [18, 30, 42] and shot["black"] == [[18, 29]] and shot["frozen"] == [[42, 77]]
     untrimmed = continuity_report(cut.timeline, project.screenplay.film.continuity, project.store)
     assert report.seams[0]["ssim"] != untrimmed.seams[0]["ssim"]  # another frame meets the cut
+
+
+def test_a_cut_reads_its_seams_from_the_edges_kept_when_the_takes_were_made(tmp_path, monkeypatch):
+    """The seams' frames are kept small and raw as each take is made (and a graded copy's when first read), so the
+    report decodes no PNG; and they are the very pictures the takes' PNGs give."""
+    import shutil
+
+    from longcut.engine.analysis.report import continuity_report
+    from longcut.engine.app.project import Project
+    from longcut.engine.store import TakeStore
+    from longcut.engine.timeline import Cut
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "whole.mp4"))
+    shots = ("      - {id: a, footage: {file: whole.mp4, out: 1s}}\n"
+             "      - {id: b, footage: {file: whole.mp4, in: 1s}, duration: 1s, continues: a, color_match: auto}\n"
+             "      - {id: c, prompt: the sea, duration: 1s}")
+    film = small_film(tmp_path, shots)
+    run("render", film, "--no-titles")
+    project = Project.open(film)
+    timeline = Cut.load(Cut.beside(film.with_suffix(".mp4"))).timeline
+    edges = tmp_path / ".longcut" / "measures" / "edges"
+    assert len(list(edges.glob("*/*.rgb"))) >= 6  # first and last of each of the three takes, and the grade's
+
+    def no_png(self, key):
+        raise AssertionError("a PNG was decoded for a seam")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(TakeStore, "first_frame", no_png)
+        patched.setattr(TakeStore, "last_frame", no_png)
+        kept = continuity_report(timeline, project.screenplay.film.continuity, project.store).seams
+    shutil.rmtree(edges)
+    decoded = continuity_report(timeline, project.screenplay.film.continuity, project.store).seams
+    assert [(seam["delta_e"], seam["ssim"]) for seam in kept] == [(seam["delta_e"], seam["ssim"]) for seam in decoded]
+    assert "color_match" in kept[0]  # the graded seam is among them

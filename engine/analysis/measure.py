@@ -5,6 +5,10 @@ and from the one before that. Memory stays flat: frames are read one at a time a
 clip never changes under its key (a take's, or a graded copy's), so it is measured once, whatever cut it is
 in, and kept in `.longcut/measures/`: a take is measured while it is made, from the frames going into the
 encoder (FrameMeter, under 1 ms a 720p frame), so the report decodes only older takes and graded copies.
+
+A clip's first and last frames, as the report compares them across a seam (SEAM_WIDTH wide, area-averaged), are
+kept too: raw RGB, made from the frames in memory as the take is made, so a cut decodes no PNG for its seams
+(keep_edge, kept_edge; a take made before they were kept, and a graded copy, is read once and its edges kept).
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from pathlib import Path
 
 import ffmpeg as ffmpeg_python
 import numpy as np
+from PIL import Image
 
 from ..atomic import atomic_path
 from ..errors import StepFailed
 from ..media.ffmpeg import ffmpeg_args, raw_frames
 
 MEASURE_VERSION = 1
+EDGE_VERSION = 1
 WIDTH = 160  # the measured frame's width: a cut, black or a still picture shows at 1/36 of 720p's pixels
 SEAM_WIDTH = 320  # the seams' frames (colour distance, structure) are compared at twice that
 BLOCK = 5  # the change between frames is measured on 5x5 block means (32 across): camera noise averages out
@@ -56,6 +62,41 @@ def drift_span(fps: Fraction) -> int:
 def measures_path(store_root: Path, clip_key: str, size: tuple[int, int], span: int) -> Path:
     key = hashlib.sha256(f"{MEASURE_VERSION}:{clip_key}:{size[0]}x{size[1]}:{span}".encode()).hexdigest()
     return Path(store_root) / "measures" / key[:2] / f"{key}.json"
+
+
+def seam_picture(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A frame as a seam compares it: area-averaged down to `size`."""
+    return np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.BOX))
+
+
+def edge_path(store_root: Path, clip_key: str, last: bool, size: tuple[int, int]) -> Path:
+    spec = f"{EDGE_VERSION}:{clip_key}:{'last' if last else 'first'}:{size[0]}x{size[1]}"
+    key = hashlib.sha256(spec.encode()).hexdigest()
+    return Path(store_root) / "measures" / "edges" / key[:2] / f"{key}.rgb"
+
+
+def keep_edge(store_root: Path, clip_key: str, last: bool, picture: np.ndarray) -> None:
+    """A clip's first or last frame at the seam's size, kept as raw RGB bytes under the clip's key."""
+    size = (picture.shape[1], picture.shape[0])
+    target = edge_path(store_root, clip_key, last, size)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as temporary:
+        temporary.write_bytes(np.ascontiguousarray(picture, np.uint8).tobytes())
+
+
+def kept_edge(store_root: Path, clip_key: str, last: bool, size: tuple[int, int]) -> np.ndarray | None:
+    """The kept edge frame, or None; a file of another length than the picture's (damaged, or not ours) is not
+    read, so a store's file never makes longcut read more than one small picture."""
+    path = edge_path(store_root, clip_key, last, size)
+    expected = size[0] * size[1] * 3
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(expected + 1)
+    except OSError:
+        return None
+    if len(data) != expected:
+        return None
+    return np.frombuffer(data, np.uint8).reshape(size[1], size[0], 3)
 
 
 def measure_clip(clip: Path, clip_key: str, width: int, height: int, fps: Fraction, store_root: Path) -> ClipMeasures:

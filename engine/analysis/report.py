@@ -31,7 +31,7 @@ from ..atomic import atomic_path
 from ..errors import LongcutError, refused
 from ..media.ffmpeg import read_frame
 from .grade import apply_lut, grade_lut
-from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, measure_clip
+from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, keep_edge, kept_edge, measure_clip, seam_picture
 from ..store import TakeStore, write_png
 from ..timeline import Clip, Marker, Timeline, file_digest
 
@@ -319,20 +319,23 @@ def edge_frame(clip: Clip, timeline: Timeline, store: TakeStore, last: bool, gra
     the animatic's captions, is not picture), through the clip's grade if it has one; trimmed, the frame is
     decoded from the clip.
     """
-    from PIL import Image
-
     match = clip.color_match
     take_key = match.take_key if match else clip.key
     index = clip.source_in + clip.frames - 1 if last else clip.source_in
-    if index == (clip.take_frames - 1 if last else 0):
-        frame = store.last_frame(take_key) if last else store.first_frame(take_key)
-        if match is not None and graded:
-            frame = apply_lut(frame, grade_lut(clip, store))
-    else:
-        path = clip.path if graded or match is None else match.take_path
-        frame = read_frame(path, index, timeline.fps, timeline.width, timeline.height)
     size = analysis_size(timeline.width, timeline.height, SEAM_WIDTH)
-    return np.asarray(Image.fromarray(frame).resize(size, Image.Resampling.BOX))
+    if index != (clip.take_frames - 1 if last else 0):  # trimmed: the frame the cut shows, decoded
+        path = clip.path if graded or match is None else match.take_path
+        return seam_picture(read_frame(path, index, timeline.fps, timeline.width, timeline.height), size)
+    kept_as = clip.key if match is not None and graded else take_key  # a graded copy's key, or the take's
+    kept = kept_edge(store.root, kept_as, last, size)
+    if kept is not None:  # kept when the take was made (or when a seam read it before)
+        return kept
+    frame = store.last_frame(take_key) if last else store.first_frame(take_key)
+    if match is not None and graded:
+        frame = apply_lut(frame, grade_lut(clip, store))
+    picture = seam_picture(frame, size)
+    keep_edge(store.root, kept_as, last, picture)
+    return picture
 
 
 def _flagger(flags: list[dict], shot_id: str, timeline: Timeline, record_in: int):

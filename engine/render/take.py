@@ -27,7 +27,7 @@ from ..errors import LongcutError, StepFailed
 from ..media.ffmpeg import Encoder, probe_frames
 from ..media.footage import footage_frames, footage_label
 from ..analysis.identity import FaceSampler, available as identity_available
-from ..analysis.measure import FrameMeter
+from ..analysis.measure import SEAM_WIDTH, FrameMeter, analysis_size, keep_edge, seam_picture
 from .keyframes import PlannedKeyframe
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import ShotSound, shot_frames
@@ -163,6 +163,7 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
+                        first = frame
                     encoder.write(frame)
                     meter.add(frame)
                     if faces is not None:
@@ -201,6 +202,9 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
         )
         write_record(folder, record)
     meter.save(store.root, planned.key)
+    seam_size = analysis_size(request.width, request.height, SEAM_WIDTH)  # the report's seams read these, no PNG
+    keep_edge(store.root, planned.key, False, seam_picture(first, seam_size))
+    keep_edge(store.root, planned.key, True, seam_picture(kept[-1], seam_size))
     if faces is not None:
         faces.save(store.root, planned.key)
     progress.shot_finished(planned, record, worker)
