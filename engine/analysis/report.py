@@ -26,14 +26,14 @@ from longcut.storyboard.files import RECORD_LIMIT, FileRefused, read_text
 from longcut.storyboard.schema import ContinuitySpec
 from longcut.storyboard.units import format_timecode
 
-from . import identity
 from ..atomic import atomic_path
 from ..errors import LongcutError, refused
 from ..media.ffmpeg import read_frame
-from .grade import apply_lut, grade_lut
-from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, keep_edge, kept_edge, measure_clip, seam_picture
 from ..store import TakeStore, write_png
 from ..timeline import Clip, Marker, Timeline, file_digest
+from . import identity
+from .grade import apply_lut, grade_lut
+from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, keep_edge, kept_edge, measure_clip, seam_picture
 
 REPORT_VERSION = 1
 STRIP_SUFFIX = ".seam.png"  # a flagged seam's two frames side by side, in <film>.continuity/

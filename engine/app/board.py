@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from longcut.continuity import TakeChoice
 
-from ..stills.board import BoardPaths, board_is_current, board_paths, check_board_paths, write_board
 from ..errors import LongcutError
 from ..render.keyframes import PlannedKeyframe, draw_missing
+from ..stills.board import BoardPaths, board_is_current, board_paths, check_board_paths, write_board
 from ..store import KEYFRAME_KIND, TakeRecord
 from .project import Project
 from .takes import take_number

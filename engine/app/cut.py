@@ -1,10 +1,10 @@
 """`cut`: the film from the current takes, with its report, subtitles and markers, and the record that commits it.
 
 The editor (engine.editor) makes the film. This use case speaks the dialogue first (engine.render.voices: each
-line once, kept in the store), so the editor runs no model; and gives it what is done before the record commits it: the
-continuity report measured on the finished film (engine.analysis.report), the report's flags and the review's notes as
-the Cut's markers, and the subtitles exported from the Cut. So the editor imports neither the report nor the
-review, and the data path runs one way.
+line once, kept in the store), so the editor runs no model; and gives it what is done before the record commits
+it: the continuity report measured on the finished film (engine.analysis.report), the report's flags and the
+review's notes as the Cut's markers, and the subtitles exported from the Cut. So the editor imports neither the
+report nor the review, and the data path runs one way.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from pathlib import Path
 
 from longcut.storyboard.schema import Watermark
 
+from ..analysis.identity import cast_of, identity_token
+from ..analysis.report import continuity_report, report_path, write_report
 from ..editor import DEFAULT_LOUDNESS, CutOptions, CutResult, Finished, Finisher, cut
 from ..editor.deliver import Delivery, check_delivery
 from ..export import export
-from ..analysis.identity import cast_of, identity_token
 from ..outputs import output_path
 from ..render.plan import RenderPlan
 from ..render.voices import speak_lines
-from ..store import TakeStore
-from ..analysis.report import continuity_report, report_path, write_report
 from ..review.decisions import Review, note_markers
+from ..store import TakeStore
 from ..timeline import Cut, CutSettings
 from .project import Project
 

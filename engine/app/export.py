@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analysis.report import load_report, report_path
 from ..errors import LongcutError
 from ..export import formats, planned_files, write_files
 from ..outputs import output_path
-from ..analysis.report import load_report, report_path
 from ..timeline import Cut
 from .project import Project
 

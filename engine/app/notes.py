@@ -19,9 +19,9 @@ from pydantic import Field, ValidationError
 from longcut.storyboard.files import MiB, FileRefused, read_text
 
 from ..errors import LongcutError, refused
-from .project import Project
-from ..timeline import Cut
 from ..review.decisions import AUTHOR_LIMIT, Note, NoteRequest, Review, ReviewModel, note_markers
+from ..timeline import Cut
+from .project import Project
 
 NOTES_FILE_VERSION = 1
 NOTES_FILE_LIMIT = 5000  # notes in one file

@@ -22,10 +22,10 @@ from ..render.plan import RenderPlan
 from ..render.run import RenderResult
 from ..render.take import Progress
 from ..review.decisions import Review
-from .watch import FilmFiles, watch
 from .cut import CutRequest, cut_again, cut_film, film_output
 from .project import Project
 from .takes import take_number
+from .watch import FilmFiles, watch
 
 ProgressFor = Callable[[RenderPlan, "set[str] | None"], AbstractContextManager[Progress]]
 

@@ -12,8 +12,8 @@ from longcut.storyboard.schema import MAX_TAKE
 from ..errors import LongcutError
 from ..outputs import output_path
 from ..render.plan import PlannedShot
-from ..store import SHOT, TakeRecord
 from ..stills.sheets import contact_sheet
+from ..store import SHOT, TakeRecord
 from .project import Project
 
 NEW = "new"

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from longcut.storyboard.files import FileRefused
 
-from ..media.ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..analysis.grade import grade_clips
+from ..media.ffmpeg import CONCAT_SUFFIX, write_concat_listing
 from ..render.plan import ReferenceDigests, RenderPlan
 from ..store import TakeStore
 from ..store.speech import SpokenLines

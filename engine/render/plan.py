@@ -23,9 +23,9 @@ from longcut.storyboard import Screenplay, ShotGraph
 from ..backends import Backend, KeyframeBackend
 from ..errors import LongcutError
 from ..media.ffmpeg import ENCODING
+from ..store import TakeStore
 from .keyframes import PlannedKeyframe, plan_keyframes
 from .lock import Edit, LockFile
-from ..store import TakeStore
 
 KEY_VERSION = "longcut-take-v1"
 FOOTAGE_KEY_VERSION = "longcut-footage-v1"  # how footage is conformed (engine.media.footage): a change re-conforms it

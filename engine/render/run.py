@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from ..store import TakeStore
 from .executors import Executor, LocalExecutor
 from .keyframes import draw_missing
 from .lock import LockFile
 from .plan import PlannedShot, RenderPlan
-from ..store import TakeStore
 from .take import Progress
 
 

@@ -22,20 +22,20 @@ import numpy as np
 from longcut.continuity import FIRST, LAST
 
 from .. import __version__
+from ..analysis.identity import FaceSampler, available as identity_available
+from ..analysis.measure import SEAM_WIDTH, FrameMeter, analysis_size, keep_edge, seam_picture
 from ..backends import Backend
 from ..errors import LongcutError, StepFailed
 from ..media.ffmpeg import Encoder, probe_frames
 from ..media.footage import footage_frames, footage_label
-from ..analysis.identity import FaceSampler, available as identity_available
-from ..analysis.measure import SEAM_WIDTH, FrameMeter, analysis_size, keep_edge, seam_picture
+from ..media.text import card_frames
+from ..media.xmp import TRAINED_ALGORITHMIC_MEDIA, ai_packet, append_xmp
+from ..store import (FOOTAGE, MAX_CONTEXT, SOUND, TAIL_FILES, TakeRecord, TakeStore, file_digests, write_png,
+                    write_record, write_sound)
+from ..timeline import MadeBy
 from .keyframes import PlannedKeyframe
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
 from .segments import ShotSound, shot_frames
-from ..store import (FOOTAGE, MAX_CONTEXT, SOUND, TAIL_FILES, TakeRecord, TakeStore, file_digests, write_png,
-                    write_record, write_sound)
-from ..media.text import card_frames
-from ..timeline import MadeBy
-from ..media.xmp import TRAINED_ALGORITHMIC_MEDIA, ai_packet, append_xmp
 
 
 @dataclass(frozen=True)

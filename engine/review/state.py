@@ -15,15 +15,15 @@ from pathlib import Path
 
 from longcut.storyboard.units import drop_frame, dropped_frames
 
-from ..errors import LongcutError
+from ..analysis.report import load_report, report_path, strip_path
 from ..app.project import Project, take_choice
+from ..errors import LongcutError
+from ..media.proxy import PROXY_HEIGHT, film_version, kept_film, proxy, proxy_path, thumbnail
 from ..render.plan import RenderPlan, alternative_keys
 from ..store import TakeRecord
-from ..analysis.report import load_report, report_path, strip_path
-from ..timeline import Card, Cut
 from ..store.speech import speech_path
+from ..timeline import Card, Cut
 from .decisions import Review, Status
-from ..media.proxy import PROXY_HEIGHT, film_version, kept_film, proxy, proxy_path, thumbnail
 
 STATE_VERSION = 1
 STATUS_ORDER = [status.value for status in Status]

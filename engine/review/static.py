@@ -14,8 +14,8 @@ import json
 import shutil
 from pathlib import Path
 
-from ..outputs import owned_folder, replaced_folder
 from ..app.project import Project
+from ..outputs import owned_folder, replaced_folder
 from ..timeline import Cut
 from .decisions import Review
 from .server import page_file

@@ -24,10 +24,10 @@ from PIL import Image, ImageDraw
 from longcut.continuity import FIRST, LAST
 
 from ..atomic import atomic_path
+from ..media.text import draw_text, font, truncate
 from ..outputs import owned_folder, replaced_folder
 from ..render.plan import PlannedShot, RenderPlan
 from ..store import KEYFRAME, TakeStore
-from ..media.text import draw_text, font, truncate
 
 THUMB_W = 240
 COLUMNS = 6  # shots a row; a longer scene wraps

@@ -8,8 +8,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from ..atomic import atomic_path
-from ..media.text import draw_text
 from ..media.ffmpeg import read_frame
+from ..media.text import draw_text
 from ..store import TakeRecord, TakeStore
 
 THUMB_W = 320

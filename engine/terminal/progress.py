@@ -11,8 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextCo
 
 from ..render.keyframes import PlannedKeyframe
 from ..render.plan import PlannedShot, RenderPlan
-from ..store import TakeRecord
 from ..render.take import Progress, WorkerInfo
+from ..store import TakeRecord
 
 
 class RichProgress(Progress):

@@ -19,8 +19,8 @@ from longcut.storyboard import Problem, Screenplay, ScreenplayError
 from longcut.storyboard.errors import did_you_mean
 
 from ...errors import LongcutError
-from ..plan import PlannedShot, RenderPlan
 from ...store import TakeRecord, TakeStore
+from ..plan import PlannedShot, RenderPlan
 from ..take import Progress, make_take
 
 NAMES = ("local", "ray")  # what the screenplay's `executor:` and the command line accept
