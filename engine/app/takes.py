@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from longcut.continuity import TakeChoice
 from longcut.storyboard.schema import MAX_TAKE
 
 from ..errors import LongcutError
@@ -37,10 +36,6 @@ def take_number(project: Project, shot_id: str, take: str | None, seed: int | No
         return int(take)
     raise LongcutError(f"--take {take!r} is not `new` or a take number from 1 to {MAX_TAKE}",
                        hint="e.g. --take new, --take 2")
-
-
-def take_choice_of(project: Project, shot_id: str, take: str | None, seed: int | None, kind: str = SHOT) -> TakeChoice:
-    return TakeChoice(take_number(project, shot_id, take, seed, kind), seed)
 
 
 
