@@ -4,6 +4,8 @@ then written to the review file (engine.review.decisions); a pick goes to the lo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import LongcutError
 from ..review.decisions import DecisionRequest, NoteRequest, ReplyRequest, ResolveRequest, Review
 from .notes import check_note_place, mark_the_cut
@@ -39,12 +41,14 @@ def add_note(project: Project, request: NoteRequest, author: str = "") -> str:
     return note.id
 
 
-def reply(project: Project, request: ReplyRequest, author: str = "") -> None:
-    Review.beside(project.screenplay.path).reply(request, author)
+def reply(film: Path, request: ReplyRequest, author: str = "") -> None:
+    """A reply under a note (the film need not load: a reply names no place in it)."""
+    Review.beside(film).reply(request, author)
 
 
-def resolve(project: Project, request: ResolveRequest, author: str = "") -> None:
-    Review.beside(project.screenplay.path).resolve(request, author)
+def resolve(film: Path, request: ResolveRequest, author: str = "") -> None:
+    """A note resolved or reopened (as a reply, it needs nothing of the film but its review file)."""
+    Review.beside(film).resolve(request, author)
 
 
 def remove_note(project: Project, note_id: str) -> None:

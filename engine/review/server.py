@@ -139,7 +139,7 @@ class ReviewServer:
 
     def project(self) -> Project:
         """The film's Project, opened again only when a file it was read from changed (the film, a scene file, a
-        reference, the lock file, or a folder of them: a file added). A film that no longer loads raises, as it
+        reference, a sound, the lock file: engine.review.server.stamp). A film that no longer loads raises, as it
         would on opening; the next request tries again."""
         with self._project_guard:
             if self._project is None or stamp(self._project) != self._stamp:
@@ -172,12 +172,12 @@ class ReviewServer:
 
     def reply(self, request: ReplyRequest) -> dict:
         with self.lock:
-            reviewing.reply(self.project(), request, self.author)
+            reviewing.reply(self.film, request, self.author)
         return {"ok": True}
 
     def resolve(self, request: ResolveRequest) -> dict:
         with self.lock:
-            reviewing.resolve(self.project(), request, self.author)
+            reviewing.resolve(self.film, request, self.author)
         return {"ok": True}
 
     def remove_note(self, note_id: str) -> dict:
