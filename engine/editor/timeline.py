@@ -14,7 +14,7 @@ from longcut.storyboard.units import parse_timecode
 from ..media.footage import probe
 from ..render.lock import Edit
 from ..render.plan import RenderPlan
-from ..store import FOOTAGE, SOUND, TakeStore
+from ..store import FOOTAGE, TakeStore
 from ..timeline import (Card, CardKind, Clip, ClipAudio, ClipLine, ColorMatch, MadeBy, MusicPlacement, MusicSource,
                         SpeechCue, SubtitleCue, Timeline, TransitionIn)
 from .timed_text import timed
@@ -95,8 +95,8 @@ def _made_by(store: TakeStore, key: str) -> MadeBy:
 
 def _take_sound(store: TakeStore, key: str) -> ClipAudio | None:
     """The sound the model made with the take, where it made any: ducking the score as a shot's sound does."""
-    path = store.folder(key) / SOUND
-    return ClipAudio(path) if path.is_file() else None
+    path = store.sound(key)
+    return ClipAudio(path) if path is not None else None
 
 
 def _clip_audio(sp, shot_id: str) -> ClipAudio | None:

@@ -33,7 +33,7 @@ from longcut.storyboard.schema import Film, Voice
 from ..atomic import atomic_path
 from ..errors import LongcutError
 from ..media.ffmpeg import ffmpeg_exe, run
-from ..store import SOUND, TakeStore
+from ..store import TakeStore
 from ..store.speech import Speech, SpokenLines, speech_path
 from .plan import RenderPlan
 
@@ -129,7 +129,7 @@ def speak_lines(plan: RenderPlan, store: TakeStore) -> SpokenLines:
     store by key), so the editor only places them and no model runs in the cut. A shot whose take has the model's
     own sound (LTX-2, its lines in the prompt) spoke its lines itself."""
     requests = [planned.request for planned in plan.shots.values()
-                if planned.request.dialogue and not (store.folder(planned.key) / SOUND).is_file()]
+                if planned.request.dialogue and store.sound(planned.key) is None]
     if not requests:
         return SpokenLines()
     if not voices_available():

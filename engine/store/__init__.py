@@ -169,6 +169,11 @@ class TakeStore:
     def scratch_folder(self, purpose: str):
         return scratch_folder(self.root, purpose)
 
+    def sound(self, key: str) -> Path | None:
+        """The sound the model made with the take (LTX-2), where it made any."""
+        path = self.folder(key) / SOUND
+        return path if path.is_file() else None
+
     def clip(self, key: str) -> Path:
         return self.folder(key) / "clip.mp4"
 
