@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from longcut.engine.backends import Backend
 from longcut.engine.backends.animatic import AnimaticBackend
 
 
@@ -29,3 +30,15 @@ class FlakyAnimatic(AnimaticBackend):
             if request.shot_id == self.fail_on and number == segment.count // 2:
                 raise RuntimeError("CUDA out of memory (simulated)")
             yield frame
+
+
+class Unfinished(Backend):
+    """A plug-in that leaves out what every backend must do (it makes no frames)."""
+
+    name, version = "unfinished", "1"
+
+    def settings(self):
+        return {}
+
+    def max_frames(self, request):
+        return 1

@@ -156,6 +156,13 @@ def test_editing_one_prompt_rerenders_that_shot_and_what_continues_from_it(tmp_p
     assert [shot for shot, _, _ in CountingAnimatic.calls] == ["b", "c"]
 
 
+def test_a_backend_that_leaves_out_a_required_method_is_refused_when_the_film_is_checked(tmp_path, monkeypatch):
+    monkeypatch.setitem(plugins.registry(plugins.BACKENDS), "unfinished", "tests.backends:Unfinished")
+    film = tiny_film(tmp_path, text=TINY.replace("name: animatic, ", "name: unfinished, "))
+    said = run("check", film, code=2).output
+    assert "the backend `unfinished` (tests.backends:Unfinished) does not implement generate" in said
+
+
 def test_a_failing_backend_names_the_shot_and_keeps_finished_takes(tmp_path, monkeypatch):
     monkeypatch.setitem(plugins.registry(plugins.BACKENDS), "flaky", "tests.backends:FlakyAnimatic")
     film = tiny_film(tmp_path, text=TINY.replace("name: animatic, ", "name: flaky, fail_on: d, "))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -53,7 +54,7 @@ class Segment:
     context: tuple[np.ndarray, ...] = ()
 
 
-class Backend:
+class Backend(ABC):
     """The base of every video backend: what it must do, and what it may say about itself, with the defaults.
 
     A backend subclasses this (the entry point's factory must return one), is built with the film's backend
@@ -68,21 +69,21 @@ class Backend:
     takes_last_frame: bool = True  # it can end a clip on a given frame (else no last keyframe is drawn for it)
     context_frames: int = 0  # how many of a parent's last frames it continues motion from (Segment.context)
 
+    @abstractmethod
     def settings(self) -> dict[str, Any]:
         """Every setting that shapes the pictures, JSON-serialisable; it goes into each take's cache key."""
-        raise NotImplementedError
 
     def model(self) -> str | None:
         """The model the frames come from, for take records and credits (None: no model, as the animatic)."""
         return None
 
+    @abstractmethod
     def max_frames(self, request: ShotRequest) -> int:
         """The longest clip one generate call can make; longer shots are made segment by segment."""
-        raise NotImplementedError
 
+    @abstractmethod
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
         """Yield segment.count frames, uint8 (height, width, 3)."""
-        raise NotImplementedError
 
     def warnings(self, screenplay: Screenplay) -> list[tuple[str | tuple, str]]:
         """What its model cannot take of what the film asks (a loop's last frame, reference images): (shot id, or
@@ -93,7 +94,7 @@ class Backend:
         """Let go of the model's memory (called once a stage is done with it)."""
 
 
-class KeyframeBackend:
+class KeyframeBackend(ABC):
     """The base of every keyframe backend: it draws a shot's keyframe (its first or last frame) before its video is
     made, from an image model conditioned on the shot's reference images, or the animatic. Registered under the
     entry-point group `longcut.keyframes`."""
@@ -102,17 +103,17 @@ class KeyframeBackend:
     version: str
     threads: int = 1  # how many keyframes it may draw at once (a model draws one at a time)
 
+    @abstractmethod
     def settings(self) -> dict[str, Any]:
         """Every setting that shapes the pictures, JSON-serialisable; it goes into each keyframe's key."""
-        raise NotImplementedError
 
     def model(self) -> str | None:
         """The model the keyframes come from, for their records (None for the animatic)."""
         return None
 
+    @abstractmethod
     def draw(self, request: KeyframeRequest, on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
         """The keyframe: uint8 (request.height, request.width, 3)."""
-        raise NotImplementedError
 
     def release(self) -> None:
         """Let go of the model's memory: render calls it once the keyframes are drawn, before the video model."""
@@ -181,13 +182,17 @@ def _create(screenplay: Screenplay, field: str, name: str, settings: dict[str, A
         mark = screenplay.source.value((field, "name")) or screenplay.source.value((field,))
         raise ScreenplayError([Problem(f"unknown {what} `{name}`", mark, hint=_backend_hint(name, known, group))])
     factory = _load_factory(known[name])
+    base = Backend if group == GROUP else KeyframeBackend
+    missing = sorted(getattr(factory, "__abstractmethods__", ()))
+    if missing:  # a plug-in that leaves out what its base class requires: said now, not halfway through a render
+        raise LongcutError(f"the {what} `{name}` ({known[name]}) does not implement {', '.join(missing)}",
+                           hint=f"a plug-in implements every abstract method of engine.backends.{base.__name__}")
     try:
         made = factory(settings, screenplay.fps)
     except BackendSettingsError as error:
         path = (field, error.setting) if error.setting else (field,)
         mark = screenplay.source.key(path) if error.setting else screenplay.source.value(path)
         raise ScreenplayError([Problem(f"{what} `{name}`: {error}", mark, hint=error.hint)]) from None
-    base = Backend if group == GROUP else KeyframeBackend
     if not isinstance(made, base):
         raise LongcutError(f"the {what} `{name}` ({known[name]}) is not a {base.__name__}",
                            hint=f"a plug-in subclasses engine.backends.{base.__name__}, which declares what it must "
