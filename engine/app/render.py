@@ -22,7 +22,7 @@ from ..render.plan import RenderPlan
 from ..render.run import RenderResult
 from ..render.take import Progress
 from ..review.decisions import Review
-from .cut import CutRequest, cut_again, cut_film, film_output
+from .cut import CutRequest, cut_film, film_output
 from .project import Project
 from .takes import take_number
 from .watch import FilmFiles, watch
@@ -100,7 +100,7 @@ def render_shot(project: Project, shot_id: str, take: str | None = None, seed: i
     after = project.plan(size=size)
     outcome.waiting = [shot for shot, planned in after.shots.items() if not planned.cached]
     if not outcome.waiting:
-        outcome.cut = cut_again(project, size)
+        outcome.cut = cut_film(project, CutRequest.as_last_cut(project, size), after)  # the plan just made
     return outcome
 
 
