@@ -190,3 +190,21 @@ def test_a_cut_reads_its_seams_from_the_edges_kept_when_the_takes_were_made(tmp_
     decoded = continuity_report(timeline, project.screenplay.film.continuity, project.store).seams
     assert [(seam["delta_e"], seam["ssim"]) for seam in kept] == [(seam["delta_e"], seam["ssim"]) for seam in decoded]
     assert "color_match" in kept[0]  # the graded seam is among them
+
+
+def test_a_kept_edge_frame_is_read_as_an_untrusted_file(tmp_path):
+    """A store is untrusted: a FIFO where an edge frame should be is not waited on, a short file is not used."""
+    import os
+
+    from longcut.engine.analysis.measure import edge_path, keep_edge, kept_edge
+
+    keep_edge(tmp_path, "kept", False, np.full((180, 320, 3), 7, np.uint8))
+    assert (kept_edge(tmp_path, "kept", False, (320, 180)) == 7).all()
+    fifo = edge_path(tmp_path, "fifo", True, (320, 180))
+    fifo.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(fifo)
+    assert kept_edge(tmp_path, "fifo", True, (320, 180)) is None
+    short = edge_path(tmp_path, "short", True, (320, 180))
+    short.parent.mkdir(parents=True, exist_ok=True)
+    short.write_bytes(b"not a picture")
+    assert kept_edge(tmp_path, "short", True, (320, 180)) is None

@@ -25,6 +25,8 @@ import ffmpeg as ffmpeg_python
 import numpy as np
 from PIL import Image
 
+from longcut.storyboard.files import FileRefused, read_bytes
+
 from ..atomic import atomic_path
 from ..errors import StepFailed
 from ..media.ffmpeg import ffmpeg_args, raw_frames
@@ -85,14 +87,12 @@ def keep_edge(store_root: Path, clip_key: str, last: bool, picture: np.ndarray) 
 
 
 def kept_edge(store_root: Path, clip_key: str, last: bool, size: tuple[int, int]) -> np.ndarray | None:
-    """The kept edge frame, or None; a file of another length than the picture's (damaged, or not ours) is not
-    read, so a store's file never makes longcut read more than one small picture."""
-    path = edge_path(store_root, clip_key, last, size)
+    """The kept edge frame, or None (made again by the caller). Read as any file of the store is (storyboard.files:
+    a regular file, at most one small picture's bytes); one of another length (damaged, or not ours) is not used."""
     expected = size[0] * size[1] * 3
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(expected + 1)
-    except OSError:
+        data = read_bytes(edge_path(store_root, clip_key, last, size), expected, "a kept edge frame")
+    except (OSError, FileRefused):
         return None
     if len(data) != expected:
         return None
