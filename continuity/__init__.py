@@ -1,8 +1,8 @@
 """What keeps a film coherent: the seed policy, the character and location looks, frame hand-off."""
 
 from .keyframes import FIRST, LAST, KeyframeRequest, keyframe_requests, keyframe_stage
-from .request import CharacterLook, DialogueCue, FootageSource, LocationLook, ShotRequest, TakeChoice, default_choice, resolve
+from .request import CharacterLook, DialogueCue, FootageSource, GivenFrames, LocationLook, ShotRequest, TakeChoice, default_choice, resolve
 from .seeds import derive_seed, shot_seed
 
-__all__ = ["FIRST", "LAST", "KeyframeRequest", "keyframe_requests", "keyframe_stage", "CharacterLook", "DialogueCue", "FootageSource", "LocationLook", "ShotRequest", "TakeChoice", "default_choice",
+__all__ = ["FIRST", "LAST", "KeyframeRequest", "keyframe_requests", "keyframe_stage", "CharacterLook", "DialogueCue", "FootageSource", "GivenFrames", "LocationLook", "ShotRequest", "TakeChoice", "default_choice",
            "derive_seed", "resolve", "shot_seed"]

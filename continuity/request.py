@@ -15,6 +15,7 @@ from pathlib import Path
 
 from longcut.storyboard import Screenplay, ShotGraph
 from longcut.storyboard.schema import MENTION
+from longcut.storyboard.screenplay import VIDEO_SUFFIXES
 
 from .seeds import character_seed, shot_seed
 
@@ -65,6 +66,16 @@ class FootageSource:
 
 
 @dataclass(frozen=True)
+class GivenFrames:
+    """The author's own frame for a shot's start or end (`start:`, `end:`): a picture, or (`clip`) a clip whose last
+    frames a shot continues from; fitted to the frame as `fit` says (crop | pad | blur)."""
+
+    path: Path
+    fit: str
+    clip: bool = False
+
+
+@dataclass(frozen=True)
 class ShotRequest:
     shot_id: str
     scene_id: str
@@ -90,6 +101,8 @@ class ShotRequest:
     card: str | None = None  # a title card's text: longcut draws it, no backend is asked
     footage: FootageSource | None = None  # a clip made elsewhere, conformed: no backend is asked
     style: str = ""  # the film's style (in `prompt` too; on its own for a backend that orders the prompt's parts)
+    start: GivenFrames | None = None  # the author's first frame (or clip to continue), made its first keyframe
+    end: GivenFrames | None = None  # the author's last frame, made its last keyframe
 
     @property
     def references(self) -> tuple[Path, ...]:
@@ -161,7 +174,16 @@ def request_for(screenplay: Screenplay, graph: ShotGraph, shot_id: str, choice: 
         card=shot.card,
         footage=_footage(screenplay, shot),
         style=film.style,
+        start=_given(screenplay, shot.start),
+        end=_given(screenplay, shot.end),
     )
+
+
+def _given(screenplay: Screenplay, picture) -> GivenFrames | None:
+    if picture is None:
+        return None
+    path = (screenplay.root / picture.file).resolve()
+    return GivenFrames(path, picture.fit.value, path.suffix.lower() in VIDEO_SUFFIXES)
 
 
 def _footage(screenplay: Screenplay, shot) -> FootageSource | None:

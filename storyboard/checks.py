@@ -13,14 +13,11 @@ from . import policy
 from .errors import Mark, Problem, ScreenplayError, did_you_mean
 from .files import SCREENPLAY_LIMIT, FileRefused, is_inside, is_symlink_loop, read_text, resolved
 from .schema import COLOR_MATCH_WORDS, MENTION, TransitionType
-from .screenplay import Screenplay, Warning_
+from .screenplay import AUDIO_SUFFIXES, IMAGE_SUFFIXES, VIDEO_SUFFIXES, Screenplay, Warning_
 from .units import SmpteDuration, format_seconds, parse_timecode, timecode_problem
 
 MAX_SHOT_SECONDS = 4 * 3600  # one limit however a duration is written: 4h, 345600f or 04:00:00:00 at 24 fps
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
-AUDIO_SUFFIXES = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mxf"}
 SUFFIXES = {"image": IMAGE_SUFFIXES, "audio": AUDIO_SUFFIXES, "video": VIDEO_SUFFIXES}
 
 
@@ -133,6 +130,8 @@ def _media_files(sp: Screenplay) -> list[Problem]:
             problems.append(Problem(f"{media.what}: `{media.written}` is {kind}", media.mark,
                                     hint="give the path of the file itself"))
         elif media.path.suffix.lower() not in suffixes:
+            if media.field == "start":  # a picture or a clip to continue from
+                suffixes = suffixes | VIDEO_SUFFIXES
             problems.append(Problem(f"{media.what}: `{media.written}` is not a known file type", media.mark,
                                     hint="use one of " + ", ".join(sorted(suffixes))))
         elif not media.path.is_file():

@@ -58,6 +58,8 @@ SPOKEN = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalP
 SHORTHANDS = {"Transition": {"type": "string", "enum": [kind.value for kind in TransitionType]},
               "ShotAudio": {"type": "string", "description": "the sound file, relative to the film file"},
               "Footage": {"type": "string", "description": "the video file, relative to the film file"},
+              "Picture": {"type": "string", "description": "the picture (or, as start:, a clip) relative to the "
+                                                           "film file"},
               "BackendSpec": {"type": "string", "description": "the backend's name: animatic, diffusers, ..."},
               "ExecutorSpec": {"type": "string", "enum": ["local", "ray"]},
               "KeyframeSpec": {"type": "string", "description": "the keyframe backend's name (animatic, diffusers), "
@@ -78,6 +80,10 @@ DESCRIPTIONS = {
     ("Shot", "card"): "a title card: this text on black, drawn by longcut (no backend)",
     ("Shot", "footage"): "a clip made elsewhere as the shot's take: conformed to the film's size and rate, its "
                          "sound kept",
+    ("Shot", "start"): "the author's own first frame: a picture (boards/3.png), or a clip whose last frames the "
+                       "shot continues; fitted to the frame (fit: crop, pad, blur), never stretched",
+    ("Shot", "end"): "the author's own last frame: a picture, fitted as start: is (for families that end a clip on a "
+                     "given frame)",
     ("Shot", "color_match"): "auto (grade toward the shot it continues), off, or a shot id to grade toward",
     ("Scene", "color_match"): "colour matching for the scene's shots that do not say",
     ("Film", "color_match"): "colour matching for every shot whose scene and shot do not say (default off)",

@@ -245,6 +245,21 @@ class Footage(Strict, Shorthand):
     duck: Duck = -12.0
 
 
+class Picture(Strict, Shorthand):
+    """The author's own picture a shot starts or ends on (`start:`, `end:`): a drawing, a still, a frame exported
+    from elsewhere; or, as `start:`, a clip whose last frames the shot continues (its motion, as `continues:` hands
+    over a parent's).
+
+    Written `start: boards/3.png` or `{file: ..., fit: pad}`. A picture of another shape is fitted to the frame as
+    footage is (`fit`), never stretched; the default crops, so the model is handed a whole frame to animate.
+    """
+
+    shorthand = "file"
+
+    file: str
+    fit: Fit = Fit.CROP
+
+
 def _words_for_booleans(true_word: str, false_word: str):
     """YAML 1.1 reads `off`, `no` (and `on`, `yes`) as booleans: a setting of words takes them back as its words."""
     def words(value: Any) -> Any:
@@ -294,6 +309,8 @@ class Shot(Strict):
     footage: Footage | None = None  # a clip made elsewhere is the take: no backend is asked
     color_match: ColorMatch | None = None  # auto | off | a shot id; else the scene's, else the film's
     keyframes: ShotKeyframes | None = None  # e.g. {last: true}: also a keyframe for the shot's last frame
+    start: Picture | None = None  # the author's picture (or a clip's last frames) as the shot's first frame
+    end: Picture | None = None  # the author's picture as the shot's last frame
 
     @model_validator(mode="before")
     @classmethod
@@ -313,10 +330,26 @@ class Shot(Strict):
     @model_validator(mode="after")
     def _footage_is_a_take(self) -> Shot:
         if self.footage is not None:
-            for name, value in (("card", self.card), ("loop", self.loop or None)):
+            for name, value in (("card", self.card), ("loop", self.loop or None), ("start", self.start),
+                                ("end", self.end)):
                 if value is not None:
                     raise ValueError(f"shot `{self.id}` has both `footage:` and `{name}:`; footage is the shot's "
                                      f"picture as it was filmed, so it cannot also be a {name}")
+        return self
+
+    @model_validator(mode="after")
+    def _one_first_and_last_frame(self) -> Shot:
+        """A shot starts on one frame and ends on one: the author's, its parent's, its own (a loop's) or a card's."""
+        for name, value, other, clash in (("start", self.start, "continues", self.continues),
+                                          ("end", self.end, "loop", self.loop or None),
+                                          ("start", self.start, "card", self.card),
+                                          ("end", self.end, "card", self.card)):
+            if value is not None and clash is not None:
+                why = {"continues": "`continues:` starts it on that shot's last frame",
+                       "loop": "a loop ends on its own first frame",
+                       "card": "a title card is drawn by longcut"}[other]
+                raise ValueError(f"shot `{self.id}` has both `{name}:` and `{other}:`; {why}, so it cannot also "
+                                 f"{'start' if name == 'start' else 'end'} on `{value.file}`")
         return self
 
     def mentions(self) -> list[str]:

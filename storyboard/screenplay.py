@@ -28,6 +28,11 @@ class ShotEntry:
         return ("scenes", self.scene_index, "shots", self.shot_index)
 
 
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
+AUDIO_SUFFIXES = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mxf"}
+
+
 @dataclass(frozen=True)
 class MediaFile:
     """A picture or sound file the film names: what it is, as written, resolved, and where it is written."""
@@ -38,6 +43,7 @@ class MediaFile:
     path: Path
     mark: Mark | None
     shot: str | None = None  # the shot that names it (a shot's sound or footage)
+    field: str = ""  # the shot's field that names it: audio, footage, start, end
 
 
 @dataclass(frozen=True)
@@ -71,24 +77,29 @@ class Screenplay:
                     files.append(self._media("image", f"reference image of {kind} `{ident}`", image, where))
         for entry in self.entries:
             shot = entry.shot
+            starts_on_clip = shot.start is not None and Path(shot.start.file).suffix.lower() in VIDEO_SUFFIXES
             for kind, key, what, named in (("audio", "audio", "sound file", shot.audio),
-                                           ("video", "footage", "footage", shot.footage)):
+                                           ("video", "footage", "footage", shot.footage),
+                                           ("video" if starts_on_clip else "image", "start",
+                                            "start clip" if starts_on_clip else "start picture", shot.start),
+                                           ("image", "end", "end picture", shot.end)):
                 if named is not None:
                     where = entry.path + (key, "file")
                     if self.source.value(where) is None:  # written as a plain path: `audio: line.wav`
                         where = entry.path + (key,)
-                    files.append(self._media(kind, f"{what} of shot `{shot.id}`", named.file, where, shot.id))
+                    files.append(self._media(kind, f"{what} of shot `{shot.id}`", named.file, where, shot.id, key))
         for index, cue in enumerate(self.film.music):
             if cue.file is not None:
                 files.append(self._media("audio", f"music file of cue `{cue.id}`", cue.file, ("music", index, "file")))
         return files
 
-    def _media(self, kind: str, what: str, written: str, where: tuple, shot: str | None = None) -> MediaFile:
+    def _media(self, kind: str, what: str, written: str, where: tuple, shot: str | None = None,
+               key: str = "") -> MediaFile:
         try:
             path = resolved(self.root / written)
         except FileRefused:  # a symlink loop: kept as written, for the checks to say so at its line
             path = self.root / written
-        return MediaFile(kind, what, written, path, self.source.value(where), shot)
+        return MediaFile(kind, what, written, path, self.source.value(where), shot, key)
 
     @property
     def root(self) -> Path:

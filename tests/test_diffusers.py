@@ -790,3 +790,99 @@ def test_ltx2_continues_from_its_parents_last_nine_frames_and_its_sound_from_the
     project = Project.open(film)
     with wave.open(str(project.store.folder(project.plan().shots["b"].key) / "sound.wav")) as sound:
         assert abs(sound.getnframes() / sound.getframerate() - 18 / 12) < 1e-3  # its own frames' sound, no more
+
+
+# --- the author's own pictures: a shot that starts on a drawing gets it, fitted, as its first frame ----------------
+
+GIVEN_FILM = """title: Drawn
+fps: 8
+size: 64x64
+backend: {{name: diffusers, model: "{model}", steps: 2{extra}}}
+scenes:
+  - id: s
+    shots:
+      - {{id: a, prompt: "the lighthouse", duration: 1s, start: boards/a.png}}
+"""
+
+
+def drawing() -> np.ndarray:
+    return np.random.default_rng(5).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+
+
+def first_frame_given(arguments: dict) -> np.ndarray:
+    """The frame a call starts on, as each family's pipeline takes it."""
+    if "image" in arguments:
+        return np.asarray(arguments["image"])
+    if "conditions" in arguments:
+        condition = arguments["conditions"][0]
+        return np.asarray(getattr(condition, "image", None) or getattr(condition, "frames", None)
+                          or condition.video[0])
+    return np.asarray(arguments["video"][0])
+
+
+@pytest.mark.parametrize("family", ["ltx", "wan-i2v", "cogvideox-i2v", "svd", "wan-vace"])
+def test_a_shot_on_the_authors_drawing_gets_it_as_its_first_frame_on_every_family(models, vace, tmp_path, monkeypatch,
+                                                                                   family):
+    from PIL import Image
+
+    model = vace if family == "wan-vace" else models[family]
+    extra = ", call: {max_sequence_length: 16}" if family.startswith("cogvideox") else ""
+    (tmp_path / "boards").mkdir()
+    Image.fromarray(drawing()).save(tmp_path / "boards" / "a.png")
+    film = tmp_path / "film.yaml"
+    film.write_text(GIVEN_FILM.format(model=model, extra=extra))
+    made, calls = recorded(monkeypatch)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    [(shot, context, arguments)] = calls
+    assert np.array_equal(first_frame_given(arguments), drawing())  # pixel for pixel: fitted, never resampled
+    if family == "wan-vace":
+        assert np.asarray(arguments["mask"][0]).max() == 0  # kept, not remade
+
+
+def lossless_clip(path: Path, frames: list[np.ndarray], fps: int = 8) -> Path:
+    """A clip whose frames decode exactly as they were (PNG in QuickTime), so what arrives can be compared."""
+    import subprocess
+
+    from longcut.engine.media.ffmpeg import ffmpeg_exe
+
+    height, width = frames[0].shape[:2]
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+                    "-r", str(fps), "-i", "pipe:", "-c:v", "png", str(path)],
+                   input=b"".join(frame.tobytes() for frame in frames), check=True)
+    return path
+
+
+def test_a_shot_continues_the_motion_of_a_clip_the_author_gives(models, tmp_path, monkeypatch):
+    rng = np.random.default_rng(9)
+    clip = [rng.integers(0, 256, (64, 64, 3), dtype=np.uint8) for _ in range(20)]
+    (tmp_path / "boards").mkdir()
+    lossless_clip(tmp_path / "boards" / "run.mov", clip)
+    film = tmp_path / "film.yaml"
+    film.write_text(GIVEN_FILM.format(model=models["ltx"], extra="").replace("boards/a.png", "boards/run.mov"))
+    made, calls = recorded(monkeypatch)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    [(shot, context, arguments)] = calls
+    [condition] = arguments["conditions"]  # the clip's last nine frames, as a video condition at frame 0
+    assert condition.frame_index == 0 and len(condition.video) == 9
+    for given, expected in zip(condition.video, clip[-9:]):  # pixel-equal, in the clip's order
+        assert np.array_equal(np.asarray(given), expected)
+    said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
+    assert "from its last frame only" not in said
+    film.write_text(GIVEN_FILM.format(model=models["wan-i2v"], extra="").replace("boards/a.png", "boards/run.mov"))
+    said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
+    assert "shot `a` continues the clip `run.mov` (start:) from its last frame only" in said
+
+
+def test_an_end_picture_a_family_cannot_take_is_said_at_check(models, tmp_path):
+    from PIL import Image
+
+    (tmp_path / "boards").mkdir()
+    Image.fromarray(drawing()).save(tmp_path / "boards" / "a.png")
+    film = tmp_path / "film.yaml"
+    film.write_text(GIVEN_FILM.format(model=models["cogvideox-i2v"], extra=", call: {max_sequence_length: 16}")
+                    .replace("start: boards/a.png", "start: boards/a.png, end: boards/a.png"))
+    said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
+    assert "shot `a` ends on the picture `a.png` (end:), and the cogvideox family cannot end a clip on a given " \
+           "frame" in said and "the picture is not used" in said

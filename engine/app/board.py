@@ -47,6 +47,9 @@ def keyframe_choice(project: Project, shot_id: str | None, take: str | None, see
         return {}
     shot_id = project.shot(shot_id)
     planned = project.plan().shots[shot_id]
+    if planned.keyframes and all(keyframe.request.given is not None for keyframe in planned.keyframes):
+        raise LongcutError(f"shot `{shot_id}` starts (or ends) on the author's own picture, which has no takes",
+                           hint="change the picture, or its start:/end: in the screenplay")
     if not planned.keyframes:
         why = f"it starts on {planned.parent}'s last frame" if planned.parent else "it is a title card or footage"
         raise LongcutError(f"shot `{shot_id}` has no keyframe: {why}",
@@ -55,12 +58,17 @@ def keyframe_choice(project: Project, shot_id: str | None, take: str | None, see
     return {shot_id: TakeChoice(take_number(project, shot_id, take, seed, KEYFRAME_KIND), seed)}
 
 
+def _gives_pictures(project: Project) -> bool:
+    """Whether some shot starts or ends on the author's own picture (a board without a keyframe stage shows them)."""
+    return any(entry.shot.start is not None or entry.shot.end is not None for entry in project.screenplay.entries)
+
+
 def draw_board(project: Project, shot_id: str | None = None, take: str | None = None, seed: int | None = None,
                size: tuple[int, int] | None = None,
                progress_for: Callable[[int], AbstractContextManager[KeyframeProgress]] | None = None) -> BoardOutcome:
     """progress_for(count): the front end's progress while `count` keyframes are drawn."""
     started = time.perf_counter()
-    if project.keyframe_backend is None:
+    if project.keyframe_backend is None and not _gives_pictures(project):
         raise LongcutError(f"{project.screenplay.path.name} has no keyframe stage, so there is no board to draw",
                            hint="name a keyframe backend in the film, e.g. keyframes: {name: diffusers, model: "
                                 "black-forest-labs/FLUX.2-dev}, or keyframes: animatic for a sketch")
@@ -77,7 +85,8 @@ def draw_board(project: Project, shot_id: str | None = None, take: str | None = 
         with (progress_for(count) if progress_for else nullcontext(KeyframeProgress())) as progress:
             outcome.drawn = len(draw_missing(todo, plan.keyframe_backend, project.store, progress.drawn,
                                              progress.step))
-        plan.keyframe_backend.release()  # the model's memory back, as render does before its video model
+        if plan.keyframe_backend is not None:
+            plan.keyframe_backend.release()  # the model's memory back, as render does before its video model
     if choices:
         (shot, choice), = choices.items()
         outcome.picked = (shot, choice)

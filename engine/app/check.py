@@ -78,6 +78,7 @@ class KeyframeSummary:
     backend: str | None  # None: the film has no keyframe stage
     first: int = 0  # shots that start on a keyframe
     last: int = 0  # shots that end on one too
+    given: int = 0  # of them, the author's own pictures (start:, end:)
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,9 @@ def summarise(checked: Checked) -> FilmSummary:
 
 def keyframe_summary(sp: Screenplay, graph: ShotGraph) -> KeyframeSummary:
     spec = keyframe_stage(sp.film)
-    if spec is None:
+    if spec is None and not any(entry.shot.start or entry.shot.end for entry in sp.entries):
         return KeyframeSummary(None)
-    positions = [request.position for requests in keyframe_requests(sp, resolve(sp, graph)).values()
-                 for request in requests]
-    return KeyframeSummary(spec.name, positions.count("first"), positions.count("last"))
+    requests = [request for requests in keyframe_requests(sp, resolve(sp, graph)).values() for request in requests]
+    positions = [request.position for request in requests]
+    given = sum(1 for request in requests if request.given is not None)
+    return KeyframeSummary(spec.name if spec else None, positions.count("first"), positions.count("last"), given)

@@ -195,6 +195,8 @@ def request_fingerprint(request: ShotRequest, digests: ReferenceDigests) -> dict
     data.pop("index")
     data.pop("starts_on")
     data.pop("style")  # in `prompt` already: keyed there
+    data.pop("start")  # the author's pictures are keyframes: keyed by their bytes there (engine.render.keyframes)
+    data.pop("end")
     for added in ("card", "footage"):  # fields added later stay out at their default: existing takes keep their keys
         if data[added] is None:
             data.pop(added)

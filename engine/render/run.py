@@ -64,11 +64,11 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
 
     todo = plan.to_render(only)
     keyframes = plan.keyframes_to_draw(todo)
-    if keyframes:  # drawn here, first: the shots' workers read them from the store
-        assert plan.keyframe_backend is not None
+    if keyframes:  # drawn (or the author's fitted) here, first: the shots' workers read them from the store
         result.keyframes = len(draw_missing(keyframes, plan.keyframe_backend, store, progress.keyframe_drawn,
                                             progress.keyframe_denoising))
-        plan.keyframe_backend.release()  # an image model lets go of the GPU before the video model loads
+        if plan.keyframe_backend is not None:
+            plan.keyframe_backend.release()  # an image model lets go of the GPU before the video model loads
     try:
         for shot in plan.order:
             planned = plan.shots[shot]

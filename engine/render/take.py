@@ -140,6 +140,10 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
     if planned.parent_key:
         handed = store.last_frames(planned.parent_key, keeps)  # read once: the last of them is the first frame
         first_frame, context = handed[-1], (handed if len(handed) > 1 else ())
+    elif first_key is not None and request.start is not None and request.start.clip:
+        _keyframe(store, first_key, request)  # there, or said
+        handed = store.keyframe_frames(first_key, keeps)  # a clip the author gave to continue, as a parent's end
+        first_frame, context = handed[-1], (handed if len(handed) > 1 else ())
     else:
         first_frame = _keyframe(store, first_key, request)
     last_frame = _keyframe(store, last_key, request)

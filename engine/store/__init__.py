@@ -46,12 +46,12 @@ import numpy as np
 from ..atomic import atomic_path, is_stale_temporary, process_alive
 from ..errors import LongcutError
 from .files import HOST, fsync_file, machine_folder, read_png, scratch_folder, write_png, write_sound
-from .records import (FILES, FOOTAGE, KEYFRAME, KEYFRAME_KIND, MAX_CONTEXT, OPTIONAL_FILES, RECORD, SHOT, SOUND,
+from .records import (FILES, FOOTAGE, GIVEN, KEYFRAME, KEYFRAME_KIND, MAX_CONTEXT, OPTIONAL_FILES, RECORD, SHOT, SOUND,
                       TAIL_FILES, TakeRecord, check_files, file_digests, read_record, take_files,
                       write_record)
 from .remote import RemoteTakes
 
-__all__ = ["FILES", "FOOTAGE", "HOST", "KEYFRAME", "KEYFRAME_KIND", "MAX_CONTEXT", "OPTIONAL_FILES", "RECORD", "SHOT",
+__all__ = ["FILES", "FOOTAGE", "GIVEN", "HOST", "KEYFRAME", "KEYFRAME_KIND", "MAX_CONTEXT", "OPTIONAL_FILES", "RECORD", "SHOT",
            "SOUND", "TAIL_FILES", "RemoteTakes", "TakeRecord", "TakeStore", "file_digests", "machine_folder",
            "read_png", "scratch_folder", "write_png", "write_record", "write_sound"]
 
@@ -195,18 +195,27 @@ class TakeStore:
     def last_frames(self, key: str, count: int) -> tuple[np.ndarray, ...]:
         """Up to `count` of the take's last frames, lossless and oldest first (the last is last.png): as many as it
         kept (a take made by a backend that continues no motion kept only its last)."""
-        last = self.last_frame(key)
+        return self._ending_on(key, "last.png", count)
+
+    def _ending_on(self, key: str, name: str, count: int) -> tuple[np.ndarray, ...]:
+        self.has(key)  # made on another machine: it comes from the remote store
         folder = self.folder(key)
+        last = read_png(folder / name)
         before = []
-        for name in TAIL_FILES[:max(0, count - 1)]:
-            if not (folder / name).is_file():
+        for tail in TAIL_FILES[:max(0, count - 1)]:
+            if not (folder / tail).is_file():
                 break
-            before.append(read_png(folder / name))
+            before.append(read_png(folder / tail))
         return (*reversed(before), last)
 
     def keyframe(self, key: str) -> np.ndarray:
         self.has(key)  # a keyframe drawn on another machine comes from the remote store
         return read_png(self.folder(key) / KEYFRAME)
+
+    def keyframe_frames(self, key: str, count: int) -> tuple[np.ndarray, ...]:
+        """Up to `count` frames ending on the keyframe, oldest first: a clip given to continue from kept its last
+        frames; any other keyframe is one frame."""
+        return self._ending_on(key, KEYFRAME, count)
 
     def records(self, kind: str = SHOT) -> Iterator[TakeRecord]:
         """The records of every take of this kind (a shot's video, or a keyframe) in the store."""

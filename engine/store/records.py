@@ -13,6 +13,7 @@ from ..errors import LongcutError, StepFailed
 RECORD = "take.json"
 SOUND = "sound.wav"  # the sound a model made with the take's frames (LTX-2), when it made any: OPTIONAL_FILES
 FOOTAGE = "footage"  # a take record's backend when the take is footage conformed by longcut, not generated
+GIVEN = "given"  # a keyframe record's backend when the keyframe is the author's picture, fitted by longcut
 FILES = ("clip.mp4", "first.png", "last.png")  # what a take holds besides its record
 # the frames before the last, lossless, for a backend that continues motion (Backend.context_frames): tail-1.png is
 # the one before last.png, tail-2.png the one before that, ...
@@ -72,8 +73,8 @@ def read_record(path: Path) -> TakeRecord:
 def take_files(folder: Path) -> list[str]:
     """The files a take holds besides its record: FILES (a keyframe take: KEYFRAME), and those of OPTIONAL_FILES it
     has."""
-    if (folder / KEYFRAME).is_file():
-        return [KEYFRAME]
+    if (folder / KEYFRAME).is_file():  # and, of a clip given to continue from, its frames before the last
+        return [KEYFRAME, *(name for name in TAIL_FILES if (folder / name).is_file())]
     return [*FILES, *(name for name in OPTIONAL_FILES if (folder / name).is_file())]
 
 
@@ -82,7 +83,7 @@ def record_files(record: TakeRecord) -> list[str]:
     OPTIONAL_FILES its record names. Never a name read from the record alone: a record from a shared or remote
     store names no path to read or write."""
     if record.kind == KEYFRAME_KIND:
-        return [KEYFRAME]
+        return [KEYFRAME, *(name for name in TAIL_FILES if name in (record.files or {}))]
     return [*FILES, *(name for name in OPTIONAL_FILES if name in (record.files or {}))]
 
 

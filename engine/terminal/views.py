@@ -71,10 +71,13 @@ def print_summary(summary: FilmSummary) -> None:
 
 
 def keyframes_said(keyframes: KeyframeSummary) -> str:
+    given = f"; {keyframes.given} of them the author's own pictures (start:, end:)" if keyframes.given else ""
     if keyframes.backend is None:
-        return "keyframes: off (shots that continue none start from their text)"
+        return "keyframes: off (shots that continue none start from their text)" + (
+            f"; {keyframes.first} shots start on the author's picture, {keyframes.last} end on one" if given else "")
     ends = f", {keyframes.last} end on one too" if keyframes.last else ""
-    return f"keyframes: {keyframes.backend}; {keyframes.first} shots start on one{ends} (longcut board draws them)"
+    return (f"keyframes: {keyframes.backend}; {keyframes.first} shots start on one{ends}{given} (longcut board draws "
+            "them)")
 
 
 # graph
@@ -122,8 +125,11 @@ def print_plan(plan: RenderPlan, estimate: str) -> None:
     if todo:
         out.print(estimate)
     keyframes = plan.keyframes_to_draw(todo)
-    if keyframes:
-        out.print(f"{len(keyframes)} keyframe(s) to draw first with {plan.keyframe_backend.name}")
+    given = sum(1 for keyframe in keyframes if keyframe.request.given is not None)
+    if len(keyframes) > given:
+        out.print(f"{len(keyframes) - given} keyframe(s) to draw first with {plan.keyframe_backend.name}")
+    if given:
+        out.print(f"{given} picture(s) of the author's (start:, end:) to fit first")
 
 
 def print_retakes(shots: dict[str, int]) -> None:

@@ -12,6 +12,7 @@ the keyframe stage and `longcut board` run with no GPU and no weights.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from collections.abc import Iterator
@@ -70,7 +71,8 @@ class AnimaticBackend(Backend):
         return frames_per(self._settings["max_seconds"], request.fps)
 
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
-        stage = self._stage_for(request)
+        # A shot on the author's picture (start:) is a camera move over it; any other is staged from its text.
+        stage = self._stage_for(request, segment.shot_first_frame if request.start is not None else None)
         shot_first = segment.shot_first_frame
         if shot_first is None and segment.start == 0:
             shot_first = segment.first_frame
@@ -107,10 +109,11 @@ class AnimaticBackend(Backend):
                 frame = _blend(last, frame, (segment.count - 1 - offset) / ease_frames)
             yield frame
 
-    def _stage_for(self, request: ShotRequest) -> Stage:
+    def _stage_for(self, request: ShotRequest, picture: np.ndarray | None = None) -> Stage | PictureStage:
         # Segments of one shot arrive one after another: build its set once.
         if self._stage is None or self._stage[0] != request:
-            self._stage = (request, Stage(request, self._settings))
+            stage = PictureStage(picture, request) if picture is not None else Stage(request, self._settings)
+            self._stage = (request, stage)
         return self._stage[1]
 
 
@@ -204,6 +207,57 @@ class Stage:
         if self.weather:
             _weather(image, self.look, index, request)
         return np.asarray(image)
+
+
+class PictureStage:
+    """The author's picture (a shot's `start:`) filmed by the shot's camera: frame 0 is the picture exactly; the
+    move goes on from it (a push-in closes in on its middle, a pan travels across it, a pull-out reveals its edges,
+    mirrored), and the view is held by hand as the drawn set's is."""
+
+    MARGIN = 0.15  # mirrored around the picture, as a share of its sides: room for a pull-out and a hand's float
+    PAN_WIDTH = 0.8  # a pan, tilt or truck looks across a view this much of the picture's width, inside it
+
+    def __init__(self, picture: np.ndarray, request: ShotRequest) -> None:
+        self.request = request
+        height, width = picture.shape[:2]
+        self.size = (width, height)
+        self.aspect = width / height
+        self.margin = (round(width * self.MARGIN), round(height * self.MARGIN))
+        padded = np.pad(picture, ((self.margin[1], self.margin[1]), (self.margin[0], self.margin[0]), (0, 0)),
+                        mode="reflect")
+        self.image = Image.fromarray(padded)
+        self.start = camera.Box(0.5, 0.5 / self.aspect, 1.0)  # the whole picture, in picture widths
+        self.end = self._end_view(request.camera_move)
+
+    def _end_view(self, move: str) -> camera.Box:
+        begin, end = camera.move_views(self.start, move, self.aspect)
+        scale = 1.0 / begin.w  # as the drawn move, scaled so that it begins on the whole picture
+        dx, dy = (end.cx - begin.cx) * scale, (end.cy - begin.cy) * scale
+        width = end.w * scale
+        if (dx or dy) and abs(width - 1.0) < 1e-9:  # a pan, tilt or truck: across a closer view, inside the picture
+            width = self.PAN_WIDTH
+            room = (1.0 - width) / 2
+            dx = math.copysign(room, dx) if dx else 0.0
+            dy = math.copysign(room / self.aspect, dy) if dy else 0.0
+        return camera.Box(self.start.cx + dx, self.start.cy + dy, width)
+
+    def frame(self, index: int) -> np.ndarray:
+        request = self.request
+        t = index / max(1, request.frames - 1)
+        seconds = index / float(request.fps)
+        view = camera.view_at(self.start, self.end, t)
+        # held by hand, from where the picture is: the float at frame 0 is taken off, so frame 0 is the picture
+        floating, at_rest = camera.held(view, seconds, self.aspect), camera.held(view, 0.0, self.aspect)
+        view = camera.Box(view.cx + floating.cx - at_rest.cx, view.cy + floating.cy - at_rest.cy, view.w)
+        width, height = self.size
+        x0, y0, x1, y1 = view.bounds(self.aspect)
+        box = (x0 * width + self.margin[0], y0 * width + self.margin[1],
+               x1 * width + self.margin[0], y1 * width + self.margin[1])
+        rounded = tuple(round(value) for value in box)
+        if all(abs(value - whole) < 1e-6 for value, whole in zip(box, rounded)) and \
+                (rounded[2] - rounded[0], rounded[3] - rounded[1]) == self.size:
+            return np.asarray(self.image.crop(rounded))  # the picture itself (frame 0), not resampled
+        return np.asarray(self.image.resize(self.size, Image.Resampling.BILINEAR, box=box))
 
 
 def _paste_location(painter: Painter, path, aspect: float) -> None:

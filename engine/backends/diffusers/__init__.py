@@ -146,9 +146,17 @@ class DiffusersBackend(Backend):
                 found.append((shot_id, f"shot `{shot_id}` loops, and the {family.name} family cannot end a clip on a "
                                        f"given frame (it takes {family.takes()})"))
             positions = {keyframe.position for keyframe in keyframed.get(shot_id, ())}
-            if "last" in positions and not family.first_last:
+            if request.end is not None and not family.first_last:
+                found.append((shot_id, f"shot `{shot_id}` ends on the picture `{request.end.path.name}` (end:), and "
+                                       f"the {family.name} family cannot end a clip on a given frame (it takes "
+                                       f"{family.takes()}): the picture is not used"))
+            elif "last" in positions and not family.first_last:
                 found.append((shot_id, f"shot `{shot_id}` asks for a last keyframe, and the {family.name} family "
                                        f"cannot end a clip on a given frame (it takes {family.takes()}): none is drawn"))
+            if request.start is not None and request.start.clip and family.context_frames <= 1:
+                found.append((shot_id, f"shot `{shot_id}` continues the clip `{request.start.path.name}` (start:) from "
+                                       f"its last frame only: the {family.name} family takes one still frame, so "
+                                       "motion starts again (ltx, ltx2 and wan-vace continue it from its last frames)"))
             # A keyframe drawn from the references carries them, and so does a parent's last frame drawn from one.
             seen = family.references or drawn or self.settings_given.get("reference_keyframes")
             shortest = family.references_per_call(family.frames_for(min(request.frames, self.max_frames(request))))
