@@ -93,6 +93,8 @@ DESCRIPTIONS = {
     ("Film", "keyframes"): "who draws each shot's first frame (and with last: true its last) before its video: "
                            "animatic, {name: diffusers, model: ...}, or off",
     ("Shot", "keyframes"): "{last: true}: the shot also ends on a keyframe",
+    ("Scene", "one_take"): "true: each chain of shots that continue one another is made in one generation with a "
+                           "prompt per shot (families ltx-long, skyreels-df), then cut back into a take per shot",
     ("Scene", "heading"): "the scene heading, e.g. EXT. CLIFF PATH - DUSK",
     ("Scene", "location"): "the location (an id under `locations:`) every shot is set in",
     ("MusicCue", "from"): "where the cue starts: a scene id, a shot id or a timecode from the first shot",

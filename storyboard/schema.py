@@ -363,6 +363,7 @@ class Scene(Strict):
     location: Id | None = None
     description: str = ""
     color_match: ColorMatch | None = None  # for its shots that do not say
+    one_take: bool = False  # its `continues:` chains are each made in one generation, where the family can
     shots: list[Shot] = Field(min_length=1)
 
 

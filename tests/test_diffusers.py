@@ -886,3 +886,99 @@ def test_an_end_picture_a_family_cannot_take_is_said_at_check(models, tmp_path):
     said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
     assert "shot `a` ends on the picture `a.png` (end:), and the cogvideox family cannot end a clip on a given " \
            "frame" in said and "the picture is not used" in said
+
+
+# --- a one_take chain made in one generation, cut back into a take per shot ------------------------------------------
+
+ONE_TAKE_FILM = """title: One take
+fps: 8
+size: 64x64
+seed: 4
+backend: {{name: diffusers, model: "{model}", family: {family}, steps: 2, call: {call}}}
+scenes:
+  - id: s
+    one_take: true
+    shots:
+      - {{id: a, prompt: "the keeper climbs the stairs", duration: 1s}}
+      - {{id: b, continues: a, prompt: "the keeper lights the lamp", duration: 1s}}
+      - {{id: c, continues: b, prompt: "the beam sweeps the sea", duration: 2s}}
+      - {{id: d, prompt: "the harbour at dawn", duration: 1s}}
+"""
+
+
+def one_take_film(folder: Path, model: Path, family: str, call: str) -> Path:
+    film = folder / "film.yaml"
+    film.write_text(ONE_TAKE_FILM.format(model=model, family=family, call=call))
+    return film
+
+
+def assert_cut_back_into_takes(film: Path, made: dict) -> None:
+    """Each shot of the chain has a take of its own, of its exact length, starting on the last frame of the one
+    before (pixel-equal, as a continues: shot does), and the film cuts with every frame."""
+    from longcut.engine.app.project import Project
+
+    project = Project.open(film)
+    plan, store = project.plan(), project.store
+    assert plan.shots["a"].one_take == ("a", "b", "c") and not plan.shots["d"].one_take
+    for shot, parent in (("b", "a"), ("c", "b")):
+        assert np.array_equal(store.first_frame(plan.shots[shot].key), store.last_frame(plan.shots[parent].key))
+        assert store.record(plan.shots[shot].key).parent_key == plan.shots[parent].key
+    assert [store.record(plan.shots[shot].key).frames for shot in "abcd"] == [8, 8, 16, 8]
+    assert [len(made[shot]) for shot in "d"] == [8]
+    assert probe_frames(film.with_suffix(".mp4")) == 40
+
+
+def test_ltx_long_makes_a_one_take_chain_in_one_generation_with_a_prompt_per_shot(models, tmp_path, monkeypatch):
+    film = one_take_film(tmp_path, models["ltx"], "ltx-long", "{temporal_tile_size: 16, temporal_overlap: 8, "
+                         "decode_horizontal_tiles: 1, decode_vertical_tiles: 1}")
+    made, calls = recorded(monkeypatch)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    chain = [call for call in calls if call[0] == "a"]
+    assert [call[0] for call in calls] == ["a", "d"]  # the chain in one call (d alone, in its own)
+    arguments = chain[0][2]
+    assert arguments["num_frames"] == 33  # 8 + 7 + 15 frames, snapped to 8k+1
+    windows = [segment["text"] for segment in arguments["prompt_segments"]]
+    assert windows[0].endswith("The keeper climbs the stairs.") is False  # framing first, then the action
+    assert "climbs the stairs" in windows[0] and "sweeps the sea" in windows[-1]
+    assert any("lights the lamp" in text for text in windows)  # each shot's prompt has its windows
+    assert_cut_back_into_takes(film, made)
+    said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
+    assert "is one_take, and" not in said and "from its last frame only" not in said  # no seam inside the take
+    # a new prompt for c: the whole chain is one generation, so all three are made again (d is not)
+    film.write_text(film.read_text().replace("sweeps the sea", "sweeps the rocks"))
+    again = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert "rendered 3 shot(s), 1 cached" in again.output
+    # a new take of b is a new generation of its chain: a and c are made with it, and every shot has its take
+    retake = CliRunner().invoke(app, ["shot", str(film), "b", "--take", "new"], terminal_width=200)
+    assert retake.exit_code == 0, retake.output
+    from longcut.engine.app.project import Project
+
+    plan = Project.open(film).plan()
+    assert all(planned.cached for planned in plan.shots.values()) and plan.shots["b"].request.take == 2
+
+
+def test_skyreels_df_extends_the_video_shot_by_shot_in_one_take(tmp_path_factory, tmp_path, monkeypatch):
+    model = tiny_models.skyreels_df(tmp_path_factory.mktemp("skyreels") / "model")
+    film = one_take_film(tmp_path, model, "skyreels-df", "{max_sequence_length: 16, base_num_frames: 9}")
+    made, calls = recorded(monkeypatch)
+    result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert [call[0] for call in calls] == ["a", "b", "c", "d"]  # a made, then b and c extend the video
+    b, c = calls[1][2], calls[2][2]
+    assert "lights the lamp" in b["prompt"] and "sweeps the sea" in c["prompt"]
+    history = b["video"]  # the frames made so far, oldest first, ending on a's last frame
+    assert len(history) == b["overlap_history"] == 5  # all of a's 8 frames that fit 4k+1
+    from longcut.engine.app.project import Project
+
+    project = Project.open(film)
+    a_last = project.store.last_frame(project.plan().shots["a"].key)
+    assert np.array_equal(np.asarray(history[-1]), a_last)  # b extends from a's last frame, as its take has it
+    assert b["num_frames"] == 9 and c["num_frames"] == 17  # b's 7 and c's 15 new frames, snapped to 4k+1
+    assert_cut_back_into_takes(film, made)
+
+
+def test_one_take_with_a_family_that_cannot_is_said_at_check(models, tmp_path):
+    film = one_take_film(tmp_path, models["ltx"], "ltx", "{}")
+    said = " ".join(CliRunner().invoke(app, ["check", str(film)], terminal_width=400).output.split())
+    assert "scene `s` is one_take, and backend `diffusers` makes shots one at a time" in said

@@ -331,3 +331,23 @@ def flux_kontext(folder: Path) -> Path:
                         text_encoder_2=t5_encoder_model, tokenizer=clip, tokenizer_2=t5, transformer=transformer, vae=vae,
                         image_encoder=None, feature_extractor=None).save_pretrained(folder)
     return folder
+
+
+def skyreels_df(folder: Path) -> Path:
+    """SkyReels-V2 diffusion forcing (text-to-video; its image-to-video and video-to-video pipelines load the same
+    weights), Wan-sized parts."""
+    from diffusers import (AutoencoderKLWan, SkyReelsV2DiffusionForcingPipeline, SkyReelsV2Transformer3DModel,
+                           UniPCMultistepScheduler)
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    transformer = SkyReelsV2Transformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+                                               in_channels=16, out_channels=16, text_dim=TEXT_DIM, freq_dim=256,
+                                               ffn_dim=32, num_layers=2, cross_attn_norm=True,
+                                               qk_norm="rms_norm_across_heads", rope_max_seq_len=32)
+    scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=8.0)
+    SkyReelsV2DiffusionForcingPipeline(vae=vae, transformer=transformer, scheduler=scheduler,
+                                       text_encoder=t5_encoder(umt5=True), tokenizer=tokenizer()).save_pretrained(folder)
+    return folder

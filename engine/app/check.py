@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from longcut import storyboard
-from longcut.continuity import keyframe_requests, keyframe_stage, resolve
+from longcut.continuity import keyframe_requests, keyframe_stage, one_take_chains, resolve
 from longcut.storyboard import Problem, Screenplay, ScreenplayError, ShotGraph
 from longcut.storyboard.screenplay import Warning_
 
@@ -31,10 +31,28 @@ def check_film(film: Path) -> Checked:
     backend = create_backend(screenplay)  # the backend's and executor's settings are part of the screenplay too
     create_keyframe_backend(screenplay)  # and the keyframe stage's: an unknown one is said here, not at render
     check_executor(screenplay)
-    for where, message in backend.warnings(screenplay):
+    for where, message in [*backend.warnings(screenplay), *_one_take_warnings(screenplay, graph, backend)]:
         path = where if isinstance(where, tuple) else screenplay.by_id[where].path  # a shot, or a place in the film
         screenplay.warnings.append(Warning_(message, screenplay.source.value(path)))
     return Checked(screenplay, graph)
+
+
+def _one_take_warnings(screenplay: Screenplay, graph: ShotGraph, backend) -> list[tuple[tuple, str]]:
+    """A one_take scene whose backend makes shots one at a time, or that has no chain to make in one generation."""
+    chained = {shot for chain in one_take_chains(screenplay, graph) for shot in chain}
+    found = []
+    for index, scene in enumerate(screenplay.film.scenes):
+        if not scene.one_take:
+            continue
+        where = ("scenes", index, "one_take")
+        if not any(shot.id in chained for shot in scene.shots):
+            found.append((where, f"scene `{scene.id}` is one_take, and none of its shots continues another of it: "
+                                 "there is no chain to make in one generation (link them with continues:)"))
+        elif not backend.one_pass:
+            found.append((where, f"scene `{scene.id}` is one_take, and backend `{backend.name}` makes shots one at a "
+                                 "time: each of its chained shots continues the one before as usual (the diffusers "
+                                 "families ltx-long and skyreels-df make a chain in one generation)"))
+    return found
 
 
 @dataclass(frozen=True)

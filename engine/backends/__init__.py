@@ -21,7 +21,7 @@ from longcut.continuity import KeyframeRequest, ShotRequest, keyframe_stage
 from longcut.storyboard import Problem, Screenplay, ScreenplayError
 from longcut.storyboard.errors import did_you_mean
 
-from ..errors import LongcutError
+from ..errors import LongcutError, StepFailed
 from ..plugins import BACKENDS, KEYFRAMES, load, registry
 
 GROUP = BACKENDS
@@ -68,6 +68,7 @@ class Backend(ABC):
     captions: bool = False  # its films are cut with captions over the picture (the animatic's drafts)
     takes_last_frame: bool = True  # it can end a clip on a given frame (else no last keyframe is drawn for it)
     context_frames: int = 0  # how many of a parent's last frames it continues motion from (Segment.context)
+    one_pass: bool = False  # it makes a one_take chain in one generation (generate_one_take)
 
     @abstractmethod
     def settings(self) -> dict[str, Any]:
@@ -84,6 +85,13 @@ class Backend(ABC):
     @abstractmethod
     def generate(self, request: ShotRequest, segment: Segment) -> Iterator[np.ndarray]:
         """Yield segment.count frames, uint8 (height, width, 3)."""
+
+    def generate_one_take(self, requests: list[ShotRequest], start: Segment) -> Iterator[np.ndarray]:
+        """For a backend that says `one_pass`: a one_take chain's frames from one generation, a prompt per shot, the
+        shots end to end, each after the first starting on the last frame of the one before (so the frames of the
+        shots less one per seam). start: the first shot's first frame, context and on_step, as its own segment
+        would have them."""
+        raise StepFailed(f"backend `{self.name}` makes shots one at a time (it does not say one_pass)")
 
     def warnings(self, screenplay: Screenplay) -> list[tuple[str | tuple, str]]:
         """What its model cannot take of what the film asks (a loop's last frame, reference images): (shot id, or

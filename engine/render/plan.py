@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from longcut.continuity import ShotRequest, TakeChoice, resolve
+from longcut.continuity import ShotRequest, TakeChoice, one_take_chains, resolve
 from longcut.storyboard import Screenplay, ShotGraph
 
 from ..backends import Backend, KeyframeBackend
@@ -41,6 +41,8 @@ class PlannedShot:
     segments: int  # generate calls the backend needs for it
     seed_override: int | None = None  # a seed a person gave (--seed), kept in the lock file
     keyframes: tuple[PlannedKeyframe, ...] = ()  # what it starts (and ends) on when it continues no shot
+    one_take: tuple[str, ...] = ()  # the chain it is made with in one generation (head first), where it is
+    made_with: tuple[PlannedShot, ...] = ()  # on a one_take chain's first shot: the shots made in its generation
 
     @property
     def shot_id(self) -> str:
@@ -62,6 +64,8 @@ class RenderPlan:
     keyframe_backend: KeyframeBackend | None = None  # None: the film has no keyframe stage
 
     def to_render(self, only: set[str] | None = None) -> list[PlannedShot]:
+        if only is not None:  # a shot made in one generation with its chain is made with all of it
+            only = set(only) | {member for shot in only if shot in self.shots for member in self.shots[shot].one_take}
         return [self.shots[shot] for shot in self.order
                 if not self.shots[shot].cached and (only is None or shot in only)]
 
@@ -100,16 +104,23 @@ def plan(screenplay: Screenplay, graph: ShotGraph, backend: Backend, store: Take
     keys: dict[str, str] = {}
     planned: dict[str, PlannedShot] = {}
     order = graph.dependency_order()
+    chain_of = {shot: chain for chain in (one_take_chains(screenplay, graph) if backend.one_pass else ())
+                for shot in chain}
     for shot in order:
         request = requests[shot]
         parent = request.starts_on
         parent_key = keys[parent] if parent and request.footage is None else None
         drawn = keyframes.get(shot, ())
-        keys[shot] = _key(request, backend_identity, digests, parent_key, drawn)
+        chain = chain_of.get(shot, ())
+        together = _together(chain, requests, digests)
+        keys[shot] = _key(request, backend_identity, digests, parent_key, drawn, together)
         limit = max(2, backend.max_frames(request))
         choice = merged.get(shot)
         planned[shot] = PlannedShot(request, keys[shot], parent, parent_key, store.has(keys[shot]),
-                                    segment_count(request.frames, limit), choice.seed if choice else None, drawn)
+                                    segment_count(request.frames, limit), choice.seed if choice else None, drawn,
+                                    chain)
+    for chain in dict.fromkeys(chain_of.values()):  # the first shot of each chain makes the others with it
+        planned[chain[0]] = dataclasses.replace(planned[chain[0]], made_with=tuple(planned[shot] for shot in chain[1:]))
     ordered = {shot: planned[shot] for shot in graph.editorial_order()}
     return RenderPlan(screenplay, graph, backend, ordered, order, lock.edit, keyframe_backend)
 
@@ -118,12 +129,18 @@ def _identity(backend: Backend) -> dict:
     return {"name": backend.name, "version": backend.version, "settings": backend.settings()}
 
 
+def _together(chain: tuple[str, ...], requests: dict[str, ShotRequest], digests: ReferenceDigests) -> list | None:
+    """What a shot made in one generation with its chain also depends on: every shot of the chain (a later shot's
+    prompt shapes the windows an earlier one shares); None for a shot made on its own."""
+    return [request_fingerprint(requests[member], digests) for member in chain] if chain else None
+
+
 def _key(request: ShotRequest, backend_identity: dict, digests: ReferenceDigests, parent_key: str | None,
-         keyframes: tuple[PlannedKeyframe, ...] = ()) -> str:
+         keyframes: tuple[PlannedKeyframe, ...] = (), together: list | None = None) -> str:
     if request.footage is not None:  # footage is not made from its parent: the report measures the hand-off
         return footage_key(request, digests)
     return take_key(request, backend_identity, digests, parent_key,
-                    {keyframe.request.position: keyframe.key for keyframe in keyframes})
+                    {keyframe.request.position: keyframe.key for keyframe in keyframes}, together)
 
 
 def alternative_keys(plan: RenderPlan, lock: LockFile, alternatives: dict[str, list[TakeChoice]]) -> dict[tuple[str, int], str]:
@@ -138,7 +155,10 @@ def alternative_keys(plan: RenderPlan, lock: LockFile, alternatives: dict[str, l
         for shot, choice in ranked.items():
             planned = plan.shots[shot]  # at the plan's size, which may be a draft's (--size)
             request = dataclasses.replace(requests[shot], width=planned.request.width, height=planned.request.height)
-            keys[(shot, choice.take)] = _key(request, backend_identity, digests, planned.parent_key, planned.keyframes)
+            sized = {member: dataclasses.replace(requests[member], width=request.width, height=request.height)
+                     for member in planned.one_take}
+            keys[(shot, choice.take)] = _key(request, backend_identity, digests, planned.parent_key, planned.keyframes,
+                                             _together(planned.one_take, sized, digests))
     return keys
 
 
@@ -152,7 +172,7 @@ def segment_count(frames: int, limit: int) -> int:
 
 
 def take_key(request: ShotRequest, backend: dict, digests: ReferenceDigests, parent_key: str | None,
-             keyframes: dict[str, str] | None = None) -> str:
+             keyframes: dict[str, str] | None = None, together: list | None = None) -> str:
     payload = {
         "version": KEY_VERSION,
         "request": request_fingerprint(request, digests),
@@ -162,6 +182,8 @@ def take_key(request: ShotRequest, backend: dict, digests: ReferenceDigests, par
     }
     if keyframes:  # left out when none: films without a keyframe stage keep their keys
         payload["keyframes"] = keyframes
+    if together:  # made in one generation with its chain (one_take): left out otherwise
+        payload["one_take"] = together
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_default)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -132,3 +132,25 @@ def _checked(backend: Backend, request: ShotRequest, segment: Segment) -> Iterab
     if made != segment.count:
         raise StepFailed(f"backend `{backend.name}` made {made} of the {segment.count} frames asked for "
                          f"(shot `{request.shot_id}`, frames {segment.start}..)")
+
+
+def one_take_frames(backend: Backend, requests: list[ShotRequest], start: Segment) -> Iterator[np.ndarray]:
+    """A one_take chain's frames from the backend's one generation, each checked for shape and type; exactly the
+    chain's count (its shots' frames less one per seam, where a shot starts on the last frame of the one before)."""
+    head = requests[0]
+    total = sum(request.frames for request in requests) - (len(requests) - 1)
+    made = 0
+    expected = (head.height, head.width, 3)
+    for frame in backend.generate_one_take(requests, start):
+        if made == total:
+            raise StepFailed(f"backend `{backend.name}` made more than the {total} frames of the one take from shot "
+                             f"`{head.shot_id}`")
+        if not isinstance(frame, np.ndarray) or frame.shape != expected or frame.dtype != np.uint8:
+            shape = getattr(frame, "shape", type(frame).__name__)
+            raise StepFailed(f"backend `{backend.name}` made a frame of {shape} for the one take from shot "
+                             f"`{head.shot_id}`; expected uint8 {expected}")
+        made += 1
+        yield frame
+    if made != total:
+        raise StepFailed(f"backend `{backend.name}` made {made} of the {total} frames of the one take from shot "
+                         f"`{head.shot_id}`")

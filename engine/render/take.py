@@ -11,8 +11,11 @@ Executors (engine.executors) call this in this process or in a worker on another
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 from collections import deque
+from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +27,7 @@ from longcut.continuity import FIRST, LAST
 from .. import __version__
 from ..analysis.identity import FaceSampler, available as identity_available
 from ..analysis.measure import SEAM_WIDTH, FrameMeter, analysis_size, keep_edge, seam_picture
-from ..backends import Backend
+from ..backends import Backend, Segment
 from ..errors import LongcutError, StepFailed
 from ..media.ffmpeg import Encoder, probe_frames
 from ..media.footage import footage_frames, footage_label
@@ -35,7 +38,7 @@ from ..store import (FOOTAGE, MAX_CONTEXT, SOUND, TAIL_FILES, TakeRecord, TakeSt
 from ..timeline import MadeBy
 from .keyframes import PlannedKeyframe
 from .plan import FOOTAGE_KEY_VERSION, PlannedShot
-from .segments import ShotSound, shot_frames
+from .segments import ShotSound, one_take_frames, shot_frames
 
 
 @dataclass(frozen=True)
@@ -121,32 +124,70 @@ def make_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress
     take used, so two renders at once make each take once.
     """
     with store.claim(planned.key):
+        if planned.key in store.made_in_one_take and store.has(planned.key):
+            store.made_in_one_take.discard(planned.key)  # made (and shown) with its chain's first shot, just now
+            return store.record(planned.key)
         if store.has(planned.key):
             record = store.record(planned.key)
             progress.frames_done(planned, record.frames)
             progress.shot_found(planned, record, worker)
             return record
+        if planned.made_with:  # the first shot of a one_take chain: the chain in one generation
+            return _render_one_take(planned, backend, store, progress, worker)
         return _render_take(planned, backend, store, progress, worker)
 
 
-def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
-                 worker: str | None) -> TakeRecord:
+def _start(planned: PlannedShot, backend: Backend, store: TakeStore) -> tuple[np.ndarray | None, tuple]:
+    """The frame the shot starts on and, for a backend that continues motion, the frames before it (Segment.context):
+    its parent's last frames, a clip's the author gave (start:), or its first keyframe (drawn, or the author's)."""
     request = planned.request
-    first_key, last_key = planned.keyframe_key(FIRST), planned.keyframe_key(LAST)
+    first_key = planned.keyframe_key(FIRST)
+    keeps = max(1, min(MAX_CONTEXT, backend.context_frames))
+    if planned.parent_key:
+        handed = store.last_frames(planned.parent_key, keeps)  # read once: the last of them is the first frame
+        return handed[-1], (handed if len(handed) > 1 else ())
+    if first_key is not None and request.start is not None and request.start.clip:
+        _keyframe(store, first_key, request)  # there, or said
+        handed = store.keyframe_frames(first_key, keeps)  # a clip the author gave to continue, as a parent's end
+        return handed[-1], (handed if len(handed) > 1 else ())
+    return _keyframe(store, first_key, request), ()
+
+
+def _render_one_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
+                     worker: str | None) -> TakeRecord:
+    """A one_take chain made in one generation (a prompt per shot), then cut back into a take per shot: each later
+    shot's take starts on the exact last frame of the one before, as a `continues:` shot's does."""
+    members = (planned, *planned.made_with)
+    first_frame, context = _start(planned, backend, store)
+
+    def on_step(step: int, steps: int) -> None:
+        progress.denoising(planned, step, steps)
+
+    total = sum(member.request.frames for member in members) - (len(members) - 1)
+    frames = iter(one_take_frames(backend, [member.request for member in members],
+                                  Segment(0, total, first_frame, None, first_frame, on_step, None, context)))
+    head_record, boundary = None, None
+    for number, member in enumerate(members):
+        count = member.request.frames - (1 if number else 0)
+        own = itertools.chain((boundary,) if number else (), itertools.islice(frames, count))
+        with store.claim(member.key) if number else nullcontext():
+            record = _render_take(member, backend, store, progress, worker, own)
+        if number:
+            store.made_in_one_take.add(member.key)
+        head_record = head_record or record
+        boundary = store.last_frame(member.key)  # lossless, as the next shot's frame 0
+    return head_record
+
+
+def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progress: Progress,
+                 worker: str | None, made: Iterable[np.ndarray] | None = None) -> TakeRecord:
+    """made: the shot's frames where they come from a one_take generation (else the backend makes them)."""
+    request = planned.request
     # a backend that continues motion is handed the parent's last frames, not one still (Segment.context), and
     # keeps as many of its own for the shots that continue it (every take keeps at least its last, last.png)
     keeps = max(1, min(MAX_CONTEXT, backend.context_frames))
-    context: tuple[np.ndarray, ...] = ()
-    if planned.parent_key:
-        handed = store.last_frames(planned.parent_key, keeps)  # read once: the last of them is the first frame
-        first_frame, context = handed[-1], (handed if len(handed) > 1 else ())
-    elif first_key is not None and request.start is not None and request.start.clip:
-        _keyframe(store, first_key, request)  # there, or said
-        handed = store.keyframe_frames(first_key, keeps)  # a clip the author gave to continue, as a parent's end
-        first_frame, context = handed[-1], (handed if len(handed) > 1 else ())
-    else:
-        first_frame = _keyframe(store, first_key, request)
-    last_frame = _keyframe(store, last_key, request)
+    first_frame, context = _start(planned, backend, store) if made is None else (None, ())
+    last_frame = _keyframe(store, planned.keyframe_key(LAST), request) if made is None else None
     made_by = _maker(backend, request)
     progress.shot_started(planned, worker)
 
@@ -163,7 +204,9 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
         tail: deque[np.ndarray] = deque(maxlen=keeps)  # the last frames made; the last, a continuing shot's first
         with Encoder(folder / "clip.mp4", request.width, request.height, request.fps) as encoder:
             try:
-                for frame in _frames(backend, request, first_frame, on_step, sound, last_frame, context):
+                source = made if made is not None else _frames(backend, request, first_frame, on_step, sound,
+                                                                last_frame, context)
+                for frame in source:
                     frame = np.ascontiguousarray(frame)  # a backend may hand out views of a larger array
                     if frames == 0:
                         write_png(folder / "first.png", frame)
@@ -184,6 +227,9 @@ def _render_take(planned: PlannedShot, backend: Backend, store: TakeStore, progr
                                  f"{type(error).__name__}: {error}",
                                  hint="every take finished before it is kept; fix the cause and render again") from error
         progress.frames_done(planned, frames % 8)
+        if frames != request.frames:  # a one_take generation cut short (a backend's own shots are counted as made)
+            raise StepFailed(f"shot `{request.shot_id}`: the one take it is made in gave {frames} of its "
+                             f"{request.frames} frames")
         assert tail, "a backend's frames were checked to be the shot's count, at least one"
         _check_encoded(folder / "clip.mp4", frames, request.shot_id)  # before anything records it as made
         append_xmp(folder / "clip.mp4", ai_packet(f"{request.shot_id} take {request.take}", f"longcut {__version__}",

@@ -76,6 +76,7 @@ class TakeStore:
         self.remote = RemoteTakes(remote) if remote else None
         self.warn = warn or _warn
         self._sound: dict[str, tuple] = {}  # key -> the stat of its files when they last checked out, this process
+        self.made_in_one_take: set[str] = set()  # takes this process made in a chain's generation, not yet handed on
 
     def folder(self, key: str) -> Path:
         return self.takes / key[:2] / key

@@ -69,7 +69,10 @@ COMPUTED_CALL_KEYS = {
     "frame_rate": "the film's fps:", "fps": "the film's fps:", "output_type": "longcut (it reads frames as arrays)",
     "num_inference_steps": "steps: under backend:", "guidance_scale": "guidance: under backend:",
     "max_guidance_scale": "guidance: under backend:", "callback_on_step_end": "longcut's progress",
+    "cond_image": "the shot's first frame (continues:, a keyframe, start:)", "seed": "the shot's seed:",
+    "prompt_segments": "the prompts of a one_take chain's shots",
 }
+EXTEND_HISTORY = 17  # frames a diffusion-forcing extension is conditioned on (SkyReels-V2's own overlap_history)
 
 
 class DiffusersBackend(Backend):
@@ -95,6 +98,7 @@ class DiffusersBackend(Backend):
         self.wants_gpu = self.device_name != "cpu"  # a cluster executor gives each of its workers a GPU
         self.takes_last_frame = self.family.first_last is not None  # no last keyframe is drawn for one that cannot
         self.context_frames = self.family.context_frames  # a continuing shot is handed this many of its parent's
+        self.one_pass = bool(self.family.one_pass)  # a one_take chain in one generation
         self.adapter = adapter_for(self.family)  # how the family's pipelines spell a call
         check_call(settings.get("call", {}), COMPUTED_CALL_KEYS)
         self.settings_given = settings
@@ -124,12 +128,13 @@ class DiffusersBackend(Backend):
     def warnings(self, screenplay) -> list[tuple[str | tuple, str]]:
         """(shot id, or a path in the film, message) for what the film asks that this family cannot take; said at
         `check`."""
-        from longcut.continuity import keyframe_requests, keyframe_stage, resolve
+        from longcut.continuity import keyframe_requests, keyframe_stage, one_take_chains, resolve
         from longcut.storyboard import ShotGraph
 
         found = []
         family = self.family
-        requests = resolve(screenplay, ShotGraph(screenplay), {})
+        graph = ShotGraph(screenplay)
+        requests = resolve(screenplay, graph, {})
         width, height = screenplay.film.size
         made = (family.side(width), family.side(height))
         if made != (width, height):
@@ -138,6 +143,8 @@ class DiffusersBackend(Backend):
                                                  f"{made[0]}x{made[1]} and cropped back to {width}x{height} (its "
                                                  "middle kept, nothing stretched)"))
         keyframed = keyframe_requests(screenplay, requests, last_frames=True)
+        in_one_take = {shot for chain in one_take_chains(screenplay, graph) for shot in chain[1:]} \
+            if family.one_pass else set()  # made in the generation of the shot before: no seam to restart motion at
         drawn = keyframe_stage(screenplay.film) is not None
         for shot_id, request in requests.items():
             if request.card is not None or request.footage is not None:
@@ -165,7 +172,7 @@ class DiffusersBackend(Backend):
                                        f"{family.name} call of its {request.frames} frames takes {shortest} (a long "
                                        f"shot's last segment maybe fewer): they go in side by side on that many "
                                        "canvases, each image whole and smaller"))
-            if request.starts_on and family.context_frames <= 1:
+            if request.starts_on and family.context_frames <= 1 and shot_id not in in_one_take:
                 found.append((shot_id, f"shot `{shot_id}` continues `{request.starts_on}` from its last frame only: "
                                        f"the {family.name} family takes one still frame, so motion starts again at "
                                        "the cut (ltx, ltx2 and wan-vace continue it from the parent's last frames)"))
@@ -248,8 +255,81 @@ class DiffusersBackend(Backend):
             begin = round(lead * rate / float(request.fps))  # from the shot's frame 0, past the parent's frames
             segment.on_sound(sound[:, begin:begin + round(segment.count * rate / float(request.fps))], rate)
         for index in keep:
-            frame = (np.clip(video[index], 0.0, 1.0) * 255).round().astype(np.uint8)
-            yield _cropped(frame, request.width, request.height)
+            yield _cropped(_to_uint8(video[index]), request.width, request.height)
+
+    def generate_one_take(self, requests: list[ShotRequest], start: Segment) -> Iterator[np.ndarray]:
+        """A one_take chain in one generation: LTX long's sliding windows with each window given the prompt of the
+        shot it is in; or SkyReels-V2's diffusion forcing making the first shot, then extending the video by each
+        next shot with its own prompt and seed, conditioned on the frames before (its video-to-video pipeline)."""
+        # 1. what the generation starts on, checked before anything is loaded
+        head, first = requests[0], start.first_frame
+        mode = "image" if first is not None else "text"
+        self._check_mode(mode)
+        width, height = self.family.side(head.width), self.family.side(head.height)
+        if self.family.one_pass == "windows":
+            yield from self._in_windows(requests, first, mode, width, height, start.on_step)
+        else:
+            yield from self._extended(requests, first, mode, width, height, start.on_step)
+
+    def _in_windows(self, requests: list[ShotRequest], first, mode: str, width: int, height: int, on_step):
+        head = requests[0]
+        total = sum(request.frames for request in requests) - (len(requests) - 1)
+        pipe = self._pipeline(mode)
+        frames = self.family.frames_for(total)
+        generator = _torch().Generator(device="cpu").manual_seed(head.seed)
+        arguments = self._arguments(head, mode, first, None, width, height, frames, generator, on_step)
+        arguments["prompt_segments"] = _window_prompts(pipe, requests, frames, arguments, self.family.sound)
+        video = self._called(pipe, arguments, head)
+        for index in _frame_indices(len(video), total, keep_last=False):
+            yield _cropped(_to_uint8(video[index]), head.width, head.height)
+
+    def _extended(self, requests: list[ShotRequest], first, mode: str, width: int, height: int, on_step):
+        history: list[np.ndarray] = []  # the last frames made, at the call's size: what the next shot extends
+        call = self.settings_given.get("call", {})
+        wanted_history = int(call.get("overlap_history") or EXTEND_HISTORY)
+        if call.get("base_num_frames"):  # the history must leave room for new frames in a block of the model's
+            wanted_history = min(wanted_history, int(call["base_num_frames"]) - max(1, self.family.frame_step))
+        for number, request in enumerate(requests):
+            generator = _torch().Generator(device="cpu").manual_seed(request.seed)
+            if number == 0:
+                pipe, count = self._pipeline(mode), request.frames
+                arguments = self._arguments(request, mode, first, None, width, height,
+                                            self.family.frames_for(count), generator, on_step)
+                video = self._called(pipe, arguments, request)
+            else:  # its frame 0 is the last frame made, which it extends from
+                pipe, count = self._extend_pipeline(), request.frames - 1
+                step = max(1, self.family.frame_step)  # whole latent frames: the most of 4k+1 there are
+                given = history[-((min(wanted_history, len(history)) - 1) // step * step + 1):]
+                arguments = self._arguments(request, "text", None, None, width, height,
+                                            self.family.frames_for(count), generator, on_step)
+                arguments["video"] = [Image.fromarray(frame) for frame in given]
+                arguments.setdefault("overlap_history", len(given))
+                video = self._called(pipe, arguments, request)[len(given):]
+            for index in _frame_indices(len(video), count, keep_last=False):
+                made = _to_uint8(video[index])
+                history = (history + [made])[-max(wanted_history, 1):]
+                yield _cropped(made, request.width, request.height)
+
+    def _called(self, pipe, arguments: dict[str, Any], request: ShotRequest) -> np.ndarray:
+        try:
+            output = pipe(**arguments)
+        except Exception as error:  # noqa: BLE001 - a model's failures come in many types
+            if _out_of_memory(error):
+                raise StepFailed(f"the GPU ran out of memory on shot `{request.shot_id}`", hint=MEMORY_HINT) from error
+            raise
+        return np.asarray(output.frames[0])
+
+    def _extend_pipeline(self):
+        """The family's video-extending pipeline, from the weights already loaded."""
+        base = self._pipeline("text")
+        key = (id(base), self.family.extend)
+        if key not in _PIPELINES:
+            import diffusers
+
+            pipe = getattr(diffusers, self.family.extend).from_pipe(base)
+            pipe.set_progress_bar_config(disable=True)
+            _PIPELINES[key] = pipe
+        return _PIPELINES[key]
 
     def _check_mode(self, mode: str) -> None:
         family = self.family
@@ -357,7 +437,7 @@ def step_callback(on_step: Callable[[int, int], None], steps: int):
     """A pipeline's `callback_on_step_end` that tells on_step(step done, of steps) after each denoising step."""
     def report(pipe, step, timestep, tensors):
         on_step(step + 1, steps)
-        return tensors
+        return {}  # nothing changed: a pipeline keeps its own tensors (LTX long's packed latents are not the ones given)
 
     return report
 
@@ -512,6 +592,37 @@ def _cropped(frame: np.ndarray, width: int, height: int) -> np.ndarray:
         return frame
     top, left = (frame.shape[0] - height) // 2, (frame.shape[1] - width) // 2
     return np.ascontiguousarray(frame[top:top + height, left:left + width])
+
+
+def _to_uint8(frame: np.ndarray) -> np.ndarray:
+    return (np.clip(frame, 0.0, 1.0) * 255).round().astype(np.uint8)
+
+
+def _window_prompts(pipe, requests: list[ShotRequest], frames: int, arguments: dict[str, Any],
+                    speaks: bool) -> list[dict[str, Any]]:
+    """LTX long's `prompt_segments`: each sliding window is given the prompt of the shot its middle frame is in,
+    the windows laid out by the pipeline's own rule (its tile size and overlap, the film's `call:` or its defaults)."""
+    import inspect
+
+    from diffusers.pipelines.ltx.pipeline_ltx_i2v_long_multi_prompt import split_into_temporal_windows
+
+    defaults = inspect.signature(type(pipe).__call__).parameters
+    tile = int(arguments.get("temporal_tile_size", defaults["temporal_tile_size"].default))
+    overlap = int(arguments.get("temporal_overlap", defaults["temporal_overlap"].default))
+    ratio = int(pipe.vae_temporal_compression_ratio)
+    latent = (frames - 1) // ratio + 1
+    windows = split_into_temporal_windows(latent, max(1, tile // ratio), max(0, overlap // ratio), ratio)
+    ends, end = [], 0
+    for number, request in enumerate(requests):  # the last frame of each shot in the generation
+        end += request.frames - (1 if number else 0)
+        ends.append(end)
+    segments = []
+    for number, (start, stop) in enumerate(windows):
+        middle = (start + stop - 1) / 2 * ratio
+        shot = next((index for index, last in enumerate(ends) if middle < last), len(requests) - 1)
+        segments.append({"start_window": number, "end_window": number,
+                         "text": video_prompt(requests[shot], speaks)})
+    return segments
 
 
 def _frame_indices(made: int, wanted: int, keep_last: bool) -> list[int]:

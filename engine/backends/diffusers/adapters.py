@@ -121,8 +121,27 @@ class Vace(Adapter):
                                                        family.references_per_call(call.frames))}
 
 
+class LtxLong(Adapter):
+    """LTXI2VLongMultiPromptPipeline: a first frame as `cond_image`; it returns latents unless asked for pictures;
+    a prompt per sliding window (`prompt_segments`) when it makes a chain."""
+
+    def prompt(self, request: ShotRequest, guidance: float) -> dict[str, Any]:
+        return {**super().prompt(request, guidance), "seed": request.seed}
+
+    def frames(self, call: Call) -> dict[str, Any]:
+        return {"cond_image": call.kept[-1]} if call.kept else {}
+
+
+class SkyReelsForcing(Adapter):
+    """SkyReels-V2 diffusion forcing: `image` for a first frame, the film's `fps`."""
+
+    def prompt(self, request: ShotRequest, guidance: float) -> dict[str, Any]:
+        return {**super().prompt(request, guidance), "fps": max(1, round(request.fps))}
+
+
 ADAPTERS: dict[str, Adapter] = {"ltx2": Ltx2(), "ltx": Ltx(), "wan-vace": Vace(), "wan": Adapter(),
-                                "cogvideox": Adapter(), "svd": StableVideo()}
+                                "cogvideox": Adapter(), "svd": StableVideo(), "ltx-long": LtxLong(),
+                                "skyreels-df": SkyReelsForcing()}
 
 
 def adapter_for(family: Family) -> Adapter:

@@ -26,13 +26,17 @@ class Family:
     sound: bool = False  # the model makes sound with the picture (and speaks the dialogue in its prompt)
     references: bool = False  # the model is conditioned on reference images (the shot's characters and place)
     context_frames: int = 1  # how many of a parent's last frames a continuing shot's call is given (1: one still)
+    one_pass: str | None = None  # how it makes a one_take chain in one generation: "windows" (a prompt per sliding
+    #                              window, LTX long) or "extend" (diffusion forcing, each shot extending the video)
+    extend: str | None = None  # the pipeline that extends a video ("extend": SkyReels-V2's video-to-video)
 
     def takes(self) -> str:
         """What a call can be conditioned on, for messages and the README's table."""
         kinds = [kind for kind, can in (("text", bool(self.text_to_video)), ("first frame", bool(self.image_to_video)),
                                         ("first and last frame", bool(self.first_last)),
                                         (f"a parent's last {self.context_frames} frames", self.context_frames > 1),
-                                        ("reference images", self.references), ("sound", self.sound)) if can]
+                                        ("reference images", self.references), ("sound", self.sound),
+                                        ("a one_take chain in one generation", bool(self.one_pass))) if can]
         return ", ".join(kinds)
 
     def frames_for(self, count: int) -> int:
@@ -70,8 +74,18 @@ FAMILIES: dict[str, Family] = {
                         one_checkpoint=False, pipeline_names=("CogVideoXPipeline", "CogVideoXImageToVideoPipeline")),
     "svd": Family("svd", None, "StableVideoDiffusionPipeline", None, 1, 64, 25, uses_prompt=False,
                   pipeline_names=("StableVideoDiffusionPipeline",)),
+    # long video in one generation: LTX's sliding windows with a prompt per window (the LTX-Video weights, made for
+    # the distilled 0.9.8 checkpoints), and SkyReels-V2's diffusion forcing, which extends a video shot by shot
+    "ltx-long": Family("ltx-long", "LTXI2VLongMultiPromptPipeline", "LTXI2VLongMultiPromptPipeline", None, 8, 32, 1441,
+                       pipeline_names=("LTXI2VLongMultiPromptPipeline",), one_pass="windows"),
+    "skyreels-df": Family("skyreels-df", "SkyReelsV2DiffusionForcingPipeline",
+                          "SkyReelsV2DiffusionForcingImageToVideoPipeline", None, 4, 16, 257,
+                          pipeline_names=("SkyReelsV2DiffusionForcingPipeline",
+                                          "SkyReelsV2DiffusionForcingImageToVideoPipeline",
+                                          "SkyReelsV2DiffusionForcingVideoToVideoPipeline"),
+                          one_pass="extend", extend="SkyReelsV2DiffusionForcingVideoToVideoPipeline"),
 }
-HUB_HINTS = {"ltx-2": "ltx2", "ltx2": "ltx2", "vace": "wan-vace", "ltx": "ltx", "wan": "wan",  # the first hint found
+HUB_HINTS = {"skyreels-v2-df": "skyreels-df", "ltx-2": "ltx2", "ltx2": "ltx2", "vace": "wan-vace", "ltx": "ltx", "wan": "wan",  # the first hint found
              "cogvideo": "cogvideox", "stable-video-diffusion": "svd", "svd": "svd"}     # wins: the longer first
 
 
