@@ -811,8 +811,9 @@ def drawing() -> np.ndarray:
 
 def first_frame_given(arguments: dict) -> np.ndarray:
     """The frame a call starts on, as each family's pipeline takes it."""
-    if "image" in arguments:
-        return np.asarray(arguments["image"])
+    for name in ("image", "cond_image"):
+        if name in arguments:
+            return np.asarray(arguments[name])
     if "conditions" in arguments:
         condition = arguments["conditions"][0]
         return np.asarray(getattr(condition, "image", None) or getattr(condition, "frames", None)
@@ -820,22 +821,44 @@ def first_frame_given(arguments: dict) -> np.ndarray:
     return np.asarray(arguments["video"][0])
 
 
-@pytest.mark.parametrize("family", ["ltx", "wan-i2v", "cogvideox-i2v", "svd", "wan-vace"])
-def test_a_shot_on_the_authors_drawing_gets_it_as_its_first_frame_on_every_family(models, vace, tmp_path, monkeypatch,
-                                                                                   family):
+@pytest.fixture(scope="module")
+def skyreels(tmp_path_factory):
+    return tiny_models.skyreels_df(tmp_path_factory.mktemp("skyreels") / "model")
+
+
+EVERY_FAMILY = {  # a tiny model of each, and what its film sets
+    "ltx": ("ltx", ""), "ltx2": ("ltx2", ""), "wan-i2v": ("wan-i2v", ""),
+    "wan-flf": ("wan", ', image_model: "{wan-i2v}", first_last_model: "{wan-flf}"'),  # with an end: picture too
+    "cogvideox-i2v": ("cogvideox-i2v", ", call: {max_sequence_length: 16}"), "svd": ("svd", ""),
+    "wan-vace": ("vace", ""),
+    "ltx-long": ("ltx", ", family: ltx-long, call: {temporal_tile_size: 16, temporal_overlap: 8, "
+                        "decode_horizontal_tiles: 1, decode_vertical_tiles: 1}"),
+    "skyreels-df": ("skyreels", ", call: {max_sequence_length: 16, base_num_frames: 9}"),
+}
+
+
+@pytest.mark.parametrize("family", list(EVERY_FAMILY))
+def test_a_shot_on_the_authors_drawing_gets_it_as_its_first_frame_on_every_family(models, vace, ltx2_film, skyreels,
+                                                                                   tmp_path, monkeypatch, family):
     from PIL import Image
 
-    model = vace if family == "wan-vace" else models[family]
-    extra = ", call: {max_sequence_length: 16}" if family.startswith("cogvideox") else ""
+    name, extra = EVERY_FAMILY[family]
+    model = {"vace": vace, "skyreels": skyreels, "ltx2": ltx2_film.parent / "model"}.get(name) or models[name]
+    extra = extra.replace("{wan-i2v}", str(models["wan-i2v"])).replace("{wan-flf}", str(models["wan-flf"]))
     (tmp_path / "boards").mkdir()
     Image.fromarray(drawing()).save(tmp_path / "boards" / "a.png")
+    Image.fromarray(drawing()[::-1]).save(tmp_path / "boards" / "end.png")
     film = tmp_path / "film.yaml"
-    film.write_text(GIVEN_FILM.format(model=model, extra=extra))
+    text = GIVEN_FILM.format(model=model, extra=extra)
+    film.write_text(text.replace("start: boards/a.png", "start: boards/a.png, end: boards/end.png")
+                    if family == "wan-flf" else text)
     made, calls = recorded(monkeypatch)
     result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
     assert result.exit_code == 0, result.output
     [(shot, context, arguments)] = calls
     assert np.array_equal(first_frame_given(arguments), drawing())  # pixel for pixel: fitted, never resampled
+    if family == "wan-flf":
+        assert np.array_equal(np.asarray(arguments["last_image"]), drawing()[::-1])  # and ends on the other
     if family == "wan-vace":
         assert np.asarray(arguments["mask"][0]).max() == 0  # kept, not remade
 
@@ -958,9 +981,8 @@ def test_ltx_long_makes_a_one_take_chain_in_one_generation_with_a_prompt_per_sho
     assert all(planned.cached for planned in plan.shots.values()) and plan.shots["b"].request.take == 2
 
 
-def test_skyreels_df_extends_the_video_shot_by_shot_in_one_take(tmp_path_factory, tmp_path, monkeypatch):
-    model = tiny_models.skyreels_df(tmp_path_factory.mktemp("skyreels") / "model")
-    film = one_take_film(tmp_path, model, "skyreels-df", "{max_sequence_length: 16, base_num_frames: 9}")
+def test_skyreels_df_extends_the_video_shot_by_shot_in_one_take(skyreels, tmp_path, monkeypatch):
+    film = one_take_film(tmp_path, skyreels, "skyreels-df", "{max_sequence_length: 16, base_num_frames: 9}")
     made, calls = recorded(monkeypatch)
     result = CliRunner().invoke(app, ["render", str(film), "--no-titles"], terminal_width=200)
     assert result.exit_code == 0, result.output
