@@ -18,6 +18,7 @@ from longcut.engine.timeline import Cut
 from longcut.storyboard.schema import Voice
 
 from .cli import run
+from .films import tiny_film
 from .test_shot_audio import db, level, tone
 
 FILM = """title: Voices
@@ -128,6 +129,17 @@ def test_the_same_line_is_the_same_samples(tmp_path):
     assert one.file.read_bytes() == two.file.read_bytes() and one.seconds == two.seconds > 0.3
     faster = voices.speak("Still standing.", Voice(pitch=3, pace=1.5), tmp_path / "one")
     assert faster.seconds < one.seconds * 0.8
+
+
+def test_the_voice_model_is_let_go_once_the_lines_are_spoken(tmp_path):
+    from longcut.engine.app.project import Project
+
+    film = tiny_film(tmp_path)
+    project = Project.open(film)
+    voices._piper()  # loaded, as a line to speak loads it
+    assert voices._piper.cache_info().currsize == 1
+    lines = voices.speak_lines(project.plan(), project.store)
+    assert lines.lines and voices._piper.cache_info().currsize == 0  # not held through the cut (about 280 MB)
 
 
 def test_registers_and_presets_give_every_character_a_voice_of_their_own():

@@ -122,13 +122,13 @@ def _write_stems(raw: dict[str, Path], gain_db: float, stems: dict[str, Path]) -
     can reach it, and the limiter acts on the mix, not on a stem)."""
     gain = np.float32(10 ** (gain_db / 20))
     for name, source in raw.items():
-        data = np.memmap(source, dtype=np.float32, mode="r") if source.stat().st_size else np.zeros(0, np.float32)
-        with atomic_path(stems[name]) as temporary, wave.open(str(temporary), "wb") as out:
+        with open(source, "rb") as data, atomic_path(stems[name]) as temporary, \
+                wave.open(str(temporary), "wb") as out:  # read a block at a time, never mapped (DecodedSound)
             out.setnchannels(2)
             out.setsampwidth(3)
             out.setframerate(RATE)
-            for start in range(0, data.size, BLOCK * 2):
-                block = np.clip(data[start:start + BLOCK * 2] * gain, -1.0, 1.0 - 2 ** -23)
+            while chunk := data.read(BLOCK * 8):
+                block = np.clip(np.frombuffer(chunk, np.float32) * gain, -1.0, 1.0 - 2 ** -23)
                 as_int = np.round(block * 2 ** 23).astype("<i4")
                 out.writeframes(as_int.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())
 
@@ -153,16 +153,43 @@ def _source(cue: MusicPlacement, folder: Path, scores: dict[tuple, Score], playe
     return _decoded(cue.file, folder / f"{cue.cue_id}.f32", f"the music file {cue.file.name}", played)
 
 
-def _decoded(file: Path, decoded: Path, what: str, needed: int) -> np.ndarray:
-    """The first `needed` samples of an audio file as 48 kHz stereo float, decoded once to disk and read through a
-    memory map (what lies past them is never decoded: an hour of music under a minute of film costs a minute)."""
+class DecodedSound:
+    """A sound decoded to disk as 48 kHz stereo float, read a block at a time with plain reads. Never memory-mapped:
+    pages of a mapped file stay in the process while it is mapped, so a mix read through maps grows with the film
+    (bench/scale.py measured 1.12x the peak for a film four times as long)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.frames = path.stat().st_size // 8
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.frames, 2)
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def block(self, offset: int, count: int) -> np.ndarray:
+        """Samples [offset, offset + count), zero past the end."""
+        block = np.zeros((count, 2), np.float32)
+        start, stop = max(0, offset), min(self.frames, offset + count)
+        if stop > start:
+            with open(self.path, "rb") as handle:
+                handle.seek(start * 8)
+                read = np.frombuffer(handle.read((stop - start) * 8), np.float32).reshape(-1, 2)
+            block[start - offset:start - offset + len(read)] = read
+        return block
+
+
+def _decoded(file: Path, decoded: Path, what: str, needed: int) -> DecodedSound:
+    """The first `needed` samples of an audio file as 48 kHz stereo float, decoded once to disk (what lies past them
+    is never decoded: an hour of music under a minute of film costs a minute)."""
     seconds = f"{(needed + RATE // 10) / RATE:.6f}"  # a tenth of a second to spare: the resampler's latency
     stream = ffmpeg_python.output(ffmpeg_python.input(str(file), t=seconds).audio, str(decoded), format="f32le", ac=2,
                                   ar=RATE)
     args = ffmpeg_args(stream, overwrite=True)
     run(args, f"decode {what}", hint="check that it is an audio file ffmpeg can read")
-    data = np.memmap(decoded, dtype=np.float32, mode="r")
-    return data.reshape(-1, 2) if data.size else np.zeros((0, 2), np.float32)
+    return DecodedSound(decoded)
 
 
 @dataclass(frozen=True)
@@ -268,9 +295,9 @@ def duck_gains(voices: list[tuple[Voice, np.ndarray]], total: int) -> np.ndarray
 
 
 def _read(source, offset: int, count: int) -> np.ndarray:
-    if isinstance(source, Score):
+    if isinstance(source, (Score, DecodedSound)):
         return source.block(offset, count)
-    block = np.zeros((count, 2), np.float32)
+    block = np.zeros((count, 2), np.float32)  # samples in memory (a test's, a bench's)
     available = source[offset:offset + count]
     block[:len(available)] = available
     return block
