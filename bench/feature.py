@@ -31,7 +31,7 @@ LOCATIONS = {
     "cliff": "a lighthouse on a cliff above a grey sea, wind in the grass",
     "lamp": "the lamp room at night, brass and glass, rain on the windows",
     "harbour": "a small harbour at dawn, fishing boats, gulls",
-    "kitchen": "a warm kitchen in the keeper's cottage, a kettle on the stove",
+    "kitchen": "a warm cottage kitchen, a kettle on the stove",
 }
 HEADINGS = {"cliff": "EXT. CLIFF PATH - DUSK", "lamp": "INT. LAMP ROOM - NIGHT", "harbour": "EXT. HARBOUR - DAWN",
             "kitchen": "INT. COTTAGE KITCHEN - DAY"}
