@@ -117,21 +117,8 @@ def shot_frames(backend: Backend, request: ShotRequest, first_frame: np.ndarray 
 
 def _checked(backend: Backend, request: ShotRequest, segment: Segment) -> Iterable[np.ndarray]:
     """The backend's frames, each checked for shape and type; exactly segment.count of them."""
-    made = 0
-    expected = (request.height, request.width, 3)
-    for frame in backend.generate(request, segment):
-        if made == segment.count:
-            raise StepFailed(f"backend `{backend.name}` made more than the {segment.count} frames asked for "
-                             f"(shot `{request.shot_id}`, frames {segment.start}..)")
-        if not isinstance(frame, np.ndarray) or frame.shape != expected or frame.dtype != np.uint8:
-            shape = getattr(frame, "shape", type(frame).__name__)
-            raise StepFailed(f"backend `{backend.name}` made a frame of {shape} for shot `{request.shot_id}`; "
-                             f"expected uint8 {expected}")
-        made += 1
-        yield frame
-    if made != segment.count:
-        raise StepFailed(f"backend `{backend.name}` made {made} of the {segment.count} frames asked for "
-                         f"(shot `{request.shot_id}`, frames {segment.start}..)")
+    return _counted(backend.generate(request, segment), backend.name, request, segment.count,
+                    f"shot `{request.shot_id}`", f"shot `{request.shot_id}`, frames {segment.start}..")
 
 
 def one_take_frames(backend: Backend, requests: list[ShotRequest], start: Segment) -> Iterator[np.ndarray]:
@@ -139,18 +126,22 @@ def one_take_frames(backend: Backend, requests: list[ShotRequest], start: Segmen
     chain's count (its shots' frames less one per seam, where a shot starts on the last frame of the one before)."""
     head = requests[0]
     total = sum(request.frames for request in requests) - (len(requests) - 1)
+    what = f"the one take from shot `{head.shot_id}`"
+    return _counted(backend.generate_one_take(requests, start), backend.name, head, total, what, what)
+
+
+def _counted(frames: Iterable, backend: str, request: ShotRequest, count: int, subject: str,
+             where: str) -> Iterator[np.ndarray]:
+    """Frames a backend made, each checked to be uint8 at the request's size, and exactly `count` of them."""
     made = 0
-    expected = (head.height, head.width, 3)
-    for frame in backend.generate_one_take(requests, start):
-        if made == total:
-            raise StepFailed(f"backend `{backend.name}` made more than the {total} frames of the one take from shot "
-                             f"`{head.shot_id}`")
+    expected = (request.height, request.width, 3)
+    for frame in frames:
+        if made == count:
+            raise StepFailed(f"backend `{backend}` made more than the {count} frames asked for ({where})")
         if not isinstance(frame, np.ndarray) or frame.shape != expected or frame.dtype != np.uint8:
             shape = getattr(frame, "shape", type(frame).__name__)
-            raise StepFailed(f"backend `{backend.name}` made a frame of {shape} for the one take from shot "
-                             f"`{head.shot_id}`; expected uint8 {expected}")
+            raise StepFailed(f"backend `{backend}` made a frame of {shape} for {subject}; expected uint8 {expected}")
         made += 1
         yield frame
-    if made != total:
-        raise StepFailed(f"backend `{backend.name}` made {made} of the {total} frames of the one take from shot "
-                         f"`{head.shot_id}`")
+    if made != count:
+        raise StepFailed(f"backend `{backend}` made {made} of the {count} frames asked for ({where})")

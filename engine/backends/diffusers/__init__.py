@@ -240,12 +240,7 @@ class DiffusersBackend(Backend):
         generator = torch.Generator(device="cpu").manual_seed(seed)
         arguments = self._arguments(request, mode, first, last, width, height, frames, generator, segment.on_step,
                                     context)
-        try:
-            output = pipe(**arguments)
-        except Exception as error:  # noqa: BLE001 - a model's failures come in many types
-            if _out_of_memory(error):
-                raise StepFailed(f"the GPU ran out of memory on shot `{request.shot_id}`", hint=MEMORY_HINT) from error
-            raise
+        output = self._called(pipe, arguments, request)
         # 5. back to the shot's exact size and frame count, one frame at a time; the sound to the frames kept
         video = np.asarray(output.frames[0])[lead:]  # from the parent's last frame on: the shot's frame 0
         keep = _frame_indices(len(video), segment.count, keep_last=mode == "first_last")
@@ -279,7 +274,7 @@ class DiffusersBackend(Backend):
         generator = _torch().Generator(device="cpu").manual_seed(head.seed)
         arguments = self._arguments(head, mode, first, None, width, height, frames, generator, on_step)
         arguments["prompt_segments"] = _window_prompts(pipe, requests, frames, arguments, self.family.sound)
-        video = self._called(pipe, arguments, head)
+        video = np.asarray(self._called(pipe, arguments, head).frames[0])
         for index in _frame_indices(len(video), total, keep_last=False):
             yield _cropped(_to_uint8(video[index]), head.width, head.height)
 
@@ -295,7 +290,7 @@ class DiffusersBackend(Backend):
                 pipe, count = self._pipeline(mode), request.frames
                 arguments = self._arguments(request, mode, first, None, width, height,
                                             self.family.frames_for(count), generator, on_step)
-                video = self._called(pipe, arguments, request)
+                video = np.asarray(self._called(pipe, arguments, request).frames[0])
             else:  # its frame 0 is the last frame made, which it extends from
                 pipe, count = self._extend_pipeline(), request.frames - 1
                 step = max(1, self.family.frame_step)  # whole latent frames: the most of 4k+1 there are
@@ -304,20 +299,20 @@ class DiffusersBackend(Backend):
                                             self.family.frames_for(count), generator, on_step)
                 arguments["video"] = [Image.fromarray(frame) for frame in given]
                 arguments.setdefault("overlap_history", len(given))
-                video = self._called(pipe, arguments, request)[len(given):]
+                video = np.asarray(self._called(pipe, arguments, request).frames[0])[len(given):]
             for index in _frame_indices(len(video), count, keep_last=False):
                 made = _to_uint8(video[index])
                 history = (history + [made])[-max(wanted_history, 1):]
                 yield _cropped(made, request.width, request.height)
 
-    def _called(self, pipe, arguments: dict[str, Any], request: ShotRequest) -> np.ndarray:
+    def _called(self, pipe, arguments: dict[str, Any], request: ShotRequest):
+        """The pipeline's output; running out of GPU memory is said with what to change."""
         try:
-            output = pipe(**arguments)
+            return pipe(**arguments)
         except Exception as error:  # noqa: BLE001 - a model's failures come in many types
             if _out_of_memory(error):
                 raise StepFailed(f"the GPU ran out of memory on shot `{request.shot_id}`", hint=MEMORY_HINT) from error
             raise
-        return np.asarray(output.frames[0])
 
     def _extend_pipeline(self):
         """The family's video-extending pipeline, from the weights already loaded."""
