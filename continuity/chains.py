@@ -9,7 +9,11 @@ card or footage (made by longcut, not a model).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from longcut.storyboard import Screenplay, ShotGraph
+
+from .request import ShotRequest
 
 
 def one_take_chains(screenplay: Screenplay, graph: ShotGraph) -> list[tuple[str, ...]]:
@@ -34,3 +38,14 @@ def one_take_chains(screenplay: Screenplay, graph: ShotGraph) -> list[tuple[str,
             if len(chain) > 1:
                 chains.append(tuple(chain))
     return chains
+
+
+def one_take_ends(requests: Sequence[ShotRequest]) -> list[int]:
+    """Where each shot of a one_take generation ends in it (its frame count, exclusive): every shot after the first
+    starts on the last frame of the one before, so the generation is the shots' frames less one per seam, and its
+    length is the last of these."""
+    ends, end = [], 0
+    for number, request in enumerate(requests):
+        end += request.frames - (1 if number else 0)
+        ends.append(end)
+    return ends

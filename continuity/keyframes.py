@@ -67,6 +67,12 @@ def keyframe_stage(film: Film) -> KeyframeSpec | None:
     return None if spec.off else spec
 
 
+def gives_pictures(screenplay: Screenplay) -> bool:
+    """Whether some shot starts or ends on the author's own picture (`start:`, `end:`): a film with keyframes, whether
+    or not it draws any."""
+    return any(entry.shot.start is not None or entry.shot.end is not None for entry in screenplay.entries)
+
+
 def keyframe_requests(screenplay: Screenplay, shots: Mapping[str, ShotRequest],
                       choices: Mapping[str, TakeChoice] | None = None,
                       last_frames: bool = True) -> dict[str, tuple[KeyframeRequest, ...]]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
-from longcut.continuity import TakeChoice
+from longcut.continuity import TakeChoice, gives_pictures
 
 from ..errors import LongcutError
 from ..render.keyframes import PlannedKeyframe, draw_missing
@@ -58,17 +58,12 @@ def keyframe_choice(project: Project, shot_id: str | None, take: str | None, see
     return {shot_id: TakeChoice(take_number(project, shot_id, take, seed, KEYFRAME_KIND), seed)}
 
 
-def _gives_pictures(project: Project) -> bool:
-    """Whether some shot starts or ends on the author's own picture (a board without a keyframe stage shows them)."""
-    return any(entry.shot.start is not None or entry.shot.end is not None for entry in project.screenplay.entries)
-
-
 def draw_board(project: Project, shot_id: str | None = None, take: str | None = None, seed: int | None = None,
                size: tuple[int, int] | None = None,
                progress_for: Callable[[int], AbstractContextManager[KeyframeProgress]] | None = None) -> BoardOutcome:
     """progress_for(count): the front end's progress while `count` keyframes are drawn."""
     started = time.perf_counter()
-    if project.keyframe_backend is None and not _gives_pictures(project):
+    if project.keyframe_backend is None and not gives_pictures(project.screenplay):  # a board of the author's alone
         raise LongcutError(f"{project.screenplay.path.name} has no keyframe stage, so there is no board to draw",
                            hint="name a keyframe backend in the film, e.g. keyframes: {name: diffusers, model: "
                                 "black-forest-labs/FLUX.2-dev}, or keyframes: animatic for a sketch")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from longcut import storyboard
-from longcut.continuity import keyframe_requests, keyframe_stage, one_take_chains, resolve
+from longcut.continuity import gives_pictures, keyframe_requests, keyframe_stage, one_take_chains, resolve
 from longcut.storyboard import Problem, Screenplay, ScreenplayError, ShotGraph
 from longcut.storyboard.screenplay import Warning_
 
@@ -129,7 +129,7 @@ def summarise(checked: Checked) -> FilmSummary:
 
 def keyframe_summary(sp: Screenplay, graph: ShotGraph) -> KeyframeSummary:
     spec = keyframe_stage(sp.film)
-    if spec is None and not any(entry.shot.start or entry.shot.end for entry in sp.entries):
+    if spec is None and not gives_pictures(sp):
         return KeyframeSummary(None)
     requests = [request for requests in keyframe_requests(sp, resolve(sp, graph)).values() for request in requests]
     positions = [request.position for request in requests]

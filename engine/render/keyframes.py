@@ -40,6 +40,7 @@ from ..store import (GIVEN, KEYFRAME, KEYFRAME_KIND, MAX_CONTEXT, TAIL_FILES, Ta
 
 KEYFRAME_KEY_VERSION = "longcut-keyframe-v1"
 GIVEN_KEY_VERSION = "longcut-given-v1"  # how the author's pictures are fitted (engine.media.pictures)
+FITTING_THREADS = 2  # the author's pictures alone are fitted this many at once (each by an ffmpeg of its own)
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,8 @@ def draw_missing(keyframes: list[PlannedKeyframe], backend: KeyframeBackend | No
             done(planned, record)
         return record
 
-    drawn = [planned for planned in unique if planned.request.given is None]
-    threads = max(1, min(backend.threads if backend and drawn else 2, len(unique)))
+    drawn = any(planned.request.given is None for planned in unique)
+    threads = max(1, min(backend.threads if backend and drawn else FITTING_THREADS, len(unique)))
     if threads == 1:
         made = [one(planned) for planned in unique]
     else:  # Pillow and numpy let go of the GIL for the heavy parts: drawing, resizing, PNG encoding

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from longcut.continuity import ShotRequest
+from longcut.continuity import ShotRequest, one_take_ends
 
 from ..backends import Backend, Segment
 from ..errors import StepFailed
@@ -125,7 +125,7 @@ def one_take_frames(backend: Backend, requests: list[ShotRequest], start: Segmen
     """A one_take chain's frames from the backend's one generation, each checked for shape and type; exactly the
     chain's count (its shots' frames less one per seam, where a shot starts on the last frame of the one before)."""
     head = requests[0]
-    total = sum(request.frames for request in requests) - (len(requests) - 1)
+    total = one_take_ends(requests)[-1]
     what = f"the one take from shot `{head.shot_id}`"
     return _counted(backend.generate_one_take(requests, start), backend.name, head, total, what, what)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from longcut.continuity import FIRST, LAST
+from longcut.continuity import FIRST, LAST, one_take_ends
 
 from .. import __version__
 from ..analysis.identity import FaceSampler, available as identity_available
@@ -163,9 +163,9 @@ def _render_one_take(planned: PlannedShot, backend: Backend, store: TakeStore, p
     def on_step(step: int, steps: int) -> None:
         progress.denoising(planned, step, steps)
 
-    total = sum(member.request.frames for member in members) - (len(members) - 1)
-    frames = iter(one_take_frames(backend, [member.request for member in members],
-                                  Segment(0, total, first_frame, None, first_frame, on_step, None, context)))
+    requests = [member.request for member in members]
+    frames = iter(one_take_frames(backend, requests, Segment(0, one_take_ends(requests)[-1], first_frame, None,
+                                                             first_frame, on_step, None, context)))
     head_record, boundary = None, None
     for number, member in enumerate(members):
         count = member.request.frames - (1 if number else 0)

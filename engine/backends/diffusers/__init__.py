@@ -30,6 +30,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -38,7 +39,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from longcut.continuity import ShotRequest, derive_seed
+from longcut.continuity import ShotRequest, derive_seed, one_take_ends
 
 from ...errors import LongcutError, StepFailed
 from .. import Backend, BackendSettingsError, Segment, check_max_seconds, check_settings, frames_per
@@ -268,7 +269,7 @@ class DiffusersBackend(Backend):
 
     def _in_windows(self, requests: list[ShotRequest], first, mode: str, width: int, height: int, on_step):
         head = requests[0]
-        total = sum(request.frames for request in requests) - (len(requests) - 1)
+        total = one_take_ends(requests)[-1]
         pipe = self._pipeline(mode)
         frames = self.family.frames_for(total)
         generator = _torch().Generator(device="cpu").manual_seed(head.seed)
@@ -279,11 +280,12 @@ class DiffusersBackend(Backend):
             yield _cropped(_to_uint8(video[index]), head.width, head.height)
 
     def _extended(self, requests: list[ShotRequest], first, mode: str, width: int, height: int, on_step):
-        history: list[np.ndarray] = []  # the last frames made, at the call's size: what the next shot extends
         call = self.settings_given.get("call", {})
         wanted_history = int(call.get("overlap_history") or EXTEND_HISTORY)
         if call.get("base_num_frames"):  # the history must leave room for new frames in a block of the model's
             wanted_history = min(wanted_history, int(call["base_num_frames"]) - max(1, self.family.frame_step))
+        history: deque[np.ndarray] = deque(maxlen=max(wanted_history, 1))  # the last frames made, at the call's
+        #                                                                     size: what the next shot extends
         for number, request in enumerate(requests):
             generator = _torch().Generator(device="cpu").manual_seed(request.seed)
             if number == 0:
@@ -294,7 +296,7 @@ class DiffusersBackend(Backend):
             else:  # its frame 0 is the last frame made, which it extends from
                 pipe, count = self._extend_pipeline(), request.frames - 1
                 step = max(1, self.family.frame_step)  # whole latent frames: the most of 4k+1 there are
-                given = history[-((min(wanted_history, len(history)) - 1) // step * step + 1):]
+                given = list(history)[-((min(wanted_history, len(history)) - 1) // step * step + 1):]
                 arguments = self._arguments(request, "text", None, None, width, height,
                                             self.family.frames_for(count), generator, on_step)
                 arguments["video"] = [Image.fromarray(frame) for frame in given]
@@ -302,7 +304,7 @@ class DiffusersBackend(Backend):
                 video = np.asarray(self._called(pipe, arguments, request).frames[0])[len(given):]
             for index in _frame_indices(len(video), count, keep_last=False):
                 made = _to_uint8(video[index])
-                history = (history + [made])[-max(wanted_history, 1):]
+                history.append(made)
                 yield _cropped(made, request.width, request.height)
 
     def _called(self, pipe, arguments: dict[str, Any], request: ShotRequest):
@@ -607,10 +609,7 @@ def _window_prompts(pipe, requests: list[ShotRequest], frames: int, arguments: d
     ratio = int(pipe.vae_temporal_compression_ratio)
     latent = (frames - 1) // ratio + 1
     windows = split_into_temporal_windows(latent, max(1, tile // ratio), max(0, overlap // ratio), ratio)
-    ends, end = [], 0
-    for number, request in enumerate(requests):  # the last frame of each shot in the generation
-        end += request.frames - (1 if number else 0)
-        ends.append(end)
+    ends = one_take_ends(requests)
     segments = []
     for number, (start, stop) in enumerate(windows):
         middle = (start + stop - 1) / 2 * ratio
