@@ -14,6 +14,7 @@ import shutil
 import threading
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -94,6 +95,9 @@ def page(browser):
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
     opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    # which file was missing: the console says only "404"
+    opened.on("response", lambda response: errors.append(f"{response.status} {urlsplit(response.url).path}")
+              if response.status >= 400 else None)
     yield opened
     context.close()
     assert errors == []  # no script error, no refused style, no missing file
@@ -695,6 +699,17 @@ def test_an_import_that_does_not_fit_the_film_adds_nothing(film, tmp_path):
     bad.write_text('{"longcut_notes": 1, "notes": [{"on": "film", "frame": 1, "text": "x", "run": "os.system"}]}')
     assert "is not a notes file longcut wrote: notes.0.run" in run("review", film, "--import", bad, code=2).output
     assert "no notes file" in run("review", film, "--import", tmp_path / "missing.json", code=2).output
+
+
+def test_a_page_told_of_a_film_is_served_it_when_it_asks_only_after_a_new_cut(server, film):
+    """A busy browser asks for the film it was told of only after a render in another terminal cut it again (the
+    CI once saw this as a 404): the version is kept when the page is told of it, not when it is first asked for."""
+    status, body = request(server, "/api/state")
+    told = json.loads(body)["film"]["url"]
+    film_bytes = film.with_suffix(".mp4").read_bytes()
+    run("cut", film, "--no-titles")  # the film replaced before the page asked for anything
+    status, served = request(server, "/" + told)
+    assert status == 200 and served == film_bytes
 
 
 def test_a_page_still_playing_the_last_cut_is_served_it_after_a_new_cut(server, film):

@@ -59,9 +59,21 @@ def kept_film(film: Path, version: str, store_root: Path) -> Path | None:
         return None
     except OSError:  # another file system: the film itself, as before
         return film
-    for old in sorted(folder.glob("*.mp4"), key=lambda path: path.stat().st_mtime_ns)[:-KEPT_FILMS]:
+    for old in _kept_versions(folder)[:-KEPT_FILMS]:
         old.unlink(missing_ok=True)
     return target
+
+
+def _kept_versions(folder: Path) -> list[Path]:
+    """The kept versions, oldest first: not the temporaries of links being made, and not one that another request
+    removed between the listing and its stat (a failure there would make that request a 404)."""
+    kept = []
+    for path in folder.glob("[0-9a-f]*.mp4"):
+        try:
+            kept.append((path.stat().st_mtime_ns, path.name, path))
+        except FileNotFoundError:
+            continue
+    return [path for *_, path in sorted(kept)]
 
 
 class _Replaced(Exception):

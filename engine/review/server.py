@@ -51,7 +51,7 @@ from ..errors import LongcutError
 from ..outputs import inputs_of
 from ..timeline import Cut
 from .decisions import AUTHOR_LIMIT, DecisionRequest, NoteRequest, ReplyRequest, ResolveRequest, Review
-from .state import media_file, page_state
+from .state import keep_stated_film, media_file, page_state
 
 PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
               "/review.js": ("review.js", "text/javascript; charset=utf-8"),
@@ -155,6 +155,7 @@ class ReviewServer:
                 cut, notice = project.last_cut(), None
             except LongcutError as error:  # a record of another film, or one a killed cut left: said on the page
                 cut, notice = None, f"{error} ({error.hint})" if error.hint else str(error)
+            keep_stated_film(cut, project.store.root)
             state = page_state(project, project.plan(), Review.beside(self.film), cut)
             notice = notice or (_behind_notice(project, cut) if cut is not None else None)
             if notice:

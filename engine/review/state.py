@@ -45,6 +45,20 @@ def speech_url(key: str) -> str:
     return f"media/speech/{key}.wav"
 
 
+def keep_stated_film(cut: Cut | None, store_root: Path) -> None:
+    """Keep the version of the film a page is about to be told of, so that it is served when the page asks for it.
+    A busy browser may ask only after a render in another process has cut the film again; a version linked only
+    on its first request would then be gone (a 404 where the page said it would play). A film taller than
+    PROXY_HEIGHT is played from its proxy, made on first request, and is not kept here: its versions are whole
+    films, too large to keep a few of on the chance."""
+    if cut is None or cut.timeline.height > PROXY_HEIGHT:
+        return
+    try:
+        kept_film(cut.film, film_version(cut.film), store_root)
+    except OSError:  # no film (yet), or a store that cannot be written: asked for, it is looked for again
+        pass
+
+
 def media_file(project: Project, cut: Cut | None, kind: str, key: str) -> Path | None:
     """The file a media URL names (its proxy or thumbnail made where missing), or None when there is none: a
     take and its thumbnail by the take's key, a spoken line by its key, the film by its version."""
