@@ -33,6 +33,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import LongcutError, StepFailed
+from ..media.aac import encode_aac
 from ..media.ffmpeg import Fed, ffmpeg_args, ffmpeg_exe, run
 from ..render.plan import ReferenceDigests
 from ..store import scratch_folder
@@ -112,7 +113,7 @@ def make_soundtrack(timeline: Timeline, loudness: float, store_root: Path) -> tu
                 _silence(total, temporary)
                 gain = 0.0
             else:
-                gain = _normalise(mix, meter.measured, loudness, temporary)
+                gain = _normalise(mix, total, meter.measured, loudness, temporary)
         _write_stems(raw_stems, gain, stems)
     return target, True
 
@@ -370,7 +371,7 @@ def _raw_input(path: Path):
     return ffmpeg_python.input(str(path), format="f32le", ar=RATE, ac=2)
 
 
-def _normalise(mix: Path, measured: dict, loudness: float, target: Path) -> float:
+def _normalise(mix: Path, total: int, measured: dict, loudness: float, target: Path) -> float:
     """Two passes: measure (EBU R128 with true peak), then apply the one linear gain that meets the target.
 
     The measurement uses ffmpeg's ebur128 rather than loudnorm's first pass: the same numbers, ten times
@@ -388,24 +389,22 @@ def _normalise(mix: Path, measured: dict, loudness: float, target: Path) -> floa
     slope = 1.0  # loudness gained per dB of gain: less than 1 where the limiter takes part of it
     previous: tuple[float, float] | None = None
     for _ in range(LIMITER_PASSES if limit else 0):
-        found = _measure(_gained(mix, gain, limit), "measure the limited soundtrack")["I"]
+        found = _measure(_gained(_raw_input(mix), gain, limit), "measure the limited soundtrack")["I"]
         if found is None or abs(loudness - found) < 0.2:
             break
         if previous is not None and gain != previous[0]:
             slope = min(1.0, max(0.2, (found - previous[1]) / (gain - previous[0])))
         previous = (gain, found)
         gain += min(3.0, (loudness - found) / slope)  # a secant step, at most 3 dB further into the limiter
-    stream = ffmpeg_python.output(_gained(mix, gain, limit), str(target), ar=RATE, ac=2, **AAC)
-    args = ffmpeg_args(stream, overwrite=True)
-    run(args, "normalise the soundtrack")
+    encode_aac(mix, total, target, lambda audio: _gained(audio, gain, limit), RATE, AAC)  # on every core
     return gain
 
 
-def _gained(mix: Path, gain: float, limit: bool):
-    """The mix at this gain; with `limit`, through a look-ahead limiter a dB under the true-peak ceiling (its
-    ceiling is on samples; the dB is room for the peaks between them), delay compensated so every sound
-    stays on its frames."""
-    audio = _raw_input(mix).filter("volume", f"{gain:.3f}dB")
+def _gained(audio, gain: float, limit: bool):
+    """The mix (an ffmpeg-python stream of it) at this gain; with `limit`, through a look-ahead limiter a dB under
+    the true-peak ceiling (its ceiling is on samples; the dB is room for the peaks between them), delay
+    compensated so every sound stays on its frames."""
+    audio = audio.filter("volume", f"{gain:.3f}dB")
     if limit:
         ceiling = 10 ** ((TRUE_PEAK - LIMITER_ROOM) / 20)
         audio = audio.filter("alimiter", limit=f"{ceiling:.4f}", attack=5, release=50, level="false", latency="true")
