@@ -12,7 +12,6 @@ Steps, each of which reports problems with file:line:column:
 from __future__ import annotations
 
 import difflib
-
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import checks
+from .collector import collector_paused
 from .errors import Problem, ScreenplayError, did_you_mean
 from .files import FileRefused, resolved
 from .schema import Film
@@ -35,6 +35,11 @@ def load(path: str | Path, content_rules: bool = True) -> Screenplay:
 
     content_rules: apply them (storyboard.policy); only `longcut import` reads a script without them, to
     write it as it is and then say what the rules refuse."""
+    with collector_paused():  # storyboard.collector: most of the time went to the collector's passes
+        return _load(path, content_rules)
+
+
+def _load(path: str | Path, content_rules: bool) -> Screenplay:
     try:
         film_path = resolved(path, "the film file")
     except FileRefused as error:
