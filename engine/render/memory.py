@@ -16,3 +16,16 @@ def fixed_mmap_threshold() -> None:
         ctypes.CDLL("libc.so.6").mallopt(-3, 4 << 20)  # M_MMAP_THRESHOLD = 4 MiB
     except (OSError, AttributeError):  # not glibc: nothing to tune
         pass
+
+
+def return_freed_memory() -> None:
+    """Give the heap's free pages back to the system. glibc keeps what a process frees for its next allocations,
+    so after a phase that allocated much and freed it all, the process stays as large as it was at its peak.
+    Called where such a phase ends: the voice model let go before the cut. Without it the long example's render
+    (at 640x360) went into its cut 125 MB larger, and peaked at 496 MB instead of 365 MB."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        pass

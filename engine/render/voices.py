@@ -36,6 +36,7 @@ from ..errors import LongcutError
 from ..media.ffmpeg import ffmpeg_exe, run
 from ..store import TakeStore
 from ..store.speech import Speech, SpokenLines, speech_path
+from .memory import return_freed_memory
 from .plan import RenderPlan
 
 VOICES_VERSION = "2"  # 2: compressed and limited as a dialogue editor would
@@ -152,6 +153,7 @@ def release_voice() -> None:
     if _piper.cache_info().currsize:
         _piper.cache_clear()
         gc.collect()
+        return_freed_memory()  # else the process keeps the model's pages through the cut
 
 
 def _synthesize(text: str, voice: Voice, target: Path) -> None:
