@@ -186,3 +186,31 @@ def test_an_editors_trim_cuts_the_shots_sound_with_its_picture(tmp_path):
     onset = 1.8 + 0.005 * next(i for i, value in enumerate(steps) if value > max(steps) / 2)
     assert abs(onset + 0.01 - 2.0) < 1 / 24
     assert level(audio, VOICE_HZ, 2.1, 2.9) > 0.01
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_a_16_bit_wav_is_read_as_the_very_floats_ffmpeg_decodes_it_to(tmp_path, channels):
+    """Spoken lines (and any 16-bit 48 kHz WAV) are read without an ffmpeg: bit for bit what ffmpeg made of them,
+    a mono file spread on both sides as ffmpeg's matrix does, so a cut's sound does not change."""
+    from longcut.engine.editor.audio import PcmWav, _decoded
+
+    rng = np.random.default_rng(channels)
+    pcm = rng.integers(-32768, 32768, (RATE // 2 + 77, channels), dtype=np.int16)
+    path = tmp_path / "line.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(pcm.tobytes())
+    read = _decoded(path, tmp_path / "unused.f32", "a line", len(pcm))
+    assert isinstance(read, PcmWav) and not (tmp_path / "unused.f32").exists()  # no ffmpeg, no scratch file
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-f", "f32le", "-ac", "2",
+                    "-ar", str(RATE), str(tmp_path / "ffmpeg.f32")], check=True)
+    by_ffmpeg = np.fromfile(tmp_path / "ffmpeg.f32", np.float32).reshape(-1, 2)
+    for offset, count in ((0, 1000), (12345, RATE // 4), (len(pcm) - 50, 200), (-30, 100)):
+        expected = np.zeros((count, 2), np.float32)
+        lo, hi = max(0, offset), min(len(pcm), offset + count)
+        expected[lo - offset:hi - offset] = by_ffmpeg[lo:hi]
+        assert np.array_equal(read.block(offset, count), expected), (offset, count)
+    (tmp_path / "odd.wav").write_bytes(path.read_bytes()[:30])  # not a WAV it can read: ffmpeg's to decode (or refuse)
+    assert PcmWav.of(tmp_path / "odd.wav") is None

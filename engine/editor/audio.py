@@ -182,9 +182,53 @@ class DecodedSound:
         return block
 
 
-def _decoded(file: Path, decoded: Path, what: str, needed: int) -> DecodedSound:
+class PcmWav:
+    """A 16-bit 48 kHz WAV (every spoken line is one), read a block at a time, as the same floats ffmpeg decodes it
+    to: a sample over 32768, and a mono sample times float32(1/sqrt 2) on each side (ffmpeg's mono-to-stereo
+    matrix; tests/test_shot_audio.py compares the two bit for bit). No ffmpeg is started and nothing is written:
+    a film's lines were a process and a scratch file each, most of what spoken dialogue added to a cut."""
+
+    MONO_TO_STEREO = np.float32(np.sqrt(0.5))
+
+    def __init__(self, path: Path, channels: int, frames: int) -> None:
+        self.path, self.channels, self.frames = path, channels, frames
+
+    @classmethod
+    def of(cls, path: Path) -> PcmWav | None:
+        """The file as a PcmWav, or None where it is something else (ffmpeg decodes those)."""
+        try:
+            with wave.open(str(path), "rb") as found:
+                if found.getsampwidth() != 2 or found.getframerate() != RATE or found.getnchannels() not in (1, 2):
+                    return None
+                return cls(path, found.getnchannels(), found.getnframes())
+        except (wave.Error, EOFError, OSError):
+            return None
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def block(self, offset: int, count: int) -> np.ndarray:
+        """Samples [offset, offset + count) as stereo float, zero past the end."""
+        block = np.zeros((count, 2), np.float32)
+        start, stop = max(0, offset), min(self.frames, offset + count)
+        if stop > start:
+            with wave.open(str(self.path), "rb") as found:
+                found.setpos(start)
+                pcm = np.frombuffer(found.readframes(stop - start), "<i2").reshape(-1, self.channels)
+            read = pcm.astype(np.float32) / np.float32(32768)
+            if self.channels == 1:
+                read = np.repeat(read * self.MONO_TO_STEREO, 2, axis=1)
+            block[start - offset:start - offset + len(read)] = read
+        return block
+
+
+def _decoded(file: Path, decoded: Path, what: str, needed: int) -> DecodedSound | PcmWav:
     """The first `needed` samples of an audio file as 48 kHz stereo float, decoded once to disk (what lies past them
-    is never decoded: an hour of music under a minute of film costs a minute)."""
+    is never decoded: an hour of music under a minute of film costs a minute); a 16-bit 48 kHz WAV is read as it
+    is (PcmWav)."""
+    wav = PcmWav.of(file)
+    if wav is not None:
+        return wav
     seconds = f"{(needed + RATE // 10) / RATE:.6f}"  # a tenth of a second to spare: the resampler's latency
     stream = ffmpeg_python.output(ffmpeg_python.input(str(file), t=seconds).audio, str(decoded), format="f32le", ac=2,
                                   ar=RATE)
@@ -296,7 +340,7 @@ def duck_gains(voices: list[tuple[Voice, np.ndarray]], total: int) -> np.ndarray
 
 
 def _read(source, offset: int, count: int) -> np.ndarray:
-    if isinstance(source, (Score, DecodedSound)):
+    if isinstance(source, (Score, DecodedSound, PcmWav)):
         return source.block(offset, count)
     block = np.zeros((count, 2), np.float32)  # samples in memory (a test's, a bench's)
     available = source[offset:offset + count]
