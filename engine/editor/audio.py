@@ -154,14 +154,13 @@ def _source(cue: MusicPlacement, folder: Path, scores: dict[tuple, Score], playe
     return _decoded(cue.file, folder / f"{cue.cue_id}.f32", f"the music file {cue.file.name}", played)
 
 
-class DecodedSound:
-    """A sound decoded to disk as 48 kHz stereo float, read a block at a time with plain reads. Never memory-mapped:
+class FileSound:
+    """A sound in a file, read a block at a time with plain reads, as 48 kHz stereo float. Never memory-mapped:
     pages of a mapped file stay in the process while it is mapped, so a mix read through maps grows with the film
     (bench/scale.py measured 1.12x the peak for a film four times as long)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.frames = path.stat().st_size // 8
+    def __init__(self, path: Path, frames: int) -> None:
+        self.path, self.frames = path, frames
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -175,23 +174,37 @@ class DecodedSound:
         block = np.zeros((count, 2), np.float32)
         start, stop = max(0, offset), min(self.frames, offset + count)
         if stop > start:
-            with open(self.path, "rb") as handle:
-                handle.seek(start * 8)
-                read = np.frombuffer(handle.read((stop - start) * 8), np.float32).reshape(-1, 2)
+            read = self._samples(start, stop)
             block[start - offset:start - offset + len(read)] = read
         return block
 
+    def _samples(self, start: int, stop: int) -> np.ndarray:
+        raise NotImplementedError
 
-class PcmWav:
-    """A 16-bit 48 kHz WAV (every spoken line is one), read a block at a time, as the same floats ffmpeg decodes it
-    to: a sample over 32768, and a mono sample times float32(1/sqrt 2) on each side (ffmpeg's mono-to-stereo
-    matrix; tests/test_shot_audio.py compares the two bit for bit). No ffmpeg is started and nothing is written:
-    a film's lines were a process and a scratch file each, most of what spoken dialogue added to a cut."""
+
+class DecodedSound(FileSound):
+    """A sound ffmpeg decoded to disk as raw 48 kHz stereo float."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, path.stat().st_size // 8)
+
+    def _samples(self, start: int, stop: int) -> np.ndarray:
+        with open(self.path, "rb") as handle:
+            handle.seek(start * 8)
+            return np.frombuffer(handle.read((stop - start) * 8), np.float32).reshape(-1, 2)
+
+
+class PcmWav(FileSound):
+    """A 16-bit 48 kHz WAV (every spoken line is one) read as it is, as the very floats ffmpeg decodes it to: a
+    sample over 32768, and a mono sample times float32(1/sqrt 2) on each side (ffmpeg's mono-to-stereo matrix;
+    tests/test_shot_audio.py compares the two bit for bit). No ffmpeg is started and nothing is written: a film's
+    lines were a process and a scratch file each, most of what spoken dialogue added to a cut."""
 
     MONO_TO_STEREO = np.float32(np.sqrt(0.5))
 
     def __init__(self, path: Path, channels: int, frames: int) -> None:
-        self.path, self.channels, self.frames = path, channels, frames
+        super().__init__(path, frames)
+        self.channels = channels
 
     @classmethod
     def of(cls, path: Path) -> PcmWav | None:
@@ -204,25 +217,15 @@ class PcmWav:
         except (wave.Error, EOFError, OSError):
             return None
 
-    def __len__(self) -> int:
-        return self.frames
-
-    def block(self, offset: int, count: int) -> np.ndarray:
-        """Samples [offset, offset + count) as stereo float, zero past the end."""
-        block = np.zeros((count, 2), np.float32)
-        start, stop = max(0, offset), min(self.frames, offset + count)
-        if stop > start:
-            with wave.open(str(self.path), "rb") as found:
-                found.setpos(start)
-                pcm = np.frombuffer(found.readframes(stop - start), "<i2").reshape(-1, self.channels)
-            read = pcm.astype(np.float32) / np.float32(32768)
-            if self.channels == 1:
-                read = np.repeat(read * self.MONO_TO_STEREO, 2, axis=1)
-            block[start - offset:start - offset + len(read)] = read
-        return block
+    def _samples(self, start: int, stop: int) -> np.ndarray:
+        with wave.open(str(self.path), "rb") as found:
+            found.setpos(start)
+            pcm = np.frombuffer(found.readframes(stop - start), "<i2").reshape(-1, self.channels)
+        read = pcm.astype(np.float32) / np.float32(32768)
+        return np.repeat(read * self.MONO_TO_STEREO, 2, axis=1) if self.channels == 1 else read
 
 
-def _decoded(file: Path, decoded: Path, what: str, needed: int) -> DecodedSound | PcmWav:
+def _decoded(file: Path, decoded: Path, what: str, needed: int) -> FileSound:
     """The first `needed` samples of an audio file as 48 kHz stereo float, decoded once to disk (what lies past them
     is never decoded: an hour of music under a minute of film costs a minute); a 16-bit 48 kHz WAV is read as it
     is (PcmWav)."""
@@ -340,7 +343,7 @@ def duck_gains(voices: list[tuple[Voice, np.ndarray]], total: int) -> np.ndarray
 
 
 def _read(source, offset: int, count: int) -> np.ndarray:
-    if isinstance(source, (Score, DecodedSound, PcmWav)):
+    if isinstance(source, (Score, FileSound)):
         return source.block(offset, count)
     block = np.zeros((count, 2), np.float32)  # samples in memory (a test's, a bench's)
     available = source[offset:offset + count]
