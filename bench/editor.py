@@ -73,7 +73,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
     """The whole cut as one ffmpeg filter graph, from the same takes and the same score."""
     sys_path = str(ROOT)
     sys.path.insert(0, sys_path)
-    from longcut.engine.editor.audio import AAC, _mix, _source
+    from longcut.engine.editor.audio import AAC, _mix, music_sources
     from longcut.engine.editor.timeline import build_timeline
     from longcut.engine.media.ffmpeg import encoder_output_options, ffmpeg_exe
     from longcut.engine.app.project import Project
@@ -82,7 +82,7 @@ def filter_graph_args(film: Path, output: Path) -> list[str]:
     timeline = build_timeline(project.plan(), project.store, titles=False)
     total = round(timeline.total_frames / 24 * 48000)
     mix = output.with_suffix(".f32")
-    _mix(timeline, {index: _source(cue, output.parent) for index, cue in enumerate(timeline.music)}, total, mix)
+    _mix(timeline, music_sources(timeline, output.parent), total, mix)
     args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
     for clip in timeline.clips:
         args += ["-i", str(clip.path)]
