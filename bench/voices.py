@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT))
 from bench.common import copy_example, report  # noqa: E402
 from longcut.engine.render import voices  # noqa: E402
 from longcut.engine.app.cut import CutRequest, cut_film  # noqa: E402
-from longcut.engine.editor import dialogue  # noqa: E402
 from longcut.engine.app.project import Project  # noqa: E402
 from longcut.engine.render import render as render_shots  # noqa: E402
 
@@ -47,20 +46,20 @@ def speak_everything(film: Path, store: Path) -> tuple[float, float]:
 
 def full_cut(film: Path, spoken: bool) -> float:
     """A cut with nothing of the last one kept; spoken False: as on a machine without the voices extra (the
-    editor's dialogue step is told there are no voices, as it finds when piper is not installed)."""
+    lines are not spoken, as when piper is not installed)."""
     store = film.parent / ".longcut"
     for cache in ("pieces", "audio", "outputs"):
         shutil.rmtree(store / cache, ignore_errors=True)
     film.with_suffix(".mp4").unlink(missing_ok=True)
-    available = dialogue.voices_available
-    dialogue.voices_available = available if spoken else (lambda: False)
+    available = voices.voices_available
+    voices.voices_available = available if spoken else (lambda: False)
     try:
         project = Project.open(film)
         started = time.perf_counter()
         cut_film(project, CutRequest(output=film.with_suffix(".mp4")), project.plan())
         return time.perf_counter() - started
     finally:
-        dialogue.voices_available = available
+        voices.voices_available = available
 
 
 def main() -> None:
