@@ -51,7 +51,7 @@ def write_film(folder: Path, size: str, backend: str = "animatic") -> Path:
         shots.append(f"      - {{id: s{number:02d}, prompt: 'the sea, shot {number}', duration: {SECONDS}s, "
                      f"camera: {{size: wide, move: {move}}}{transition}}}")
     film = folder / "film.yaml"
-    film.write_text(f"title: Bench\nsize: {size}\nfps: 24\nbackend: {backend}\n"
+    film.write_text(f"title: Bench\nsize: {size}\nfps: 24\nbackend: {{name: {backend}, captions: false}}\n"
                     "locations: {sea: {description: 'the sea at dusk'}}\n"
                     "music: [{id: bed, generate: {mood: calm, key: D minor, bpm: 70}, gain: -16dB, fade_in: 2s, "
                     "fade_out: 4s}]\n"
