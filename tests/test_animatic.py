@@ -42,6 +42,25 @@ def test_same_request_same_frames_and_moves_move(requests):
     assert not np.array_equal(first[0], first[-1])  # a push-in changes the picture
 
 
+def test_frames_drawn_ahead_on_threads_are_the_frames_drawn_one_by_one(requests, monkeypatch):
+    """The animatic draws a few frames ahead on every core (drawn_ahead); each frame is a function of its index
+    alone, so the take is the same on a machine of one core or of many: also with a handed first frame and a
+    last frame to ease into, and when the consumer stops early."""
+    import longcut.engine.backends.animatic as animatic
+
+    request = dataclasses.replace(requests["a"], frames=30)
+    handed, last = np.full((72, 128, 3), 40, np.uint8), np.full((72, 128, 3), 200, np.uint8)
+    segment = Segment(0, 30, first_frame=handed, last_frame=last)
+    monkeypatch.setattr(animatic, "DRAW_THREADS", 1)
+    alone = [frame.copy() for frame in AnimaticBackend().generate(request, segment)]
+    monkeypatch.setattr(animatic, "DRAW_THREADS", 3)
+    ahead = [frame.copy() for frame in AnimaticBackend().generate(request, segment)]
+    assert len(ahead) == 30 and all(np.array_equal(x, y) for x, y in zip(alone, ahead))
+    stopped = AnimaticBackend().generate(request, segment)
+    assert np.array_equal(next(stopped), alone[0])
+    stopped.close()  # the threads finish the frames in hand, draw no more, and are gone
+
+
 def test_a_new_seed_restages_the_shot(requests):
     one = next(AnimaticBackend({"captions": False}).generate(requests["d"], Segment(0, 1)))
     other = dataclasses.replace(requests["d"], seed=requests["d"].seed + 1)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 import os
 import random
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from typing import Any
 
@@ -32,6 +34,9 @@ from .look import FigureLook, SetLook, figure_look, set_look
 SETTINGS: dict[str, type] = {"max_seconds": float, "captions": bool, "weather": bool}
 DEFAULTS: dict[str, Any] = {"max_seconds": 20.0, "captions": True, "weather": True}
 HANDOFF_SECONDS = 0.5  # how long the picture takes to ease from a handed frame into the shot
+# threads drawing a shot's frames ahead of the encoder: the cores this process may run on (a Ray worker is pinned
+# to one, and draws on that one)
+DRAW_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 class AnimaticBackend(Backend):
@@ -101,13 +106,16 @@ class AnimaticBackend(Backend):
         last = segment.last_frame
         if last is not None and np.array_equal(last, ours(end)):
             last = None
-        for offset in range(segment.count):
+
+        def drawn(offset: int) -> np.ndarray:
             frame = ours(segment.start + offset)
             if handed is not None and offset < ease_frames:
                 frame = _blend(handed, frame, offset / ease_frames)
             if last is not None and segment.count - 1 - offset < ease_frames:
                 frame = _blend(last, frame, (segment.count - 1 - offset) / ease_frames)
-            yield frame
+            return frame
+
+        yield from drawn_ahead(drawn, segment.count, DRAW_THREADS)
 
     def _stage_for(self, request: ShotRequest, picture: np.ndarray | None = None) -> Stage | PictureStage:
         # Segments of one shot arrive one after another: build its set once.
@@ -148,6 +156,28 @@ class AnimaticKeyframes(KeyframeBackend):
                            camera_size=request.camera_size, camera_move=request.camera_move,
                            characters=request.characters, location=request.location, exterior=request.exterior)
         return Stage(shot, self._settings).frame(1 if request.position == LAST else 0)
+
+
+def drawn_ahead(draw: Callable[[int], np.ndarray], count: int, workers: int) -> Iterator[np.ndarray]:
+    """draw(0), draw(1) ... draw(count - 1), in order, drawn by `workers` threads a few frames ahead of the one
+    handed on. A frame is a function of its index alone (the set painted once, the camera's view, the weather
+    seeded by the index), so it is the same drawn here as drawn alone; and Pillow resamples without Python's
+    lock, so the frames are drawn on every core while the encoder works (the draw was three fifths of a render:
+    bench/table.py)."""
+    if workers <= 1 or count < 2:
+        yield from map(draw, range(count))
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="animatic")
+    pending: deque[Future] = deque()
+    try:
+        for index in range(count):
+            pending.append(pool.submit(draw, index))
+            if len(pending) > workers:  # at most one frame a thread waits to be handed on: memory stays bounded
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:  # handed on to the end, or stopped early (a failed encoder): nothing more is drawn
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _blend(handed: np.ndarray, own: np.ndarray, weight: float) -> np.ndarray:
