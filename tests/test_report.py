@@ -208,3 +208,27 @@ def test_a_kept_edge_frame_is_read_as_an_untrusted_file(tmp_path):
     short.parent.mkdir(parents=True, exist_ok=True)
     short.write_bytes(b"not a picture")
     assert kept_edge(tmp_path, "short", True, (320, 180)) is None
+
+
+def test_a_seam_is_measured_once_and_its_kept_numbers_are_read_as_untrusted(tmp_path, monkeypatch):
+    """A cut again after one shot changed measures only the seams that changed: a seam's numbers are kept by its two
+    pictures' bytes; a damaged or foreign kept file (a store is untrusted) is measured again, never believed."""
+    import longcut.engine.analysis.report as report
+
+    rng = np.random.default_rng(3)
+    a, b = (rng.integers(0, 256, (90, 160, 3), dtype=np.uint8) for _ in range(2))
+    measured = report.kept_seam_distance(tmp_path, a, b)
+    assert measured == report.seam_distance(a, b)
+    kept = list((tmp_path / "measures" / "seams").glob("*/*.json"))
+    assert len(kept) == 1
+
+    def measuring(*_):
+        raise AssertionError("a kept seam was measured again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(report, "seam_distance", measuring)
+        assert report.kept_seam_distance(tmp_path, a, b) == measured
+    assert report.kept_seam_distance(tmp_path, a, a)[1] == pytest.approx(1.0)  # another pair: its own numbers
+    for damage in (b"{not json", b'{"delta_e": "x"}', b"[" * 300):
+        kept[0].write_bytes(damage)
+        assert report.kept_seam_distance(tmp_path, a, b) == measured
