@@ -250,3 +250,17 @@ def test_stretches_of_takes_join_frame_exact_on_even_times(tmp_path, fps):
     times = [int(line.split(",")[1]) for line in packets.splitlines() if not line.startswith("#")]
     tick = timescale(fps) / fps
     assert times == [round(number * tick) for number in range(len(shown))]  # no frame early, late or doubled
+
+
+def test_captioned_stretches_are_made_within_the_pieces_memory_budget():
+    """A captioned stretch holds a decoder, frames and an encoder: one at a time from 720p, where two took the
+    short example's cut from 470 MB to 720 MB; junctions alone are smaller and go two at once there."""
+    import os
+
+    from longcut.engine.editor.pieces import parallel_encoders
+
+    cores = min(4, os.cpu_count() or 2)
+    assert parallel_encoders(1280 * 720, captioned=True) == 1
+    assert parallel_encoders(1920 * 1080) == 1
+    assert parallel_encoders(1280 * 720) == min(cores, 2)
+    assert parallel_encoders(640 * 360, captioned=True) == min(cores, 4)
