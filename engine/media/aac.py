@@ -113,7 +113,7 @@ def _splice(layout: list[Segment], parts: list[Path], target: Path) -> None:
             with av.open(str(part)) as container:
                 packets = (packet for packet in container.demux(container.streams.audio[0]) if packet.size)
                 for index, packet in enumerate(packets):
-                    whole = segment.start // PACKET + index if segment.first else index  # its place in the whole
+                    whole = segment.start // PACKET + index  # its place in the whole (a segment starts on a packet)
                     if whole < segment.first:
                         continue
                     if segment.end is not None and whole >= segment.end:
