@@ -322,8 +322,7 @@ def kept_seam_distance(store_root: Path, a: np.ndarray, b: np.ndarray) -> tuple[
         pass
     delta_e, ssim = seam_distance(a, b)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(path) as temporary:
+        with atomic_path(path) as temporary:  # it makes the folder
             temporary.write_text(json.dumps({"delta_e": delta_e, "ssim": ssim}), encoding="utf-8")
     except OSError:  # a store that cannot be written (a read-only review): measured, not kept
         pass

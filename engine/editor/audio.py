@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 import wave
+from abc import ABC, abstractmethod
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -154,7 +155,7 @@ def _source(cue: MusicPlacement, folder: Path, scores: dict[tuple, Score], playe
     return _decoded(cue.file, folder / f"{cue.cue_id}.f32", f"the music file {cue.file.name}", played)
 
 
-class FileSound:
+class FileSound(ABC):
     """A sound in a file, read a block at a time with plain reads, as 48 kHz stereo float. Never memory-mapped:
     pages of a mapped file stay in the process while it is mapped, so a mix read through maps grows with the film
     (bench/scale.py measured 1.12x the peak for a film four times as long)."""
@@ -178,8 +179,9 @@ class FileSound:
             block[start - offset:start - offset + len(read)] = read
         return block
 
+    @abstractmethod
     def _samples(self, start: int, stop: int) -> np.ndarray:
-        raise NotImplementedError
+        """Samples [start, stop) of the file, within it, as (n, 2) float32."""
 
 
 class DecodedSound(FileSound):

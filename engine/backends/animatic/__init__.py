@@ -34,9 +34,7 @@ from .look import FigureLook, SetLook, figure_look, set_look
 SETTINGS: dict[str, type] = {"max_seconds": float, "captions": bool, "weather": bool}
 DEFAULTS: dict[str, Any] = {"max_seconds": 20.0, "captions": True, "weather": True}
 HANDOFF_SECONDS = 0.5  # how long the picture takes to ease from a handed frame into the shot
-# threads drawing a shot's frames ahead of the encoder: the cores this process may run on (a Ray worker is pinned
-# to one, and draws on that one)
-DRAW_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+DRAW_THREADS = 4  # at most this many threads draw a shot's frames ahead of the encoder (_draw_threads)
 
 
 class AnimaticBackend(Backend):
@@ -115,7 +113,7 @@ class AnimaticBackend(Backend):
                 frame = _blend(last, frame, (segment.count - 1 - offset) / ease_frames)
             return frame
 
-        yield from drawn_ahead(drawn, segment.count, DRAW_THREADS)
+        yield from drawn_ahead(drawn, segment.count, _draw_threads())
 
     def _stage_for(self, request: ShotRequest, picture: np.ndarray | None = None) -> Stage | PictureStage:
         # Segments of one shot arrive one after another: build its set once.
@@ -156,6 +154,13 @@ class AnimaticKeyframes(KeyframeBackend):
                            camera_size=request.camera_size, camera_move=request.camera_move,
                            characters=request.characters, location=request.location, exterior=request.exterior)
         return Stage(shot, self._settings).frame(1 if request.position == LAST else 0)
+
+
+def _draw_threads() -> int:
+    """The cores this process may run on now, up to DRAW_THREADS: asked at each shot, since a Ray worker is pinned
+    to its one core after it has started (engine.render.executors.ray), and then draws on that one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(DRAW_THREADS, cores)
 
 
 def drawn_ahead(draw: Callable[[int], np.ndarray], count: int, workers: int) -> Iterator[np.ndarray]:
