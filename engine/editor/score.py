@@ -26,6 +26,7 @@ PROGRESSIONS = {
 }
 MAJOR = [0, 2, 4, 5, 7, 9, 11]
 MINOR = [0, 2, 3, 5, 7, 8, 10]
+STRETCH = RATE  # samples of a chord made at once (see Score._chord_block)
 BRIGHTNESS = {"calm": 0.35, "hopeful": 0.6, "tense": 0.25, "sad": 0.3, "warm": 0.45, "mysterious": 0.3}
 
 
@@ -64,14 +65,16 @@ class Score:
         return [220.0 * 2 ** ((self.root - 9 + note) / 12) for note in notes]
 
     def block(self, start: int, count: int) -> np.ndarray:
-        """Samples [start, start + count): looked up in the one cycle of chords the piece repeats, each chord made
-        the first time it is heard (a cue that plays for a moment costs one chord's memory, not the cycle's)."""
-        position = (start + np.arange(count, dtype=np.int64)) % self.cycle_samples
-        chord, within = np.divmod(position, self.chord_samples)
+        """Samples [start, start + count): copied from the one cycle of chords the piece repeats, a chord's stretch
+        at a time, each chord made the first time it is heard (a cue that plays for a moment costs one chord's
+        memory, not the cycle's)."""
         out = np.empty((count, 2), np.float32)
-        for number in np.unique(chord):
-            where = chord == number
-            out[where] = self._chord_samples(int(number))[within[where]]
+        done = 0
+        while done < count:
+            number, within = divmod((start + done) % self.cycle_samples, self.chord_samples)
+            take = min(count - done, self.chord_samples - within)
+            out[done:done + take] = self._chord_samples(number)[within:within + take]
+            done += take
         return out
 
     @property
@@ -90,7 +93,19 @@ class Score:
         return self._made[number]
 
     def _chord_block(self, chord: list[float]) -> np.ndarray:
-        tt = np.arange(self.chord_samples, dtype=np.float64) / RATE  # time since the chord began
+        """One chord's samples, made a second at a time: every sample is a function of its own time alone, so the
+        stretches are the whole chord's to the last bit, and the arithmetic's scratch arrays are a second's
+        (1 MB) instead of the chord's (a dozen float64 arrays of 2.6 MB at 70 bpm, which grew the cut's heap by
+        about 70 MB that glibc did not give back)."""
+        out = np.empty((self.chord_samples, 2), np.float32)
+        for start in range(0, self.chord_samples, STRETCH):
+            stop = min(start + STRETCH, self.chord_samples)
+            out[start:stop] = self._chord_stretch(chord, start, stop)
+        return out
+
+    def _chord_stretch(self, chord: list[float], start: int, stop: int) -> np.ndarray:
+        """Samples [start, stop) of a chord, numbered from the chord's first."""
+        tt = np.arange(start, stop, dtype=np.float64) / RATE  # time since the chord began
         length = self.chord_samples / RATE
         swell = 0.55 + 0.45 * np.sin(np.pi * tt / length) ** 2
         pad_l = np.zeros(tt.size)
