@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import opentimelineio as otio
 import pytest
+from PIL import Image
 
 from longcut.engine.analysis.measure import measure_clip
 from longcut.engine.analysis.report import flash_frames, hard_cuts, stretches
@@ -208,6 +211,47 @@ def test_a_kept_edge_frame_is_read_as_an_untrusted_file(tmp_path):
     short.parent.mkdir(parents=True, exist_ok=True)
     short.write_bytes(b"not a picture")
     assert kept_edge(tmp_path, "short", True, (320, 180)) is None
+
+
+def test_the_seam_distance_is_scikit_images_and_loads_no_scipy(tmp_path):
+    """CIEDE2000 and SSIM in numpy (engine.analysis.seam) give scikit-image's numbers: on photographs (scikit-image's
+    own test pictures) against a darker, a warmer and a shifted copy of themselves and each other; on noise; on
+    greys, where hue is undefined, and saturated blues, where CIEDE2000's rotation term acts; and a cut's process
+    that measures a seam loads no SciPy."""
+    from skimage import data
+    from skimage.color import deltaE_ciede2000, rgb2gray, rgb2lab
+    from skimage.metrics import structural_similarity
+
+    from longcut.engine.analysis.seam import seam_distance
+
+    def reference(a, b):
+        return (float(deltaE_ciede2000(rgb2lab(a / 255.0), rgb2lab(b / 255.0)).mean()),
+                float(structural_similarity(rgb2gray(a), rgb2gray(b), data_range=1.0)))
+
+    def small(picture):
+        return np.asarray(Image.fromarray(picture).resize((320, 180), Image.Resampling.BOX))
+
+    astronaut, coffee = small(data.astronaut()), small(data.coffee())
+    warmer = np.clip(astronaut * np.array([1.15, 1.0, 0.85]), 0, 255).astype(np.uint8)
+    rng = np.random.default_rng(5)
+    noise = rng.integers(0, 256, (180, 320, 3), dtype=np.uint8)
+    grey = np.full((180, 320, 3), 128, np.uint8)
+    blue = np.zeros((180, 320, 3), np.uint8)
+    blue[..., 2] = rng.integers(120, 256, (180, 320))
+    pairs = [(astronaut, (astronaut * 0.7).astype(np.uint8)), (astronaut, warmer),
+             (astronaut, np.roll(astronaut, 9, axis=1)), (astronaut, coffee), (noise, astronaut), (grey, grey),
+             (grey, blue), (blue, np.roll(blue, 1, axis=0))]
+    for a, b in pairs:
+        delta_e, ssim = seam_distance(a, b)
+        expected_delta_e, expected_ssim = reference(a, b)
+        assert delta_e == pytest.approx(expected_delta_e, rel=1e-12, abs=1e-12)
+        assert ssim == pytest.approx(expected_ssim, rel=1e-9, abs=1e-12)
+    asked = ("import sys, numpy as np; from longcut.engine.analysis.report import kept_seam_distance; "
+             "a = np.zeros((180, 320, 3), np.uint8); "
+             "kept_seam_distance(sys.argv[1], a, a + 9); print('scipy' in sys.modules, 'skimage' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", asked, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
 
 
 def test_a_seam_is_measured_once_and_its_kept_numbers_are_read_as_untrusted(tmp_path, monkeypatch):

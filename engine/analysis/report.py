@@ -35,6 +35,7 @@ from ..timeline import Clip, Marker, Timeline, file_digest
 from . import identity
 from .grade import apply_lut, grade_lut
 from .measure import SEAM_WIDTH, ClipMeasures, analysis_size, keep_edge, kept_edge, measure_clip, seam_picture
+from .seam import seam_distance
 
 REPORT_VERSION = 1
 STRIP_SUFFIX = ".seam.png"  # a flagged seam's two frames side by side, in <film>.continuity/
@@ -303,13 +304,13 @@ def _seam_entry(before: Clip, after: Clip, spec: ContinuitySpec, timeline: Timel
     return entry
 
 
-SEAM_VERSION = "1"  # of seam_distance's numbers: a new way of measuring them measures every seam again
+SEAM_VERSION = "2"  # of seam_distance's numbers: a new way of measuring them measures every seam again (2: in
+# numpy, engine.analysis.seam; its SSIM differs from scikit-image's in the 16th digit)
 
 
 def kept_seam_distance(store_root: Path, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """seam_distance, kept in the store by the two pictures' bytes: a cut again after one shot changed measures
-    only its own seams (each took 70 ms with CIEDE2000 and SSIM, most of such a cut's report, and their library's
-    import half a second more, now made only when a seam is new)."""
+    only its own seams (each takes 30 to 70 ms, most of such a cut's report)."""
     digest = hashlib.sha256(f"{SEAM_VERSION}:{a.shape}:{b.shape}:".encode())
     digest.update(np.ascontiguousarray(a).data)
     digest.update(np.ascontiguousarray(b).data)
@@ -326,16 +327,6 @@ def kept_seam_distance(store_root: Path, a: np.ndarray, b: np.ndarray) -> tuple[
             temporary.write_text(json.dumps({"delta_e": delta_e, "ssim": ssim}), encoding="utf-8")
     except OSError:  # a store that cannot be written (a read-only review): measured, not kept
         pass
-    return delta_e, ssim
-
-
-def seam_distance(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """(mean CIEDE2000, SSIM of luma) between two frames of one size."""
-    from skimage.color import deltaE_ciede2000, rgb2gray, rgb2lab
-    from skimage.metrics import structural_similarity
-
-    delta_e = float(deltaE_ciede2000(rgb2lab(a / 255.0), rgb2lab(b / 255.0)).mean())
-    ssim = float(structural_similarity(rgb2gray(a), rgb2gray(b), data_range=1.0))
     return delta_e, ssim
 
 
