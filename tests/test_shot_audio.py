@@ -214,3 +214,28 @@ def test_a_16_bit_wav_is_read_as_the_very_floats_ffmpeg_decodes_it_to(tmp_path, 
         assert np.array_equal(read.block(offset, count), expected), (offset, count)
     (tmp_path / "odd.wav").write_bytes(path.read_bytes()[:30])  # not a WAV it can read: ffmpeg's to decode (or refuse)
     assert PcmWav.of(tmp_path / "odd.wav") is None
+
+
+def test_the_ducking_is_the_same_followed_a_stretch_at_a_time(monkeypatch):
+    """The ducking's follower runs a minute of windows at a time (a two-hour film's as one list was 23 MB), and a
+    block's gains are interpolated from its own windows: the same numbers as in one pass over the whole film."""
+    from longcut.engine.editor import audio
+    from longcut.engine.timeline import ClipAudio
+
+    rng = np.random.default_rng(4)
+    total = audio.RATE * 95
+    voices = []
+    for number, begin in enumerate(range(audio.RATE, total - 3 * audio.RATE, 7 * audio.RATE)):
+        end = begin + int(rng.integers(audio.RATE // 2, 3 * audio.RATE))
+        sound = rng.normal(0, 0.2, (end - begin, 2)).astype(np.float32)
+        voices.append((audio.Voice(f"s{number}", ClipAudio(Path("x.wav"), 0.0, -12.0 - number % 3), begin, end, 0,
+                                   480, 480), sound))
+    whole = audio.duck_gains(voices, total)
+    monkeypatch.setattr(audio, "DUCK_STRETCH", 7)  # stretches far shorter than a voice, and not dividing the film
+    assert np.array_equal(audio.duck_gains(voices, total), whole)
+    centres = (np.arange(whole.size) + 0.5) * audio.WINDOW
+    for start in [0, 1, audio.BLOCK - 1, *range(0, total, audio.BLOCK)[1:], total - 5]:
+        count = min(audio.BLOCK, total - start)
+        position = np.arange(start, start + count, dtype=np.float64)
+        expected = (10 ** (np.interp(position, centres, whole) / 20)).astype(np.float32)
+        assert np.array_equal(audio._ducking_block(whole, start, count), expected), start
