@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.render_animatic import LONGCUT, tree_rss_mb  # noqa: E402
+from bench.render_animatic import LONGCUT, tree_pss_mb, tree_rss_mb  # noqa: E402
 from bench.scale import RENDER_ONLY  # noqa: E402
 
 LOCATIONS = {
@@ -76,16 +76,18 @@ def write_film(folder: Path, shots: int, size: str) -> Path:
     return film
 
 
-def measured(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB (longcut and its ffmpegs together, sampled every 50 ms) of a command."""
+def measured(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident MB (longcut and its ffmpegs together, sampled every 50 ms) and peak proportional
+    MB (PSS: pages shared between them counted once in all) of a command."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-    peak = 0.0
+    peak = peak_pss = 0.0
     while process.poll() is None:
         peak = max(peak, tree_rss_mb(process.pid))
+        peak_pss = max(peak_pss, tree_pss_mb(process.pid))
         time.sleep(0.05)
     assert process.returncode == 0, process.returncode
-    return time.perf_counter() - started, peak
+    return time.perf_counter() - started, peak, peak_pss
 
 
 def main() -> None:
@@ -99,12 +101,12 @@ def main() -> None:
         print(f"a film of {options.minutes} one-minute shots at {options.size} ({running / 3600:.2f} h)", flush=True)
         # the render alone (keyframes, takes, the lines spoken: what `longcut render` does before it cuts), then the
         # cut alone, each a process of its own
-        render_s, render_mb = measured([sys.executable, "-c", RENDER_ONLY, str(film)])
+        render_s, render_mb, render_pss = measured([sys.executable, "-c", RENDER_ONLY, str(film)])
         print(f"  render: {render_s:8.1f} s  {running / render_s:5.2f}x real time (target at least 3x)  "
-              f"peak {render_mb:5.0f} MB", flush=True)
-        cut_s, cut_mb = measured([*LONGCUT, "cut", str(film), "--no-titles"])
+              f"peak {render_mb:5.0f} MB (PSS {render_pss:4.0f} MB)", flush=True)
+        cut_s, cut_mb, cut_pss = measured([*LONGCUT, "cut", str(film), "--no-titles"])
         print(f"  cut:    {cut_s:8.1f} s  {cut_s / running * 100:5.2f}% of the running time (target under 5%)  "
-              f"peak {cut_mb:5.0f} MB (target under 300 MB)", flush=True)
+              f"peak {cut_mb:5.0f} MB (target under 300 MB; PSS {cut_pss:4.0f} MB)", flush=True)
         flagged = json.loads(film.with_name("film.continuity.json").read_text())["flagged"]
         print(f"  the continuity report flagged {flagged} thing(s) the film did not ask for (target: none)")
         if flagged:

@@ -62,6 +62,26 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def tree_pss_mb(pid: int) -> float:
+    """Proportional memory (PSS) of a process and all its descendants: each page shared by n processes counts 1/n
+    in each, so the sum is what the tree holds of the machine's memory. tree_rss_mb counts a shared page once per
+    process: the ffmpeg binary's pages (about 20 MB) once for every ffmpeg running, for one. The goals are judged
+    on tree_rss_mb, the larger."""
+    total, pending = 0, [(pid, None)]
+    while pending:
+        current, parent_exe = pending.pop()
+        try:
+            exe = os.readlink(f"/proc/{current}/exe")
+            if exe != parent_exe:  # as tree_rss_mb: a child between fork and exec is its parent's pages
+                rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+                total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend((int(child), exe) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
+
+
 def peak_memory_mb(args: list[str]) -> float:
     """The largest resident memory of the longcut process and every ffmpeg it runs, together, sampled every 20 ms."""
     process = subprocess.Popen([*LONGCUT, *args], cwd=ROOT, stdout=subprocess.DEVNULL)

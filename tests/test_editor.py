@@ -264,3 +264,35 @@ def test_captioned_stretches_are_made_within_the_pieces_memory_budget():
     assert parallel_encoders(1920 * 1080) == 1
     assert parallel_encoders(1280 * 720) == min(cores, 2)
     assert parallel_encoders(640 * 360, captioned=True) == min(cores, 4)
+
+
+def test_few_pieces_are_made_before_the_sound_and_the_film_is_the_same(cut_film, tmp_path, monkeypatch):
+    """Pieces that are a small share of the film's frames are made before the sound instead of beside it (their
+    encoders no longer sit on the mix's memory): the same pieces and the same sound, either way."""
+    import hashlib
+    import shutil
+
+    import longcut.engine.editor as editor
+    from longcut.engine.app.cut import CutRequest, cut_film as cut_the_film
+
+    from .films import film_copy
+
+    film = film_copy(cut_film, tmp_path)
+    project = Project.open(film)
+    timeline = build_timeline(project.plan(), project.store, titles=False)
+    pieces = plan_pieces(timeline)
+    keys = [piece.cache_key(timeline) for piece in pieces]
+    assert any(piece.encoded for piece in pieces)  # junctions to make
+    assert editor._pieces_first(pieces, keys, timeline, project.store.root)  # all made: nothing to overlap
+    store = film.parent / ".longcut"
+    made = {}
+    for share in (0.0, 1.0):  # beside the sound, then first
+        for folder in ("pieces", "audio", "outputs"):
+            shutil.rmtree(store / folder, ignore_errors=True)
+        monkeypatch.setattr(editor, "PIECES_FIRST_SHARE", share)
+        assert editor._pieces_first(pieces, keys, timeline, project.store.root) is (share == 1.0)
+        cut_the_film(Project.open(film), CutRequest(titles=False))
+        made[share] = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+                       for folder in ("pieces", "audio") for path in (store / folder).rglob("*") if path.is_file()}
+    assert made[0.0] == made[1.0]
+    assert any(name.endswith(".m4a") for name in made[0.0]) and any(name.endswith(".mp4") for name in made[0.0])
