@@ -167,6 +167,15 @@ def models() -> FaceModels:
     return FaceModels()
 
 
+def release_models() -> bool:
+    """Let go of the face models, if loaded (whether they were): with OpenCV's buffers for them, about 80 MB that
+    a render which measured its takes' faces kept through the speech and the cut after it. Loaded again when a
+    take made before is measured."""
+    loaded = models.cache_info().currsize > 0
+    models.cache_clear()
+    return loaded
+
+
 def sample_keyframes(frames: int, gop: int) -> list[int]:
     """Up to SAMPLES of a take's keyframes (every `gop` frames: longcut encodes every take so), spread over it from
     the first to the last, as their numbers among the keyframes."""

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from longcut.storyboard.schema import Watermark
 
-from ..analysis.identity import cast_of, identity_token
+from ..analysis.identity import cast_of, identity_token, release_models as release_face_models
 from ..analysis.report import continuity_report, report_path, write_report
 from ..editor import DEFAULT_LOUDNESS, CutOptions, CutResult, Finished, Finisher, cut
 from ..editor.deliver import Delivery, check_delivery
 from ..export import export
 from ..outputs import output_path
+from ..render.memory import return_freed_memory
 from ..render.plan import RenderPlan
 from ..render.voices import speak_lines
 from ..review.decisions import Review, note_markers
@@ -78,6 +79,8 @@ class ReportAndNotes(Finisher):
     def finish(self, the_cut: Cut) -> Finished:
         report = continuity_report(the_cut.timeline, self.screenplay.film.continuity, self.store,
                                    cast_of(self.screenplay))
+        if release_face_models():  # loaded for takes made before their faces were kept: a review server lives on
+            return_freed_memory()
         write_report(report, the_cut.film)
         return Finished(report.markers() + note_markers(self.review, the_cut.timeline), len(report.flags))
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from ..analysis.identity import release_models as release_face_models
 from ..store import TakeStore
 from .executors import Executor, LocalExecutor
 from .keyframes import draw_missing
 from .lock import LockFile
+from .memory import return_freed_memory
 from .plan import PlannedShot, RenderPlan
 from .take import Progress
 
@@ -83,5 +85,7 @@ def render(plan: RenderPlan, store: TakeStore, lock: LockFile, progress: Progres
         # the store under keys the next plan computes again, and that render writes the lock file.
         if changed:
             lock.save()
+        if release_face_models():  # measured the takes' faces: the speech and the cut after need none of it
+            return_freed_memory()
     result.seconds = time.perf_counter() - started
     return result
