@@ -95,8 +95,9 @@ class Score:
     def _chord_block(self, chord: list[float]) -> np.ndarray:
         """One chord's samples, made a second at a time: every sample is a function of its own time alone, so the
         stretches are the whole chord's to the last bit, and the arithmetic's scratch arrays are a second's
-        (1 MB) instead of the chord's (a dozen float64 arrays of 2.6 MB at 70 bpm, which grew the cut's heap by
-        about 70 MB that glibc did not give back)."""
+        (384 KB each) instead of the chord's (a dozen float64 arrays of 2.6 MB at 70 bpm, under glibc's mmap
+        threshold, so on a heap that does not shrink: with the lookup by slices in `block`, a 24-shot cut's
+        process peaked at 114 MB instead of 153 MB)."""
         out = np.empty((self.chord_samples, 2), np.float32)
         for start in range(0, self.chord_samples, STRETCH):
             stop = min(start + STRETCH, self.chord_samples)
