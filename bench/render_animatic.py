@@ -41,7 +41,20 @@ def encoder_floor(frames: int, size: str, fps: int, out: Path) -> None:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc (Linux).
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    return _tree_mb(pid, Path("status"), "VmRSS:")
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional memory (PSS) of a process and all its descendants: each page shared by n processes counts 1/n
+    in each, so the sum is what the tree holds of the machine's memory. tree_rss_mb counts a shared page once per
+    process: the ffmpeg binary's pages (about 20 MB) once for every ffmpeg running, for one. The goals are judged
+    on tree_rss_mb, the larger."""
+    return _tree_mb(pid, Path("smaps_rollup"), "Pss:")
+
+
+def _tree_mb(pid: int, table: Path, field: str) -> float:
+    """A field in kB of /proc/<pid>/<table>, summed over a process and its descendants, in MB.
 
     A child that still runs its parent's program is the moment between fork (or vfork) and exec, sharing or
     copying the parent's pages: counting it would count the parent twice (a sampling artifact that grows with the
@@ -52,29 +65,9 @@ def tree_rss_mb(pid: int) -> float:
         current, parent_exe = pending.pop()
         try:
             exe = os.readlink(f"/proc/{current}/exe")
-            status = Path(f"/proc/{current}/status").read_text()
             if exe != parent_exe:
-                total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending.extend((int(child), exe) for child in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total / 1024
-
-
-def tree_pss_mb(pid: int) -> float:
-    """Proportional memory (PSS) of a process and all its descendants: each page shared by n processes counts 1/n
-    in each, so the sum is what the tree holds of the machine's memory. tree_rss_mb counts a shared page once per
-    process: the ffmpeg binary's pages (about 20 MB) once for every ffmpeg running, for one. The goals are judged
-    on tree_rss_mb, the larger."""
-    total, pending = 0, [(pid, None)]
-    while pending:
-        current, parent_exe = pending.pop()
-        try:
-            exe = os.readlink(f"/proc/{current}/exe")
-            if exe != parent_exe:  # as tree_rss_mb: a child between fork and exec is its parent's pages
-                rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-                total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")))
+                lines = (Path(f"/proc/{current}") / table).read_text().splitlines()
+                total += int(next(line.split()[1] for line in lines if line.startswith(field)))
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend((int(child), exe) for child in (task / "children").read_text().split())
         except (OSError, StopIteration, ValueError):
