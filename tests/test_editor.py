@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from longcut.engine.editor.audio import measure_loudness
-from longcut.engine.editor.pieces import plan_pieces
+from longcut.engine.editor.pieces import piece_paths, pieces_to_make, plan_pieces
 from longcut.engine.editor.subtitles import BurnIn
 from longcut.engine.editor.timeline import SubtitleCue, Timeline, build_timeline
 from longcut.engine.media.ffmpeg import (Encoder, Stretch, decode_frames, ffmpeg_exe, gop_frames, input_flags, probe_frames, timescale,
@@ -281,16 +281,16 @@ def test_few_pieces_are_made_before_the_sound_and_the_film_is_the_same(cut_film,
     project = Project.open(film)
     timeline = build_timeline(project.plan(), project.store, titles=False)
     pieces = plan_pieces(timeline)
-    keys = [piece.cache_key(timeline) for piece in pieces]
+    paths = piece_paths(project.store.root, pieces, [piece.cache_key(timeline) for piece in pieces])
     assert any(piece.encoded for piece in pieces)  # junctions to make
-    assert editor._pieces_first(pieces, keys, timeline, project.store.root)  # all made: nothing to overlap
+    assert editor._pieces_first(pieces_to_make(pieces, paths), timeline)  # all made: nothing to overlap
     store = film.parent / ".longcut"
     made = {}
     for share in (0.0, 1.0):  # beside the sound, then first
         for folder in ("pieces", "audio", "outputs"):
             shutil.rmtree(store / folder, ignore_errors=True)
         monkeypatch.setattr(editor, "PIECES_FIRST_SHARE", share)
-        assert editor._pieces_first(pieces, keys, timeline, project.store.root) is (share == 1.0)
+        assert editor._pieces_first(pieces_to_make(pieces, paths), timeline) is (share == 1.0)
         cut_the_film(Project.open(film), CutRequest(titles=False))
         made[share] = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
                        for folder in ("pieces", "audio") for path in (store / folder).rglob("*") if path.is_file()}

@@ -41,7 +41,7 @@ from .audio import audio_key, make_soundtrack, soundtrack_path, stem_paths
 from .captions import CaptionText, caption_spans
 from .deliver import Delivery, deliver
 from .dialogue import place_dialogue
-from .pieces import Piece, PieceKind, make_pieces, piece_path, plan_pieces
+from .pieces import Piece, PieceKind, make_pieces, piece_paths, pieces_to_make, plan_pieces
 from .provenance import sign
 from .timeline import Timeline, build_timeline
 
@@ -120,11 +120,9 @@ class Finisher:
 PIECES_FIRST_SHARE = 0.02
 
 
-def _pieces_first(pieces: list[Piece], keys: list[str], timeline: Timeline, store_root: Path) -> bool:
+def _pieces_first(to_make: list[tuple[Path, Piece]], timeline: Timeline) -> bool:
     """Whether the pieces still to make are few enough to make before the sound (PIECES_FIRST_SHARE)."""
-    to_make = sum(piece.frames for piece, key in zip(pieces, keys)
-                  if piece.encoded and not piece_path(store_root, key).is_file())
-    return to_make <= PIECES_FIRST_SHARE * timeline.total_frames
+    return sum(piece.frames for _, piece in to_make) <= PIECES_FIRST_SHARE * timeline.total_frames
 
 
 def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, spoken: SpokenLines | None = None,
@@ -148,7 +146,8 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, spoken: SpokenL
     pieces = plan_pieces(timeline, captions)
     piece_keys = [piece.cache_key(timeline) for piece in pieces]
     sound_key = audio_key(timeline, options.loudness, ReferenceDigests())
-    cards = tuple(piece_path(store.root, key) for piece, key in zip(pieces, piece_keys) if piece.kind is PieceKind.CARD)
+    paths = piece_paths(store.root, pieces, piece_keys)
+    cards = tuple(path for piece, path in zip(pieces, paths) if piece.kind is PieceKind.CARD)
     stems = stem_paths(store.root, sound_key)
     result = CutResult(Cut(timeline, options.output, soundtrack_path(store.root, sound_key), cards, store.root,
                            options.settings, stems=stems), warnings=said)
@@ -168,7 +167,7 @@ def cut(plan: RenderPlan, store: TakeStore, options: CutOptions, spoken: SpokenL
     def on_made(done: int, total: int) -> None:
         progress("making the pieces and the sound", 0.1 + 0.6 * done / total)
 
-    if _pieces_first(pieces, piece_keys, timeline, store.root):
+    if _pieces_first(pieces_to_make(pieces, paths), timeline):
         made = make_pieces(timeline, store.root, pieces, on_made=on_made)
         soundtrack, result.audio_made = make_soundtrack(timeline, options.loudness, store.root)
     else:

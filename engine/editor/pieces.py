@@ -174,6 +174,16 @@ def piece_path(store_root: Path, key: str) -> Path:
     return store_root / "pieces" / key[:2] / f"{key}.mp4"
 
 
+def piece_paths(store_root: Path, pieces: list[Piece], keys: list[str]) -> list[Path | None]:
+    """Where each piece's file is kept, by its key (None: a copy, shown from its take)."""
+    return [piece_path(store_root, key) if piece.encoded else None for piece, key in zip(pieces, keys)]
+
+
+def pieces_to_make(pieces: list[Piece], paths: list[Path | None]) -> list[tuple[Path, Piece]]:
+    """The pieces whose files are not in the cache, each once (pieces alike share a file)."""
+    return list({path: piece for piece, path in zip(pieces, paths) if path and not path.is_file()}.items())
+
+
 def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None = None,
                 workers: int | None = None,
                 on_made: Callable[[int, int], None] | None = None) -> list[tuple[Piece, Stretch, bool]]:
@@ -185,8 +195,8 @@ def make_pieces(timeline: Timeline, store_root: Path, pieces: list[Piece] | None
     keeps the cores busy.
     """
     pieces = plan_pieces(timeline) if pieces is None else pieces
-    paths = [piece_path(store_root, piece.cache_key(timeline)) if piece.encoded else None for piece in pieces]
-    missing = list({path: piece for piece, path in zip(pieces, paths) if path and not path.is_file()}.items())
+    paths = piece_paths(store_root, pieces, [piece.cache_key(timeline) for piece in pieces])
+    missing = pieces_to_make(pieces, paths)
 
     def make(job: tuple[Path, Piece]) -> None:
         path, piece = job
